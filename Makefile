@@ -1,0 +1,52 @@
+# The two commands of README.md: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format messages clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.run-deps: requirements.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.test-deps: requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.run-deps
+
+## make run: install, migrate, load demo data, then serve the web app with a Celery worker and beat.
+run: $(VENV)/.run-deps
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@echo
+	@echo "  Open http://$(HOST):$(PORT)/  and sign in with a demo login above (password: demo1234)."
+	@echo "  Ctrl-C stops the web server, the Celery worker and beat."
+	@echo
+	@bash -c 'trap "trap - EXIT INT TERM; kill 0" EXIT INT TERM; \
+	  $(VENV)/bin/celery -A crm worker --loglevel=INFO --concurrency=1 & \
+	  $(VENV)/bin/celery -A crm beat --loglevel=INFO & \
+	  $(PY) manage.py runserver $(HOST):$(PORT) & \
+	  wait -n'
+
+## make test: ruff, migrations check, the whole test suite.
+test: $(VENV)/.test-deps
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.test-deps
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+messages: $(VENV)/.run-deps
+	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var --no-obsolete
+	$(PY) manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) var/db.sqlite3 var/celery var/celerybeat-schedule*

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AnalyticsConfig(AppConfig):
+    """Analysis (DOMAIN §10)."""
+
+    name = "analytics"
+    verbose_name = _("Analytics")

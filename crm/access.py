@@ -1,0 +1,61 @@
+"""One access policy for pages and API alike (DOMAIN §1).
+
+Every "may this user do this to this customer?" question is a ``rules`` permission here, asked
+with ``user.has_perm("<perm>", customer)``. Superusers may do everything.
+"""
+
+import rules
+
+from crm import roles
+
+
+@rules.predicate
+def is_owner(user, customer) -> bool:
+    return customer is not None and customer.owner_id == user.pk
+
+
+def _role(*names: str) -> rules.Predicate:
+    return rules.predicate(lambda user: roles.has_role(user, *names), name=f"has_role:{'|'.join(names)}")
+
+
+is_sales_staff = _role(roles.SALES, roles.SALES_MANAGER)
+is_sales_manager = _role(roles.SALES_MANAGER)
+is_integration = _role(roles.INTEGRATION)
+is_credit_staff = _role(roles.CREDIT_ANALYST, roles.CREDIT_MANAGER)
+is_customer_service = _role(roles.CUSTOMER_SERVICE)
+has_any_role = _role(*roles.ALL_ROLES)
+reads_every_dossier = _role(
+    roles.SALES_MANAGER,
+    roles.CUSTOMER_SERVICE,
+    roles.CREDIT_ANALYST,
+    roles.CREDIT_MANAGER,
+    roles.ARCHIVIST,
+    roles.INTEGRATION,
+)
+
+may_edit_dossier = (is_owner & is_sales_staff) | is_sales_manager | is_integration
+
+# The masked view (code, unit name, owner, contact names and titles) needs only list_customers.
+rules.add_perm("customers.list_customers", has_any_role)
+rules.add_perm("customers.view_dossier", is_owner | reads_every_dossier)
+rules.add_perm("customers.create_customer", is_sales_staff | is_integration)
+rules.add_perm("customers.edit_dossier", may_edit_dossier)
+rules.add_perm("customers.edit_credit_data", may_edit_dossier | is_credit_staff)
+rules.add_perm("customers.record_interaction", may_edit_dossier | is_customer_service)
+rules.add_perm("customers.review_dossier", (is_owner & is_sales_staff) | is_sales_manager)
+rules.add_perm("customers.archive_customer", is_sales_manager)
+rules.add_perm("customers.reassign_customer", is_sales_manager)
+rules.add_perm("customers.choose_owner", is_sales_manager | is_integration)
+rules.add_perm("crm.view_access_log", _role(roles.SALES_MANAGER, roles.CREDIT_MANAGER, roles.ARCHIVIST))
+
+# DOMAIN §1: customer service records complaints, feedback and service, nothing else.
+CUSTOMER_SERVICE_INTERACTION_KINDS = frozenset({"quality_feedback", "service", "complaint", "suggestion"})
+
+
+def interaction_kinds_allowed(user, customer) -> frozenset[str] | None:
+    """The interaction kinds the user may record on the customer; None means every kind."""
+    if user.is_superuser or may_edit_dossier(user, customer):
+        return None
+    if is_customer_service(user):
+        return CUSTOMER_SERVICE_INTERACTION_KINDS
+    return frozenset()

@@ -1,0 +1,9 @@
+from crm import roles as role_registry
+
+
+def roles(request) -> dict:
+    """Expose the signed-in user's roles to templates (for menus)."""
+    user = getattr(request, "user", None)
+    names = role_registry.roles_of(user) if user is not None else frozenset()
+    labels = [role_registry.ROLE_LABELS[n] for n in role_registry.ALL_ROLES if n in names]
+    return {"user_roles": names, "role_labels": labels}

@@ -1,0 +1,53 @@
+"""Shared pieces: number sequences and the access log (DOMAIN §1)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class NumberSequence(models.Model):
+    """A named counter for server-generated numbers (customer codes, later archive numbers)."""
+
+    name = models.CharField(_("name"), max_length=40, primary_key=True)
+    last = models.PositiveBigIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("number sequence")
+        verbose_name_plural = _("number sequences")
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.last}"
+
+
+class AccessLog(models.Model):
+    """Who read which dossier in full, when, through which channel and why (DOMAIN §1, §9)."""
+
+    class Action(models.TextChoices):
+        DOSSIER_READ = "dossier_read", _("Full dossier read")
+        DOCUMENT_DOWNLOAD = "document_download", _("Document download")
+
+    class Channel(models.TextChoices):
+        WEB = "web", _("Browser")
+        API = "api", _("API")
+
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("user")
+    )
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="access_logs", verbose_name=_("customer")
+    )
+    action = models.CharField(_("action"), max_length=30, choices=Action.choices, default=Action.DOSSIER_READ)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.WEB)
+    object_ref = models.CharField(_("object"), max_length=100, blank=True)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["user", "-at"]), models.Index(fields=["customer", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.action} {self.customer_id}"

@@ -1,0 +1,93 @@
+from django.contrib import admin
+
+from customers.models import (
+    BasicSection,
+    ChangeRecord,
+    CharacteristicsSection,
+    Contact,
+    CreditDocument,
+    Customer,
+    FinancialFigure,
+    Interaction,
+    OperatingStatusSection,
+    Review,
+    SalesStatusSection,
+)
+
+
+class ContactInline(admin.TabularInline):
+    model = Contact
+    extra = 0
+
+
+@admin.register(Customer)
+class CustomerAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "kind", "nature", "size", "owner", "completeness", "is_stale", "deleted_at")
+    list_filter = ("kind", "nature", "size", "is_stale")
+    search_fields = ("code", "name", "unified_social_credit_code", "external_id")
+    list_select_related = ("owner",)
+    readonly_fields = ("code", "completeness", "is_stale", "next_review_due", "version", "created_at", "updated_at")
+    raw_id_fields = ("owner",)
+    inlines = [ContactInline]
+    show_full_result_count = False
+
+
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ("customer",)
+    raw_id_fields = ("customer",)
+    list_select_related = ("customer",)
+    search_fields = ("customer__code", "customer__name")
+
+
+for section_model in (BasicSection, CharacteristicsSection, SalesStatusSection, OperatingStatusSection):
+    admin.site.register(section_model, SectionAdmin)
+
+
+@admin.register(FinancialFigure)
+class FinancialFigureAdmin(admin.ModelAdmin):
+    list_display = ("customer", "metric", "value", "as_of", "source")
+    list_filter = ("metric", "source")
+    raw_id_fields = ("customer", "recorded_by")
+    list_select_related = ("customer",)
+
+
+@admin.register(CreditDocument)
+class CreditDocumentAdmin(admin.ModelAdmin):
+    list_display = ("customer", "doc_type", "title", "source", "obtained_on", "valid_until")
+    list_filter = ("doc_type", "source")
+    raw_id_fields = ("customer", "added_by")
+    list_select_related = ("customer",)
+
+
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):
+    list_display = ("name", "title", "customer", "phone", "email")
+    search_fields = ("name", "customer__name", "customer__code")
+    raw_id_fields = ("customer",)
+    list_select_related = ("customer",)
+
+
+@admin.register(Interaction)
+class InteractionAdmin(admin.ModelAdmin):
+    list_display = ("occurred_on", "kind", "subject", "customer", "author")
+    list_filter = ("kind",)
+    raw_id_fields = ("customer", "author")
+    list_select_related = ("customer", "author")
+
+
+@admin.register(ChangeRecord)
+class ChangeRecordAdmin(admin.ModelAdmin):
+    list_display = ("at", "customer", "section", "field", "old", "new", "by")
+    list_filter = ("section",)
+    raw_id_fields = ("customer", "by")
+    list_select_related = ("customer", "by")
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # the history is append-only
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    list_display = ("customer", "reviewed_on", "reviewed_by")
+    raw_id_fields = ("customer", "reviewed_by")
+    list_select_related = ("customer", "reviewed_by")

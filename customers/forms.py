@@ -1,0 +1,266 @@
+"""Browser forms of the dossier. They validate and hand clean values to customers.services."""
+
+from datetime import date
+from decimal import Decimal
+
+from django import forms
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from crm.forms import StyledFormMixin
+from customers.models import (
+    Contact,
+    CreditDocument,
+    Customer,
+    FinancialMetric,
+    InformationSource,
+    Interaction,
+    Section,
+)
+from customers.sections import CUSTOMER_FIELDS_BY_KIND, SECTION_FIELDS, SECTION_MODELS
+from customers.selectors import COMPLETENESS_BANDS, ORDERINGS
+from customers.services import CONTACT_FIELDS, FigureInput
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+ALLOWED_UPLOADS = {".pdf": b"%PDF", ".png": b"\x89PNG", ".jpg": b"\xff\xd8\xff", ".jpeg": b"\xff\xd8\xff"}
+
+
+def _date_widgets(model, fields) -> dict:
+    return {name: DATE_WIDGET for name in fields if isinstance(model._meta.get_field(name), models.DateField)}
+
+
+class CustomerFilterForm(StyledFormMixin, forms.Form):
+    """The customer list's search, filters and sorting."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    nature = forms.ChoiceField(label=_("Nature"), required=False)
+    size = forms.ChoiceField(label=_("Size"), required=False)
+    owner = forms.ChoiceField(label=_("Owner"), required=False)
+    completeness = forms.ChoiceField(label=_("Completeness"), required=False)
+    stale = forms.ChoiceField(
+        label=_("Review"), required=False, choices=[("", _("All")), ("1", _("Stale")), ("0", _("Up to date"))]
+    )
+    ordering = forms.ChoiceField(label=_("Sort by"), required=False)
+
+    def __init__(self, *args, owners=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        any_ = [("", _("All"))]
+        self.fields["kind"].choices = any_ + list(Customer._meta.get_field("kind").choices)
+        self.fields["nature"].choices = any_ + list(Customer._meta.get_field("nature").choices)
+        self.fields["size"].choices = any_ + list(Customer._meta.get_field("size").choices)
+        self.fields["owner"].choices = any_ + [(u.username, u.get_full_name() or u.username) for u in owners]
+        bands = {"lt50": _("Below 50%"), "50-79": "50–79%", "80-99": "80–99%", "100": _("Complete")}
+        self.fields["completeness"].choices = any_ + [(k, bands[k]) for k in COMPLETENESS_BANDS]
+        labels = {
+            "name": _("Name A–Z"),
+            "-name": _("Name Z–A"),
+            "code": _("Code"),
+            "-code": _("Code, newest first"),
+            "completeness": _("Least complete first"),
+            "-completeness": _("Most complete first"),
+            "-updated": _("Recently updated"),
+            "updated": _("Least recently updated"),
+            "review": _("Review due first"),
+        }
+        self.fields["ordering"].choices = [(k, labels[k]) for k in ORDERINGS]
+
+
+class CustomerCreateForm(StyledFormMixin, forms.ModelForm):
+    """Open a new dossier: identity and classification; the sections are filled afterwards."""
+
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, required=False)
+
+    class Meta:
+        model = Customer
+        fields = CUSTOMER_FIELDS_BY_KIND["intermediate"]
+
+    def __init__(self, *args, owners=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if owners is None:
+            del self.fields["owner"]
+        else:
+            self.fields["owner"].queryset = owners
+            self.fields["owner"].help_text = _("Leave empty to own it yourself.")
+            self.fields["owner"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+    def clean_unified_social_credit_code(self) -> str:
+        return self.cleaned_data["unified_social_credit_code"].strip().upper()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == "end":
+            data["unified_social_credit_code"] = ""
+        return data
+
+
+class CustomerIdentityForm(CustomerCreateForm):
+    """The customer-level half of the basic section 客户基础资料 (name, codes, phone, address…)."""
+
+    def __init__(self, *args, kind: str, **kwargs):
+        super().__init__(*args, owners=None, **kwargs)
+        for name in list(self.fields):
+            if name not in CUSTOMER_FIELDS_BY_KIND[kind]:
+                del self.fields[name]
+
+
+def section_form_class(section: str, kind: str) -> type[forms.ModelForm]:
+    """A ModelForm for one section of a dossier of the given kind (fields from customers.sections)."""
+    model = SECTION_MODELS[section]
+    fields = SECTION_FIELDS[section][kind]
+    meta = type("Meta", (), {"model": model, "fields": fields, "widgets": _date_widgets(model, fields)})
+    return type(f"{model.__name__}Form", (StyledFormMixin, forms.ModelForm), {"Meta": meta})
+
+
+class FinancialFiguresForm(StyledFormMixin, forms.Form):
+    """The dated financial figures of the operating status, with one information source (DOMAIN §2, §2.2)."""
+
+    source = forms.ChoiceField(
+        label=_("Information source of the figures"), choices=InformationSource.choices, initial="customer"
+    )
+
+    def __init__(self, *args, latest: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        latest = latest or {}
+        for metric, label in FinancialMetric.choices:
+            figure = latest.get(metric)
+            places = 0 if metric == FinancialMetric.EMPLOYEES else 2
+            self.fields[metric] = forms.DecimalField(
+                label=label,
+                required=False,
+                max_digits=18,
+                decimal_places=places,
+                initial=figure.value if figure else None,
+                validators=[MinValueValidator(0)] if metric != FinancialMetric.NET_PROFIT else [],
+            )
+            self.fields[f"{metric}_as_of"] = forms.DateField(
+                label=_("as of"), required=False, widget=DATE_WIDGET, initial=figure.as_of if figure else None
+            )
+        self.apply_styles()
+
+    def rows(self):
+        """(value field, date field) pairs for the template."""
+        return [(self[metric], self[f"{metric}_as_of"]) for metric in FinancialMetric.values]
+
+    def clean(self):
+        data = super().clean()
+        today = timezone.localdate()
+        for metric in FinancialMetric.values:
+            value, as_of = data.get(metric), data.get(f"{metric}_as_of")
+            if value is not None and as_of is None:
+                self.add_error(f"{metric}_as_of", _("Give the date this figure refers to."))
+            if value is None and as_of is not None:
+                self.add_error(metric, _("Give the figure for this date, or clear the date."))
+            if as_of is not None and as_of > today:
+                self.add_error(f"{metric}_as_of", _("The date cannot be in the future."))
+        return data
+
+    def figures(self) -> list[FigureInput]:
+        data = self.cleaned_data
+        return [
+            FigureInput(metric=m, value=Decimal(data[m]), as_of=data[f"{m}_as_of"])
+            for m in FinancialMetric.values
+            if data.get(m) is not None and data.get(f"{m}_as_of") is not None
+        ]
+
+
+class ContactForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = CONTACT_FIELDS
+        widgets = {
+            "birthday": DATE_WIDGET,
+            "preferences": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean_birthday(self) -> date | None:
+        birthday = self.cleaned_data["birthday"]
+        if birthday and birthday > timezone.localdate():
+            raise forms.ValidationError(_("A birthday cannot be in the future."))
+        return birthday
+
+
+class InteractionForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = Interaction
+        fields = ("kind", "occurred_on", "subject", "details")
+        widgets = {"occurred_on": DATE_WIDGET, "details": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args, allowed_kinds=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if allowed_kinds is not None:
+            self.fields["kind"].choices = [c for c in Interaction.Kind.choices if c[0] in allowed_kinds]
+        self.fields["occurred_on"].initial = timezone.localdate()
+
+    def clean_occurred_on(self) -> date:
+        occurred_on = self.cleaned_data["occurred_on"]
+        if occurred_on > timezone.localdate():
+            raise forms.ValidationError(_("An interaction cannot be dated in the future."))
+        return occurred_on
+
+
+class CreditDocumentForm(StyledFormMixin, forms.ModelForm):
+    """A credit report, bank certificate, litigation or tax record, with its source (DOMAIN §2, §2.2)."""
+
+    class Meta:
+        model = CreditDocument
+        fields = ("doc_type", "title", "source", "obtained_on", "issued_on", "valid_until", "summary", "file")
+        widgets = {
+            "obtained_on": DATE_WIDGET,
+            "issued_on": DATE_WIDGET,
+            "valid_until": DATE_WIDGET,
+            "summary": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {"file": _("PDF, PNG or JPEG, at most 10 MB.")}
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if not upload:
+            return upload
+        suffix = "." + upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+        if suffix not in ALLOWED_UPLOADS:
+            raise forms.ValidationError(_("Only PDF, PNG and JPEG files are accepted."))
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("The file is larger than 10 MB."))
+        head = upload.read(8)
+        upload.seek(0)
+        if not head.startswith(ALLOWED_UPLOADS[suffix]):
+            raise forms.ValidationError(_("The file's content does not match its type."))
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        issued, valid_until, obtained = data.get("issued_on"), data.get("valid_until"), data.get("obtained_on")
+        if issued and valid_until and valid_until < issued:
+            self.add_error("valid_until", _("The validity cannot end before the issue date."))
+        if obtained and obtained > timezone.localdate():
+            self.add_error("obtained_on", _("The date obtained cannot be in the future."))
+        return data
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class ReviewForm(StyledFormMixin, forms.Form):
+    """Mark a dossier reviewed 全面修订核查: which sections were confirmed, with notes (DOMAIN §7)."""
+
+    sections = forms.MultipleChoiceField(
+        label=_("Sections confirmed"),
+        choices=[(s, Section(s).label) for s in (*SECTION_MODELS, Section.CREDIT_DATA, Section.CONTACTS)],
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Confirm at least one section.")},
+    )
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReassignForm(StyledFormMixin, forms.Form):
+    owner = forms.ModelChoiceField(label=_("New owner"), queryset=None)
+
+    def __init__(self, *args, owners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners
+        self.fields["owner"].label_from_instance = lambda u: u.get_full_name() or u.username

@@ -1,0 +1,200 @@
+"""Demo data: a user per role and ~300 realistic customers (idempotent: a second run adds nothing)."""
+
+import random
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+from faker import Faker
+
+from crm import roles
+from customers import services
+from customers.models import Contact, Customer, Interaction, Kind, Nature, Size
+from customers.rules.uscc import CHARSET, uscc_check_character
+
+DEMO_PASSWORD = "demo1234"
+DEMO_USERS = [
+    # username, full name, role
+    ("sales1", "王磊", roles.SALES),
+    ("sales2", "Emily Chen", roles.SALES),
+    ("sales3", "李娜", roles.SALES),
+    ("manager", "张伟", roles.SALES_MANAGER),
+    ("service", "刘洋", roles.CUSTOMER_SERVICE),
+    ("analyst", "陈静", roles.CREDIT_ANALYST),
+    ("creditmgr", "赵敏", roles.CREDIT_MANAGER),
+    ("creditmgr2", "周强", roles.CREDIT_MANAGER),
+    ("archivist", "孙丽", roles.ARCHIVIST),
+    ("erp-sync", "ERP sync", roles.INTEGRATION),
+]
+CUSTOMER_COUNT = 300
+INDUSTRIES = ["石油化工", "电力", "水务", "冶金", "造船", "Chemicals", "Water utilities", "HVAC", "Mining", "Pharma"]
+PRODUCT_LINES = [
+    "闸阀 gate valves",
+    "球阀 ball valves",
+    "蝶阀 butterfly valves",
+    "截止阀 globe valves",
+    "安全阀 safety valves",
+]
+
+
+def demo_uscc(rng: random.Random) -> str:
+    body = "91" + "".join(rng.choice("0123456789") for _ in range(6)) + "".join(rng.choice(CHARSET) for _ in range(9))
+    return body + uscc_check_character(body)
+
+
+class Command(BaseCommand):
+    help = "Create demo users for every role and ~300 demo customers (idempotent)."
+
+    def handle(self, *args, **options):
+        users = self._users()
+        created = self._customers(users)
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(users)} users, {created} new customers."))
+
+    def _users(self) -> dict[str, object]:
+        User = get_user_model()
+        users = {}
+        for username, full_name, role in DEMO_USERS:
+            first, _, last = full_name.partition(" ") if " " in full_name else (full_name[1:], "", full_name[0])
+            user, made = User.objects.get_or_create(
+                username=username, defaults={"first_name": first, "last_name": last, "email": f"{username}@example.com"}
+            )
+            if made:
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+            user.groups.add(Group.objects.get(name=role))
+            users[username] = user
+        admin, made = User.objects.get_or_create(
+            username="admin", defaults={"is_staff": True, "is_superuser": True, "email": "admin@example.com"}
+        )
+        if made:
+            admin.set_password(DEMO_PASSWORD)
+            admin.save()
+        return users
+
+    def _customers(self, users: dict) -> int:
+        existing = set(Customer.objects.filter(external_id__startswith="DEMO-").values_list("external_id", flat=True))
+        owners = [users["sales1"], users["sales2"], users["sales3"], users["manager"]]
+        today = timezone.localdate()
+        created = 0
+        for index in range(1, CUSTOMER_COUNT + 1):
+            external_id = f"DEMO-{index:04d}"
+            if external_id in existing:
+                continue
+            rng = random.Random(index)
+            with transaction.atomic():
+                self._customer(rng, external_id, owners[index % len(owners)], users, today)
+            created += 1
+        return created
+
+    def _customer(self, rng: random.Random, external_id: str, owner, users: dict, today) -> None:
+        fake = Faker("zh_CN" if rng.random() < 0.7 else "en_US")
+        fake.seed_instance(rng.randint(0, 10**9))
+        kind = Kind.END if rng.random() < 0.2 else Kind.INTERMEDIATE
+        values = {
+            "name": fake.name() if kind == Kind.END else fake.company(),
+            "kind": kind,
+            "nature": Nature.INDIVIDUAL
+            if kind == Kind.END
+            else rng.choice([n for n in Nature.values if n != "individual"]),
+            "size": Size.SMALL if kind == Kind.END else rng.choice(Size.values),
+            "region": fake.province() if fake.locales[0] == "zh_CN" else fake.state(),
+            "industry": "" if kind == Kind.END else rng.choice(INDUSTRIES),
+            "phone": fake.phone_number(),
+            "email": fake.company_email() if rng.random() < 0.8 else "",
+            "address": fake.address().replace("\n", ", ") if rng.random() < 0.9 else "",
+            "unified_social_credit_code": demo_uscc(rng) if kind == Kind.INTERMEDIATE and rng.random() < 0.85 else "",
+            "payment_terms_days": rng.choice([0, 30, 30, 45, 60, 90]),
+            "expected_monthly_purchases": Decimal(rng.randrange(5, 400) * 1000),
+        }
+        sections = self._sections(rng, fake, kind, today)
+        customer = services.customer_create(
+            by=users["manager"], owner=owner, values=values, sections=sections, external_id=external_id, today=today
+        )
+        self._people_and_records(rng, fake, customer, owner, users, today)
+
+    def _sections(self, rng: random.Random, fake: Faker, kind: str, today) -> dict:
+        def maybe(text):
+            return text if rng.random() < 0.75 else ""
+
+        basic = {
+            "postcode": fake.postcode(),
+            "legal_representative": maybe(fake.name()),
+            "owner_names": maybe(fake.name()),
+            "manager_names": maybe(fake.name()),
+            "personality": maybe(
+                rng.choice(["务实, 重视长期合作", "Detail-oriented, negotiates hard", "爽快, 决策快"])
+            ),
+            "interests": maybe(rng.choice(["高尔夫", "茶道", "Cycling", "钓鱼", "Football"])),
+            "education": maybe(rng.choice(["本科", "硕士", "MBA", "大专"])),
+            "relationship_since": today - timedelta(days=rng.randrange(30, 3650)) if rng.random() < 0.8 else None,
+            "business_types": maybe(rng.choice(PRODUCT_LINES)),
+        }
+        if kind == Kind.END:
+            basic.update(
+                gender=rng.choice(["female", "male"]),
+                occupation=maybe(fake.job()),
+                birth_date=today - timedelta(days=rng.randrange(25 * 365, 65 * 365)),
+            )
+        return {
+            "basic": basic,
+            "characteristics": {
+                "market_area": maybe(fake.province() if fake.locales[0] == "zh_CN" else fake.state()),
+                "sales_capability": maybe(rng.choice(["强, 覆盖全省", "Medium, two branches", "弱"])),
+                "development_potential": maybe(rng.choice(["高", "中", "低", "High"])),
+                "regional_culture": maybe("重视人情往来") if kind == Kind.END else "",
+            },
+            "sales_status": {
+                "sales_performance": maybe(f"年销售额约 {rng.randrange(1, 50)} 千万元"),
+                "cooperation": maybe(rng.choice(["合作稳定", "New account, first orders", "偶有拖欠"])),
+                "competitors_nearby": maybe("附近有两家同类供应商") if kind == Kind.END else "",
+            },
+            "operating_status": {
+                "financial_status": maybe(rng.choice(["良好", "一般", "Sound, low leverage"])),
+                "credit_status": maybe(rng.choice(["良好", "有逾期记录", "Good"])),
+            },
+        }
+
+    def _people_and_records(self, rng: random.Random, fake: Faker, customer, owner, users: dict, today) -> None:
+        contacts = [
+            Contact(
+                customer=customer,
+                name=fake.name(),
+                title=rng.choice(["采购经理", "总经理", "财务总监", "Purchasing manager", "Engineer"]),
+                phone=fake.phone_number(),
+                email=fake.email(),
+                birthday=today - timedelta(days=rng.randrange(25 * 365, 60 * 365)) if rng.random() < 0.6 else None,
+            )
+            for _ in range(rng.choice([0, 1, 2, 2, 3]))
+        ]
+        Contact.objects.bulk_create(contacts)
+        kinds = Interaction.Kind.values
+        Interaction.objects.bulk_create(
+            Interaction(
+                customer=customer,
+                kind=rng.choice(kinds),
+                occurred_on=today - timedelta(days=rng.randrange(0, 400)),
+                subject=rng.choice(
+                    [
+                        "拜访采购部",
+                        "Quality issue on DN100 valves",
+                        "交货确认",
+                        "Technical spec review",
+                        "投诉: 交期延误",
+                        "Promotion: spring catalogue",
+                    ]
+                ),
+                details=fake.paragraph(),
+                author=rng.choice([owner, users["service"]]),
+            )
+            for _ in range(rng.randrange(0, 6))
+        )
+        reviewed = today - timedelta(days=rng.randrange(0, 240))
+        customer.completeness = services.customer_completeness(customer, has_contacts=bool(contacts))
+        customer.last_reviewed_on = reviewed
+        customer.next_review_due = reviewed + timedelta(days=settings.CRM_REVIEW_INTERVAL_DAYS)
+        customer.save(update_fields=["completeness", "last_reviewed_on", "next_review_due"])

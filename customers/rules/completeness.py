@@ -1,0 +1,29 @@
+"""Dossier completeness 完整性 (DOMAIN §2): the share of required fields that are filled."""
+
+from collections.abc import Mapping, Sequence
+
+
+def is_filled(value: object) -> bool:
+    """Empty strings, None and empty collections count as missing; False and 0 count as filled."""
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return bool(value.strip())
+    if isinstance(value, list | tuple | set | dict):
+        return bool(value)
+    return True
+
+
+def completeness(values: Mapping[str, object], required: Sequence[str]) -> int:
+    """Percentage 0–100 (rounded down) of ``required`` names whose value in ``values`` is filled.
+
+    A dossier with no required fields is complete.
+    """
+    if not required:
+        return 100
+    filled = sum(1 for name in required if is_filled(values.get(name)))
+    return filled * 100 // len(required)
+
+
+def missing_fields(values: Mapping[str, object], required: Sequence[str]) -> list[str]:
+    return [name for name in required if not is_filled(values.get(name))]

@@ -1,0 +1,165 @@
+"""Which fields make up each dossier section, per customer kind (DOMAIN §2).
+
+The basic section spans two tables: the searchable columns on ``Customer`` and the rest on
+``BasicSection``. Forms, the completeness count, the history and the API all read these lists.
+"""
+
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.translation import gettext as _
+
+from customers.models import (
+    BasicSection,
+    CharacteristicsSection,
+    Customer,
+    FinancialMetric,
+    Kind,
+    OperatingStatusSection,
+    SalesStatusSection,
+    Section,
+)
+
+CUSTOMER_FIELDS = (
+    "name",
+    "kind",
+    "nature",
+    "size",
+    "unified_social_credit_code",
+    "region",
+    "industry",
+    "phone",
+    "email",
+    "address",
+    "payment_terms_days",
+    "expected_monthly_purchases",
+)
+CUSTOMER_FIELDS_BY_KIND = {
+    Kind.INTERMEDIATE: CUSTOMER_FIELDS,
+    Kind.END: tuple(f for f in CUSTOMER_FIELDS if f not in {"unified_social_credit_code", "industry"}),
+}
+
+SECTION_MODELS = {
+    Section.BASIC: BasicSection,
+    Section.CHARACTERISTICS: CharacteristicsSection,
+    Section.SALES_STATUS: SalesStatusSection,
+    Section.OPERATING_STATUS: OperatingStatusSection,
+}
+
+SECTION_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
+    Section.BASIC: {
+        Kind.INTERMEDIATE: (
+            "postcode",
+            "fax",
+            "website",
+            "legal_representative",
+            "owner_names",
+            "manager_names",
+            "personality",
+            "interests",
+            "hobbies",
+            "family",
+            "education",
+            "age",
+            "ability",
+            "background",
+            "relationship_since",
+            "business_types",
+        ),
+        Kind.END: (
+            "postcode",
+            "gender",
+            "birth_date",
+            "age",
+            "education",
+            "occupation",
+            "personality",
+            "interests",
+            "hobbies",
+            "family",
+            "ability",
+            "background",
+            "relationship_since",
+        ),
+    },
+    Section.CHARACTERISTICS: {
+        Kind.INTERMEDIATE: (
+            "market_area",
+            "sales_capability",
+            "development_potential",
+            "business_philosophy",
+            "business_direction",
+            "business_policy",
+            "business_features",
+            "is_export_oriented",
+            "market_policy_news",
+        ),
+        Kind.END: (
+            "regional_culture",
+            "customs",
+            "development_potential",
+            "is_export_oriented",
+            "market_policy_news",
+        ),
+    },
+    Section.SALES_STATUS: {
+        Kind.INTERMEDIATE: (
+            "sales_performance",
+            "market_share",
+            "competitiveness",
+            "market_position",
+            "competitor_relations",
+            "cooperation",
+        ),
+        Kind.END: ("competitors_nearby", "cooperation"),
+    },
+    Section.OPERATING_STATUS: {
+        Kind.INTERMEDIATE: (
+            "sales_activities",
+            "problems",
+            "strategy",
+            "outlook",
+            "image",
+            "reputation",
+            "financial_status",
+            "credit_status",
+        ),
+        Kind.END: ("sales_activities", "problems", "outlook", "reputation", "financial_status", "credit_status"),
+    },
+}
+
+EDITABLE_SECTIONS = tuple(SECTION_MODELS)
+
+
+def section_model_fields(section: str) -> tuple[str, ...]:
+    """Every field of the section's model, whatever the kind (the API exposes all of them)."""
+    model = SECTION_MODELS[section]
+    return tuple(f.name for f in model._meta.concrete_fields if f.name != "customer")
+
+
+def field_label(section: str, field: str) -> str:
+    """The translated label of a section field, for the history and forms."""
+    if field in FinancialMetric.values:
+        return str(FinancialMetric(field).label)
+    model = Customer if field in CUSTOMER_FIELDS or section not in SECTION_MODELS else SECTION_MODELS[section]
+    try:
+        return str(model._meta.get_field(field).verbose_name)
+    except FieldDoesNotExist:  # contacts, documents and record events have free-form names
+        return field
+
+
+def _display(obj, name: str) -> tuple[str, object]:
+    field = obj._meta.get_field(name)
+    value = getattr(obj, name)
+    if field.choices and value:
+        value = getattr(obj, f"get_{name}_display")()
+    elif isinstance(value, bool):
+        value = _("Yes") if value else _("No")
+    return str(field.verbose_name), value
+
+
+def section_values(customer: Customer, section: str) -> list[tuple[str, object]]:
+    """(label, display value) of each field the section shows for the customer's kind."""
+    rows = []
+    if section == Section.BASIC:
+        rows = [_display(customer, name) for name in CUSTOMER_FIELDS_BY_KIND[customer.kind]]
+    row = getattr(customer, section)
+    return rows + [_display(row, name) for name in SECTION_FIELDS[section][customer.kind]]

@@ -1,0 +1,182 @@
+"""Every read of dossiers the UI and API need, scoped to the caller, in a constant number of queries."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from crm import roles
+from customers.models import (
+    ChangeRecord,
+    Contact,
+    CreditDocument,
+    Customer,
+    FinancialFigure,
+    Interaction,
+    Review,
+)
+
+PAGE_SIZE = 50
+ORDERINGS = {
+    "name": ("name", "id"),
+    "-name": ("-name", "-id"),
+    "code": ("code",),
+    "-code": ("-code",),
+    "completeness": ("completeness", "name", "id"),
+    "-completeness": ("-completeness", "name", "id"),
+    "updated": ("updated_at", "id"),
+    "-updated": ("-updated_at", "-id"),
+    "review": ("next_review_due", "id"),
+}
+COMPLETENESS_BANDS = {"lt50": (0, 49), "50-79": (50, 79), "80-99": (80, 99), "100": (100, 100)}
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerFilters:
+    """The list filters of the customer page and API (DOMAIN §2; API.md customers)."""
+
+    q: str = ""
+    kind: str = ""
+    nature: str = ""
+    size: str = ""
+    owner: str = ""  # a username
+    completeness: str = ""  # a key of COMPLETENESS_BANDS
+    is_stale: bool | None = None
+    archived: bool = False
+    ordering: str = "name"
+
+
+def customer_scope(*, user: AbstractBaseUser, archived: bool | None = False) -> QuerySet[Customer]:
+    """The dossiers a user may list: every role sees the list (masked where not allowed), others nothing.
+
+    ``archived``: False for live dossiers, True for archived ones, None for both.
+    """
+    qs = Customer.objects.all()
+    if not (user.is_superuser or roles.roles_of(user)):
+        return qs.none()
+    return qs if archived is None else qs.filter(deleted_at__isnull=not archived)
+
+
+def _search(qs: QuerySet[Customer], q: str) -> QuerySet[Customer]:
+    q = q.strip()
+    if not q:
+        return qs
+    contact_match = Contact.objects.filter(customer=OuterRef("pk"), name__icontains=q)
+    return qs.filter(
+        Q(name__icontains=q) | Q(code=q.upper()) | Q(unified_social_credit_code=q.upper()) | Q(Exists(contact_match))
+    )
+
+
+def customer_list(*, user: AbstractBaseUser, filters: CustomerFilters, today: date) -> QuerySet[Customer]:
+    """The customer list, filtered and sorted; rows carry their owner (one query per page)."""
+    qs = _search(customer_scope(user=user, archived=filters.archived), filters.q)
+    exact = {"kind": filters.kind, "nature": filters.nature, "size": filters.size, "owner__username": filters.owner}
+    qs = qs.filter(**{key: value for key, value in exact.items() if value})
+    if filters.completeness in COMPLETENESS_BANDS:
+        low, high = COMPLETENESS_BANDS[filters.completeness]
+        qs = qs.filter(completeness__gte=low, completeness__lte=high)
+    stale = Q(is_stale=True) | Q(next_review_due__lt=today)
+    if filters.is_stale is True:
+        qs = qs.filter(stale)
+    elif filters.is_stale is False:
+        qs = qs.exclude(stale)
+    return qs.select_related("owner").order_by(*ORDERINGS.get(filters.ordering, ORDERINGS["name"]))
+
+
+def dossier_get(*, user: AbstractBaseUser, code: str, archived: bool | None = False) -> Customer:
+    """One dossier with its owner and four sections joined; raises Customer.DoesNotExist if not listable."""
+    qs = customer_scope(user=user, archived=archived)
+    return qs.select_related("owner", "basic", "characteristics", "sales_status", "operating_status").get(code=code)
+
+
+@dataclass(slots=True)
+class Dossier:
+    """What the dossier page shows (the full view); the masked view uses only customer and contacts."""
+
+    customer: Customer
+    contacts: list[Contact]
+    interactions: list[Interaction] = field(default_factory=list)
+    interaction_count: int = 0
+    history: list[ChangeRecord] = field(default_factory=list)
+    latest_figures: list[FinancialFigure] = field(default_factory=list)
+    figure_history: list[FinancialFigure] = field(default_factory=list)
+    documents: list[CreditDocument] = field(default_factory=list)
+    reviews: list[Review] = field(default_factory=list)
+
+
+def dossier_masked(*, customer: Customer) -> Dossier:
+    """DOMAIN §1: a rep who does not own the customer sees code, unit name, owner, contact names and titles."""
+    return Dossier(customer=customer, contacts=list(customer.contacts.only("id", "name", "title", "customer_id")))
+
+
+def dossier_full(*, customer: Customer, recent: int = 20) -> Dossier:
+    """The full dossier: sections, contacts, recent interactions and history, figures, documents, reviews."""
+    interactions = customer.interactions.select_related("author")
+    figures = list(customer.financial_figures.order_by("metric", "-as_of"))
+    latest: dict[str, FinancialFigure] = {}
+    for figure in figures:
+        latest.setdefault(figure.metric, figure)
+    return Dossier(
+        customer=customer,
+        contacts=list(customer.contacts.all()),
+        interactions=list(interactions[:recent]),
+        interaction_count=interactions.count(),
+        history=list(customer.changes.select_related("by")[:recent]),
+        latest_figures=list(latest.values()),
+        figure_history=figures,
+        documents=list(customer.credit_documents.select_related("added_by")),
+        reviews=list(customer.reviews.select_related("reviewed_by")[:5]),
+    )
+
+
+def change_history(*, customer: Customer) -> QuerySet[ChangeRecord]:
+    return customer.changes.select_related("by")
+
+
+def interaction_list(*, customer: Customer) -> QuerySet[Interaction]:
+    return customer.interactions.select_related("author")
+
+
+def owner_candidates() -> QuerySet:
+    """Users who can own dossiers: active sales reps and sales managers."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=[roles.SALES, roles.SALES_MANAGER])
+        .distinct()
+        .order_by("username")
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Dashboard:
+    """The signed-in rep's start page."""
+
+    my_count: int
+    incomplete_count: int
+    review_due_count: int
+    incomplete: list[Customer]
+    review_due: list[Customer]
+    recent_interactions: list[Interaction]
+
+
+def dashboard_for(*, user: AbstractBaseUser, today: date, soon_days: int = 14) -> Dashboard:
+    """My customers, my incomplete dossiers, reviews due soon and recent interactions on my customers."""
+    mine = customer_scope(user=user).filter(owner=user)
+    due_by = date.fromordinal(today.toordinal() + soon_days)
+    review_due = mine.filter(Q(next_review_due__lte=due_by) | Q(is_stale=True))
+    incomplete = mine.filter(completeness__lt=100)
+    recent = (
+        Interaction.objects.filter(customer__owner=user, customer__deleted_at__isnull=True)
+        .select_related("customer", "author")
+        .order_by("-occurred_on", "-id")[:10]
+    )
+    return Dashboard(
+        my_count=mine.count(),
+        incomplete_count=incomplete.count(),
+        review_due_count=review_due.count(),
+        incomplete=list(incomplete.order_by("completeness", "name")[:10]),
+        review_due=list(review_due.order_by("next_review_due")[:10]),
+        recent_interactions=list(recent),
+    )

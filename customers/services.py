@@ -1,0 +1,323 @@
+"""Every write to a dossier (DOMAIN §2). Browser forms and the API call these same functions."""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from crm.services import number_sequence_take
+from customers.models import (
+    ChangeRecord,
+    Contact,
+    CreditDocument,
+    Customer,
+    FinancialFigure,
+    Interaction,
+    Review,
+    Section,
+)
+from customers.rules.completeness import completeness
+from customers.rules.review import next_review_due
+from customers.sections import CUSTOMER_FIELDS, SECTION_MODELS
+
+CODE_SEQUENCE = "customer"
+CONTACT_FIELDS = ("name", "title", "phone", "mobile", "email", "birthday", "preferences", "notes")
+
+
+def customer_code(number: int) -> str:
+    """The customer code 客户编码: ``C`` and at least six digits, e.g. C000123 (unique, never reused)."""
+    return f"C{number:06d}"
+
+
+def history_text(value: Any) -> str:
+    """How a value is written into the change history."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value:f}"
+    return str(value)
+
+
+@dataclass(frozen=True, slots=True)
+class FigureInput:
+    """A financial figure as entered: value and the date it refers to (DOMAIN §2 operating status)."""
+
+    metric: str
+    value: Decimal
+    as_of: date
+
+
+def _lock(customer: Customer) -> Customer:
+    """Re-read the customer under a row lock so concurrent writes to one dossier serialise."""
+    return Customer.objects.select_for_update().select_related("owner").get(pk=customer.pk)
+
+
+def _completeness_values(customer: Customer, *, has_contacts: bool) -> dict[str, object]:
+    values: dict[str, object] = {f"customer.{name}": getattr(customer, name) for name in CUSTOMER_FIELDS}
+    for section, model in SECTION_MODELS.items():
+        row = getattr(customer, section)
+        for field in model._meta.concrete_fields:
+            values[f"{section}.{field.name}"] = getattr(row, field.attname)
+    values["contacts"] = has_contacts
+    return values
+
+
+def customer_completeness(customer: Customer, *, has_contacts: bool) -> int:
+    """Completeness 完整性 of the dossier for its kind (DOMAIN §2); the required fields are a setting."""
+    required = settings.CRM_COMPLETENESS_REQUIRED.get(customer.kind, [])
+    return completeness(_completeness_values(customer, has_contacts=has_contacts), required)
+
+
+def _touch(customer: Customer, *extra_fields: str) -> None:
+    """Bump the version (ETag), the update time and the completeness after a change."""
+    customer.completeness = customer_completeness(customer, has_contacts=customer.contacts.exists())
+    customer.version += 1
+    customer.updated_at = timezone.now()
+    customer.save(update_fields=["completeness", "version", "updated_at", *extra_fields])
+
+
+def _record(customer: Customer, by, section: str, changes: Sequence[tuple[str, Any, Any]]) -> list[ChangeRecord]:
+    now = timezone.now()
+    rows = [
+        ChangeRecord(
+            customer=customer, at=now, by=by, section=section, field=field, old=history_text(old), new=history_text(new)
+        )
+        for field, old, new in changes
+    ]
+    return ChangeRecord.objects.bulk_create(rows)
+
+
+def _apply(target, values: Mapping[str, Any], fields: Sequence[str]) -> list[tuple[str, Any, Any]]:
+    """Set the given fields on ``target``; return (field, old, new) for each value that changed."""
+    changes = []
+    for name in fields:
+        if name not in values:
+            continue
+        old, new = getattr(target, name), values[name]
+        if old != new:
+            setattr(target, name, new)
+            changes.append((name, old, new))
+    return changes
+
+
+@transaction.atomic
+def customer_create(
+    *,
+    by: AbstractBaseUser,
+    owner: AbstractBaseUser,
+    values: Mapping[str, Any],
+    sections: Mapping[str, Mapping[str, Any]] | None = None,
+    external_id: str | None = None,
+    today: date | None = None,
+) -> Customer:
+    """Open a new dossier with a fresh code; every filled field enters the history as a change from empty."""
+    sections = sections or {}
+    today = today or timezone.localdate()
+    number = number_sequence_take(name=CODE_SEQUENCE)[0]
+    customer = Customer(code=customer_code(number), owner=owner, created_by=by, external_id=external_id or None)
+    changes = _apply(customer, values, CUSTOMER_FIELDS)
+    customer.next_review_due = next_review_due(
+        last_reviewed_on=None, created_on=today, interval_days=settings.CRM_REVIEW_INTERVAL_DAYS
+    )
+    customer.save()
+    records = [(Section.BASIC, changes), (Section.RECORD, [("owner", None, owner.get_username())])]
+    for section, model in SECTION_MODELS.items():
+        row = model(customer=customer)
+        model_fields = [f.name for f in model._meta.concrete_fields if f.name != "customer"]
+        section_changes = _apply(row, sections.get(section, {}), model_fields)
+        row.save(force_insert=True)
+        setattr(customer, section, row)
+        records.append((section, section_changes))
+    for section, section_changes in records:
+        _record(customer, by, section, section_changes)
+    customer.completeness = customer_completeness(customer, has_contacts=False)
+    customer.save(update_fields=["completeness"])
+    return customer
+
+
+@transaction.atomic
+def dossier_section_update(
+    *, customer: Customer, section: str, values: Mapping[str, Any], by: AbstractBaseUser
+) -> list[ChangeRecord]:
+    """Save one section's form: only changed fields are written, each into the history (DOMAIN §2)."""
+    if section not in SECTION_MODELS:
+        raise ValueError(f"unknown section {section!r}")
+    customer = _lock(customer)
+    model = SECTION_MODELS[section]
+    row = model.objects.get(customer=customer)
+    setattr(customer, section, row)
+    changes = _apply(customer, values, CUSTOMER_FIELDS) if section == Section.BASIC else []
+    row_changes = _apply(row, values, [f.name for f in model._meta.concrete_fields if f.name != "customer"])
+    if not changes and not row_changes:
+        return []
+    customer_fields = [name for name, _, _ in changes]
+    if row_changes:
+        row.save(update_fields=[name for name, _, _ in row_changes])
+    _load_sections(customer, skip=section)
+    _touch(customer, *customer_fields)
+    return _record(customer, by, section, changes + row_changes)
+
+
+def _load_sections(customer: Customer, *, skip: str = "") -> None:
+    for name, model in SECTION_MODELS.items():
+        if name != skip:
+            setattr(customer, name, model.objects.get(customer=customer))
+
+
+@transaction.atomic
+def operating_status_update(
+    *,
+    customer: Customer,
+    values: Mapping[str, Any],
+    figures: Sequence[FigureInput],
+    source: str,
+    by: AbstractBaseUser,
+) -> list[ChangeRecord]:
+    """Save the operating status 营运状况 and its dated financial figures with their source (DOMAIN §2, §2.2).
+
+    A figure with a new date adds a row (the earlier ones stay as the figure's history); a new value
+    for an existing date replaces it. Both enter the change history.
+    """
+    records = dossier_section_update(customer=customer, section=Section.OPERATING_STATUS, values=values, by=by)
+    latest = latest_figures(customer)
+    figure_changes = []
+    for figure in figures:
+        before = latest.get(figure.metric)
+        if before is not None and (before.value, before.as_of) == (figure.value, figure.as_of):
+            continue
+        FinancialFigure.objects.update_or_create(
+            customer=customer,
+            metric=figure.metric,
+            as_of=figure.as_of,
+            defaults={"value": figure.value, "source": source, "recorded_by": by, "recorded_at": timezone.now()},
+        )
+        old = f"{history_text(before.value)} @ {before.as_of.isoformat()}" if before else None
+        figure_changes.append((figure.metric, old, f"{history_text(figure.value)} @ {figure.as_of.isoformat()}"))
+    if figure_changes and not records:
+        customer = _lock(customer)
+        _load_sections(customer)
+        _touch(customer)
+    return records + _record(customer, by, Section.OPERATING_STATUS, figure_changes)
+
+
+def latest_figures(customer: Customer) -> dict[str, FinancialFigure]:
+    """The most recent figure per metric."""
+    latest: dict[str, FinancialFigure] = {}
+    for figure in FinancialFigure.objects.filter(customer=customer).order_by("metric", "-as_of"):
+        latest.setdefault(figure.metric, figure)
+    return latest
+
+
+@transaction.atomic
+def contact_save(
+    *, customer: Customer, values: Mapping[str, Any], by: AbstractBaseUser, contact: Contact | None = None
+) -> Contact:
+    """Add a contact or change one; the change history names the contact and the field."""
+    customer = _lock(customer)
+    is_new = contact is None
+    contact = contact or Contact(customer=customer)
+    changes = _apply(contact, values, CONTACT_FIELDS)
+    if not changes and not is_new:
+        return contact
+    contact.save()
+    label = contact.name
+    _record(customer, by, Section.CONTACTS, [(f"{label} · {name}", old, new) for name, old, new in changes])
+    _load_sections(customer)
+    _touch(customer)
+    return contact
+
+
+@transaction.atomic
+def contact_delete(*, contact: Contact, by: AbstractBaseUser) -> None:
+    customer = _lock(contact.customer)
+    _record(customer, by, Section.CONTACTS, [(contact.name, f"{contact.name} ({contact.title})", None)])
+    contact.delete()
+    _load_sections(customer)
+    _touch(customer)
+
+
+@transaction.atomic
+def interaction_record(
+    *, customer: Customer, kind: str, occurred_on: date, subject: str, details: str, by: AbstractBaseUser
+) -> Interaction:
+    """Add a customer-card record (visit report, feedback, complaint…, DOMAIN §2)."""
+    return Interaction.objects.create(
+        customer=customer, kind=kind, occurred_on=occurred_on, subject=subject, details=details, author=by
+    )
+
+
+@transaction.atomic
+def credit_document_add(*, customer: Customer, values: Mapping[str, Any], by: AbstractBaseUser) -> CreditDocument:
+    """Attach a credit document with its information source (DOMAIN §2 credit data, §2.2)."""
+    customer = _lock(customer)
+    document = CreditDocument.objects.create(customer=customer, added_by=by, **values)
+    label = f"{document.get_doc_type_display()}: {document.title} ({document.get_source_display()})"
+    _record(customer, by, Section.CREDIT_DATA, [("document", None, label)])
+    _load_sections(customer)
+    _touch(customer)
+    return document
+
+
+@transaction.atomic
+def dossier_review_record(
+    *, customer: Customer, sections: Sequence[str], notes: str, by: AbstractBaseUser, today: date
+) -> Review:
+    """Record a comprehensive review 全面修订核查 and restart the review cycle (DOMAIN §7)."""
+    customer = _lock(customer)
+    review = Review.objects.create(
+        customer=customer, reviewed_on=today, reviewed_by=by, sections=list(sections), notes=notes
+    )
+    due = next_review_due(last_reviewed_on=today, created_on=today, interval_days=settings.CRM_REVIEW_INTERVAL_DAYS)
+    _record(customer, by, Section.RECORD, [("reviewed", history_text(customer.last_reviewed_on), today)])
+    customer.last_reviewed_on, customer.next_review_due, customer.is_stale = today, due, False
+    customer.save(update_fields=["last_reviewed_on", "next_review_due", "is_stale"])
+    return review
+
+
+@transaction.atomic
+def customer_reassign(*, customer: Customer, new_owner: AbstractBaseUser, by: AbstractBaseUser) -> Customer:
+    """Give the dossier to another owner; the company, not the rep, owns the customer (DOMAIN §2)."""
+    customer = _lock(customer)
+    if customer.owner_id == new_owner.pk:
+        return customer
+    _record(customer, by, Section.RECORD, [("owner", customer.owner.get_username(), new_owner.get_username())])
+    customer.owner = new_owner
+    _load_sections(customer)
+    _touch(customer, "owner")
+    return customer
+
+
+@transaction.atomic
+def customer_archive(*, customer: Customer, by: AbstractBaseUser) -> Customer:
+    """Archive (soft-delete) the dossier: it leaves the lists but no data is lost (DOMAIN §1)."""
+    customer = _lock(customer)
+    if customer.deleted_at is not None:
+        return customer
+    customer.deleted_at, customer.deleted_by = timezone.now(), by
+    _record(customer, by, Section.RECORD, [("archived", None, customer.deleted_at.isoformat())])
+    _load_sections(customer)
+    _touch(customer, "deleted_at", "deleted_by")
+    return customer
+
+
+@transaction.atomic
+def customer_restore(*, customer: Customer, by: AbstractBaseUser) -> Customer:
+    """Bring an archived dossier back into the lists."""
+    customer = _lock(customer)
+    if customer.deleted_at is None:
+        return customer
+    _record(customer, by, Section.RECORD, [("archived", customer.deleted_at.isoformat(), None)])
+    customer.deleted_at, customer.deleted_by = None, None
+    _load_sections(customer)
+    _touch(customer, "deleted_at", "deleted_by")
+    return customer

@@ -1,0 +1,27 @@
+from django.urls import path
+
+from customers import views
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("customers/", views.customer_list, name="customer_list"),
+    path("customers/new/", views.customer_create, name="customer_create"),
+    path("customers/<str:code>/", views.customer_detail, name="customer_detail"),
+    path("customers/<str:code>/edit/<str:section>/", views.section_edit, name="section_edit"),
+    path("customers/<str:code>/contacts/new/", views.contact_edit, name="contact_create"),
+    path("customers/<str:code>/contacts/<int:contact_id>/edit/", views.contact_edit, name="contact_edit"),
+    path("customers/<str:code>/contacts/<int:contact_id>/delete/", views.contact_delete, name="contact_delete"),
+    path("customers/<str:code>/interactions/", views.interaction_list, name="interaction_list"),
+    path("customers/<str:code>/interactions/new/", views.interaction_create, name="interaction_create"),
+    path("customers/<str:code>/documents/new/", views.credit_document_create, name="credit_document_create"),
+    path(
+        "customers/<str:code>/documents/<int:document_id>/file/",
+        views.credit_document_file,
+        name="credit_document_file",
+    ),
+    path("customers/<str:code>/history/", views.history, name="customer_history"),
+    path("customers/<str:code>/review/", views.review_record, name="customer_review"),
+    path("customers/<str:code>/owner/", views.customer_reassign, name="customer_reassign"),
+    path("customers/<str:code>/archive/", views.customer_archive, name="customer_archive"),
+    path("customers/<str:code>/restore/", views.customer_restore, name="customer_restore"),
+]

@@ -1,0 +1,323 @@
+"""Browser pages of the dossier: parse, call one selector or service, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from crm.access import interaction_kinds_allowed
+from crm.models import AccessLog
+from crm.services import access_log_record
+from customers import selectors, services
+from customers.forms import (
+    ContactForm,
+    CreditDocumentForm,
+    CustomerCreateForm,
+    CustomerFilterForm,
+    CustomerIdentityForm,
+    FinancialFiguresForm,
+    InteractionForm,
+    ReassignForm,
+    ReviewForm,
+    section_form_class,
+)
+from customers.models import Contact, CreditDocument, Customer, Section
+from customers.sections import SECTION_MODELS, field_label, section_values
+
+PERMS = {
+    "view": "customers.view_dossier",
+    "edit": "customers.edit_dossier",
+    "edit_credit": "customers.edit_credit_data",
+    "interact": "customers.record_interaction",
+    "review": "customers.review_dossier",
+    "archive": "customers.archive_customer",
+    "reassign": "customers.reassign_customer",
+}
+
+
+def _customer(request, code: str, perm: str = "customers.list_customers") -> Customer:
+    """The dossier behind ``code`` if the user may list it and holds ``perm`` on it; 404 / 403 otherwise."""
+    archived = None if request.user.has_perm(PERMS["archive"]) else False
+    try:
+        customer = selectors.dossier_get(user=request.user, code=code, archived=archived)
+    except Customer.DoesNotExist:
+        raise Http404(_("No such customer.")) from None
+    if not request.user.has_perm(perm, customer):
+        raise PermissionDenied
+    return customer
+
+
+def _may(user, customer: Customer) -> dict[str, bool]:
+    return {key: user.has_perm(perm, customer) for key, perm in PERMS.items()}
+
+
+@login_required
+def dashboard(request):
+    board = selectors.dashboard_for(user=request.user, today=timezone.localdate())
+    return render(request, "customers/dashboard.html", {"board": board, "today": timezone.localdate()})
+
+
+def _filters(form: CustomerFilterForm, *, may_see_archived: bool) -> selectors.CustomerFilters:
+    form.is_valid()
+    data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+    stale = data.pop("stale", None)
+    archived = form.data.get("archived") == "1" and may_see_archived
+    return selectors.CustomerFilters(**data, is_stale=None if stale is None else stale == "1", archived=archived)
+
+
+@login_required
+def customer_list(request):
+    if not request.user.has_perm("customers.list_customers"):
+        raise PermissionDenied
+    form = CustomerFilterForm(request.GET, owners=selectors.owner_candidates())
+    filters = _filters(form, may_see_archived=request.user.has_perm(PERMS["archive"]))
+    customers = selectors.customer_list(user=request.user, filters=filters, today=timezone.localdate())
+    page = Paginator(customers, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(c, request.user.has_perm(PERMS["view"], c)) for c in page]
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "filters": filters,
+        "query": query.urlencode(),
+        "today": timezone.localdate(),
+    }
+    return render(request, "customers/customer_list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def customer_create(request):
+    if not request.user.has_perm("customers.create_customer"):
+        raise PermissionDenied
+    owners = selectors.owner_candidates() if request.user.has_perm("customers.choose_owner") else None
+    form = CustomerCreateForm(request.POST or None, owners=owners)
+    if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        owner = values.pop("owner", None) or request.user
+        customer = services.customer_create(by=request.user, owner=owner, values=values)
+        messages.success(request, _("Customer %(code)s created. Now fill in its dossier.") % {"code": customer.code})
+        return redirect("customer_detail", code=customer.code)
+    return render(request, "customers/customer_create.html", {"form": form})
+
+
+@login_required
+def customer_detail(request, code: str):
+    customer = _customer(request, code)
+    may = _may(request.user, customer)
+    if may["view"]:
+        dossier = selectors.dossier_full(customer=customer)
+        access_log_record(user=request.user, customer=customer, channel=AccessLog.Channel.WEB)
+    else:
+        dossier = selectors.dossier_masked(customer=customer)
+    context = {
+        "dossier": dossier,
+        "customer": customer,
+        "may": may,
+        "masked": not may["view"],
+        "today": timezone.localdate(),
+        "review_form": ReviewForm(),
+        "sections": [(s, Section(s).label, section_values(customer, s)) for s in SECTION_MODELS] if may["view"] else [],
+        "rows": [(record, field_label(record.section, record.field)) for record in dossier.history],
+    }
+    return render(request, "customers/customer_detail.html", context)
+
+
+def _section_forms(section: str, customer: Customer, data=None) -> list:
+    row = getattr(customer, section)
+    forms = [section_form_class(section, customer.kind)(data, instance=row, prefix="section")]
+    if section == Section.BASIC:
+        forms.insert(0, CustomerIdentityForm(data, instance=customer, kind=customer.kind, prefix="customer"))
+    if section == Section.OPERATING_STATUS:
+        latest = services.latest_figures(customer)
+        forms.append(FinancialFiguresForm(data, latest=latest, prefix="figures"))
+    return forms
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def section_edit(request, code: str, section: str):
+    if section not in SECTION_MODELS:
+        raise Http404
+    customer = _customer(request, code, PERMS["edit"])
+    forms = _section_forms(section, customer, request.POST or None)
+    if request.method == "POST" and all(form.is_valid() for form in forms):
+        _save_section(request, customer, section, forms)
+        messages.success(request, _("%(section)s saved.") % {"section": Section(section).label})
+        return redirect(f"{customer_url(customer)}#{section}")
+    context = {"customer": customer, "section": section, "section_label": Section(section).label, "forms": forms}
+    return render(request, "customers/section_form.html", context)
+
+
+def _save_section(request, customer: Customer, section: str, forms: list) -> None:
+    values = {}
+    for form in forms:
+        if not isinstance(form, FinancialFiguresForm):
+            values.update(form.cleaned_data)
+    if section == Section.OPERATING_STATUS:
+        figures = forms[-1]
+        services.operating_status_update(
+            customer=customer,
+            values=values,
+            figures=figures.figures(),
+            source=figures.cleaned_data["source"],
+            by=request.user,
+        )
+    else:
+        services.dossier_section_update(customer=customer, section=section, values=values, by=request.user)
+
+
+def customer_url(customer: Customer) -> str:
+    return reverse("customer_detail", kwargs={"code": customer.code})
+
+
+def _simple_form(request, customer: Customer, form, heading: str, submit_label: str, anchor: str):
+    context = {"customer": customer, "form": form, "heading": heading, "submit_label": submit_label, "anchor": anchor}
+    return render(request, "customers/simple_form.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_edit(request, code: str, contact_id: int | None = None):
+    customer = _customer(request, code, PERMS["edit"])
+    contact = get_object_or_404(Contact, pk=contact_id, customer=customer) if contact_id else None
+    form = ContactForm(request.POST or None, instance=contact)
+    if request.method == "POST" and form.is_valid():
+        services.contact_save(customer=customer, contact=contact, values=form.cleaned_data, by=request.user)
+        messages.success(request, _("Contact saved."))
+        return redirect(f"{customer_url(customer)}#contacts")
+    heading = _("Edit contact %(name)s") % {"name": contact.name} if contact else _("Add contact")
+    return _simple_form(request, customer, form, heading, _("Save contact"), "contacts")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_delete(request, code: str, contact_id: int):
+    customer = _customer(request, code, PERMS["edit"])
+    contact = get_object_or_404(Contact, pk=contact_id, customer=customer)
+    if request.method == "POST":
+        services.contact_delete(contact=contact, by=request.user)
+        messages.success(request, _("Contact removed."))
+        return redirect(f"{customer_url(customer)}#contacts")
+    context = {
+        "customer": customer,
+        "title": _("Remove contact %(name)s?") % {"name": contact.name},
+        "message": _("The contact is deleted from the dossier; the change history keeps a record of it."),
+        "confirm_label": _("Remove contact"),
+    }
+    return render(request, "customers/confirm.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def interaction_create(request, code: str):
+    customer = _customer(request, code, PERMS["interact"])
+    allowed = interaction_kinds_allowed(request.user, customer)
+    form = InteractionForm(request.POST or None, allowed_kinds=allowed)
+    if request.method == "POST" and form.is_valid():
+        services.interaction_record(customer=customer, by=request.user, **form.cleaned_data)
+        messages.success(request, _("Interaction recorded."))
+        return redirect(f"{customer_url(customer)}#interactions")
+    return _simple_form(request, customer, form, _("Record interaction"), _("Record"), "interactions")
+
+
+@login_required
+def interaction_list(request, code: str):
+    customer = _customer(request, code, PERMS["view"])
+    page = Paginator(selectors.interaction_list(customer=customer), 50).get_page(request.GET.get("page"))
+    return render(request, "customers/interaction_list.html", {"customer": customer, "page": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def credit_document_create(request, code: str):
+    customer = _customer(request, code, PERMS["edit_credit"])
+    form = CreditDocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        services.credit_document_add(customer=customer, values=form.values(), by=request.user)
+        messages.success(request, _("Document added to the credit data."))
+        return redirect(f"{customer_url(customer)}#credit_data")
+    return _simple_form(request, customer, form, _("Add credit document"), _("Add document"), "credit_data")
+
+
+@login_required
+def credit_document_file(request, code: str, document_id: int):
+    customer = _customer(request, code, PERMS["view"])
+    document = get_object_or_404(CreditDocument, pk=document_id, customer=customer)
+    if not document.file:
+        raise Http404
+    access_log_record(
+        user=request.user,
+        customer=customer,
+        channel=AccessLog.Channel.WEB,
+        action=AccessLog.Action.DOCUMENT_DOWNLOAD,
+        object_ref=f"credit_document:{document.pk}",
+    )
+    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.file.name.rsplit("/", 1)[-1])
+
+
+@login_required
+def history(request, code: str):
+    customer = _customer(request, code, PERMS["view"])
+    page = Paginator(selectors.change_history(customer=customer), 50).get_page(request.GET.get("page"))
+    rows = [(record, field_label(record.section, record.field)) for record in page]
+    return render(request, "customers/history.html", {"customer": customer, "page": page, "rows": rows})
+
+
+@login_required
+@require_POST
+def review_record(request, code: str):
+    customer = _customer(request, code, PERMS["review"])
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("sections", [])) or _("The review could not be saved."))
+        return redirect(f"{customer_url(customer)}#reviews")
+    services.dossier_review_record(customer=customer, by=request.user, today=timezone.localdate(), **form.cleaned_data)
+    messages.success(request, _("Review recorded; the next one is due in the regular cycle."))
+    return redirect(customer_url(customer))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def customer_reassign(request, code: str):
+    customer = _customer(request, code, PERMS["reassign"])
+    form = ReassignForm(request.POST or None, owners=selectors.owner_candidates(), initial={"owner": customer.owner})
+    if request.method == "POST" and form.is_valid():
+        services.customer_reassign(customer=customer, new_owner=form.cleaned_data["owner"], by=request.user)
+        messages.success(request, _("Owner changed."))
+        return redirect(customer_url(customer))
+    return _simple_form(request, customer, form, _("Change owner"), _("Change owner"), "")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def customer_archive(request, code: str):
+    customer = _customer(request, code, PERMS["archive"])
+    if request.method == "POST":
+        services.customer_archive(customer=customer, by=request.user)
+        messages.success(request, _("Customer %(code)s archived.") % {"code": customer.code})
+        return redirect("customer_list")
+    context = {
+        "customer": customer,
+        "title": _("Archive %(name)s?") % {"name": customer.name},
+        "message": _("The dossier leaves the customer list. Nothing is deleted: a sales manager can restore it."),
+        "confirm_label": _("Archive dossier"),
+    }
+    return render(request, "customers/confirm.html", context)
+
+
+@login_required
+@require_POST
+def customer_restore(request, code: str):
+    customer = _customer(request, code, PERMS["archive"])
+    services.customer_restore(customer=customer, by=request.user)
+    messages.success(request, _("Customer %(code)s restored.") % {"code": customer.code})
+    return redirect(customer_url(customer))
