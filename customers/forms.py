@@ -107,11 +107,21 @@ class CustomerIdentityForm(CustomerCreateForm):
                 del self.fields[name]
 
 
+def _formfield(model_field, **kwargs):
+    if isinstance(model_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return model_field.formfield(**kwargs)
+
+
 def section_form_class(section: str, kind: str) -> type[forms.ModelForm]:
     """A ModelForm for one section of a dossier of the given kind (fields from customers.sections)."""
     model = SECTION_MODELS[section]
     fields = SECTION_FIELDS[section][kind]
-    meta = type("Meta", (), {"model": model, "fields": fields, "widgets": _date_widgets(model, fields)})
+    meta = type(
+        "Meta",
+        (),
+        {"model": model, "fields": fields, "widgets": _date_widgets(model, fields), "formfield_callback": _formfield},
+    )
     return type(f"{model.__name__}Form", (StyledFormMixin, forms.ModelForm), {"Meta": meta})
 
 

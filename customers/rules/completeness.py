@@ -4,8 +4,8 @@ from collections.abc import Mapping, Sequence
 
 
 def is_filled(value: object) -> bool:
-    """Empty strings, None and empty collections count as missing; False and 0 count as filled."""
-    if value is None:
+    """None, blank strings, False (an unticked box, no contacts) and empty collections are missing; 0 is filled."""
+    if value is None or value is False:
         return False
     if isinstance(value, str):
         return bool(value.strip())

@@ -50,10 +50,17 @@ def demo_uscc(rng: random.Random) -> str:
 class Command(BaseCommand):
     help = "Create demo users for every role and ~300 demo customers (idempotent)."
 
+    def add_arguments(self, parser):
+        parser.add_argument("--customers", type=int, default=CUSTOMER_COUNT, help="how many demo customers to keep")
+
     def handle(self, *args, **options):
         users = self._users()
-        created = self._customers(users)
+        created = self._customers(users, options["customers"])
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(users)} users, {created} new customers."))
+        self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
+        for username, full_name, role in DEMO_USERS:
+            self.stdout.write(f"  {username:<12} {roles.ROLE_LABELS[role]!s:<28} {full_name}")
+        self.stdout.write(f"  {'admin':<12} {'Superuser (Django admin)':<28}")
 
     def _users(self) -> dict[str, object]:
         User = get_user_model()
@@ -76,12 +83,12 @@ class Command(BaseCommand):
             admin.save()
         return users
 
-    def _customers(self, users: dict) -> int:
+    def _customers(self, users: dict, count: int) -> int:
         existing = set(Customer.objects.filter(external_id__startswith="DEMO-").values_list("external_id", flat=True))
         owners = [users["sales1"], users["sales2"], users["sales3"], users["manager"]]
         today = timezone.localdate()
         created = 0
-        for index in range(1, CUSTOMER_COUNT + 1):
+        for index in range(1, count + 1):
             external_id = f"DEMO-{index:04d}"
             if external_id in existing:
                 continue

@@ -1,0 +1,75 @@
+import os
+
+import pytest
+
+from crm import roles
+from tests.factories import PASSWORD, UserFactory, make_customer
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _fast_tests(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def make_user(db):
+    def make(role: str | None = None, **kwargs):
+        return UserFactory(role=role, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def rep(make_user):
+    return make_user(roles.SALES, username="rep", first_name="Lei", last_name="Wang")
+
+
+@pytest.fixture
+def other_rep(make_user):
+    return make_user(roles.SALES, username="other_rep")
+
+
+@pytest.fixture
+def manager(make_user):
+    return make_user(roles.SALES_MANAGER, username="manager")
+
+
+@pytest.fixture
+def customer(rep):
+    return make_customer(
+        owner=rep,
+        name="杭州精工阀门贸易有限公司",
+        unified_social_credit_code="91350100M000100Y43",
+        phone="0571-88001234",
+        address="杭州市西湖区文三路 100 号",
+        contacts=1,
+    )
+
+
+@pytest.fixture
+def client_for(client, password):
+    """A Django test client signed in as the given user."""
+
+    def sign_in(user):
+        assert client.login(username=user.username, password=password)
+        return client
+
+    return sign_in
+
+
+def running_in_ci() -> bool:
+    return os.environ.get("CI", "") not in ("", "0", "false")

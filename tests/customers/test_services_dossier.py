@@ -1,0 +1,154 @@
+"""Dossier writes (DOMAIN §2): codes, sections with field history, completeness, archive, review."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError
+
+from customers import services
+from customers.models import ChangeRecord, Customer, FinancialFigure, Review, Section
+from tests.factories import make_customer
+
+pytestmark = pytest.mark.django_db
+
+
+def test_codes_are_server_generated_unique_and_sequential(rep):
+    """DOMAIN §2 唯一性: every dossier gets its own code, never typed by hand."""
+    first, second = make_customer(owner=rep), make_customer(owner=rep)
+    assert first.code.startswith("C") and second.code.startswith("C")
+    assert int(second.code[1:]) == int(first.code[1:]) + 1
+
+
+def test_code_survives_every_section_edit(customer, rep):
+    code = customer.code
+    services.dossier_section_update(customer=customer, section="basic", values={"name": "New name"}, by=rep)
+    customer.refresh_from_db()
+    assert customer.code == code and customer.name == "New name"
+
+
+def test_section_edit_records_who_when_field_old_and_new(customer, rep):
+    """DOMAIN §2: each section keeps its change history (who, when, old → new)."""
+    services.dossier_section_update(
+        customer=customer,
+        section="characteristics",
+        values={"market_area": "华东", "development_potential": "高"},
+        by=rep,
+    )
+    records = ChangeRecord.objects.filter(customer=customer, section=Section.CHARACTERISTICS)
+    assert {(r.field, r.old, r.new, r.by_id) for r in records} == {
+        ("market_area", "", "华东", rep.pk),
+        ("development_potential", "", "高", rep.pk),
+    }
+
+
+def test_saving_unchanged_values_writes_no_history_and_keeps_the_version(customer, rep):
+    before = ChangeRecord.objects.filter(customer=customer).count()
+    version = customer.version
+    services.dossier_section_update(customer=customer, section="basic", values={"name": customer.name}, by=rep)
+    customer.refresh_from_db()
+    assert ChangeRecord.objects.filter(customer=customer).count() == before
+    assert customer.version == version
+
+
+def test_basic_section_spans_customer_columns_and_the_basic_table(customer, rep):
+    services.dossier_section_update(
+        customer=customer, section="basic", values={"phone": "021-1", "legal_representative": "李四"}, by=rep
+    )
+    customer = Customer.objects.select_related("basic").get(pk=customer.pk)
+    assert customer.phone == "021-1" and customer.basic.legal_representative == "李四"
+    assert set(customer.changes.filter(section="basic").values_list("field", flat=True)) >= {
+        "phone",
+        "legal_representative",
+    }
+
+
+def test_completeness_rises_as_required_fields_are_filled(rep, settings):
+    """DOMAIN §2 完整性, with the required fields a setting."""
+    settings.CRM_COMPLETENESS_REQUIRED = {"intermediate": ["customer.name", "basic.legal_representative", "contacts"]}
+    customer = make_customer(owner=rep)
+    assert customer.completeness == 33
+    services.dossier_section_update(customer=customer, section="basic", values={"legal_representative": "王五"}, by=rep)
+    customer.refresh_from_db()
+    assert customer.completeness == 66
+    services.contact_save(customer=customer, values={"name": "赵六", "title": "采购"}, by=rep)
+    customer.refresh_from_db()
+    assert customer.completeness == 100
+
+
+def test_removing_the_last_contact_lowers_completeness(rep, settings):
+    settings.CRM_COMPLETENESS_REQUIRED = {"intermediate": ["customer.name", "contacts"]}
+    customer = make_customer(owner=rep, contacts=1)
+    assert customer.completeness == 100
+    services.contact_delete(contact=customer.contacts.get(), by=rep)
+    customer.refresh_from_db()
+    assert customer.completeness == 50
+    assert customer.changes.filter(section="contacts", new="").exists()
+
+
+def test_financial_figures_keep_their_date_and_earlier_values(customer, rep):
+    """DOMAIN §2 operating status: figures as numbers, each with the date it refers to, and a source."""
+    first = services.FigureInput(metric="net_worth", value=Decimal("1000000.00"), as_of=date(2025, 12, 31))
+    services.operating_status_update(customer=customer, values={}, figures=[first], source="bank", by=rep)
+    second = services.FigureInput(metric="net_worth", value=Decimal("1200000.00"), as_of=date(2026, 6, 30))
+    services.operating_status_update(customer=customer, values={}, figures=[second], source="customer", by=rep)
+    rows = FinancialFigure.objects.filter(customer=customer).order_by("as_of")
+    assert [(r.value, r.as_of, r.source) for r in rows] == [
+        (Decimal("1000000.00"), date(2025, 12, 31), "bank"),
+        (Decimal("1200000.00"), date(2026, 6, 30), "customer"),
+    ]
+    change = customer.changes.filter(field="net_worth").first()
+    assert change.old == "1000000.00 @ 2025-12-31" and change.new == "1200000.00 @ 2026-06-30"
+
+
+def test_resaving_the_same_figure_records_nothing(customer, rep):
+    figure = services.FigureInput(metric="employees", value=Decimal(120), as_of=date(2026, 1, 1))
+    services.operating_status_update(customer=customer, values={}, figures=[figure], source="customer", by=rep)
+    services.operating_status_update(customer=customer, values={}, figures=[figure], source="customer", by=rep)
+    assert customer.changes.filter(field="employees").count() == 1
+
+
+def test_archive_is_soft_and_restorable(customer, manager):
+    """DOMAIN §1: sales managers archive (soft-delete) dossiers; nothing is lost."""
+    services.customer_archive(customer=customer, by=manager)
+    customer.refresh_from_db()
+    assert customer.deleted_at is not None and customer.deleted_by == manager
+    assert Customer.objects.filter(pk=customer.pk).exists()
+    services.customer_restore(customer=customer, by=manager)
+    customer.refresh_from_db()
+    assert customer.deleted_at is None
+    assert list(customer.changes.filter(field="archived").values_list("section", flat=True)) == ["record", "record"]
+
+
+def test_reassign_moves_the_dossier_and_records_it(customer, rep, other_rep, manager):
+    services.customer_reassign(customer=customer, new_owner=other_rep, by=manager)
+    customer.refresh_from_db()
+    assert customer.owner == other_rep
+    change = customer.changes.filter(field="owner").first()
+    assert (change.old, change.new, change.by) == (rep.username, other_rep.username, manager)
+
+
+def test_review_restarts_the_cycle(customer, rep, settings):
+    """DOMAIN §7: a review is a record of who confirmed which sections; the next one is due an interval later."""
+    settings.CRM_REVIEW_INTERVAL_DAYS = 180
+    review = services.dossier_review_record(
+        customer=customer, sections=["basic", "contacts"], notes="Visited", by=rep, today=date(2026, 11, 1)
+    )
+    customer.refresh_from_db()
+    assert Review.objects.get() == review and review.sections == ["basic", "contacts"]
+    assert customer.last_reviewed_on == date(2026, 11, 1)
+    assert customer.next_review_due == date(2027, 4, 30)
+    assert customer.is_stale is False
+
+
+def test_a_second_customer_with_the_same_uscc_is_refused_by_the_database(customer, rep):
+    with pytest.raises(IntegrityError):
+        make_customer(owner=rep, unified_social_credit_code=customer.unified_social_credit_code)
+
+
+def test_a_failed_write_leaves_no_half_written_record(rep):
+    """Writes that belong together are one transaction: no code is burnt into a half dossier."""
+    count = Customer.objects.count()
+    with pytest.raises(IntegrityError):
+        services.customer_create(by=rep, owner=rep, values={"name": "X"}, sections={"basic": {"age": -1}})
+    assert Customer.objects.count() == count

@@ -1,0 +1,264 @@
+"""Browser pages through Django's whole stack: list, dossier, forms, history, query counts."""
+
+import pytest
+from django.urls import reverse
+
+from customers import services
+from customers.models import ChangeRecord, Customer
+from tests.factories import ContactFactory, InteractionFactory, make_customer
+
+pytestmark = pytest.mark.django_db
+
+
+def _codes(response) -> list[str]:
+    return [customer.code for customer, _full in response.context["rows"]]
+
+
+@pytest.fixture
+def book(rep, other_rep):
+    """A small customer book: two of the rep's, one of another rep's, one end customer."""
+    return {
+        "valve": make_customer(
+            owner=rep, name="Hangzhou Valve Co", size="large", unified_social_credit_code="91350100M000100Y43"
+        ),
+        "pump": make_customer(owner=rep, name="Ningbo Pump Trading", size="small", contacts=1),
+        "steel": make_customer(owner=other_rep, name="Shanghai Steel Works", size="medium"),
+        "end": make_customer(owner=rep, name="陈先生", kind="end", nature="individual"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        pytest.param("valve", ["valve"], id="name-case-insensitive"),
+        pytest.param("91350100m000100y43", ["valve"], id="uscc-any-case"),
+        pytest.param("Contact 0", ["pump"], id="contact-name"),
+        pytest.param("陈", ["end"], id="chinese-name"),
+        pytest.param("no such customer", [], id="nothing"),
+    ],
+)
+def test_list_search_by_name_code_uscc_and_contact(book, rep, client_for, query, expected):
+    response = client_for(rep).get(reverse("customer_list"), {"q": query})
+    assert _codes(response) == [book[key].code for key in expected]
+
+
+def test_list_search_by_code(book, rep, client_for):
+    response = client_for(rep).get(reverse("customer_list"), {"q": book["steel"].code.lower()})
+    assert _codes(response) == [book["steel"].code]
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        pytest.param({"kind": "end"}, ["end"], id="kind"),
+        pytest.param({"size": "medium"}, ["steel"], id="size"),
+        pytest.param({"owner": "other_rep"}, ["steel"], id="owner"),
+        pytest.param({"nature": "individual"}, ["end"], id="nature"),
+        pytest.param({"size": "bogus"}, ["end", "valve", "pump", "steel"], id="invalid-filter-ignored"),
+    ],
+)
+def test_list_filters(book, rep, client_for, params, expected):
+    response = client_for(rep).get(reverse("customer_list"), {**params, "ordering": "code"})
+    assert response.status_code == 200
+    assert sorted(_codes(response)) == sorted(book[key].code for key in expected)
+
+
+def test_list_filters_by_completeness_band_and_staleness(book, rep, client_for):
+    Customer.objects.filter(pk=book["valve"].pk).update(completeness=100)
+    Customer.objects.filter(pk=book["pump"].pk).update(is_stale=True)
+    client = client_for(rep)
+    assert _codes(client.get(reverse("customer_list"), {"completeness": "100"})) == [book["valve"].code]
+    assert _codes(client.get(reverse("customer_list"), {"stale": "1"})) == [book["pump"].code]
+    assert book["pump"].code not in _codes(client.get(reverse("customer_list"), {"stale": "0"}))
+
+
+def test_list_sorting(book, rep, client_for):
+    client = client_for(rep)
+    by_name = _codes(client.get(reverse("customer_list"), {"ordering": "name"}))
+    assert by_name == [c.code for c in sorted(book.values(), key=lambda c: c.name)]
+    by_code_desc = _codes(client.get(reverse("customer_list"), {"ordering": "-code"}))
+    assert by_code_desc == sorted((c.code for c in book.values()), reverse=True)
+
+
+def test_list_paginates_fifty_rows(rep, client_for):
+    for index in range(53):
+        make_customer(owner=rep, name=f"Customer {index:02d}")
+    client = client_for(rep)
+    first = client.get(reverse("customer_list"))
+    assert len(first.context["rows"]) == 50 and first.context["page"].paginator.num_pages == 2
+    second = client.get(reverse("customer_list"), {"page": 2})
+    assert len(second.context["rows"]) == 3
+
+
+def test_archived_dossiers_leave_the_list(book, rep, manager, client_for):
+    services.customer_archive(customer=book["pump"], by=manager)
+    assert book["pump"].code not in _codes(client_for(rep).get(reverse("customer_list")))
+
+
+def test_list_page_query_count_does_not_grow_with_rows(rep, client_for, django_assert_max_num_queries):
+    client = client_for(rep)
+    for index in range(3):
+        make_customer(owner=rep, name=f"Few {index}", contacts=1)
+    with django_assert_max_num_queries(8) as few:
+        client.get(reverse("customer_list"), {"q": "e", "ordering": "-completeness"})
+    for index in range(40):
+        make_customer(owner=rep, name=f"Many {index}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("customer_list"), {"q": "e", "ordering": "-completeness"})
+
+
+def test_dossier_page_query_count_does_not_grow(customer, manager, client_for, django_assert_max_num_queries):
+    client = client_for(manager)
+    url = reverse("customer_detail", args=[customer.code])
+    with django_assert_max_num_queries(16) as few:
+        client.get(url)
+    for _ in range(10):
+        ContactFactory(customer=customer)
+        InteractionFactory(customer=customer, author=manager)
+        services.dossier_section_update(
+            customer=customer, section="basic", values={"phone": str(len(ChangeRecord.objects.all()))}, by=manager
+        )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(url)
+
+
+def test_create_customer_assigns_code_and_owner(rep, client_for):
+    response = client_for(rep).post(
+        reverse("customer_create"),
+        {"name": "温州阀门厂", "kind": "intermediate", "nature": "company", "size": "medium", "payment_terms_days": 30},
+    )
+    customer = Customer.objects.get(name="温州阀门厂")
+    assert response.status_code == 302 and response.url == reverse("customer_detail", args=[customer.code])
+    assert customer.owner == rep and customer.created_by == rep
+
+
+def test_create_refuses_a_bad_uscc_with_a_clear_error_and_saves_nothing(rep, client_for):
+    response = client_for(rep).post(
+        reverse("customer_create"),
+        {
+            "name": "X",
+            "kind": "intermediate",
+            "nature": "company",
+            "size": "small",
+            "payment_terms_days": 30,
+            "unified_social_credit_code": "91350100M000100Y44",
+        },
+    )
+    assert response.status_code == 200
+    assert "check character" in str(response.context["form"].errors["unified_social_credit_code"])
+    assert not Customer.objects.filter(name="X").exists()
+
+
+def test_create_refuses_a_duplicate_uscc(customer, rep, client_for):
+    response = client_for(rep).post(
+        reverse("customer_create"),
+        {
+            "name": "Copy",
+            "kind": "intermediate",
+            "nature": "company",
+            "size": "small",
+            "payment_terms_days": 30,
+            "unified_social_credit_code": customer.unified_social_credit_code.lower(),
+        },
+    )
+    assert response.status_code == 200
+    assert "already has this unified social credit code" in response.content.decode()
+
+
+def test_only_a_manager_chooses_another_owner_on_create(rep, other_rep, manager, client_for):
+    data = {
+        "name": "Owned",
+        "kind": "intermediate",
+        "nature": "company",
+        "size": "small",
+        "payment_terms_days": 30,
+        "owner": other_rep.pk,
+    }
+    client_for(manager).post(reverse("customer_create"), data)
+    assert Customer.objects.get(name="Owned").owner == other_rep
+    client_for(rep).post(reverse("customer_create"), {**data, "name": "Mine"})
+    assert Customer.objects.get(name="Mine").owner == rep
+
+
+def test_invalid_section_input_shows_field_errors_and_changes_nothing(customer, rep, client_for):
+    url = reverse("section_edit", args=[customer.code, "basic"])
+    before = ChangeRecord.objects.count()
+    response = client_for(rep).post(
+        url,
+        {
+            "customer-name": "",
+            "customer-kind": "intermediate",
+            "customer-nature": "company",
+            "customer-size": "small",
+            "customer-payment_terms_days": "30",
+            "section-age": "-5",
+            "section-website": "not a url",
+        },
+    )
+    assert response.status_code == 200
+    forms = response.context["forms"]
+    assert "name" in forms[0].errors and {"age", "website"} <= set(forms[1].errors)
+    assert ChangeRecord.objects.count() == before
+    customer.refresh_from_db()
+    assert customer.name == "杭州精工阀门贸易有限公司"
+
+
+def test_section_save_redirects_to_its_tab_and_shows_in_history(customer, rep, client_for):
+    client = client_for(rep)
+    url = reverse("section_edit", args=[customer.code, "sales_status"])
+    response = client.post(
+        url,
+        {"section-sales_performance": "年销售额 2 亿元", "section-market_share": "12.5", "section-cooperation": "稳定"},
+    )
+    assert response.status_code == 302 and response.url.endswith("#sales_status")
+    history = client.get(reverse("customer_history", args=[customer.code])).content.decode()
+    assert "年销售额 2 亿元" in history and "12.5" in history
+
+
+def test_operating_status_figures_need_their_date(customer, rep, client_for):
+    url = reverse("section_edit", args=[customer.code, "operating_status"])
+    response = client_for(rep).post(url, {"figures-source": "bank", "figures-net_worth": "1000000"})
+    assert response.status_code == 200
+    assert "net_worth_as_of" in response.context["forms"][-1].errors
+    assert not customer.financial_figures.exists()
+    ok = client_for(rep).post(
+        url, {"figures-source": "bank", "figures-net_worth": "1000000", "figures-net_worth_as_of": "2025-12-31"}
+    )
+    assert ok.status_code == 302
+    assert customer.financial_figures.get().source == "bank"
+
+
+def test_section_unknown_to_the_dossier_is_404(customer, rep, client_for):
+    assert client_for(rep).get(reverse("section_edit", args=[customer.code, "secrets"])).status_code == 404
+
+
+def test_archive_needs_confirmation(customer, manager, client_for):
+    client = client_for(manager)
+    url = reverse("customer_archive", args=[customer.code])
+    assert "Archive dossier" in client.get(url).content.decode()
+    customer.refresh_from_db()
+    assert customer.deleted_at is None
+    assert client.post(url).status_code == 302
+    customer.refresh_from_db()
+    assert customer.deleted_at is not None
+
+
+def test_dashboard_shows_my_incomplete_dossiers_and_recent_interactions(customer, rep, client_for):
+    InteractionFactory(customer=customer, author=rep, subject="Visited the plant")
+    page = client_for(rep).get(reverse("dashboard"))
+    board = page.context["board"]
+    assert board.my_count == 1 and board.incomplete == [customer]
+    assert "Visited the plant" in page.content.decode()
+
+
+def test_pages_switch_to_simplified_chinese(customer, rep, client_for):
+    client = client_for(rep)
+    response = client.post(reverse("set_language"), {"language": "zh-hans", "next": reverse("customer_list")})
+    assert response.status_code == 302
+    page = client.get(reverse("customer_list")).content.decode()
+    assert "客户" in page and "完整性" in page and 'lang="zh-hans"' in page
+
+
+def test_healthz_answers_when_the_database_does(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.json()["database"] == "ok"

@@ -1,0 +1,57 @@
+"""factory_boy factories; customers are created through the service so codes, sections and history are real."""
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from customers import services
+from customers.models import Contact, Interaction
+
+PASSWORD = "pw-for-tests-1"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        self.save()
+        if extracted:
+            self.groups.add(Group.objects.get(name=extracted))
+
+
+def make_customer(*, owner, by=None, sections=None, contacts=0, **values):
+    """A dossier created by the real service; ``values`` override the customer-level fields."""
+    defaults = {"name": f"Valve Trading {owner.username}", "kind": "intermediate", "nature": "company", "size": "small"}
+    customer = services.customer_create(
+        by=by or owner, owner=owner, values={**defaults, **values}, sections=sections or {}
+    )
+    for index in range(contacts):
+        services.contact_save(customer=customer, values={"name": f"Contact {index}", "title": "Buyer"}, by=by or owner)
+    customer.refresh_from_db()
+    return customer
+
+
+class InteractionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Interaction
+
+    kind = Interaction.Kind.VISIT_REPORT
+    occurred_on = factory.Faker("past_date")
+    subject = factory.Faker("sentence", nb_words=4)
+    details = factory.Faker("paragraph")
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    name = factory.Faker("name")
+    title = "Purchasing manager"
+    phone = "0571-88886666"
