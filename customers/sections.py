@@ -146,6 +146,29 @@ def field_label(section: str, field: str) -> str:
         return field
 
 
+def value_label(section: str, field: str, value: str) -> str:
+    """The translated label of a choice code stored in the history (``small`` → 小型); other values as stored."""
+    model = Customer if field in CUSTOMER_FIELDS or section not in SECTION_MODELS else SECTION_MODELS[section]
+    try:
+        choices = dict(model._meta.get_field(field).flatchoices)
+    except FieldDoesNotExist:
+        return value
+    return str(choices.get(value, value))
+
+
+def history_rows(records) -> list[tuple[object, str, str, str]]:
+    """(record, field label, old, new) with choice codes shown as their labels."""
+    return [
+        (
+            r,
+            field_label(r.section, r.field),
+            value_label(r.section, r.field, r.old),
+            value_label(r.section, r.field, r.new),
+        )
+        for r in records
+    ]
+
+
 def _display(obj, name: str) -> tuple[str, object]:
     field = obj._meta.get_field(name)
     value = getattr(obj, name)

@@ -28,7 +28,7 @@ from customers.forms import (
     section_form_class,
 )
 from customers.models import Contact, CreditDocument, Customer, Section
-from customers.sections import SECTION_MODELS, field_label, section_values
+from customers.sections import SECTION_MODELS, history_rows, section_values
 
 PERMS = {
     "view": "customers.view_dossier",
@@ -126,7 +126,7 @@ def customer_detail(request, code: str):
         "today": timezone.localdate(),
         "review_form": ReviewForm(),
         "sections": [(s, Section(s).label, section_values(customer, s)) for s in SECTION_MODELS] if may["view"] else [],
-        "rows": [(record, field_label(record.section, record.field)) for record in dossier.history],
+        "rows": history_rows(dossier.history),
     }
     return render(request, "customers/customer_detail.html", context)
 
@@ -268,7 +268,7 @@ def credit_document_file(request, code: str, document_id: int):
 def history(request, code: str):
     customer = _customer(request, code, PERMS["view"])
     page = Paginator(selectors.change_history(customer=customer), 50).get_page(request.GET.get("page"))
-    rows = [(record, field_label(record.section, record.field)) for record in page]
+    rows = history_rows(page)
     return render(request, "customers/history.html", {"customer": customer, "page": page, "rows": rows})
 
 

@@ -94,7 +94,8 @@ def test_a_user_without_a_role_sees_no_customer(make_user, client_for, customer)
 
 def test_anonymous_visitors_are_sent_to_sign_in(client, customer):
     response = client.get(reverse("customer_detail", args=[customer.code]))
-    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
 
 
 def test_full_reads_by_non_owners_are_logged_and_owner_reads_are_not(customer, rep, manager, other_rep, client_for):

@@ -16,7 +16,8 @@ pytestmark = pytest.mark.django_db
 def test_codes_are_server_generated_unique_and_sequential(rep):
     """DOMAIN §2 唯一性: every dossier gets its own code, never typed by hand."""
     first, second = make_customer(owner=rep), make_customer(owner=rep)
-    assert first.code.startswith("C") and second.code.startswith("C")
+    assert first.code.startswith("C")
+    assert second.code.startswith("C")
     assert int(second.code[1:]) == int(first.code[1:]) + 1
 
 
@@ -24,7 +25,8 @@ def test_code_survives_every_section_edit(customer, rep):
     code = customer.code
     services.dossier_section_update(customer=customer, section="basic", values={"name": "New name"}, by=rep)
     customer.refresh_from_db()
-    assert customer.code == code and customer.name == "New name"
+    assert customer.code == code
+    assert customer.name == "New name"
 
 
 def test_section_edit_records_who_when_field_old_and_new(customer, rep):
@@ -56,7 +58,8 @@ def test_basic_section_spans_customer_columns_and_the_basic_table(customer, rep)
         customer=customer, section="basic", values={"phone": "021-1", "legal_representative": "李四"}, by=rep
     )
     customer = Customer.objects.select_related("basic").get(pk=customer.pk)
-    assert customer.phone == "021-1" and customer.basic.legal_representative == "李四"
+    assert customer.phone == "021-1"
+    assert customer.basic.legal_representative == "李四"
     assert set(customer.changes.filter(section="basic").values_list("field", flat=True)) >= {
         "phone",
         "legal_representative",
@@ -98,7 +101,8 @@ def test_financial_figures_keep_their_date_and_earlier_values(customer, rep):
         (Decimal("1200000.00"), date(2026, 6, 30), "customer"),
     ]
     change = customer.changes.filter(field="net_worth").first()
-    assert change.old == "1000000.00 @ 2025-12-31" and change.new == "1200000.00 @ 2026-06-30"
+    assert change.old == "1000000.00 @ 2025-12-31"
+    assert change.new == "1200000.00 @ 2026-06-30"
 
 
 def test_resaving_the_same_figure_records_nothing(customer, rep):
@@ -112,7 +116,8 @@ def test_archive_is_soft_and_restorable(customer, manager):
     """DOMAIN §1: sales managers archive (soft-delete) dossiers; nothing is lost."""
     services.customer_archive(customer=customer, by=manager)
     customer.refresh_from_db()
-    assert customer.deleted_at is not None and customer.deleted_by == manager
+    assert customer.deleted_at is not None
+    assert customer.deleted_by == manager
     assert Customer.objects.filter(pk=customer.pk).exists()
     services.customer_restore(customer=customer, by=manager)
     customer.refresh_from_db()
@@ -135,7 +140,8 @@ def test_review_restarts_the_cycle(customer, rep, settings):
         customer=customer, sections=["basic", "contacts"], notes="Visited", by=rep, today=date(2026, 11, 1)
     )
     customer.refresh_from_db()
-    assert Review.objects.get() == review and review.sections == ["basic", "contacts"]
+    assert Review.objects.get() == review
+    assert review.sections == ["basic", "contacts"]
     assert customer.last_reviewed_on == date(2026, 11, 1)
     assert customer.next_review_due == date(2027, 4, 30)
     assert customer.is_stale is False

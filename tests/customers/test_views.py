@@ -85,7 +85,8 @@ def test_list_paginates_fifty_rows(rep, client_for):
         make_customer(owner=rep, name=f"Customer {index:02d}")
     client = client_for(rep)
     first = client.get(reverse("customer_list"))
-    assert len(first.context["rows"]) == 50 and first.context["page"].paginator.num_pages == 2
+    assert len(first.context["rows"]) == 50
+    assert first.context["page"].paginator.num_pages == 2
     second = client.get(reverse("customer_list"), {"page": 2})
     assert len(second.context["rows"]) == 3
 
@@ -128,8 +129,10 @@ def test_create_customer_assigns_code_and_owner(rep, client_for):
         {"name": "温州阀门厂", "kind": "intermediate", "nature": "company", "size": "medium", "payment_terms_days": 30},
     )
     customer = Customer.objects.get(name="温州阀门厂")
-    assert response.status_code == 302 and response.url == reverse("customer_detail", args=[customer.code])
-    assert customer.owner == rep and customer.created_by == rep
+    assert response.status_code == 302
+    assert response.url == reverse("customer_detail", args=[customer.code])
+    assert customer.owner == rep
+    assert customer.created_by == rep
 
 
 def test_create_refuses_a_bad_uscc_with_a_clear_error_and_saves_nothing(rep, client_for):
@@ -197,7 +200,8 @@ def test_invalid_section_input_shows_field_errors_and_changes_nothing(customer, 
     )
     assert response.status_code == 200
     forms = response.context["forms"]
-    assert "name" in forms[0].errors and {"age", "website"} <= set(forms[1].errors)
+    assert "name" in forms[0].errors
+    assert {"age", "website"} <= set(forms[1].errors)
     assert ChangeRecord.objects.count() == before
     customer.refresh_from_db()
     assert customer.name == "杭州精工阀门贸易有限公司"
@@ -210,9 +214,11 @@ def test_section_save_redirects_to_its_tab_and_shows_in_history(customer, rep, c
         url,
         {"section-sales_performance": "年销售额 2 亿元", "section-market_share": "12.5", "section-cooperation": "稳定"},
     )
-    assert response.status_code == 302 and response.url.endswith("#sales_status")
+    assert response.status_code == 302
+    assert response.url.endswith("#sales_status")
     history = client.get(reverse("customer_history", args=[customer.code])).content.decode()
-    assert "年销售额 2 亿元" in history and "12.5" in history
+    assert "年销售额 2 亿元" in history
+    assert "12.5" in history
 
 
 def test_operating_status_figures_need_their_date(customer, rep, client_for):
@@ -247,7 +253,8 @@ def test_dashboard_shows_my_incomplete_dossiers_and_recent_interactions(customer
     InteractionFactory(customer=customer, author=rep, subject="Visited the plant")
     page = client_for(rep).get(reverse("dashboard"))
     board = page.context["board"]
-    assert board.my_count == 1 and board.incomplete == [customer]
+    assert board.my_count == 1
+    assert board.incomplete == [customer]
     assert "Visited the plant" in page.content.decode()
 
 
@@ -256,9 +263,12 @@ def test_pages_switch_to_simplified_chinese(customer, rep, client_for):
     response = client.post(reverse("set_language"), {"language": "zh-hans", "next": reverse("customer_list")})
     assert response.status_code == 302
     page = client.get(reverse("customer_list")).content.decode()
-    assert "客户" in page and "完整性" in page and 'lang="zh-hans"' in page
+    assert "客户" in page
+    assert "完整性" in page
+    assert 'lang="zh-hans"' in page
 
 
 def test_healthz_answers_when_the_database_does(client, db):
     response = client.get("/healthz")
-    assert response.status_code == 200 and response.json()["database"] == "ok"
+    assert response.status_code == 200
+    assert response.json()["database"] == "ok"

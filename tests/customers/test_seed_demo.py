@@ -1,0 +1,32 @@
+"""`manage.py seed_demo` (run by `make run`) is idempotent and covers every role."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from crm import roles
+from customers.models import ChangeRecord, Customer
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_makes_a_user_per_role_and_customers_once():
+    call_command("seed_demo", customers=12)
+    counts = (Customer.objects.count(), ChangeRecord.objects.count(), get_user_model().objects.count())
+    call_command("seed_demo", customers=12)
+    assert (Customer.objects.count(), ChangeRecord.objects.count(), get_user_model().objects.count()) == counts
+    assert counts[0] == 12
+    users = get_user_model().objects.prefetch_related("groups")
+    assert {g.name for u in users for g in u.groups.all()} == set(roles.ALL_ROLES)
+    assert get_user_model().objects.get(username="sales1").check_password("demo1234")
+
+
+def test_demo_customers_are_realistic():
+    call_command("seed_demo", customers=30)
+    kinds = set(Customer.objects.values_list("kind", flat=True))
+    sizes = set(Customer.objects.values_list("size", flat=True))
+    assert kinds == {"intermediate", "end"}
+    assert sizes == {"small", "medium", "large"}
+    assert Customer.objects.filter(contacts__isnull=False).exists()
+    assert Customer.objects.filter(interactions__isnull=False).exists()
+    assert all(0 < c <= 100 for c in Customer.objects.values_list("completeness", flat=True))
