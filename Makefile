@@ -30,7 +30,7 @@ run: $(VENV)/.run-deps
 	@bash -c 'trap "trap - EXIT INT TERM; kill 0" EXIT INT TERM; \
 	  $(VENV)/bin/celery -A crm worker --loglevel=INFO --concurrency=1 & \
 	  $(VENV)/bin/celery -A crm beat --loglevel=INFO & \
-	  $(PY) manage.py runserver $(HOST):$(PORT) & \
+	  $(PY) manage.py runserver $(HOST):$(PORT) $(RUNSERVER_ARGS) & \
 	  wait -n'
 
 ## make test: ruff, migrations check, the whole test suite.
