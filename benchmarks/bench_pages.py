@@ -43,18 +43,20 @@ def main() -> None:
         ("list, default (name A-Z)", rep, "/customers/", None),
         ("list, search+filter+sort", rep, "/customers/", {"q": "阀门", "size": "medium", "ordering": "-completeness"}),
         ("list, owner+stale+sort", rep, "/customers/", {"owner": "bench_rep00", "stale": "1", "ordering": "review"}),
-        ("list, contact-name search", rep, "/customers/", {"q": "王伟"}),
+        ("list, contact-name search (2 chars)", rep, "/customers/", {"q": "王伟"}),
+        ("list, name search (Latin, 3+ chars)", rep, "/customers/", {"q": "golden flow"}),
+        ("list, name search (Chinese, 4 chars)", rep, "/customers/", {"q": "精工阀门"}),
         ("list, last page", rep, "/customers/", {"page": "last"}),
         ("dossier page (owner)", rep, f"/customers/{customer.code}/", None),
     ]
     if manager:
         cases.append(("dossier page (manager, logged)", manager, f"/customers/{customer.code}/", None))
-    print(f"{'page':<34}{'median ms':>10}{'queries':>9}{'bytes':>9}")
+    print(f"{'page':<40}{'median ms':>10}{'queries':>9}{'bytes':>9}")
     for label, user, url, params in cases:
         client = Client()
         client.force_login(user)
         median, queries, size = measure(client, url, params)
-        print(f"{label:<34}{median:>10.1f}{queries:>9}{size:>9}")
+        print(f"{label:<40}{median:>10.1f}{queries:>9}{size:>9}")
 
 
 if __name__ == "__main__":

@@ -114,6 +114,7 @@ class Customer(models.Model):
             models.CheckConstraint(condition=Q(completeness__lte=100), name="customer_completeness_lte_100"),
         ]
         indexes = [
+            models.Index(fields=["name", "id"], name="customer_live_name", condition=Q(deleted_at__isnull=True)),
             models.Index(fields=["owner", "name"], name="customer_owner_name"),
             models.Index(fields=["updated_at"], name="customer_updated_at"),
             models.Index(fields=["completeness", "name"], name="customer_completeness_name"),
