@@ -24,7 +24,7 @@ from customers.models import (
 )
 from customers.rules.completeness import completeness
 from customers.rules.review import next_review_due
-from customers.sections import CUSTOMER_FIELDS, SECTION_MODELS
+from customers.sections import CUSTOMER_FIELDS, SECTION_MODELS, section_model_fields
 
 CODE_SEQUENCE = "customer"
 CONTACT_FIELDS = ("name", "title", "phone", "mobile", "email", "birthday", "preferences", "notes")
@@ -59,7 +59,7 @@ class FigureInput:
 
 def _lock(customer: Customer) -> Customer:
     """Re-read the customer under a row lock so concurrent writes to one dossier serialise."""
-    return Customer.objects.select_for_update().select_related("owner").get(pk=customer.pk)
+    return Customer.objects.select_for_update(of=("self",)).select_related("owner", *SECTION_MODELS).get(pk=customer.pk)
 
 
 def _completeness_values(customer: Customer, *, has_contacts: bool) -> dict[str, object]:
@@ -133,8 +133,7 @@ def customer_create(
     records = [(Section.BASIC, changes), (Section.RECORD, [("owner", None, owner.get_username())])]
     for section, model in SECTION_MODELS.items():
         row = model(customer=customer)
-        model_fields = [f.name for f in model._meta.concrete_fields if f.name != "customer"]
-        section_changes = _apply(row, sections.get(section, {}), model_fields)
+        section_changes = _apply(row, sections.get(section, {}), section_model_fields(section))
         row.save(force_insert=True)
         setattr(customer, section, row)
         records.append((section, section_changes))
@@ -145,33 +144,62 @@ def customer_create(
     return customer
 
 
-@transaction.atomic
+class VersionConflict(Exception):
+    """The dossier changed since the caller read it (API: If-Match → 412)."""
+
+
+def _split_section_values(section: str, values: Mapping[str, Any]) -> tuple[dict, dict]:
+    """The basic section's form carries customer columns too; split them from the section's own fields."""
+    if section != Section.BASIC:
+        return {}, {section: dict(values)}
+    customer_values = {k: v for k, v in values.items() if k in CUSTOMER_FIELDS}
+    return customer_values, {section: {k: v for k, v in values.items() if k not in CUSTOMER_FIELDS}}
+
+
 def dossier_section_update(
     *, customer: Customer, section: str, values: Mapping[str, Any], by: AbstractBaseUser
 ) -> list[ChangeRecord]:
     """Save one section's form: only changed fields are written, each into the history (DOMAIN §2)."""
     if section not in SECTION_MODELS:
         raise ValueError(f"unknown section {section!r}")
+    customer_values, sections = _split_section_values(section, values)
+    return dossier_update(customer=customer, values=customer_values, sections=sections, by=by)
+
+
+@transaction.atomic
+def dossier_update(
+    *,
+    customer: Customer,
+    values: Mapping[str, Any],
+    sections: Mapping[str, Mapping[str, Any]],
+    by: AbstractBaseUser,
+    owner: AbstractBaseUser | None = None,
+    expected_version: int | None = None,
+) -> list[ChangeRecord]:
+    """Change customer fields, any sections and the owner in one step, each change into the history.
+
+    ``expected_version`` guards against lost updates (API If-Match): a stale version raises
+    VersionConflict and nothing is written. Unchanged values write nothing and keep the version.
+    """
     customer = _lock(customer)
-    model = SECTION_MODELS[section]
-    row = model.objects.get(customer=customer)
-    setattr(customer, section, row)
-    changes = _apply(customer, values, CUSTOMER_FIELDS) if section == Section.BASIC else []
-    row_changes = _apply(row, values, [f.name for f in model._meta.concrete_fields if f.name != "customer"])
-    if not changes and not row_changes:
+    if expected_version is not None and customer.version != expected_version:
+        raise VersionConflict(customer.version)
+    changes = {Section.BASIC: _apply(customer, values, CUSTOMER_FIELDS)}
+    customer_fields = [name for name, _, _ in changes[Section.BASIC]]
+    for section in SECTION_MODELS:
+        row = getattr(customer, section)
+        row_changes = _apply(row, sections.get(section, {}), section_model_fields(section))
+        if row_changes:
+            row.save(update_fields=[name for name, _, _ in row_changes])
+        changes.setdefault(section, []).extend(row_changes)
+    if owner is not None and owner.pk != customer.owner_id:
+        changes[Section.RECORD] = [("owner", customer.owner.get_username(), owner.get_username())]
+        customer.owner = owner
+        customer_fields.append("owner")
+    if not any(changes.values()):
         return []
-    customer_fields = [name for name, _, _ in changes]
-    if row_changes:
-        row.save(update_fields=[name for name, _, _ in row_changes])
-    _load_sections(customer, skip=section)
     _touch(customer, *customer_fields)
-    return _record(customer, by, section, changes + row_changes)
-
-
-def _load_sections(customer: Customer, *, skip: str = "") -> None:
-    for name, model in SECTION_MODELS.items():
-        if name != skip:
-            setattr(customer, name, model.objects.get(customer=customer))
+    return [record for section, items in changes.items() for record in _record(customer, by, section, items)]
 
 
 @transaction.atomic
@@ -205,7 +233,6 @@ def operating_status_update(
         figure_changes.append((figure.metric, old, f"{history_text(figure.value)} @ {figure.as_of.isoformat()}"))
     if figure_changes and not records:
         customer = _lock(customer)
-        _load_sections(customer)
         _touch(customer)
     return records + _record(customer, by, Section.OPERATING_STATUS, figure_changes)
 
@@ -232,7 +259,6 @@ def contact_save(
     contact.save()
     label = contact.name
     _record(customer, by, Section.CONTACTS, [(f"{label} · {name}", old, new) for name, old, new in changes])
-    _load_sections(customer)
     _touch(customer)
     return contact
 
@@ -242,7 +268,6 @@ def contact_delete(*, contact: Contact, by: AbstractBaseUser) -> None:
     customer = _lock(contact.customer)
     _record(customer, by, Section.CONTACTS, [(contact.name, f"{contact.name} ({contact.title})", None)])
     contact.delete()
-    _load_sections(customer)
     _touch(customer)
 
 
@@ -263,7 +288,6 @@ def credit_document_add(*, customer: Customer, values: Mapping[str, Any], by: Ab
     document = CreditDocument.objects.create(customer=customer, added_by=by, **values)
     label = f"{document.get_doc_type_display()}: {document.title} ({document.get_source_display()})"
     _record(customer, by, Section.CREDIT_DATA, [("document", None, label)])
-    _load_sections(customer)
     _touch(customer)
     return document
 
@@ -284,16 +308,10 @@ def dossier_review_record(
     return review
 
 
-@transaction.atomic
 def customer_reassign(*, customer: Customer, new_owner: AbstractBaseUser, by: AbstractBaseUser) -> Customer:
     """Give the dossier to another owner; the company, not the rep, owns the customer (DOMAIN §2)."""
-    customer = _lock(customer)
-    if customer.owner_id == new_owner.pk:
-        return customer
-    _record(customer, by, Section.RECORD, [("owner", customer.owner.get_username(), new_owner.get_username())])
-    customer.owner = new_owner
-    _load_sections(customer)
-    _touch(customer, "owner")
+    dossier_update(customer=customer, values={}, sections={}, owner=new_owner, by=by)
+    customer.refresh_from_db()
     return customer
 
 
@@ -305,7 +323,6 @@ def customer_archive(*, customer: Customer, by: AbstractBaseUser) -> Customer:
         return customer
     customer.deleted_at, customer.deleted_by = timezone.now(), by
     _record(customer, by, Section.RECORD, [("archived", None, customer.deleted_at.isoformat())])
-    _load_sections(customer)
     _touch(customer, "deleted_at", "deleted_by")
     return customer
 
@@ -318,6 +335,5 @@ def customer_restore(*, customer: Customer, by: AbstractBaseUser) -> Customer:
         return customer
     _record(customer, by, Section.RECORD, [("archived", customer.deleted_at.isoformat(), None)])
     customer.deleted_at, customer.deleted_by = None, None
-    _load_sections(customer)
     _touch(customer, "deleted_at", "deleted_by")
     return customer
