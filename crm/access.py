@@ -46,6 +46,7 @@ rules.add_perm("customers.review_dossier", (is_owner & is_sales_staff) | is_sale
 rules.add_perm("customers.archive_customer", is_sales_manager)
 rules.add_perm("customers.reassign_customer", is_sales_manager)
 rules.add_perm("customers.choose_owner", is_sales_manager | is_integration)
+rules.add_perm("customers.own_customers", is_sales_staff)
 rules.add_perm("crm.view_access_log", _role(roles.SALES_MANAGER, roles.CREDIT_MANAGER, roles.ARCHIVIST))
 
 # DOMAIN §1: customer service records complaints, feedback and service, nothing else.

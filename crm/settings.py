@@ -4,6 +4,7 @@ Production differs from development only by variables; see README.md "Settings".
 The defaults run on SQLite under ``var/`` with no Redis.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -31,6 +32,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rules.apps.AutodiscoverRulesConfig",
+    "rest_framework",
+    "knox",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "crm",
     "customers",
     "credit",
@@ -208,6 +214,49 @@ CRM_COMPLETENESS_REQUIRED = env.json(
 # DOMAIN §7 review interval (days) until the credit policy (credit app) takes over.
 CRM_REVIEW_INTERVAL_DAYS = env.int("CRM_REVIEW_INTERVAL_DAYS", default=180)
 CRM_CUSTOMERS_PER_PAGE = 50
+
+# REST API (API.md): knox tokens (hashed, expiring, several per user, revocable) and sessions.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "knox.auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "crm.api.pagination.CodeCursorPagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.UserRateThrottle",
+        "rest_framework.throttling.AnonRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env.str("API_THROTTLE_USER", default="20000/hour"),
+        "anon": env.str("API_THROTTLE_ANON", default="600/hour"),
+        "auth": env.str("API_THROTTLE_AUTH", default="30/minute"),
+    },
+    "EXCEPTION_HANDLER": "crm.api.exceptions.api_exception_handler",
+    "COERCE_DECIMAL_TO_STRING": True,
+    "DATETIME_FORMAT": "iso-8601",
+    "DATE_FORMAT": "iso-8601",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=env.int("API_TOKEN_TTL_DAYS", default=90)),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Dossier CRM API",
+    "DESCRIPTION": "Customer dossiers and trade credit. Contract: shared/API.md (v1).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "COMPONENT_NO_READ_ONLY_REQUIRED": True,  # masked customers omit everything but code, name, owner, contacts
+    "ENUM_NAME_OVERRIDES": {},
+}
 
 LOGGING = {
     "version": 1,

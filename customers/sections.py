@@ -33,20 +33,20 @@ CUSTOMER_FIELDS = (
     "expected_monthly_purchases",
 )
 CUSTOMER_FIELDS_BY_KIND = {
-    Kind.INTERMEDIATE: CUSTOMER_FIELDS,
-    Kind.END: tuple(f for f in CUSTOMER_FIELDS if f not in {"unified_social_credit_code", "industry"}),
+    Kind.INTERMEDIATE.value: CUSTOMER_FIELDS,
+    Kind.END.value: tuple(f for f in CUSTOMER_FIELDS if f not in {"unified_social_credit_code", "industry"}),
 }
 
 SECTION_MODELS = {
-    Section.BASIC: BasicSection,
-    Section.CHARACTERISTICS: CharacteristicsSection,
-    Section.SALES_STATUS: SalesStatusSection,
-    Section.OPERATING_STATUS: OperatingStatusSection,
+    Section.BASIC.value: BasicSection,
+    Section.CHARACTERISTICS.value: CharacteristicsSection,
+    Section.SALES_STATUS.value: SalesStatusSection,
+    Section.OPERATING_STATUS.value: OperatingStatusSection,
 }
 
 SECTION_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
-    Section.BASIC: {
-        Kind.INTERMEDIATE: (
+    Section.BASIC.value: {
+        Kind.INTERMEDIATE.value: (
             "postcode",
             "fax",
             "website",
@@ -64,7 +64,7 @@ SECTION_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
             "relationship_since",
             "business_types",
         ),
-        Kind.END: (
+        Kind.END.value: (
             "postcode",
             "gender",
             "birth_date",
@@ -80,8 +80,8 @@ SECTION_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
             "relationship_since",
         ),
     },
-    Section.CHARACTERISTICS: {
-        Kind.INTERMEDIATE: (
+    Section.CHARACTERISTICS.value: {
+        Kind.INTERMEDIATE.value: (
             "market_area",
             "sales_capability",
             "development_potential",
@@ -92,7 +92,7 @@ SECTION_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
             "is_export_oriented",
             "market_policy_news",
         ),
-        Kind.END: (
+        Kind.END.value: (
             "regional_culture",
             "customs",
             "development_potential",
@@ -100,8 +100,8 @@ SECTION_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
             "market_policy_news",
         ),
     },
-    Section.SALES_STATUS: {
-        Kind.INTERMEDIATE: (
+    Section.SALES_STATUS.value: {
+        Kind.INTERMEDIATE.value: (
             "sales_performance",
             "market_share",
             "competitiveness",
@@ -109,10 +109,10 @@ SECTION_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
             "competitor_relations",
             "cooperation",
         ),
-        Kind.END: ("competitors_nearby", "cooperation"),
+        Kind.END.value: ("competitors_nearby", "cooperation"),
     },
-    Section.OPERATING_STATUS: {
-        Kind.INTERMEDIATE: (
+    Section.OPERATING_STATUS.value: {
+        Kind.INTERMEDIATE.value: (
             "sales_activities",
             "problems",
             "strategy",
@@ -122,7 +122,7 @@ SECTION_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
             "financial_status",
             "credit_status",
         ),
-        Kind.END: ("sales_activities", "problems", "outlook", "reputation", "financial_status", "credit_status"),
+        Kind.END.value: ("sales_activities", "problems", "outlook", "reputation", "financial_status", "credit_status"),
     },
 }
 

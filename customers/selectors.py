@@ -1,7 +1,7 @@
 """Every read of dossiers the UI and API need, scoped to the caller, in a constant number of queries."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
@@ -44,6 +44,7 @@ class CustomerFilters:
     owner: str = ""  # a username
     completeness: str = ""  # a key of COMPLETENESS_BANDS
     is_stale: bool | None = None
+    updated_since: datetime | None = None
     archived: bool = False
     ordering: str = "name"
 
@@ -84,11 +85,39 @@ def customer_list(*, user: AbstractBaseUser, filters: CustomerFilters, today: da
         low, high = COMPLETENESS_BANDS[filters.completeness]
         qs = qs.filter(completeness__gte=low, completeness__lte=high)
     stale = Q(is_stale=True) | Q(next_review_due__lt=today)
+    if filters.updated_since is not None:
+        qs = qs.filter(updated_at__gte=filters.updated_since)
     if filters.is_stale is True:
         qs = qs.filter(stale)
     elif filters.is_stale is False:
         qs = qs.exclude(stale)
     return qs.select_related("owner").order_by(*ORDERINGS.get(filters.ordering, ORDERINGS["name"]))
+
+
+def uscc_taken(uscc: str, *, exclude: Customer | None = None) -> bool:
+    """DOMAIN §2 唯一性: is this unified social credit code already on another dossier (archived ones too)?"""
+    qs = Customer.objects.filter(unified_social_credit_code=uscc)
+    return (qs.exclude(pk=exclude.pk) if exclude is not None else qs).exists()
+
+
+def external_id_taken(external_id: str, *, exclude: Customer | None = None) -> bool:
+    qs = Customer.objects.filter(external_id=external_id)
+    return (qs.exclude(pk=exclude.pk) if exclude is not None else qs).exists()
+
+
+def deleted_feed(*, user: AbstractBaseUser, since: datetime | None) -> QuerySet[Customer]:
+    """Archived dossiers, for sync clients (API.md deleted feed)."""
+    qs = customer_scope(user=user, archived=True)
+    return qs.filter(deleted_at__gte=since) if since is not None else qs
+
+
+def customer_api_list(*, user: AbstractBaseUser, filters: CustomerFilters, today: date) -> QuerySet[Customer]:
+    """The API list: every row with its sections and contacts, in a constant number of queries."""
+    return (
+        customer_list(user=user, filters=filters, today=today)
+        .select_related("basic", "characteristics", "sales_status", "operating_status")
+        .prefetch_related("contacts")
+    )
 
 
 def dossier_get(*, user: AbstractBaseUser, code: str, archived: bool | None = False) -> Customer:

@@ -62,20 +62,23 @@ def _lock(customer: Customer) -> Customer:
     return Customer.objects.select_for_update(of=("self",)).select_related("owner", *SECTION_MODELS).get(pk=customer.pk)
 
 
-def _completeness_values(customer: Customer, *, has_contacts: bool) -> dict[str, object]:
+def _completeness_values(customer: Customer, *, has_contacts: bool, rows: Mapping | None) -> dict[str, object]:
     values: dict[str, object] = {f"customer.{name}": getattr(customer, name) for name in CUSTOMER_FIELDS}
     for section, model in SECTION_MODELS.items():
-        row = getattr(customer, section)
+        row = rows[section] if rows is not None else getattr(customer, section)
         for field in model._meta.concrete_fields:
             values[f"{section}.{field.name}"] = getattr(row, field.attname)
     values["contacts"] = has_contacts
     return values
 
 
-def customer_completeness(customer: Customer, *, has_contacts: bool) -> int:
-    """Completeness 完整性 of the dossier for its kind (DOMAIN §2); the required fields are a setting."""
+def customer_completeness(customer: Customer, *, has_contacts: bool, rows: Mapping | None = None) -> int:
+    """Completeness 完整性 of the dossier for its kind (DOMAIN §2); the required fields are a setting.
+
+    ``rows`` gives the section rows when they are not (yet) attached to the customer.
+    """
     required = settings.CRM_COMPLETENESS_REQUIRED.get(customer.kind, [])
-    return completeness(_completeness_values(customer, has_contacts=has_contacts), required)
+    return completeness(_completeness_values(customer, has_contacts=has_contacts, rows=rows), required)
 
 
 def _touch(customer: Customer, *extra_fields: str) -> None:
@@ -184,7 +187,7 @@ def dossier_update(
     customer = _lock(customer)
     if expected_version is not None and customer.version != expected_version:
         raise VersionConflict(customer.version)
-    changes = {Section.BASIC: _apply(customer, values, CUSTOMER_FIELDS)}
+    changes = {Section.BASIC: _apply(customer, values, (*CUSTOMER_FIELDS, "external_id"))}
     customer_fields = [name for name, _, _ in changes[Section.BASIC]]
     for section in SECTION_MODELS:
         row = getattr(customer, section)

@@ -1,0 +1,12 @@
+"""``/api/v1/``: auth tokens and every app's endpoints; the schema and docs live at ``/api/schema/``, ``/api/docs/``."""
+
+from django.urls import include, path
+
+from crm.api import views
+
+urlpatterns = [
+    path("auth/token/", views.TokenCreateApi.as_view(), name="api_token"),
+    path("auth/token/revoke/", views.TokenRevokeApi.as_view(), name="api_token_revoke"),
+    path("auth/token/revoke-all/", views.TokenRevokeAllApi.as_view(), name="api_token_revoke_all"),
+    path("", include("customers.api.urls")),
+]

@@ -1,0 +1,169 @@
+"""API shapes of the dossier (API.md "Customers"). Validation here, writes in customers.services."""
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from customers import selectors
+from customers.models import ChangeRecord, Contact, Customer, Interaction
+from customers.sections import CUSTOMER_FIELDS, SECTION_MODELS, section_model_fields
+
+CHOICE_FIELDS = ("kind", "nature", "size")
+READ_ONLY = ("code", "completeness", "is_stale", "next_review_due", "created_at", "updated_at")
+
+
+def _section_serializer(section: str) -> type[serializers.ModelSerializer]:
+    model = SECTION_MODELS[section]
+    meta = type("Meta", (), {"model": model, "fields": section_model_fields(section)})
+    name = f"{model.__name__.removesuffix('Section')}Section"
+    return type(f"{name}Serializer", (serializers.ModelSerializer,), {"Meta": meta})
+
+
+SECTION_SERIALIZERS = {section: _section_serializer(section) for section in SECTION_MODELS}
+
+
+class ContactSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Contact
+        fields = ("id", "name", "title", "phone", "mobile", "email", "birthday", "preferences", "notes", "created_at")
+        read_only_fields = ("id", "created_at")
+
+
+class MaskedContactSerializer(serializers.ModelSerializer):
+    """DOMAIN §1: what a rep sees of another rep's customer's contacts."""
+
+    class Meta:
+        model = Contact
+        fields = ("name", "title")
+
+
+class CreditSummarySerializer(serializers.Serializer):
+    """Read-only credit summary; filled by the credit engine (DOMAIN §3–§6), null until it exists."""
+
+    tier = serializers.CharField(allow_null=True)
+    payment_grade = serializers.CharField(allow_null=True)
+    risk_class = serializers.CharField(allow_null=True)
+    credit_limit = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
+    available_credit = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
+    exposure = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
+
+
+EMPTY_CREDIT = dict.fromkeys(CreditSummarySerializer._declared_fields)
+
+
+class CustomerSerializer(serializers.ModelSerializer):
+    """A full dossier. Writes: POST creates, PATCH merges section objects field by field, PUT replaces
+    the top-level fields and every section object it carries (absent sections stay as they are).
+    Contacts are read-only here; change them under ``/customers/{code}/contacts/``.
+
+    For a sales rep who does not own the customer, only ``code``, ``name``, ``owner``,
+    ``contacts[].name``, ``contacts[].title`` and ``masked: true`` are present (DOMAIN §1).
+    """
+
+    owner = serializers.SlugRelatedField(slug_field="username", queryset=selectors.owner_candidates(), required=False)
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    nature_display = serializers.CharField(source="get_nature_display", read_only=True)
+    size_display = serializers.CharField(source="get_size_display", read_only=True)
+    basic = SECTION_SERIALIZERS["basic"](required=False)
+    characteristics = SECTION_SERIALIZERS["characteristics"](required=False)
+    sales_status = SECTION_SERIALIZERS["sales_status"](required=False)
+    operating_status = SECTION_SERIALIZERS["operating_status"](required=False)
+    contacts = ContactSerializer(many=True, read_only=True)
+    credit = serializers.SerializerMethodField()
+    masked = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Customer
+        fields = (
+            "code",
+            "external_id",
+            *CUSTOMER_FIELDS,
+            *(f"{name}_display" for name in CHOICE_FIELDS),
+            "owner",
+            *SECTION_MODELS,
+            "contacts",
+            "completeness",
+            "is_stale",
+            "next_review_due",
+            "created_at",
+            "updated_at",
+            "credit",
+            "masked",
+        )
+        read_only_fields = READ_ONLY
+        extra_kwargs = {"external_id": {"validators": []}}  # uniqueness checked below, with a clear message
+
+    @extend_schema_field(CreditSummarySerializer)
+    def get_credit(self, customer: Customer) -> dict:
+        return EMPTY_CREDIT
+
+    def get_masked(self, customer: Customer) -> bool:
+        return False
+
+    def validate_unified_social_credit_code(self, value: str) -> str:
+        value = value.strip().upper()
+        if value and selectors.uscc_taken(value, exclude=self.instance):
+            raise serializers.ValidationError(_("Another customer already has this unified social credit code."))
+        return value
+
+    def validate_external_id(self, value: str | None) -> str | None:
+        value = (value or "").strip() or None
+        if value and selectors.external_id_taken(value, exclude=self.instance):
+            raise serializers.ValidationError(_("Another customer already has this external ID."))
+        return value
+
+
+class MaskedCustomerSerializer(serializers.ModelSerializer):
+    owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    contacts = MaskedContactSerializer(many=True, read_only=True)
+    masked = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Customer
+        fields = ("code", "name", "owner", "contacts", "masked")
+
+    def get_masked(self, customer: Customer) -> bool:
+        return True
+
+
+def customer_representation(customer: Customer, *, full: bool, context: dict) -> dict:
+    serializer = CustomerSerializer if full else MaskedCustomerSerializer
+    return serializer(customer, context=context).data
+
+
+class DeletedCustomerSerializer(serializers.ModelSerializer):
+    deleted_at = serializers.DateTimeField()
+
+    class Meta:
+        model = Customer
+        fields = ("code", "external_id", "deleted_at")
+
+
+class ChangeRecordSerializer(serializers.ModelSerializer):
+    by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = ChangeRecord
+        fields = ("at", "by", "section", "field", "old", "new")
+
+
+class InteractionSerializer(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Interaction
+        fields = ("id", "kind", "kind_display", "occurred_on", "subject", "details", "author", "created_at")
+        read_only_fields = ("id", "author", "created_at")
+
+    def validate_occurred_on(self, value):
+        if value > timezone.localdate():
+            raise serializers.ValidationError(_("An interaction cannot be dated in the future."))
+        return value
+
+    def validate_kind(self, value: str) -> str:
+        allowed = self.context.get("allowed_kinds")
+        if allowed is not None and value not in allowed:
+            raise serializers.ValidationError(_("You may not record this type of interaction."))
+        return value

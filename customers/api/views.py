@@ -1,0 +1,347 @@
+"""REST endpoints of the dossier (API.md "Customers"): translators between HTTP and services/selectors."""
+
+import re
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from crm.access import interaction_kinds_allowed
+from crm.api.exceptions import PreconditionFailed
+from crm.api.pagination import CodeCursorPagination, CustomerCursorPagination
+from crm.models import AccessLog
+from crm.services import access_log_record
+from customers import bulk, selectors, services
+from customers.api.serializers import (
+    ChangeRecordSerializer,
+    ContactSerializer,
+    CustomerSerializer,
+    DeletedCustomerSerializer,
+    InteractionSerializer,
+    MaskedContactSerializer,
+    customer_representation,
+)
+from customers.models import ChangeRecord, Contact, Customer, Interaction, Kind, Nature, Size
+from customers.sections import CUSTOMER_FIELDS, SECTION_MODELS
+
+API_ORDERINGS = {
+    "code": ("code",),
+    "-code": ("-code",),
+    "name": ("name", "id"),
+    "-name": ("-name", "-id"),
+    "updated_at": ("updated_at", "id"),
+    "-updated_at": ("-updated_at", "-id"),
+    "created_at": ("created_at", "id"),
+    "-created_at": ("-created_at", "-id"),
+    "completeness": ("completeness", "id"),
+    "-completeness": ("-completeness", "-id"),
+}
+ETAG_VERSION = re.compile(r'"v(\d+)"')
+
+
+def etag(customer: Customer) -> str:
+    return f'"v{customer.version}"'
+
+
+def expected_version(request) -> int | None:
+    """The version named by ``If-Match``; None when absent or ``*``. An unknown tag can never match."""
+    header = request.headers.get("If-Match", "").strip()
+    if not header or header == "*":
+        return None
+    versions = [int(v) for v in ETAG_VERSION.findall(header)]
+    return versions[0] if len(versions) == 1 else -1
+
+
+def _with_etag(response: Response, customer: Customer) -> Response:
+    response["ETag"] = etag(customer)
+    return response
+
+
+def _customer(request, code: str, perm: str | None = None) -> Customer:
+    """The live dossier behind ``code`` if the caller may list it (404) and holds ``perm`` on it (403)."""
+    try:
+        customer = selectors.dossier_get(user=request.user, code=code)
+    except Customer.DoesNotExist:
+        raise Http404 from None
+    if perm and not request.user.has_perm(perm, customer):
+        raise PermissionDenied
+    return customer
+
+
+class CustomerFilterSet(filters.FilterSet):
+    """API.md customer filters; the filtering itself is the selector shared with the browser list."""
+
+    search = filters.CharFilter(help_text="name, code, unified social credit code or contact name")
+    kind = filters.ChoiceFilter(choices=Kind.choices)
+    nature = filters.ChoiceFilter(choices=Nature.choices)
+    size = filters.ChoiceFilter(choices=Size.choices)
+    owner = filters.CharFilter(help_text="owner's username")
+    is_stale = filters.BooleanFilter()
+    updated_since = filters.IsoDateTimeFilter(help_text="ISO 8601 time; customers changed at or after it")
+    ordering = filters.ChoiceFilter(choices=[(k, k) for k in API_ORDERINGS], help_text="default: code")
+
+    def filter_queryset(self, queryset):
+        data = self.form.cleaned_data
+        criteria = selectors.CustomerFilters(
+            q=data.get("search") or "",
+            kind=data.get("kind") or "",
+            nature=data.get("nature") or "",
+            size=data.get("size") or "",
+            owner=data.get("owner") or "",
+            is_stale=data.get("is_stale"),
+            updated_since=data.get("updated_since"),
+        )
+        return selectors.customer_api_list(user=self.request.user, filters=criteria, today=timezone.localdate())
+
+
+class CustomerPagination(CustomerCursorPagination):
+    def get_ordering(self, request, queryset, view):
+        return API_ORDERINGS.get(request.query_params.get("ordering", ""), ("code",))
+
+
+def _write_arguments(request, data: dict, *, creating: bool) -> dict:
+    """Split validated data into the service's arguments; check who may choose the owner."""
+    owner = data.pop("owner", None)
+    sections = {name: data.pop(name) for name in SECTION_MODELS if name in data}
+    values = {name: data[name] for name in CUSTOMER_FIELDS if name in data}
+    may_choose = request.user.has_perm("customers.choose_owner")
+    if owner is not None and owner != request.user and not may_choose:
+        raise ValidationError({"owner": [_("You may not assign customers to another owner.")]})
+    if creating and owner is None and not request.user.has_perm("customers.own_customers"):
+        raise ValidationError({"owner": [_("Name the owner: this account cannot own customers itself.")]})
+    return {"values": values, "sections": sections, "owner": owner, "external_id": data.get("external_id")}
+
+
+class CustomerListCreateApi(generics.ListAPIView):
+    """List customers (cursor-paginated, filtered) or create one (→ 201 with its generated ``code``)."""
+
+    serializer_class = CustomerSerializer
+    filterset_class = CustomerFilterSet
+    pagination_class = CustomerPagination
+    queryset = Customer.objects.none()
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        context = self.get_serializer_context()
+        rows = [
+            customer_representation(c, full=request.user.has_perm("customers.view_dossier", c), context=context)
+            for c in page
+        ]
+        return self.get_paginated_response(rows)
+
+    @extend_schema(request=CustomerSerializer, responses={201: CustomerSerializer})
+    def post(self, request):
+        if not request.user.has_perm("customers.create_customer"):
+            raise PermissionDenied
+        serializer = CustomerSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        arguments = _write_arguments(request, dict(serializer.validated_data), creating=True)
+        customer = services.customer_create(
+            by=request.user,
+            owner=arguments["owner"] or request.user,
+            values=arguments["values"],
+            sections=arguments["sections"],
+            external_id=arguments["external_id"],
+        )
+        customer = selectors.dossier_get(user=request.user, code=customer.code)
+        body = CustomerSerializer(customer, context=self.get_serializer_context()).data
+        return _with_etag(Response(body, status=status.HTTP_201_CREATED), customer)
+
+
+class CustomerDetailApi(APIView):
+    """One dossier. Every response carries an ETag; PUT, PATCH and DELETE honour If-Match (412 when stale)."""
+
+    serializer_class = CustomerSerializer
+
+    @extend_schema(responses=CustomerSerializer)
+    def get(self, request, code: str):
+        customer = _customer(request, code)
+        full = request.user.has_perm("customers.view_dossier", customer)
+        if full:
+            access_log_record(user=request.user, customer=customer, channel=AccessLog.Channel.API)
+        body = customer_representation(customer, full=full, context={"request": request})
+        return _with_etag(Response(body), customer)
+
+    @extend_schema(request=CustomerSerializer, responses=CustomerSerializer)
+    def put(self, request, code: str):
+        return self._update(request, code, partial=False)
+
+    @extend_schema(request=CustomerSerializer, responses=CustomerSerializer)
+    def patch(self, request, code: str):
+        return self._update(request, code, partial=True)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, code: str):
+        customer = _customer(request, code, "customers.archive_customer")
+        version = expected_version(request)
+        if version is not None and version != customer.version:
+            raise PreconditionFailed
+        services.customer_archive(customer=customer, by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def _update(self, request, code: str, *, partial: bool) -> Response:
+        customer = _customer(request, code, "customers.edit_dossier")
+        context = {"request": request}
+        serializer = CustomerSerializer(customer, data=request.data, partial=partial, context=context)
+        serializer.is_valid(raise_exception=True)
+        arguments = _write_arguments(request, dict(serializer.validated_data), creating=False)
+        if "external_id" in serializer.validated_data:
+            arguments["values"]["external_id"] = arguments["external_id"]
+        try:
+            services.dossier_update(
+                customer=customer,
+                values=arguments["values"],
+                sections=arguments["sections"],
+                owner=arguments["owner"],
+                by=request.user,
+                expected_version=expected_version(request),
+            )
+        except services.VersionConflict:
+            raise PreconditionFailed from None
+        customer = selectors.dossier_get(user=request.user, code=code)
+        return _with_etag(Response(CustomerSerializer(customer, context=context).data), customer)
+
+
+@extend_schema(
+    parameters=[OpenApiParameter("since", OpenApiTypes.DATETIME, description="archived at or after this time")]
+)
+class DeletedCustomerListApi(generics.ListAPIView):
+    """Archived (soft-deleted) customers, for sync clients: ``code``, ``external_id``, ``deleted_at``."""
+
+    serializer_class = DeletedCustomerSerializer
+    pagination_class = type("DeletedPagination", (CodeCursorPagination,), {"ordering": ("deleted_at", "id")})
+
+    def get_queryset(self):
+        since = self.request.query_params.get("since")
+        parsed = filters.IsoDateTimeFilter().field.clean(since) if since else None
+        return selectors.deleted_feed(user=self.request.user, since=parsed)
+
+
+class CustomerHistoryApi(generics.ListAPIView):
+    """The change history of the dossier's sections, newest first."""
+
+    serializer_class = ChangeRecordSerializer
+    pagination_class = type("HistoryPagination", (CodeCursorPagination,), {"ordering": ("-at", "-id")})
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ChangeRecord.objects.none()
+        customer = _customer(self.request, self.kwargs["code"], "customers.view_dossier")
+        return selectors.change_history(customer=customer)
+
+
+class ContactListCreateApi(generics.ListCreateAPIView):
+    """The customer's contacts; a rep who does not own the customer sees names and titles only."""
+
+    serializer_class = ContactSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Contact.objects.none()
+        self.customer = _customer(self.request, self.kwargs["code"])
+        return self.customer.contacts.all()
+
+    def get_serializer_class(self):
+        customer = getattr(self, "customer", None)
+        if customer is not None and not self.request.user.has_perm("customers.view_dossier", customer):
+            return MaskedContactSerializer
+        return ContactSerializer
+
+    def create(self, request, *args, **kwargs):
+        customer = _customer(request, kwargs["code"], "customers.edit_dossier")
+        serializer = ContactSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        contact = services.contact_save(customer=customer, values=serializer.validated_data, by=request.user)
+        return Response(ContactSerializer(contact).data, status=status.HTTP_201_CREATED)
+
+
+class ContactDetailApi(generics.RetrieveUpdateDestroyAPIView):
+    serializer_class = ContactSerializer
+
+    def get_object(self):
+        perm = "customers.view_dossier" if self.request.method == "GET" else "customers.edit_dossier"
+        customer = _customer(self.request, self.kwargs["code"], perm)
+        return get_object_or_404(Contact, customer=customer, pk=self.kwargs["pk"])
+
+    def perform_update(self, serializer):
+        contact = serializer.instance
+        services.contact_save(
+            customer=contact.customer, contact=contact, values=serializer.validated_data, by=self.request.user
+        )
+
+    def perform_destroy(self, instance):
+        services.contact_delete(contact=instance, by=self.request.user)
+
+
+class InteractionListCreateApi(generics.ListCreateAPIView):
+    """Visits, feedback, complaints, service and promotion responses of the customer, newest first."""
+
+    serializer_class = InteractionSerializer
+    pagination_class = type("InteractionPagination", (CodeCursorPagination,), {"ordering": ("-occurred_on", "-id")})
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Interaction.objects.none()
+        customer = _customer(self.request, self.kwargs["code"], "customers.view_dossier")
+        return selectors.interaction_list(customer=customer)
+
+    def create(self, request, *args, **kwargs):
+        customer = _customer(request, kwargs["code"], "customers.record_interaction")
+        context = {"request": request, "allowed_kinds": interaction_kinds_allowed(request.user, customer)}
+        serializer = InteractionSerializer(data=request.data, context=context)
+        serializer.is_valid(raise_exception=True)
+        interaction = services.interaction_record(customer=customer, by=request.user, **serializer.validated_data)
+        return Response(InteractionSerializer(interaction).data, status=status.HTTP_201_CREATED)
+
+
+BULK_RESULT = inline_serializer(
+    "BulkUpsertResult",
+    {
+        "created": serializers.IntegerField(),
+        "updated": serializers.IntegerField(),
+        "unchanged": serializers.IntegerField(),
+        "errors": inline_serializer(
+            "BulkUpsertError",
+            {
+                "index": serializers.IntegerField(),
+                "external_id": serializers.JSONField(),
+                "errors": serializers.DictField(),
+            },
+            many=True,
+        ),
+    },
+)
+
+
+class CustomerBulkUpsertApi(APIView):
+    """Create or update up to 1,000 customers keyed by ``external_id`` (a JSON array of customer objects).
+
+    Each valid record is saved and each invalid one reported with its index and field errors; none is
+    half-saved. Records merge like PATCH. Resending the same batch reports every record ``unchanged``.
+    """
+
+    @extend_schema(request=CustomerSerializer(many=True), responses={200: BULK_RESULT})
+    def post(self, request):
+        if not isinstance(request.data, list):
+            raise ValidationError({"non_field_errors": [_("Send a JSON array of customer records.")]})
+        if len(request.data) > bulk.MAX_BATCH:
+            raise ValidationError({"non_field_errors": [_("At most 1,000 records per batch.")]})
+        result, records = bulk.UpsertResult(), []
+        for index, raw in enumerate(request.data):
+            record, errors = bulk.clean_record(index, raw)
+            if record is None:
+                result.fail(index, raw.get("external_id") if isinstance(raw, dict) else None, errors)
+            else:
+                records.append(record)
+        saved = bulk.customers_bulk_upsert(records=records, by=request.user)
+        errors = sorted(result.errors + saved.errors, key=lambda e: e["index"])
+        body = {"created": saved.created, "updated": saved.updated, "unchanged": saved.unchanged, "errors": errors}
+        return Response(body)

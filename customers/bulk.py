@@ -1,0 +1,285 @@
+"""Bulk upsert of customers keyed by ``external_id`` (API.md bulk-upsert), set-based.
+
+A batch of up to 1,000 records runs in a constant number of queries: one read of the existing
+dossiers (locked), one of the owners, one of the taken credit codes, then one insert or update
+per table. Each valid record is saved, each invalid one reported; resending the same batch
+reports every record ``unchanged`` and writes nothing.
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from crm.services import number_sequence_take
+from customers import selectors
+from customers.models import ChangeRecord, Contact, Customer, Section
+from customers.rules.review import next_review_due
+from customers.sections import CUSTOMER_FIELDS, SECTION_MODELS, section_model_fields
+from customers.services import CODE_SEQUENCE, _apply, customer_code, customer_completeness, history_text
+
+MAX_BATCH = 1000
+_CUSTOMER_MODEL_FIELDS = {name: Customer._meta.get_field(name) for name in CUSTOMER_FIELDS}
+_SECTION_MODEL_FIELDS = {
+    section: {name: model._meta.get_field(name) for name in section_model_fields(section)}
+    for section, model in SECTION_MODELS.items()
+}
+
+
+@dataclass(slots=True)
+class UpsertRecord:
+    """One cleaned record of a batch."""
+
+    index: int
+    external_id: str
+    values: dict[str, Any]
+    sections: dict[str, dict[str, Any]]
+    owner: str | None = None
+
+
+@dataclass(slots=True)
+class UpsertResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[dict] = field(default_factory=list)
+
+    def fail(self, index: int, external_id: Any, errors: Mapping[str, Any]) -> None:
+        self.errors.append({"index": index, "external_id": external_id, "errors": dict(errors)})
+
+
+def _clean_value(model_field, value: Any) -> Any:
+    if isinstance(value, dict | list):
+        raise ValidationError(_("Not a valid value."))
+    if model_field.name == "unified_social_credit_code" and isinstance(value, str):
+        value = value.strip().upper()
+    return model_field.clean(value, None)
+
+
+def _clean_fields(raw: Mapping, model_fields: Mapping, errors: dict, prefix: str = "") -> dict[str, Any]:
+    cleaned = {}
+    for name, model_field in model_fields.items():
+        if name in raw:
+            try:
+                cleaned[name] = _clean_value(model_field, raw[name])
+            except ValidationError as error:
+                errors[f"{prefix}{name}"] = error.messages
+    return cleaned
+
+
+def clean_record(index: int, raw: Any) -> tuple[UpsertRecord | None, dict]:
+    """Validate one raw record with the model fields' own rules, without touching the database."""
+    if not isinstance(raw, dict):
+        return None, {"non_field_errors": [_("Expected an object.")]}
+    errors: dict[str, Any] = {}
+    external_id = raw.get("external_id")
+    if not isinstance(external_id, str) or not external_id.strip() or len(external_id.strip()) > 64:
+        errors["external_id"] = [_("A non-empty external_id of at most 64 characters is required.")]
+    values = _clean_fields(raw, _CUSTOMER_MODEL_FIELDS, errors)
+    sections = {}
+    for section, model_fields in _SECTION_MODEL_FIELDS.items():
+        if section in raw:
+            if not isinstance(raw[section], dict):
+                errors[section] = [_("Expected an object.")]
+                continue
+            section_errors: dict[str, Any] = {}
+            sections[section] = _clean_fields(raw[section], model_fields, section_errors)
+            if section_errors:
+                errors[section] = section_errors
+    owner = raw.get("owner")
+    if owner is not None and not isinstance(owner, str):
+        errors["owner"] = [_("Give the owner's username.")]
+    if errors:
+        return None, errors
+    return UpsertRecord(index, external_id.strip(), values, sections, owner), {}
+
+
+@dataclass(slots=True)
+class _Batch:
+    """What one query each tells us about the records of a batch."""
+
+    existing: dict[str, Customer]
+    owners: dict[str, Any]
+    uscc_holders: dict[str, int]
+
+
+def _read_batch(records: Sequence[UpsertRecord]) -> _Batch:
+    existing = (
+        Customer.objects.select_for_update(of=("self",))
+        .select_related("owner", *SECTION_MODELS)
+        .filter(external_id__in=[r.external_id for r in records])
+    )
+    usernames = {r.owner for r in records if r.owner}
+    codes = {r.values["unified_social_credit_code"] for r in records if r.values.get("unified_social_credit_code")}
+    holders = Customer.objects.filter(unified_social_credit_code__in=codes).values_list(
+        "unified_social_credit_code", "pk"
+    )
+    return _Batch(
+        existing={c.external_id: c for c in existing},
+        owners={u.username: u for u in selectors.owner_candidates().filter(username__in=usernames)}
+        if usernames
+        else {},
+        uscc_holders=dict(holders) if codes else {},
+    )
+
+
+def _access_problems(record: UpsertRecord, customer: Customer | None, by) -> dict:
+    if customer is None and not by.has_perm("customers.create_customer"):
+        return {"detail": [_("You may not create customers.")]}
+    if customer is not None and not by.has_perm("customers.edit_dossier", customer):
+        return {"detail": [_("You may not change this customer.")]}
+    if customer is not None and customer.deleted_at is not None:
+        return {"external_id": [_("This customer is archived; restore it before changing it.")]}
+    if customer is None and not record.values.get("name"):
+        return {"name": [_("This field is required.")]}
+    return {}
+
+
+def _owner_problems(record: UpsertRecord, customer: Customer | None, batch: _Batch, by) -> dict:
+    if record.owner is None:
+        if customer is None and not by.has_perm("customers.own_customers"):
+            return {"owner": [_("Name the owner: this account cannot own customers itself.")]}
+        return {}
+    owner = batch.owners.get(record.owner)
+    if owner is None:
+        return {"owner": [_("No active sales rep or sales manager has this username.")]}
+    if owner != by and not by.has_perm("customers.choose_owner"):
+        return {"owner": [_("You may not assign customers to another owner.")]}
+    return {}
+
+
+def _record_problems(record: UpsertRecord, customer: Customer | None, batch: _Batch, by, seen_uscc: dict) -> dict:
+    """Why this record cannot be saved (permissions, owner, uniqueness), or {} when it can."""
+    problems = _access_problems(record, customer, by)
+    if problems:
+        return problems
+    problems = _owner_problems(record, customer, batch, by)
+    uscc = record.values.get("unified_social_credit_code")
+    if uscc:
+        holder = batch.uscc_holders.get(uscc, seen_uscc.get(uscc))
+        if holder is not None and (customer is None or holder != customer.pk):
+            problems["unified_social_credit_code"] = [
+                _("Another customer already has this unified social credit code.")
+            ]
+    return problems
+
+
+@dataclass(slots=True)
+class _Writes:
+    new: list[tuple[Customer, dict]] = field(default_factory=list)  # customer, section rows
+    changed: list[Customer] = field(default_factory=list)
+    customer_fields: set[str] = field(default_factory=set)
+    section_rows: dict[str, list] = field(default_factory=lambda: {s: [] for s in SECTION_MODELS})
+    section_fields: dict[str, set[str]] = field(default_factory=lambda: {s: set() for s in SECTION_MODELS})
+    history: list[tuple[Customer, str, list]] = field(default_factory=list)
+
+
+def _plan_create(record: UpsertRecord, owner, by, writes: _Writes, today) -> None:
+    customer = Customer(owner=owner, created_by=by, external_id=record.external_id)
+    changes = _apply(customer, record.values, CUSTOMER_FIELDS)
+    customer.next_review_due = next_review_due(
+        last_reviewed_on=None, created_on=today, interval_days=settings.CRM_REVIEW_INTERVAL_DAYS
+    )
+    rows = {}
+    writes.history.append((customer, Section.BASIC, changes))
+    writes.history.append((customer, Section.RECORD, [("owner", None, owner.get_username())]))
+    for section, model in SECTION_MODELS.items():
+        rows[section] = model()
+        writes.history.append(
+            (customer, section, _apply(rows[section], record.sections.get(section, {}), section_model_fields(section)))
+        )
+    customer.completeness = customer_completeness(customer, has_contacts=False, rows=rows)
+    writes.new.append((customer, rows))
+
+
+def _plan_update(record: UpsertRecord, customer: Customer, owner, writes: _Writes) -> bool:
+    changes = _apply(customer, record.values, CUSTOMER_FIELDS)
+    writes.customer_fields.update(name for name, _, _ in changes)
+    writes.history.append((customer, Section.BASIC, changes))
+    changed = bool(changes)
+    for section in SECTION_MODELS:
+        row = getattr(customer, section)
+        row_changes = _apply(row, record.sections.get(section, {}), section_model_fields(section))
+        if row_changes:
+            writes.section_rows[section].append(row)
+            writes.section_fields[section].update(name for name, _, _ in row_changes)
+            writes.history.append((customer, section, row_changes))
+            changed = True
+    if owner is not None and owner.pk != customer.owner_id:
+        writes.history.append((customer, Section.RECORD, [("owner", customer.owner.get_username(), owner.username)]))
+        customer.owner = owner
+        writes.customer_fields.add("owner")
+        changed = True
+    if changed:
+        writes.changed.append(customer)
+    return changed
+
+
+def _save(writes: _Writes, by) -> None:
+    now = timezone.now()
+    if writes.new:
+        numbers = number_sequence_take(name=CODE_SEQUENCE, count=len(writes.new))
+        for (customer, _rows), number in zip(writes.new, numbers, strict=True):
+            customer.code, customer.created_at, customer.updated_at = customer_code(number), now, now
+        Customer.objects.bulk_create([customer for customer, _rows in writes.new])
+        for section, model in SECTION_MODELS.items():
+            for customer, rows in writes.new:
+                rows[section].customer = customer
+            model.objects.bulk_create([rows[section] for _customer, rows in writes.new])
+    if writes.changed:
+        with_contacts = set(
+            Contact.objects.filter(customer__in=writes.changed).values_list("customer_id", flat=True).distinct()
+        )
+        for customer in writes.changed:
+            customer.completeness = customer_completeness(customer, has_contacts=customer.pk in with_contacts)
+            customer.version += 1
+            customer.updated_at = now
+        fields = {"completeness", "version", "updated_at", *writes.customer_fields}
+        Customer.objects.bulk_update(writes.changed, sorted(fields))
+        for section, model in SECTION_MODELS.items():
+            if writes.section_rows[section]:
+                model.objects.bulk_update(writes.section_rows[section], sorted(writes.section_fields[section]))
+    ChangeRecord.objects.bulk_create(
+        ChangeRecord(
+            customer=customer, at=now, by=by, section=section, field=name, old=history_text(old), new=history_text(new)
+        )
+        for customer, section, changes in writes.history
+        for name, old, new in changes
+    )
+
+
+@transaction.atomic
+def customers_bulk_upsert(*, records: Sequence[UpsertRecord], by: AbstractBaseUser) -> UpsertResult:
+    """Create or update each record by ``external_id``; report the ones that cannot be saved."""
+    result = UpsertResult()
+    batch = _read_batch(records)
+    writes, seen_ids, seen_uscc = _Writes(), set(), {}
+    today = timezone.localdate()
+    for record in records:
+        if record.external_id in seen_ids:
+            result.fail(record.index, record.external_id, {"external_id": [_("Repeated in this batch.")]})
+            continue
+        seen_ids.add(record.external_id)
+        customer = batch.existing.get(record.external_id)
+        problems = _record_problems(record, customer, batch, by, seen_uscc)
+        if problems:
+            result.fail(record.index, record.external_id, problems)
+            continue
+        if record.values.get("unified_social_credit_code"):
+            seen_uscc[record.values["unified_social_credit_code"]] = customer.pk if customer else -record.index - 1
+        owner = batch.owners.get(record.owner) if record.owner else None
+        if customer is None:
+            _plan_create(record, owner or by, by, writes, today)
+            result.created += 1
+        elif _plan_update(record, customer, owner, writes):
+            result.updated += 1
+        else:
+            result.unchanged += 1
+    _save(writes, by)
+    return result
