@@ -276,7 +276,7 @@ def contact_delete(*, contact: Contact, by: AbstractBaseUser) -> None:
 
 @transaction.atomic
 def interaction_record(
-    *, customer: Customer, kind: str, occurred_on: date, subject: str, details: str, by: AbstractBaseUser
+    *, customer: Customer, kind: str, occurred_on: date, subject: str, by: AbstractBaseUser, details: str = ""
 ) -> Interaction:
     """Add a customer-card record (visit report, feedback, complaint…, DOMAIN §2)."""
     return Interaction.objects.create(

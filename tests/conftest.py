@@ -16,6 +16,9 @@ def _plain_static_storage(settings):
 
 @pytest.fixture(autouse=True)
 def _fast_tests(settings, tmp_path):
+    from django.core.cache import cache
+
+    cache.clear()  # API throttling counts live in the cache
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
