@@ -32,6 +32,19 @@ def test_every_customer_endpoint_is_covered():
     assert len(OPERATIONS) >= 12
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Like Django's test client: the WSGI handler must not close the test transaction's connection."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def token(make_user, api_for):
     """A sales manager's token (every customer endpoint open to it) and a live customer to aim at."""
