@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from crm import roles
 from customers.models import (
@@ -116,7 +116,7 @@ def customer_api_list(*, user: AbstractBaseUser, filters: CustomerFilters, today
     return (
         customer_list(user=user, filters=filters, today=today)
         .select_related("basic", "characteristics", "sales_status", "operating_status")
-        .prefetch_related("contacts")
+        .prefetch_related(Prefetch("contacts", to_attr="contact_list"))
     )
 
 

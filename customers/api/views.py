@@ -20,6 +20,7 @@ from crm.api.pagination import CodeCursorPagination, CustomerCursorPagination
 from crm.models import AccessLog
 from crm.services import access_log_record
 from customers import bulk, selectors, services
+from customers.api.representation import full_customer, masked_customer
 from customers.api.serializers import (
     ChangeRecordSerializer,
     ContactSerializer,
@@ -130,10 +131,8 @@ class CustomerListCreateApi(generics.ListAPIView):
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        context = self.get_serializer_context()
         rows = [
-            customer_representation(c, full=request.user.has_perm("customers.view_dossier", c), context=context)
-            for c in page
+            full_customer(c) if request.user.has_perm("customers.view_dossier", c) else masked_customer(c) for c in page
         ]
         return self.get_paginated_response(rows)
 

@@ -1,0 +1,128 @@
+"""Issue 3 speed targets, on the database of DATABASE_URL (run generate_customers.py first):
+
+- GET /api/v1/customers/?page_size=100 with a filter: median server time of 20 requests < 60 ms;
+- bulk-upsert: ≥ 5,000 records/s in batches of 1,000, half new and half changed;
+- list and detail query counts do not grow with the page size.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/crm_bench python benchmarks/bench_api.py
+"""
+
+import statistics
+import time
+import uuid
+
+import _setup  # noqa: F401
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext, override_settings, setup_test_environment
+from knox.models import AuthToken
+from rest_framework.test import APIClient
+
+from customers.models import Customer
+
+RUNS = 20
+
+
+def client_for(username: str, role: str) -> APIClient:
+    user, _ = get_user_model().objects.get_or_create(username=username)
+    user.groups.add(Group.objects.get(name=role))
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {AuthToken.objects.create(user=user)[1]}")
+    return client
+
+
+def timed_get(client: APIClient, url: str, params: dict) -> tuple[float, int]:
+    client.get(url, params)
+    timings = []
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        response = client.get(url, params)
+        timings.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 200:
+            raise SystemExit(f"{url} {params} answered {response.status_code}")
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url, params)
+    return statistics.median(timings), len(queries)
+
+
+def lists(client: APIClient) -> None:
+    print(f"{'GET /api/v1/customers/':<52}{'median ms':>10}{'queries':>9}")
+    for params in (
+        {"page_size": 100, "size": "medium"},
+        {"page_size": 100, "kind": "intermediate", "ordering": "-updated_at"},
+        {"page_size": 100, "owner": "bench_rep03", "is_stale": "true"},
+        {"page_size": 100, "search": "阀门"},
+        {"page_size": 10, "size": "medium"},
+        {"page_size": 500, "size": "medium"},
+    ):
+        median, queries = timed_get(client, "/api/v1/customers/", params)
+        label = "&".join(f"{k}={v}" for k, v in params.items())
+        print(f"  {label:<50}{median:>10.1f}{queries:>9}")
+    code = Customer.objects.filter(deleted_at__isnull=True).values_list("code", flat=True).last()
+    median, queries = timed_get(client, f"/api/v1/customers/{code}/", {})
+    print(f"  {'GET /api/v1/customers/{code}/':<50}{median:>10.1f}{queries:>9}")
+
+
+def bulk(client: APIClient, batches: int = 5) -> None:
+    existing = list(
+        Customer.objects.filter(external_id__isnull=True, deleted_at__isnull=True).values_list("pk", flat=True)[
+            : batches * 500
+        ]
+    )
+    for pk in existing:  # give half of each batch an external id so it is an update
+        Customer.objects.filter(pk=pk).update(external_id=f"BENCH-{pk}")
+    run = uuid.uuid4().hex[:6]
+    total, elapsed, queries = 0, 0.0, []
+    for batch_no in range(batches):
+        changed = [
+            {"external_id": f"BENCH-{pk}", "phone": f"0571-{run}", "sales_status": {"cooperation": run}}
+            for pk in existing[batch_no * 500 : (batch_no + 1) * 500]
+        ]
+        new = [
+            {
+                "external_id": f"NEW-{run}-{batch_no}-{i}",
+                "name": f"新客户 {run} {i}",
+                "owner": "bench_rep01",
+                "size": "small",
+                "basic": {"postcode": "310000"},
+            }
+            for i in range(500)
+        ]
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.post("/api/v1/customers/bulk-upsert/", changed + new, format="json")
+            elapsed += time.perf_counter() - started
+        body = response.json()
+        if body["errors"] or body["created"] != 500 or body["updated"] != 500:
+            raise SystemExit(
+                f"unexpected result: { {k: v for k, v in body.items() if k != 'errors'} } {body['errors'][:2]}"
+            )
+        total += 1000
+        queries.append(len(captured))
+    print(
+        f"bulk-upsert: {total:,} records in {elapsed:.2f} s = {total / elapsed:,.0f} records/s "
+        f"(batches of 1,000: 500 new + 500 changed); queries per batch: {sorted(set(queries))}"
+    )
+    again = client.post("/api/v1/customers/bulk-upsert/", changed + new, format="json").json()
+    print(
+        f"resending the last batch: created {again['created']}, updated {again['updated']}, "
+        f"unchanged {again['unchanged']}"
+    )
+
+
+def main() -> None:
+    setup_test_environment()
+    print(f"customers: {Customer.objects.count():,}  database: {connection.vendor}")
+    lists(client_for("bench_manager", "sales_manager"))
+    bulk(client_for("bench_erp", "integration"))
+
+
+if __name__ == "__main__":
+    with override_settings(
+        DEBUG=False,
+        ALLOWED_HOSTS=["testserver"],
+        REST_FRAMEWORK={**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []},
+    ):
+        main()
