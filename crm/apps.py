@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class CrmConfig(AppConfig):
     name = "crm"
     verbose_name = _("CRM core")
+
+    def ready(self) -> None:
+        # Register the access rules in every process (web, worker, commands), not only where a view imports them.
+        from crm import access, lookups  # noqa: F401

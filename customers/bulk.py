@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from crm.bulk import bulk_update_rows, insert_rows
 from crm.services import number_sequence_take
 from customers import selectors
 from customers.models import ChangeRecord, Contact, Customer, Section
@@ -112,7 +113,8 @@ class _Batch:
 def _read_batch(records: Sequence[UpsertRecord]) -> _Batch:
     existing = (
         Customer.objects.select_for_update(of=("self",))
-        .select_related("owner", *SECTION_MODELS)
+        .select_related("owner")
+        .prefetch_related(*SECTION_MODELS)  # by primary key: joins made the planner scan whole section tables
         .filter(external_id__in=[r.external_id for r in records])
     )
     usernames = {r.owner for r in records if r.owner}
@@ -221,36 +223,56 @@ def _plan_update(record: UpsertRecord, customer: Customer, owner, writes: _Write
     return changed
 
 
+def _columns(model: type) -> tuple[str, ...]:
+    return tuple(f.attname for f in model._meta.concrete_fields if not f.primary_key or f.is_relation)
+
+
+def _values(obj, columns: tuple[str, ...]) -> tuple:
+    return tuple(getattr(obj, column) for column in columns)
+
+
+def _save_new(writes: _Writes, now) -> None:
+    numbers = number_sequence_take(name=CODE_SEQUENCE, count=len(writes.new))
+    for (customer, _rows), number in zip(writes.new, numbers, strict=True):
+        customer.code, customer.created_at, customer.updated_at = customer_code(number), now, now
+    columns = _columns(Customer)
+    pks = insert_rows(Customer, columns, [_values(c, columns) for c, _rows in writes.new], returning_pk=True)
+    for (customer, _rows), pk in zip(writes.new, pks, strict=True):
+        customer.pk = pk
+    for section, model in SECTION_MODELS.items():
+        columns = _columns(model)
+        for customer, rows in writes.new:
+            rows[section].customer_id = customer.pk
+        insert_rows(model, columns, [_values(rows[section], columns) for _customer, rows in writes.new])
+
+
+def _save_changed(writes: _Writes, now) -> None:
+    with_contacts = set(
+        Contact.objects.filter(customer__in=writes.changed).values_list("customer_id", flat=True).distinct()
+    )
+    for customer in writes.changed:
+        customer.completeness = customer_completeness(customer, has_contacts=customer.pk in with_contacts)
+        customer.version += 1
+        customer.updated_at = now
+    bulk_update_rows(writes.changed, sorted({"completeness", "version", "updated_at", *writes.customer_fields}))
+    for section in SECTION_MODELS:
+        bulk_update_rows(writes.section_rows[section], sorted(writes.section_fields[section]))
+
+
 def _save(writes: _Writes, by) -> None:
     now = timezone.now()
     if writes.new:
-        numbers = number_sequence_take(name=CODE_SEQUENCE, count=len(writes.new))
-        for (customer, _rows), number in zip(writes.new, numbers, strict=True):
-            customer.code, customer.created_at, customer.updated_at = customer_code(number), now, now
-        Customer.objects.bulk_create([customer for customer, _rows in writes.new])
-        for section, model in SECTION_MODELS.items():
-            for customer, rows in writes.new:
-                rows[section].customer = customer
-            model.objects.bulk_create([rows[section] for _customer, rows in writes.new])
+        _save_new(writes, now)
     if writes.changed:
-        with_contacts = set(
-            Contact.objects.filter(customer__in=writes.changed).values_list("customer_id", flat=True).distinct()
-        )
-        for customer in writes.changed:
-            customer.completeness = customer_completeness(customer, has_contacts=customer.pk in with_contacts)
-            customer.version += 1
-            customer.updated_at = now
-        fields = {"completeness", "version", "updated_at", *writes.customer_fields}
-        Customer.objects.bulk_update(writes.changed, sorted(fields))
-        for section, model in SECTION_MODELS.items():
-            if writes.section_rows[section]:
-                model.objects.bulk_update(writes.section_rows[section], sorted(writes.section_fields[section]))
-    ChangeRecord.objects.bulk_create(
-        ChangeRecord(
-            customer=customer, at=now, by=by, section=section, field=name, old=history_text(old), new=history_text(new)
-        )
-        for customer, section, changes in writes.history
-        for name, old, new in changes
+        _save_changed(writes, now)
+    insert_rows(
+        ChangeRecord,
+        ("customer_id", "at", "by_id", "section", "field", "old", "new"),
+        [
+            (customer.pk, now, by.pk, section, name, history_text(old), history_text(new))
+            for customer, section, changes in writes.history
+            for name, old, new in changes
+        ],
     )
 
 

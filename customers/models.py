@@ -118,7 +118,6 @@ class Customer(models.Model):
             models.Index(fields=["owner", "name"], name="customer_owner_name"),
             models.Index(fields=["updated_at"], name="customer_updated_at"),
             models.Index(fields=["completeness", "name"], name="customer_completeness_name"),
-            models.Index(fields=["deleted_at"], name="customer_deleted_at"),
             models.Index(fields=["next_review_due"], name="customer_next_review_due"),
         ]
 
@@ -382,9 +381,12 @@ class Interaction(models.Model):
 class ChangeRecord(models.Model):
     """One field change of a dossier: who, when, section, field, old → new (DOMAIN §2)."""
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="changes")
+    # The (customer, -at) index serves the customer's lookups; no separate FK indexes on this append-only table.
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="changes", db_index=False)
     at = models.DateTimeField(_("at"), default=timezone.now)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", db_index=False
+    )
     section = models.CharField(_("section"), max_length=30, choices=Section.choices)
     field = models.CharField(_("field"), max_length=100)
     old = models.TextField(_("old value"), blank=True)

@@ -4,6 +4,8 @@ The basic section spans two tables: the searchable columns on ``Customer`` and t
 ``BasicSection``. Forms, the completeness count, the history and the API all read these lists.
 """
 
+from functools import cache
+
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext as _
 
@@ -129,6 +131,7 @@ SECTION_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
 EDITABLE_SECTIONS = tuple(SECTION_MODELS)
 
 
+@cache
 def section_model_fields(section: str) -> tuple[str, ...]:
     """Every field of the section's model, whatever the kind (the API exposes all of them)."""
     model = SECTION_MODELS[section]

@@ -1,0 +1,63 @@
+"""Set-based writes shared by the apps."""
+
+from collections.abc import Sequence
+
+from django.db import connection, models
+
+
+def bulk_update_rows(objects: Sequence[models.Model], fields: Sequence[str]) -> None:
+    """Write ``fields`` of every object in one statement.
+
+    On PostgreSQL: ``UPDATE … FROM (VALUES …)``, one row per object, instead of Django's
+    ``bulk_update``, whose CASE WHEN per field and object costs about 1 ms of Python per object.
+    Elsewhere Django's ``bulk_update``.
+    """
+    if not objects or not fields:
+        return
+    model = type(objects[0])
+    if connection.vendor != "postgresql":
+        model.objects.bulk_update(objects, fields)
+        return
+    meta = model._meta
+    columns = [meta.pk, *(meta.get_field(name) for name in fields)]
+    quote = connection.ops.quote_name
+    row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    params = [
+        column.get_db_prep_save(getattr(obj, column.attname), connection) for obj in objects for column in columns
+    ]
+    assignments = ", ".join(f"{quote(c.column)} = v.{quote(c.column)}::{c.db_type(connection)}" for c in columns[1:])
+    names = ", ".join(quote(c.column) for c in columns)
+    # Identifiers come from model metadata, quoted; every value is a query parameter.
+    table, pk, pk_type = quote(meta.db_table), quote(meta.pk.column), meta.pk.db_type(connection)
+    values = ", ".join([row] * len(objects))
+    sql = f"UPDATE {table} AS t SET {assignments} FROM (VALUES {values}) AS v({names}) WHERE t.{pk} = v.{pk}::{pk_type}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def insert_rows(
+    model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence], *, returning_pk: bool = False
+) -> list:
+    """Insert plain value rows (attribute names as columns) in one statement; return the new primary keys.
+
+    On PostgreSQL psycopg2's ``execute_values`` builds the statement in C, several times faster than
+    ``bulk_create`` for thousands of rows. Values must be plain Python values (str, int, Decimal, date,
+    aware datetime, bool, None). Elsewhere Django's ``bulk_create``.
+    """
+    if not rows:
+        return []
+    meta = model._meta
+    if connection.vendor != "postgresql":
+        objects = model.objects.bulk_create([model(**dict(zip(columns, row, strict=True))) for row in rows])
+        return [obj.pk for obj in objects]
+    from psycopg2.extras import execute_values
+
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(meta.get_field(c).column) for c in columns)
+    sql = f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES %s"  # noqa: S608 - quoted identifiers, values bound
+    if returning_pk:
+        sql += f" RETURNING {quote(meta.pk.column)}"
+    connection.ensure_connection()
+    with connection.cursor() as cursor:
+        result = execute_values(cursor.cursor, sql, rows, page_size=len(rows), fetch=returning_pk)
+    return [row[0] for row in result] if returning_pk else []
