@@ -1,0 +1,136 @@
+"""Recommended credit limit, sales policy and the order credit check (DOMAIN §4.1, §6)."""
+
+from dataclasses import dataclass, field
+from decimal import ROUND_DOWN, Decimal
+from enum import StrEnum
+
+from credit.rules.grade import Grade
+from credit.rules.policy import CreditPolicy
+from credit.rules.scoring import RiskClass
+from credit.rules.tier import Tier
+
+
+class SalesPolicy(StrEnum):
+    """DOMAIN §4.1."""
+
+    CREDIT_EXTENDED = "credit_extended"  # 甲: credit sales; A tier may get extended terms / temporary over-limit
+    CREDIT_WITHIN_LIMIT = "credit_within_limit"  # 乙: ship first, collect later, within the limit
+    PREPAYMENT = "prepayment"  # 丙: payment before shipment, no new credit
+    PREPAYMENT_PHASE_OUT = "prepayment_phase_out"  # 丁: payment before shipment strictly; flagged for phase-out
+    NOT_RATED = "not_rated"  # nothing due yet: credit within an approved limit
+
+
+def sales_policy(grade: Grade) -> SalesPolicy:
+    return {
+        Grade.JIA: SalesPolicy.CREDIT_EXTENDED,
+        Grade.YI: SalesPolicy.CREDIT_WITHIN_LIMIT,
+        Grade.BING: SalesPolicy.PREPAYMENT,
+        Grade.DING: SalesPolicy.PREPAYMENT_PHASE_OUT,
+        Grade.UNRATED: SalesPolicy.NOT_RATED,
+    }[grade]
+
+
+@dataclass(frozen=True, slots=True)
+class LimitFacts:
+    trailing_purchases: Decimal
+    payment_terms_days: int
+    expected_monthly_purchases: Decimal | None
+    net_worth: Decimal | None
+    size: str  # small | medium | large
+    risk: RiskClass
+    grade: Grade
+    has_valid_credit_report: bool  # agency report or bank certificate (DOMAIN §6.2)
+
+
+@dataclass(frozen=True, slots=True)
+class Recommendation:
+    amount: Decimal
+    need: Decimal
+    investigation_required: bool
+    reasons: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _factor(risk: RiskClass, policy: CreditPolicy) -> Decimal:
+    return {
+        RiskClass.LOW: policy.factor_low,
+        RiskClass.MODERATE: policy.factor_moderate,
+        RiskClass.HIGH: policy.factor_high,
+        RiskClass.VERY_HIGH: policy.factor_very_high,
+    }[risk]
+
+
+def monthly_need(f: LimitFacts) -> Decimal:
+    """need = trailing purchases / 12 × (terms / 30); without history, the rep's expected monthly purchases."""
+    monthly = f.trailing_purchases / 12 if f.trailing_purchases > 0 else (f.expected_monthly_purchases or Decimal(0))
+    return monthly * Decimal(f.payment_terms_days) / 30
+
+
+def _base(f: LimitFacts, need: Decimal, policy: CreditPolicy, reasons: list[str]) -> tuple[Decimal, bool]:
+    if f.risk is RiskClass.UNASSESSED:
+        if f.size == "small":
+            reasons.append("unassessed_small_customer_ceiling")
+            return min(need, policy.small_customer_ceiling), False
+        reasons.append("investigation_required")
+        return Decimal(0), True
+    reasons.append(f"risk_{f.risk.value}")
+    return need * _factor(f.risk, policy), False
+
+
+def recommend_limit(f: LimitFacts, policy: CreditPolicy) -> Recommendation:
+    """DOMAIN §6.1–§6.2: min(need × risk factor, 10% of net worth), × 0.8 for 乙, 0 for 丙/丁, floored to 1,000."""
+    reasons: list[str] = []
+    need = monthly_need(f)
+    amount, investigate = _base(f, need, policy, reasons)
+    if f.net_worth is not None:
+        cap = f.net_worth * policy.capacity_share_of_net_worth
+        if cap < amount:
+            reasons.append("capped_by_net_worth")
+            amount = max(cap, Decimal(0))
+    if f.size != "small" and not f.has_valid_credit_report and amount > policy.small_customer_ceiling:
+        reasons.append("no_valid_credit_report")
+        amount = policy.small_customer_ceiling
+    if f.grade is Grade.YI:
+        reasons.append("grade_yi")
+        amount *= policy.yi_limit_factor
+    if f.grade in (Grade.BING, Grade.DING):
+        reasons.append(f"grade_{f.grade.value}")
+        amount = Decimal(0)
+    step = policy.limit_rounding
+    amount = (amount / step).to_integral_value(rounding=ROUND_DOWN) * step
+    return Recommendation(amount, need, investigate, tuple(reasons))
+
+
+def max_grantable(size: str, has_valid_credit_report: bool, policy: CreditPolicy) -> Decimal | None:
+    """DOMAIN §6.2–§6.3: the most a manager may approve, or None when unbounded."""
+    if size == "small" or has_valid_credit_report:
+        return None
+    return policy.small_customer_ceiling
+
+
+@dataclass(frozen=True, slots=True)
+class OrderCheck:
+    passed: bool
+    reasons: tuple[str, ...]
+    exposure: Decimal
+    limit: Decimal | None
+    available: Decimal
+
+
+def check_order(
+    *, amount: Decimal, exposure: Decimal, limit: Decimal | None, grade: Grade, prepaid: bool
+) -> OrderCheck:
+    """DOMAIN §6.4: hold when 丙/丁 and not prepaid, when there is no valid limit, or when exposure + amount > limit."""
+    reasons = []
+    if grade in (Grade.BING, Grade.DING) and not prepaid:
+        reasons.append("grade_requires_prepayment")
+    if limit is None:
+        reasons.append("no_valid_limit")
+    elif exposure + amount > limit:
+        reasons.append("over_limit")
+    available = (limit or Decimal(0)) - exposure
+    return OrderCheck(not reasons, tuple(reasons), exposure, limit, available)
+
+
+def tier_policy_note(tier: Tier, grade: Grade) -> str | None:
+    """甲 and tier A: extended terms and a temporary over-limit may be granted (a manager's decision)."""
+    return "extended_terms_possible" if tier is Tier.A and grade is Grade.JIA else None

@@ -1,0 +1,30 @@
+"""The credit policy's numbers (DOMAIN §3–§7) as one immutable value; the database keeps its versions."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class CreditPolicy:
+    tier_a_threshold: Decimal = Decimal(300_000)  # §3 A (核心): T ≥ this
+    tier_b_threshold: Decimal = Decimal(200_000)  # §3 B (重要): T ≥ this
+    window_days: int = 365  # §3, §4 trailing window
+    max_days_late: int = 90  # §4 丁 beyond this
+    yi_on_time_ratio: Decimal = Decimal("0.80")  # §4 乙 at or above this
+    yi_limit_factor: Decimal = Decimal("0.80")  # §6.1 乙 gets this share of the recommendation
+    small_customer_ceiling: Decimal = Decimal(50_000)  # §6.2
+    capacity_share_of_net_worth: Decimal = Decimal("0.10")  # §6.1
+    factor_low: Decimal = Decimal("1.5")  # §6.1 by risk class
+    factor_moderate: Decimal = Decimal("1.2")
+    factor_high: Decimal = Decimal("0.6")
+    factor_very_high: Decimal = Decimal(0)
+    risk_low_from: Decimal = Decimal(80)  # §5.3 S ≥ this is low
+    risk_moderate_from: Decimal = Decimal(60)
+    risk_high_from: Decimal = Decimal(40)
+    assessment_valid_days: int = 365  # §5.3
+    limit_valid_days: int = 365  # §6.3 授信按年度
+    limit_rounding: Decimal = Decimal(1000)  # §6.1 rounded down to this
+    credit_report_valid_months: int = 6  # §7 (3–12)
+    review_days_core: int = 60  # §7
+    review_days_other: int = 180  # §7
+    core_relationship_years: int = 3  # §2.1 core with tier B purchases
