@@ -1,0 +1,396 @@
+"""Trade records and credit decisions (DOMAIN §3–§6)."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from credit.rules.policy import CreditPolicy
+
+MONEY = {"max_digits": 16, "decimal_places": 2}
+USER = settings.AUTH_USER_MODEL
+
+
+class Tier(models.TextChoices):
+    A = "A", _("A (key)")
+    B = "B", _("B (important)")
+    C = "C", _("C (ordinary)")
+    D = "D", _("D (potential)")
+
+
+class PaymentGrade(models.TextChoices):
+    JIA = "jia", _("甲 (pays on time)")
+    YI = "yi", _("乙 (mostly on time)")
+    BING = "bing", _("丙 (often late)")
+    DING = "ding", _("丁 (over 90 days late)")
+    UNRATED = "unrated", _("Unrated")
+
+
+class RiskClass(models.TextChoices):
+    LOW = "low", _("Low")
+    MODERATE = "moderate", _("Moderate")
+    HIGH = "high", _("High")
+    VERY_HIGH = "very_high", _("Very high")
+    UNASSESSED = "unassessed", _("Unassessed")
+
+
+class CreditPolicyVersion(models.Model):
+    """One version of the credit policy; the newest is in force, the older ones are its history (DOMAIN)."""
+
+    tier_a_threshold = models.DecimalField(_("tier A threshold"), **MONEY, default=Decimal(300_000))
+    tier_b_threshold = models.DecimalField(_("tier B threshold"), **MONEY, default=Decimal(200_000))
+    max_days_late = models.PositiveSmallIntegerField(_("days late before 丁"), default=90)
+    yi_on_time_ratio = models.DecimalField(
+        _("on-time ratio for 乙"),
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0.8"),
+        validators=[MaxValueValidator(1)],
+    )
+    yi_limit_factor = models.DecimalField(
+        _("乙 share of the recommended limit"),
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0.8"),
+        validators=[MaxValueValidator(1)],
+    )
+    small_customer_ceiling = models.DecimalField(_("small-customer ceiling"), **MONEY, default=Decimal(50_000))
+    capacity_share_of_net_worth = models.DecimalField(
+        _("capacity cap, share of net worth"), max_digits=4, decimal_places=3, default=Decimal("0.1")
+    )
+    factor_low = models.DecimalField(_("factor, low risk"), max_digits=4, decimal_places=2, default=Decimal("1.5"))
+    factor_moderate = models.DecimalField(
+        _("factor, moderate risk"), max_digits=4, decimal_places=2, default=Decimal("1.2")
+    )
+    factor_high = models.DecimalField(_("factor, high risk"), max_digits=4, decimal_places=2, default=Decimal("0.6"))
+    factor_very_high = models.DecimalField(
+        _("factor, very high risk"), max_digits=4, decimal_places=2, default=Decimal(0)
+    )
+    assessment_valid_days = models.PositiveSmallIntegerField(_("assessment valid (days)"), default=365)
+    limit_valid_days = models.PositiveSmallIntegerField(_("limit valid (days)"), default=365)
+    credit_report_valid_months = models.PositiveSmallIntegerField(
+        _("credit report valid (months)"), default=6, validators=[MinValueValidator(3), MaxValueValidator(12)]
+    )
+    review_days_core = models.PositiveSmallIntegerField(_("review interval, core customers (days)"), default=60)
+    review_days_other = models.PositiveSmallIntegerField(_("review interval, other customers (days)"), default=180)
+    note = models.CharField(_("why it changed"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("in force since"), default=timezone.now)
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("credit policy version")
+        verbose_name_plural = _("credit policy versions")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(tier_a_threshold__gt=F("tier_b_threshold")), name="policy_a_above_b"),
+            models.CheckConstraint(condition=Q(tier_b_threshold__gt=0), name="policy_b_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk} ({self.created_at:%Y-%m-%d})"
+
+    def as_rule(self) -> CreditPolicy:
+        """The pure policy value the rules take."""
+        names = CreditPolicy.__dataclass_fields__.keys() & {f.name for f in self._meta.concrete_fields}
+        return CreditPolicy(**{name: getattr(self, name) for name in names})
+
+
+class ScoringModel(models.Model):
+    """A feature-analysis model 特征分析: indicator groups with weights 1–10, versioned (DOMAIN §5.2)."""
+
+    key = models.SlugField(_("key"), max_length=40)
+    name = models.CharField(_("name"), max_length=120)
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    is_default = models.BooleanField(_("default model"), default=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("scoring model")
+        verbose_name_plural = _("scoring models")
+        ordering = ["key", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "version"], name="scoring_model_version_unique"),
+            models.UniqueConstraint(fields=["is_default"], condition=Q(is_default=True), name="one_default_model"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.version}"
+
+
+class Indicator(models.Model):
+    model = models.ForeignKey(ScoringModel, on_delete=models.CASCADE, related_name="indicators")
+    key = models.SlugField(_("key"), max_length=60)
+    group = models.CharField(_("group"), max_length=60)
+    label = models.CharField(_("label"), max_length=120)
+    weight = models.PositiveSmallIntegerField(
+        _("weight"), validators=[MinValueValidator(1), MaxValueValidator(10)], default=5
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["model", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["model", "key"], name="indicator_key_unique"),
+            models.CheckConstraint(condition=Q(weight__gte=1, weight__lte=10), name="indicator_weight_1_10"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.weight})"
+
+
+class Assessment(models.Model):
+    """A submitted credit assessment: immutable, with the model version it was scored with (DOMAIN §5)."""
+
+    class Method(models.TextChoices):
+        FIVE_C = "5c", _("5C method")
+        FEATURE = "feature", _("Feature analysis")
+
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="assessments")
+    method = models.CharField(_("method"), max_length=10, choices=Method.choices)
+    scoring_model = models.ForeignKey(ScoringModel, on_delete=models.PROTECT, null=True, blank=True)
+    model_version = models.PositiveSmallIntegerField(_("model version"), null=True, blank=True)
+    ratings = models.JSONField(_("ratings"))
+    weights = models.JSONField(_("weights"))
+    suggested = models.JSONField(_("suggested ratings"), default=dict, blank=True)
+    notes = models.TextField(_("notes and evidence"), blank=True)
+    score = models.DecimalField(_("score"), max_digits=8, decimal_places=2)
+    max_score = models.DecimalField(_("maximum score"), max_digits=8, decimal_places=2)
+    percentage = models.DecimalField(_("credit level (%)"), max_digits=5, decimal_places=2)
+    risk_class = models.CharField(_("risk class"), max_length=12, choices=RiskClass.choices)
+    assessed_on = models.DateField(_("assessed on"))
+    valid_until = models.DateField(_("valid until"))
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        ordering = ["-assessed_on", "-id"]
+        indexes = [models.Index(fields=["customer", "-assessed_on"], name="assessment_customer_date")]
+        constraints = [
+            models.CheckConstraint(condition=Q(percentage__gte=0, percentage__lte=100), name="assessment_pct_0_100")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.method} {self.percentage}%"
+
+
+class Order(models.Model):
+    """A customer order with lines; its state follows DOMAIN §6.4."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        COMPLETED = "completed", _("Completed")
+        CREDIT_HOLD = "credit_hold", _("On credit hold")
+        REJECTED = "rejected", _("Rejected")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="orders")
+    number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
+    external_id = models.CharField(_("external ID"), max_length=64, unique=True, null=True, blank=True)
+    order_date = models.DateField(_("order date"))
+    due_date = models.DateField(_("due date"))
+    prepaid = models.BooleanField(_("prepaid"), default=False)
+    amount = models.DecimalField(_("amount"), **MONEY)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices)
+    credit_check = models.JSONField(_("credit check"), default=dict, blank=True)
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        ordering = ["-order_date", "-id"]
+        indexes = [
+            models.Index(fields=["customer", "status"], name="order_customer_status"),
+            models.Index(fields=["customer", "order_date"], name="order_customer_date"),
+            models.Index(fields=["status", "created_at"], name="order_status_created"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="order_amount_not_negative"),
+            models.CheckConstraint(condition=Q(due_date__gte=F("order_date")), name="order_due_after_order"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    product = models.CharField(_("product"), max_length=120)
+    model = models.CharField(_("model / specification"), max_length=120, blank=True)
+    quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3)
+    unit_price = models.DecimalField(_("unit price"), **MONEY)
+    amount = models.DecimalField(_("amount"), **MONEY)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="line_quantity_positive"),
+            models.CheckConstraint(condition=Q(unit_price__gte=0), name="line_price_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product} × {self.quantity}"
+
+
+class Payment(models.Model):
+    """Money received; allocated to the order it names, else oldest due first (DOMAIN §4)."""
+
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="payments")
+    external_id = models.CharField(_("external ID"), max_length=64, unique=True, null=True, blank=True)
+    paid_on = models.DateField(_("paid on"))
+    amount = models.DecimalField(_("amount"), **MONEY)
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, null=True, blank=True, related_name="payments")
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["-paid_on", "-id"]
+        indexes = [models.Index(fields=["customer", "paid_on"], name="payment_customer_date")]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.paid_on} {self.amount}"
+
+
+class CreditLimitRequest(models.Model):
+    """A limit request and its four-eyes decision, with what the decision was based on (DOMAIN §6.3)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="limit_requests")
+    amount = models.DecimalField(_("requested amount"), **MONEY, validators=[MinValueValidator(0)])
+    payment_terms_days = models.PositiveSmallIntegerField(_("payment terms (days)"), default=30)
+    reason = models.TextField(_("reason"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    recommended_limit = models.DecimalField(_("recommended limit"), **MONEY)
+    requested_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    approved_amount = models.DecimalField(_("approved amount"), **MONEY, null=True, blank=True)
+    decided_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(_("decision note"), blank=True)
+    basis = models.JSONField(_("decision basis"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("credit limit request")
+        verbose_name_plural = _("credit limit requests")
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["status", "requested_at"], name="limit_request_queue")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="pending") | ~Q(decided_by=F("requested_by")), name="limit_four_eyes"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.amount} {self.status}"
+
+
+class CreditLimit(models.Model):
+    """An approved limit 信用额度, valid for a year (DOMAIN §6.3)."""
+
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="credit_limits")
+    amount = models.DecimalField(_("limit"), **MONEY, validators=[MinValueValidator(0)])
+    payment_terms_days = models.PositiveSmallIntegerField(_("payment terms (days)"), default=30)
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"))
+    request = models.OneToOneField(CreditLimitRequest, on_delete=models.PROTECT, null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_reason = models.CharField(_("revoked because"), max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("credit limit")
+        verbose_name_plural = _("credit limits")
+        ordering = ["-valid_from", "-id"]
+        indexes = [models.Index(fields=["customer", "-valid_until"], name="limit_customer_until")]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.amount} until {self.valid_until}"
+
+
+class GradeOverride(models.Model):
+    """A credit manager's grade override with a reason and an expiry; audited (DOMAIN §4)."""
+
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="grade_overrides")
+    grade = models.CharField(_("grade"), max_length=10, choices=PaymentGrade.choices)
+    reason = models.TextField(_("reason"))
+    valid_until = models.DateField(_("valid until"))
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.grade} until {self.valid_until}"
+
+
+class CreditProfile(models.Model):
+    """The customer's current credit picture, kept up to date; its row is locked for order checks."""
+
+    customer = models.OneToOneField(
+        "customers.Customer", on_delete=models.CASCADE, primary_key=True, related_name="credit_profile"
+    )
+    tier = models.CharField(_("tier"), max_length=1, choices=Tier.choices, default=Tier.D)
+    trailing_12m_purchases = models.DecimalField(_("trailing 12-month purchases"), **MONEY, default=Decimal(0))
+    is_core = models.BooleanField(_("core customer"), default=False)
+    computed_grade = models.CharField(max_length=10, choices=PaymentGrade.choices, default=PaymentGrade.UNRATED)
+    payment_grade = models.CharField(
+        _("payment grade"), max_length=10, choices=PaymentGrade.choices, default=PaymentGrade.UNRATED
+    )
+    on_time_ratio = models.DecimalField(_("on-time ratio"), max_digits=7, decimal_places=4, null=True, blank=True)
+    max_days_late = models.PositiveIntegerField(_("most days late"), default=0)
+    score = models.DecimalField(_("score (%)"), max_digits=5, decimal_places=2, null=True, blank=True)
+    risk_class = models.CharField(
+        _("risk class"), max_length=12, choices=RiskClass.choices, default=RiskClass.UNASSESSED
+    )
+    recommended_limit = models.DecimalField(_("recommended limit"), **MONEY, default=Decimal(0))
+    investigation_required = models.BooleanField(_("investigation required"), default=False)
+    credit_limit = models.DecimalField(_("credit limit"), **MONEY, null=True, blank=True)
+    limit_valid_until = models.DateField(_("limit valid until"), null=True, blank=True)
+    exposure = models.DecimalField(_("exposure"), **MONEY, default=Decimal(0))
+    available_credit = models.DecimalField(_("available credit"), **MONEY, default=Decimal(0))
+    sales_policy = models.CharField(_("sales policy"), max_length=30, blank=True)
+    reasons = models.JSONField(_("reasons"), default=list, blank=True)
+    computed_on = models.DateField(_("computed on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("credit profile")
+        verbose_name_plural = _("credit profiles")
+        indexes = [
+            models.Index(fields=["tier", "payment_grade"], name="profile_tier_grade"),
+            models.Index(fields=["risk_class"], name="profile_risk"),
+            models.Index(fields=["limit_valid_until"], name="profile_limit_until"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.tier}/{self.payment_grade}"
+
+
+class CreditHistory(models.Model):
+    """Tier and grade as they changed over time (DOMAIN §3–§4; the credit panel's history)."""
+
+    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="credit_history")
+    on = models.DateField(_("date"))
+    tier = models.CharField(_("tier"), max_length=1, choices=Tier.choices)
+    payment_grade = models.CharField(_("payment grade"), max_length=10, choices=PaymentGrade.choices)
+
+    class Meta:
+        ordering = ["-on", "-id"]
+        constraints = [models.UniqueConstraint(fields=["customer", "on"], name="credit_history_daily")]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.on} {self.tier}/{self.payment_grade}"

@@ -1,0 +1,388 @@
+"""Every write of the credit engine (DOMAIN §3–§6). Rules live in credit/rules; this maps rows to them."""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from credit import selectors
+from credit.models import (
+    Assessment,
+    CreditHistory,
+    CreditLimit,
+    CreditLimitRequest,
+    CreditPolicyVersion,
+    CreditProfile,
+    GradeOverride,
+    Order,
+    OrderLine,
+    Payment,
+    ScoringModel,
+)
+from credit.rules import grade as grade_rules
+from credit.rules import limits, scoring
+from credit.rules.policy import CreditPolicy
+from credit.rules.profile import compute_profile
+from crm.bulk import bulk_update_rows
+from crm.services import number_sequence_take
+from customers.models import Customer
+
+CENT = Decimal("0.01")
+BILLABLE = (Order.Status.OPEN, Order.Status.COMPLETED)
+
+
+class CreditError(Exception):
+    """A credit action that the rules do not allow; the message says why."""
+
+
+class FourEyesViolation(CreditError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class OrderLineInput:
+    product: str
+    quantity: Decimal
+    unit_price: Decimal
+    model: str = ""
+
+    @property
+    def amount(self) -> Decimal:
+        return (self.quantity * self.unit_price).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _profile_for_update(customer: Customer) -> CreditProfile:
+    """The customer's credit row, locked: orders of one customer are checked one at a time (DOMAIN §6.4)."""
+    CreditProfile.objects.get_or_create(customer=customer)
+    return CreditProfile.objects.select_for_update().get(customer=customer)
+
+
+def credit_exposure(customer: Customer) -> Decimal:
+    """Unpaid amounts of open and completed orders (DOMAIN §6.4).
+
+    Payments are allocated to billable orders first by name, then oldest due first, so what stays
+    unpaid is the billable total less everything paid, never below zero. A cancelled order's
+    payments move to the other orders: cancelling or closing never hides exposure.
+    """
+    billable = Order.objects.filter(customer=customer, status__in=BILLABLE).aggregate(s=Sum("amount"))["s"]
+    paid = Payment.objects.filter(customer=customer).aggregate(s=Sum("amount"))["s"]
+    return max((billable or Decimal(0)) - (paid or Decimal(0)), Decimal(0))
+
+
+@transaction.atomic
+def order_place(
+    *,
+    customer: Customer,
+    lines: Sequence[OrderLineInput],
+    order_date: date,
+    due_date: date,
+    by: AbstractBaseUser,
+    today: date,
+    prepaid: bool = False,
+    external_id: str | None = None,
+    historical: bool = False,
+) -> Order:
+    """Record an order; unless it is a historical import, the credit check decides open or credit hold."""
+    profile = _profile_for_update(customer)
+    amount = sum((line.amount for line in lines), Decimal(0))
+    if historical:
+        status, check = Order.Status.COMPLETED, {"passed": True, "reasons": ["historical_import"]}
+    else:
+        limit = selectors.valid_limit(customer=customer, today=today)
+        verdict = limits.check_order(
+            amount=amount,
+            exposure=credit_exposure(customer),
+            limit=limit.amount if limit else None,
+            grade=grade_rules.Grade(profile.payment_grade),
+            prepaid=prepaid,
+        )
+        status = Order.Status.OPEN if verdict.passed else Order.Status.CREDIT_HOLD
+        check = _check_json(verdict)
+    number = f"SO{number_sequence_take(name='order')[0]:07d}"
+    order = Order.objects.create(
+        customer=customer,
+        number=number,
+        external_id=external_id or None,
+        order_date=order_date,
+        due_date=due_date,
+        prepaid=prepaid,
+        amount=amount,
+        status=status,
+        credit_check=check,
+        created_by=by,
+    )
+    OrderLine.objects.bulk_create(
+        OrderLine(
+            order=order,
+            product=line.product,
+            model=line.model,
+            quantity=line.quantity,
+            unit_price=line.unit_price,
+            amount=line.amount,
+        )
+        for line in lines
+    )
+    credit_profile_refresh(customer=customer, today=today)
+    return order
+
+
+def _check_json(verdict: limits.OrderCheck) -> dict[str, Any]:
+    def money(value: Decimal | None) -> str | None:
+        return None if value is None else f"{value:.2f}"
+
+    return {
+        "passed": verdict.passed,
+        "reasons": list(verdict.reasons),
+        "exposure": money(verdict.exposure),
+        "limit": money(verdict.limit),
+        "available": money(verdict.available),
+    }
+
+
+ORDER_TRANSITIONS = {
+    "release": ({Order.Status.CREDIT_HOLD}, Order.Status.OPEN),
+    "reject": ({Order.Status.CREDIT_HOLD}, Order.Status.REJECTED),
+    "complete": ({Order.Status.OPEN}, Order.Status.COMPLETED),
+    "cancel": ({Order.Status.OPEN, Order.Status.COMPLETED, Order.Status.CREDIT_HOLD}, Order.Status.CANCELLED),
+}
+
+
+@transaction.atomic
+def order_transition(*, order: Order, action: str, by: AbstractBaseUser, today: date) -> Order:
+    """release/reject a held order (credit manager), complete or cancel one (DOMAIN §6.4 states)."""
+    _profile_for_update(order.customer)
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    allowed, target = ORDER_TRANSITIONS[action]
+    if order.status not in allowed:
+        raise CreditError(f"An order that is {order.status} cannot be {action}d.")
+    order.status = target
+    if action in ("release", "reject"):
+        order.decided_by, order.decided_at = by, timezone.now()
+    order.save(update_fields=["status", "decided_by", "decided_at"])
+    credit_profile_refresh(customer=order.customer, today=today)
+    return order
+
+
+@transaction.atomic
+def payment_record(
+    *,
+    customer: Customer,
+    paid_on: date,
+    amount: Decimal,
+    by: AbstractBaseUser,
+    today: date,
+    order: Order | None = None,
+    external_id: str | None = None,
+) -> Payment:
+    """Record money received; it is allocated when the grade is computed (named order, else FIFO)."""
+    _profile_for_update(customer)
+    payment = Payment.objects.create(
+        customer=customer, paid_on=paid_on, amount=amount, order=order, external_id=external_id or None, created_by=by
+    )
+    credit_profile_refresh(customer=customer, today=today)
+    return payment
+
+
+@transaction.atomic
+def assessment_submit(
+    *,
+    customer: Customer,
+    method: str,
+    ratings: Mapping[str, int],
+    by: AbstractBaseUser,
+    today: date,
+    model: ScoringModel | None = None,
+    weights: Mapping[str, int] | None = None,
+    notes: str = "",
+) -> Assessment:
+    """Score and store an assessment; it keeps its model version and never changes (DOMAIN §5)."""
+    policy = selectors.policy_current().as_rule()
+    if method == Assessment.Method.FEATURE:
+        model = model or ScoringModel.objects.get(is_default=True)
+        weights = {i.key: i.weight for i in model.indicators.all()}
+    else:
+        model, weights = None, dict(weights or dict.fromkeys(scoring.FIVE_C, 1))
+    result = scoring.weighted_score(ratings, weights)
+    assessment = Assessment.objects.create(
+        customer=customer,
+        method=method,
+        scoring_model=model,
+        model_version=model.version if model else None,
+        ratings=dict(ratings),
+        weights=weights,
+        notes=notes,
+        score=result.score,
+        max_score=result.max_score,
+        percentage=result.percentage,
+        risk_class=scoring.risk_class(result.percentage, policy).value,
+        assessed_on=today,
+        valid_until=today + timedelta(days=policy.assessment_valid_days),
+        created_by=by,
+    )
+    credit_profile_refresh(customer=customer, today=today)
+    return assessment
+
+
+@transaction.atomic
+def credit_limit_request_create(
+    *,
+    customer: Customer,
+    amount: Decimal,
+    reason: str,
+    by: AbstractBaseUser,
+    today: date,
+    payment_terms_days: int | None = None,
+) -> CreditLimitRequest:
+    profile = credit_profile_refresh(customer=customer, today=today)
+    return CreditLimitRequest.objects.create(
+        customer=customer,
+        amount=amount,
+        reason=reason,
+        requested_by=by,
+        payment_terms_days=payment_terms_days if payment_terms_days is not None else customer.payment_terms_days,
+        recommended_limit=profile.recommended_limit,
+    )
+
+
+def _basis(profile: CreditProfile) -> dict[str, Any]:
+    """What a documented credit decision rests on (DOMAIN §6.3)."""
+    return {
+        "tier": profile.tier,
+        "payment_grade": profile.payment_grade,
+        "risk_class": profile.risk_class,
+        "score": None if profile.score is None else str(profile.score),
+        "exposure": str(profile.exposure),
+        "recommended_limit": str(profile.recommended_limit),
+        "reasons": profile.reasons,
+        "policy_version": selectors.policy_current().pk,
+        "assessment": selectors.latest_assessment_id(customer=profile.customer),
+    }
+
+
+@transaction.atomic
+def credit_limit_approve(
+    *,
+    request: CreditLimitRequest,
+    by: AbstractBaseUser,
+    today: date,
+    note: str = "",
+    approved_amount: Decimal | None = None,
+) -> CreditLimit:
+    """Four eyes: a credit manager who did not ask decides; never above the small ceiling for a medium or
+    large customer without a valid credit report (DOMAIN §6.2–§6.3). The limit is valid for a year."""
+    request = CreditLimitRequest.objects.select_for_update().select_related("customer").get(pk=request.pk)
+    if request.status != CreditLimitRequest.Status.PENDING:
+        raise CreditError("This request has already been decided.")
+    if request.requested_by_id == by.pk:
+        raise FourEyesViolation("The requester cannot decide their own request.")
+    customer = request.customer
+    policy = selectors.policy_current().as_rule()
+    amount = request.amount if approved_amount is None else approved_amount
+    ceiling = limits.max_grantable(
+        customer.size, selectors.has_valid_credit_report(customer=customer, today=today, policy=policy), policy
+    )
+    if ceiling is not None and amount > ceiling:
+        raise CreditError(f"Without a valid credit report this customer may get at most {ceiling:.2f}.")
+    profile = credit_profile_refresh(customer=customer, today=today)
+    request.status, request.approved_amount, request.decided_by = CreditLimitRequest.Status.APPROVED, amount, by
+    request.decided_at, request.note, request.basis = timezone.now(), note, _basis(profile)
+    request.save()
+    CreditLimit.objects.filter(customer=customer, revoked_at__isnull=True, valid_until__gte=today).update(
+        revoked_at=timezone.now(), revoked_reason="replaced"
+    )
+    limit = CreditLimit.objects.create(
+        customer=customer,
+        amount=amount,
+        payment_terms_days=request.payment_terms_days,
+        valid_from=today,
+        valid_until=today + timedelta(days=policy.limit_valid_days),
+        request=request,
+    )
+    credit_profile_refresh(customer=customer, today=today)
+    return limit
+
+
+@transaction.atomic
+def credit_limit_reject(*, request: CreditLimitRequest, by: AbstractBaseUser, today: date, note: str) -> None:
+    request = CreditLimitRequest.objects.select_for_update().select_related("customer").get(pk=request.pk)
+    if request.status != CreditLimitRequest.Status.PENDING:
+        raise CreditError("This request has already been decided.")
+    if request.requested_by_id == by.pk:
+        raise FourEyesViolation("The requester cannot decide their own request.")
+    profile = credit_profile_refresh(customer=request.customer, today=today)
+    request.status, request.decided_by, request.decided_at = CreditLimitRequest.Status.REJECTED, by, timezone.now()
+    request.note, request.basis = note, _basis(profile)
+    request.save()
+
+
+@transaction.atomic
+def grade_override_set(
+    *, customer: Customer, grade: str, reason: str, valid_until: date, by: AbstractBaseUser, today: date
+) -> GradeOverride:
+    """A credit manager overrides the grade with a reason and an expiry (DOMAIN §4)."""
+    if valid_until < today:
+        raise CreditError("The override must not have expired already.")
+    override = GradeOverride.objects.create(
+        customer=customer, grade=grade, reason=reason, valid_until=valid_until, created_by=by
+    )
+    credit_profile_refresh(customer=customer, today=today)
+    return override
+
+
+@transaction.atomic
+def credit_policy_update(*, values: Mapping[str, Any], note: str, by: AbstractBaseUser) -> CreditPolicyVersion:
+    """A new policy version; the previous ones stay as its history."""
+    current = selectors.policy_current()
+    fields = {
+        f.name: getattr(current, f.name)
+        for f in current._meta.concrete_fields
+        if f.name not in {"id", "created_at", "created_by", "note"}
+    }
+    return CreditPolicyVersion.objects.create(**(fields | dict(values)), note=note, created_by=by)
+
+
+def credit_profile_refresh(*, customer: Customer, today: date) -> CreditProfile:
+    """Recompute and store the customer's credit profile (DOMAIN §3–§6) and its tier/grade history."""
+    _store_profiles([customer.pk], today=today, policy=selectors.policy_current().as_rule())
+    return CreditProfile.objects.get(customer=customer)
+
+
+def _store_profiles(customer_ids: Sequence[int], *, today: date, policy: CreditPolicy) -> None:
+    """Compute the profiles of these customers from one read per table, then write them set-based."""
+    inputs = selectors.profile_inputs(customer_ids=customer_ids, today=today, policy=policy)
+    computed = {pk: compute_profile(data, policy=policy, today=today) for pk, data in inputs.items()}
+    existing = {p.customer_id: p for p in CreditProfile.objects.filter(customer_id__in=computed)}
+    fresh, changed_history = [], []
+    for pk, fields in computed.items():
+        profile = existing.get(pk) or CreditProfile(customer_id=pk)
+        before = (profile.tier, profile.payment_grade) if pk in existing else None
+        for name, value in fields.items():
+            setattr(profile, name, value)
+        profile.computed_on = today
+        if pk not in existing:
+            fresh.append(profile)
+        if before != (profile.tier, profile.payment_grade):
+            changed_history.append(
+                CreditHistory(customer_id=pk, on=today, tier=profile.tier, payment_grade=profile.payment_grade)
+            )
+    CreditProfile.objects.bulk_create(fresh)
+    names = [*next(iter(computed.values()), {}).keys(), "computed_on"]
+    bulk_update_rows([p for pk, p in existing.items()], names)
+    CreditHistory.objects.filter(customer_id__in=[h.customer_id for h in changed_history], on=today).delete()
+    CreditHistory.objects.bulk_create(changed_history)
+
+
+def credit_recompute_all(*, today: date, chunk: int = 2000) -> int:
+    """Recompute every live customer's profile (the nightly job), a chunk of customers per transaction."""
+    policy = selectors.policy_current().as_rule()
+    ids = list(Customer.objects.filter(deleted_at__isnull=True).order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), chunk):
+        with transaction.atomic():
+            _store_profiles(ids[start : start + chunk], today=today, policy=policy)
+    return len(ids)
