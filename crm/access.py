@@ -49,6 +49,20 @@ rules.add_perm("customers.choose_owner", is_sales_manager | is_integration)
 rules.add_perm("customers.own_customers", is_sales_staff)
 rules.add_perm("crm.view_access_log", _role(roles.SALES_MANAGER, roles.CREDIT_MANAGER, roles.ARCHIVIST))
 
+# Credit (DOMAIN §1, §6): who may do what with orders, payments, assessments and limits.
+is_credit_manager = _role(roles.CREDIT_MANAGER)
+rules.add_perm("credit.place_order", may_edit_dossier)
+rules.add_perm("credit.import_historical_orders", is_integration)
+rules.add_perm("credit.decide_held_order", is_credit_manager)
+rules.add_perm("credit.cancel_order", may_edit_dossier | is_credit_manager)
+rules.add_perm("credit.record_payment", is_integration | is_sales_manager | is_credit_staff)
+rules.add_perm("credit.assess", is_credit_staff)
+rules.add_perm("credit.request_limit", (is_owner & is_sales_staff) | is_sales_manager | is_credit_staff)
+rules.add_perm("credit.decide_limit", is_credit_manager)
+rules.add_perm("credit.override_grade", is_credit_manager)
+rules.add_perm("credit.edit_policy", is_credit_manager)
+rules.add_perm("credit.view_credit_queues", is_credit_staff | is_sales_manager)
+
 # DOMAIN §1: customer service records complaints, feedback and service, nothing else.
 CUSTOMER_SERVICE_INTERACTION_KINDS = frozenset({"quality_feedback", "service", "complaint", "suggestion"})
 

@@ -255,7 +255,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "COMPONENT_NO_READ_ONLY_REQUIRED": True,  # masked customers omit everything but code, name, owner, contacts
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {"PaymentGradeEnum": "credit.models.PaymentGrade"},
 }
 
 LOGGING = {

@@ -9,4 +9,5 @@ urlpatterns = [
     path("auth/token/revoke/", views.TokenRevokeApi.as_view(), name="api_token_revoke"),
     path("auth/token/revoke-all/", views.TokenRevokeAllApi.as_view(), name="api_token_revoke_all"),
     path("", include("customers.api.urls")),
+    path("", include("credit.api.urls")),
 ]

@@ -1,0 +1,251 @@
+"""API shapes of trade and credit (API.md "Trade" and "Credit")."""
+
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from credit.models import (
+    Assessment,
+    CreditLimitRequest,
+    CreditProfile,
+    Indicator,
+    Order,
+    OrderLine,
+    Payment,
+    ScoringModel,
+)
+from customers.models import CreditDocument, InformationSource
+
+MONEY = {"max_digits": 16, "decimal_places": 2}
+
+
+class OrderLineSerializer(serializers.ModelSerializer):
+    quantity = serializers.DecimalField(max_digits=12, decimal_places=3, min_value=Decimal("0.001"))
+    unit_price = serializers.DecimalField(**MONEY, min_value=0)
+
+    class Meta:
+        model = OrderLine
+        fields = ("product", "model", "quantity", "unit_price", "amount")
+        read_only_fields = ("amount",)
+
+
+class OrderSerializer(serializers.ModelSerializer):
+    lines = OrderLineSerializer(many=True)
+    status = serializers.ChoiceField(
+        choices=[("open", "open"), ("completed", "completed")],
+        required=False,
+        help_text="`completed` imports a historical order without a credit check (integration accounts only)",
+    )
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = Order
+        fields = (
+            "number",
+            "external_id",
+            "order_date",
+            "due_date",
+            "prepaid",
+            "lines",
+            "amount",
+            "status",
+            "status_display",
+            "credit_check",
+            "created_at",
+        )
+        read_only_fields = ("number", "amount", "credit_check", "created_at")
+        extra_kwargs = {"external_id": {"validators": []}}
+
+    def validate_lines(self, lines):
+        if not lines:
+            raise serializers.ValidationError(_("An order needs at least one line."))
+        return lines
+
+    def validate_external_id(self, value):
+        if value and Order.objects.filter(external_id=value).exists():
+            raise serializers.ValidationError(_("Another order already has this external ID."))
+        return value or None
+
+    def validate(self, data):
+        if data["due_date"] < data["order_date"]:
+            raise serializers.ValidationError({"due_date": [_("The due date cannot be before the order date.")]})
+        return data
+
+    def to_representation(self, instance):
+        body = super().to_representation(instance)
+        body["status"] = instance.status
+        return body
+
+
+class PaymentSerializer(serializers.ModelSerializer):
+    order = serializers.SlugRelatedField(
+        slug_field="number", queryset=Order.objects.all(), required=False, allow_null=True
+    )
+    amount = serializers.DecimalField(**MONEY, min_value=Decimal("0.01"))
+
+    class Meta:
+        model = Payment
+        fields = ("id", "external_id", "paid_on", "amount", "order", "created_at")
+        read_only_fields = ("id", "created_at")
+        extra_kwargs = {"external_id": {"validators": []}}
+
+    def validate_external_id(self, value):
+        if value and Payment.objects.filter(external_id=value).exists():
+            raise serializers.ValidationError(_("Another payment already has this external ID."))
+        return value or None
+
+    def validate_paid_on(self, value):
+        if value > timezone.localdate():
+            raise serializers.ValidationError(_("A payment cannot be dated in the future."))
+        return value
+
+    def validate_order(self, order):
+        customer = self.context.get("customer")
+        if order is not None and customer is not None and order.customer_id != customer.pk:
+            raise serializers.ValidationError(_("This order belongs to another customer."))
+        return order
+
+
+class CreditProfileSerializer(serializers.ModelSerializer):
+    """API.md ``GET /customers/{code}/credit/``."""
+
+    score = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
+    on_time_ratio = serializers.DecimalField(max_digits=7, decimal_places=4, allow_null=True)
+    tier_display = serializers.CharField(source="get_tier_display")
+    payment_grade_display = serializers.CharField(source="get_payment_grade_display")
+    risk_class_display = serializers.CharField(source="get_risk_class_display")
+
+    class Meta:
+        model = CreditProfile
+        fields = (
+            "tier",
+            "tier_display",
+            "trailing_12m_purchases",
+            "is_core",
+            "payment_grade",
+            "payment_grade_display",
+            "computed_grade",
+            "on_time_ratio",
+            "max_days_late",
+            "score",
+            "risk_class",
+            "risk_class_display",
+            "recommended_limit",
+            "credit_limit",
+            "limit_valid_until",
+            "exposure",
+            "available_credit",
+            "sales_policy",
+            "investigation_required",
+            "reasons",
+            "computed_on",
+        )
+
+
+class AssessmentInputSerializer(serializers.Serializer):
+    method = serializers.ChoiceField(choices=Assessment.Method.choices)
+    model = serializers.PrimaryKeyRelatedField(queryset=ScoringModel.objects.all(), required=False, allow_null=True)
+    ratings = serializers.DictField(child=serializers.IntegerField(min_value=0, max_value=10), allow_empty=False)
+    weights = serializers.DictField(child=serializers.IntegerField(min_value=1, max_value=10), required=False)
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AssessmentSerializer(serializers.ModelSerializer):
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Assessment
+        fields = (
+            "id",
+            "method",
+            "scoring_model",
+            "model_version",
+            "ratings",
+            "weights",
+            "score",
+            "max_score",
+            "percentage",
+            "risk_class",
+            "notes",
+            "assessed_on",
+            "valid_until",
+            "created_by",
+        )
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Indicator
+        fields = ("key", "group", "label", "weight")
+
+
+class ScoringModelSerializer(serializers.ModelSerializer):
+    indicators = IndicatorSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ScoringModel
+        fields = ("id", "key", "name", "version", "is_default", "indicators")
+
+
+class LimitRequestSerializer(serializers.ModelSerializer):
+    amount = serializers.DecimalField(**MONEY, min_value=0)
+    requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+
+    class Meta:
+        model = CreditLimitRequest
+        fields = (
+            "id",
+            "amount",
+            "payment_terms_days",
+            "reason",
+            "status",
+            "recommended_limit",
+            "requested_by",
+            "requested_at",
+            "approved_amount",
+            "decided_by",
+            "decided_at",
+            "note",
+            "basis",
+        )
+        read_only_fields = (
+            "id",
+            "status",
+            "recommended_limit",
+            "requested_at",
+            "approved_amount",
+            "decided_at",
+            "note",
+            "basis",
+        )
+        extra_kwargs = {"payment_terms_days": {"required": False, "max_value": 365}}
+
+
+class LimitDecisionSerializer(serializers.Serializer):
+    approved_amount = serializers.DecimalField(**MONEY, min_value=0, required=False, allow_null=True)
+    note = serializers.CharField(allow_blank=True, default="")
+
+
+class CreditReportSerializer(serializers.ModelSerializer):
+    """API.md credit reports: a credit-data document with its information source (DOMAIN §2.2)."""
+
+    source = serializers.ChoiceField(choices=InformationSource.choices)
+
+    class Meta:
+        model = CreditDocument
+        fields = ("id", "doc_type", "title", "source", "obtained_on", "issued_on", "valid_until", "summary")
+        read_only_fields = ("id",)
+        extra_kwargs = {
+            "doc_type": {"required": False},
+            "title": {"required": False},
+            "obtained_on": {"required": False},
+        }
+
+    def validate(self, data):
+        issued, until = data.get("issued_on"), data.get("valid_until")
+        if issued and until and until < issued:
+            raise serializers.ValidationError({"valid_until": [_("The validity cannot end before the issue date.")]})
+        return data

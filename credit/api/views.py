@@ -1,0 +1,247 @@
+"""REST endpoints of trade and credit (API.md "Trade" and "Credit"): translators to credit.services."""
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from credit import selectors, services
+from credit.api.serializers import (
+    AssessmentInputSerializer,
+    AssessmentSerializer,
+    CreditProfileSerializer,
+    CreditReportSerializer,
+    LimitDecisionSerializer,
+    LimitRequestSerializer,
+    OrderSerializer,
+    PaymentSerializer,
+    ScoringModelSerializer,
+)
+from credit.models import Assessment, CreditLimitRequest, Order, Payment
+from credit.rules.scoring import RatingError
+from crm.api.exceptions import Conflict
+from crm.api.pagination import CodeCursorPagination
+from customers import services as customer_services
+from customers.api.views import _customer
+from customers.models import CreditDocument
+
+
+def _today():
+    return timezone.localdate()
+
+
+def _paged(ordering):
+    return type("Pagination", (CodeCursorPagination,), {"ordering": ordering})
+
+
+class OrderListCreateApi(generics.ListCreateAPIView):
+    """The customer's orders; POST places one and runs the order credit check (DOMAIN §6.4)."""
+
+    serializer_class = OrderSerializer
+    pagination_class = _paged(("-order_date", "-id"))
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Order.objects.none()
+        return selectors.customer_orders(
+            customer=_customer(self.request, self.kwargs["code"], "customers.view_dossier")
+        )
+
+    def create(self, request, *args, **kwargs):
+        customer = _customer(request, kwargs["code"], "credit.place_order")
+        serializer = OrderSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        historical = data.get("status") == Order.Status.COMPLETED
+        if historical and not request.user.has_perm("credit.import_historical_orders"):
+            raise PermissionDenied("Only integration accounts import completed orders without a credit check.")
+        lines = [
+            services.OrderLineInput(line["product"], line["quantity"], line["unit_price"], line.get("model", ""))
+            for line in data["lines"]
+        ]
+        order = services.order_place(
+            customer=customer,
+            lines=lines,
+            order_date=data["order_date"],
+            due_date=data["due_date"],
+            prepaid=data.get("prepaid", False),
+            external_id=data.get("external_id"),
+            by=request.user,
+            today=_today(),
+            historical=historical,
+        )
+        return Response(OrderSerializer(order).data, status=status.HTTP_201_CREATED)
+
+
+class OrderActionApi(APIView):
+    """release / reject a held order (credit manager), or cancel an order."""
+
+    action_name = ""
+    permission = ""
+
+    @extend_schema(request=None, responses=OrderSerializer)
+    def post(self, request, number: str):
+        order = get_object_or_404(Order.objects.select_related("customer"), number=number)
+        _customer(request, order.customer.code)
+        if not request.user.has_perm(self.permission, order.customer):
+            raise PermissionDenied
+        try:
+            order = services.order_transition(order=order, action=self.action_name, by=request.user, today=_today())
+        except services.CreditError as error:
+            raise Conflict(str(error)) from None
+        return Response(OrderSerializer(order).data)
+
+
+class PaymentListCreateApi(generics.ListCreateAPIView):
+    """The customer's payments; allocated to the named order, else oldest due first (DOMAIN §4)."""
+
+    serializer_class = PaymentSerializer
+    pagination_class = _paged(("-paid_on", "-id"))
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Payment.objects.none()
+        customer = _customer(self.request, self.kwargs["code"], "customers.view_dossier")
+        return selectors.customer_payments(customer=customer)
+
+    def create(self, request, *args, **kwargs):
+        customer = _customer(request, kwargs["code"], "customers.list_customers")
+        if not request.user.has_perm("credit.record_payment", customer):
+            raise PermissionDenied
+        serializer = PaymentSerializer(data=request.data, context={"customer": customer})
+        serializer.is_valid(raise_exception=True)
+        payment = services.payment_record(
+            customer=customer, by=request.user, today=_today(), **serializer.validated_data
+        )
+        return Response(PaymentSerializer(payment).data, status=status.HTTP_201_CREATED)
+
+
+class CreditProfileApi(APIView):
+    """Tier, grade, score, risk class, limits, exposure, sales policy and the reasons (DOMAIN §3–§6)."""
+
+    @extend_schema(responses=CreditProfileSerializer)
+    def get(self, request, code: str):
+        customer = _customer(request, code, "customers.view_dossier")
+        profile = selectors.credit_profile(customer=customer) or services.credit_profile_refresh(
+            customer=customer, today=_today()
+        )
+        return Response(CreditProfileSerializer(profile).data)
+
+
+class AssessmentListCreateApi(generics.ListCreateAPIView):
+    """5C or feature-analysis assessments; a submitted one never changes (DOMAIN §5)."""
+
+    serializer_class = AssessmentSerializer
+    pagination_class = _paged(("-assessed_on", "-id"))
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Assessment.objects.none()
+        customer = _customer(self.request, self.kwargs["code"], "customers.view_dossier")
+        return selectors.customer_assessments(customer=customer)
+
+    @extend_schema(request=AssessmentInputSerializer, responses={201: AssessmentSerializer})
+    def post(self, request, code: str):
+        customer = _customer(request, code, "customers.view_dossier")
+        if not request.user.has_perm("credit.assess", customer):
+            raise PermissionDenied
+        serializer = AssessmentInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            assessment = services.assessment_submit(
+                customer=customer, by=request.user, today=_today(), **serializer.validated_data
+            )
+        except RatingError as error:
+            raise ValidationError({"ratings": [str(error)]}) from None
+        return Response(AssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED)
+
+
+class ScoringModelListApi(generics.ListAPIView):
+    """Feature-analysis models with their indicators and weights."""
+
+    serializer_class = ScoringModelSerializer
+    pagination_class = _paged(("key", "version"))
+
+    def get_queryset(self):
+        return selectors.scoring_models()
+
+
+class LimitRequestListCreateApi(generics.ListCreateAPIView):
+    """Credit limit requests of the customer; a new one records the recommendation it was made against."""
+
+    serializer_class = LimitRequestSerializer
+    pagination_class = _paged(("-requested_at", "-id"))
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return CreditLimitRequest.objects.none()
+        customer = _customer(self.request, self.kwargs["code"], "customers.view_dossier")
+        return selectors.customer_limit_requests(customer=customer)
+
+    def create(self, request, *args, **kwargs):
+        customer = _customer(request, kwargs["code"], "customers.list_customers")
+        if not request.user.has_perm("credit.request_limit", customer):
+            raise PermissionDenied
+        serializer = LimitRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        limit_request = services.credit_limit_request_create(
+            customer=customer, by=request.user, today=_today(), **serializer.validated_data
+        )
+        return Response(LimitRequestSerializer(limit_request).data, status=status.HTTP_201_CREATED)
+
+
+class LimitDecisionApi(APIView):
+    """approve / reject: a credit manager who is not the requester (four eyes, DOMAIN §6.3), else 403."""
+
+    decision = ""
+
+    @extend_schema(request=LimitDecisionSerializer, responses=LimitRequestSerializer)
+    def post(self, request, pk: int):
+        limit_request = get_object_or_404(CreditLimitRequest.objects.select_related("customer"), pk=pk)
+        _customer(request, limit_request.customer.code)
+        if not request.user.has_perm("credit.decide_limit", limit_request.customer):
+            raise PermissionDenied
+        data = self._data(request)
+        try:
+            if self.decision == "approve":
+                services.credit_limit_approve(
+                    request=limit_request,
+                    by=request.user,
+                    today=_today(),
+                    note=data["note"],
+                    approved_amount=data.get("approved_amount"),
+                )
+            else:
+                services.credit_limit_reject(request=limit_request, by=request.user, today=_today(), note=data["note"])
+        except services.FourEyesViolation as error:
+            raise PermissionDenied(str(error)) from None
+        except services.CreditError as error:
+            raise ValidationError({"approved_amount": [str(error)]}) from None
+        limit_request.refresh_from_db()
+        return Response(LimitRequestSerializer(limit_request).data)
+
+    @staticmethod
+    def _data(request) -> dict:
+        serializer = LimitDecisionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+
+class CreditReportCreateApi(APIView):
+    """Attach a credit report (or bank certificate) with its information source (DOMAIN §2.2, §6.2)."""
+
+    @extend_schema(request=CreditReportSerializer, responses={201: CreditReportSerializer})
+    def post(self, request, code: str):
+        customer = _customer(request, code, "customers.edit_credit_data")
+        serializer = CreditReportSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data.setdefault("doc_type", CreditDocument.Type.CREDIT_REPORT)
+        data.setdefault("title", f"{CreditDocument.Type(data['doc_type']).label} ({data['source']})")
+        data.setdefault("obtained_on", data.get("issued_on") or _today())
+        document = customer_services.credit_document_add(customer=customer, values=data, by=request.user)
+        services.credit_profile_refresh(customer=customer, today=_today())
+        return Response(CreditReportSerializer(document).data, status=status.HTTP_201_CREATED)
