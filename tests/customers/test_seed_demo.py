@@ -30,3 +30,14 @@ def test_demo_customers_are_realistic():
     assert Customer.objects.filter(contacts__isnull=False).exists()
     assert Customer.objects.filter(interactions__isnull=False).exists()
     assert all(0 < c <= 100 for c in Customer.objects.values_list("completeness", flat=True))
+
+
+def test_demo_trade_produces_every_tier_and_grade():
+    """DOMAIN §3–§4: the demo shows tiers A–D and grades 甲乙丙丁, with held orders and pending requests."""
+    from credit.models import CreditLimitRequest, CreditProfile, Order
+
+    call_command("seed_demo", customers=48)
+    assert set(CreditProfile.objects.values_list("tier", flat=True)) == {"A", "B", "C", "D"}
+    assert set(CreditProfile.objects.values_list("payment_grade", flat=True)) >= {"jia", "yi", "bing", "ding"}
+    assert Order.objects.filter(status="credit_hold").exists()
+    assert CreditLimitRequest.objects.filter(status="pending").exists()

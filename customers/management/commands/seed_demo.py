@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from faker import Faker
 
+from credit.demo import seed_trade
 from crm import roles
 from customers import services
 from customers.models import Contact, Customer, Interaction, Kind, Nature, Size
@@ -56,7 +57,14 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         users = self._users()
         created = self._customers(users, options["customers"])
-        self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(users)} users, {created} new customers."))
+        demo = list(Customer.objects.filter(external_id__startswith="DEMO-").order_by("pk"))
+        traded = seed_trade(customers=demo, users=users, today=timezone.localdate())
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready: {len(users)} users, {created} new customers, "
+                f"orders and payments for {traded} customers."
+            )
+        )
         self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
         for username, full_name, role in DEMO_USERS:
             self.stdout.write(f"  {username:<12} {roles.ROLE_LABELS[role]!s:<28} {full_name}")

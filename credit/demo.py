@@ -1,0 +1,131 @@
+"""Two years of demo orders and payments that produce every tier A–D and grade 甲乙丙丁 (seed_demo).
+
+Written in bulk (demo tooling, like the benchmark generators); the profiles are then computed by
+the real recompute, and a few limits, assessments and requests go through the real services.
+"""
+
+import random
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+
+from credit import services
+from credit.models import Order, Payment, ScoringModel
+from credit.services import OrderLineInput
+from crm.services import number_sequence_take
+from customers.models import Customer
+
+TIER_PLANS = {"A": (6, 60_000), "B": (5, 50_000), "C": (4, 20_000), "D": (0, 0)}
+GRADE_PLANS = ("jia", "yi", "bing", "ding")
+PRODUCTS = [
+    ("闸阀 Gate valve", "Z41H-16C DN100"),
+    ("球阀 Ball valve", "Q41F-16P DN50"),
+    ("蝶阀 Butterfly valve", "D341X-10 DN300"),
+    ("安全阀 Safety valve", "A42Y-25 DN80"),
+]
+
+
+def _orders(rng, customer, tier_plan, today, user, numbers):
+    count, size = TIER_PLANS[tier_plan]
+    planned = [today - timedelta(days=rng.randrange(20, 340)) for _ in range(count)]
+    planned += [today - timedelta(days=rng.randrange(380, 720)) for _ in range(rng.randrange(1, 4))]
+    orders = []
+    for order_date in planned:
+        amount = Decimal(size or rng.randrange(5, 40) * 1000)
+        status = Order.Status.COMPLETED if order_date < today - timedelta(days=60) else Order.Status.OPEN
+        orders.append(
+            Order(
+                customer=customer,
+                number=f"SO{next(numbers):07d}",
+                order_date=order_date,
+                due_date=order_date + timedelta(days=customer.payment_terms_days or 30),
+                amount=amount,
+                status=status,
+                created_by=user,
+                credit_check={"passed": True, "reasons": ["demo"]},
+            )
+        )
+    return orders
+
+
+def _payments(rng, orders, grade_plan, today, user):
+    payments, worst_done = [], False
+    for order in sorted(orders, key=lambda o: o.due_date):
+        if order.due_date > today:
+            continue
+        late = grade_plan in ("yi", "bing") and rng.random() < 0.5
+        if grade_plan == "ding" and not worst_done and order.due_date < today - timedelta(days=100):
+            worst_done = True  # never paid: over 90 days overdue
+            continue
+        on_time = order.amount * (
+            Decimal("0.85") if grade_plan == "yi" and late else Decimal("0.5") if grade_plan == "bing" and late else 1
+        )
+        payments.append(
+            Payment(customer=order.customer, paid_on=order.due_date, amount=on_time, order=order, created_by=user)
+        )
+        if on_time < order.amount:
+            paid_on = min(order.due_date + timedelta(days=rng.choice([20, 45, 60])), today)
+            payments.append(
+                Payment(
+                    customer=order.customer,
+                    paid_on=paid_on,
+                    amount=order.amount - on_time,
+                    order=order,
+                    created_by=user,
+                )
+            )
+    return payments
+
+
+@transaction.atomic
+def seed_trade(*, customers: list[Customer], users: dict, today: date) -> int:
+    """Orders and payments for customers that have none yet; returns how many customers got some."""
+    fresh = [c for c in customers if not c.orders.exists()]
+    if not fresh:
+        return 0
+    numbers = iter(number_sequence_take(name="order", count=len(fresh) * 12))
+    orders, plans = [], {}
+    for index, customer in enumerate(fresh):
+        rng = random.Random(customer.pk)
+        plans[customer.pk] = GRADE_PLANS[index % 4]
+        orders += _orders(rng, customer, "ABCD"[(index // 4) % 4], today, users["erp-sync"], numbers)
+    Order.objects.bulk_create(orders)
+    payments = []
+    by_customer: dict[int, list[Order]] = {}
+    for order in orders:
+        by_customer.setdefault(order.customer_id, []).append(order)
+    for customer_id, customer_orders in by_customer.items():
+        payments += _payments(random.Random(customer_id), customer_orders, plans[customer_id], today, users["erp-sync"])
+    Payment.objects.bulk_create(payments)
+    services.credit_recompute_all(today=today)
+    _decisions(fresh, users, today)
+    return len(fresh)
+
+
+def _decisions(customers: list[Customer], users: dict, today: date) -> None:
+    """Assessments, approved and pending limit requests, and held orders, through the real services."""
+    model = ScoringModel.objects.get(is_default=True)
+    indicators = list(model.indicators.values_list("key", flat=True))
+    for index, customer in enumerate(customers[:40]):
+        rng = random.Random(customer.pk)
+        ratings = {key: rng.randrange(3, 11) for key in indicators}
+        services.assessment_submit(
+            customer=customer, method="feature", ratings=ratings, by=users["analyst"], today=today
+        )
+        amount = Decimal(rng.randrange(2, 5) * 10_000)
+        request = services.credit_limit_request_create(
+            customer=customer, amount=amount, reason="年度授信 annual", by=users["analyst"], today=today
+        )
+        if index % 4:
+            services.credit_limit_approve(request=request, by=users["creditmgr"], today=today, note="demo")
+    for customer in customers[40:46]:
+        product, model = PRODUCTS[customer.pk % len(PRODUCTS)]
+        services.order_place(
+            customer=customer,
+            lines=[OrderLineInput(product=product, model=model, quantity=Decimal(5), unit_price=Decimal(9_800))],
+            order_date=today,
+            due_date=today + timedelta(days=30),
+            by=users["sales1"],
+            today=today,
+        )
