@@ -32,24 +32,29 @@ class RatingError(ValueError):
 
 
 def _check(ratings: Mapping[str, int | Decimal], weights: Mapping[str, int | Decimal]) -> None:
-    missing = set(weights) - set(ratings)
-    unknown = set(ratings) - set(weights)
-    if missing or unknown:
+    if ratings.keys() != weights.keys():
+        missing, unknown = weights.keys() - ratings.keys(), ratings.keys() - weights.keys()
         raise RatingError(f"missing {sorted(missing)}, unknown {sorted(unknown)}")
-    outside = [key for key, rating in ratings.items() if not 0 <= rating <= MAX_RATING]
-    if outside:
+    if ratings and (min(ratings.values()) < 0 or max(ratings.values()) > MAX_RATING):
+        outside = [key for key, rating in ratings.items() if not 0 <= rating <= MAX_RATING]
         raise RatingError(f"ratings outside 0–10: {sorted(outside)}")
 
 
+_CENT = Decimal("0.01")
+
+
 def weighted_score(ratings: Mapping[str, int | Decimal], weights: Mapping[str, int | Decimal]) -> Score:
-    """Feature analysis (DOMAIN §5.2): score = Σ weight × rating; credit level = score / (Σ weight × 10)."""
+    """Feature analysis (DOMAIN §5.2): score = Σ weight × rating; credit level = score / (Σ weight × 10).
+
+    Integer ratings and weights (the usual case) are summed as integers; the level is a Decimal.
+    """
     _check(ratings, weights)
-    score = sum((Decimal(weights[key]) * Decimal(ratings[key]) for key in weights), Decimal(0))
-    maximum = sum((Decimal(w) for w in weights.values()), Decimal(0)) * MAX_RATING
+    score = sum(weight * ratings[key] for key, weight in weights.items())
+    maximum = sum(weights.values()) * MAX_RATING
     if maximum <= 0:
         raise RatingError("the weights add up to nothing")
-    percentage = (score * 100 / maximum).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return Score(score, maximum, percentage)
+    percentage = (Decimal(score) * 100 / Decimal(maximum)).quantize(_CENT, rounding=ROUND_HALF_UP)
+    return Score(Decimal(score), Decimal(maximum), percentage)
 
 
 def five_c_score(ratings: Mapping[str, int | Decimal], weights: Mapping[str, int | Decimal] | None = None) -> Score:
