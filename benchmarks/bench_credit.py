@@ -41,8 +41,10 @@ def database() -> None:
     from customers.models import Customer
 
     today = timezone.localdate()
-    print(f"customers {Customer.objects.count():,}, orders {Order.objects.count():,}, "
-          f"payments {Payment.objects.count():,}, database {connection.vendor}")
+    print(
+        f"customers {Customer.objects.count():,}, orders {Order.objects.count():,}, "
+        f"payments {Payment.objects.count():,}, database {connection.vendor}"
+    )
     started = time.perf_counter()
     count = services.credit_recompute_all(today=today)
     print(f"recompute_credit: {count:,} profiles in {time.perf_counter() - started:.1f} s")
@@ -53,8 +55,14 @@ def database() -> None:
     for customer in customers:
         with transaction.atomic():
             begun = time.perf_counter()
-            services.order_place(customer=customer, lines=[services.OrderLineInput("valve", Decimal(2), Decimal(900))],
-                                 order_date=today, due_date=today + timedelta(days=30), by=user, today=today)
+            services.order_place(
+                customer=customer,
+                lines=[services.OrderLineInput("valve", Decimal(2), Decimal(900))],
+                order_date=today,
+                due_date=today + timedelta(days=30),
+                by=user,
+                today=today,
+            )
             timings.append((time.perf_counter() - begun) * 1000)
             transaction.set_rollback(True)
     print(f"order credit check (order_place with profile refresh): median {statistics.median(timings[1:]):.1f} ms")

@@ -147,3 +147,22 @@ def customer_limit_requests(*, customer: Customer) -> QuerySet[CreditLimitReques
 
 def scoring_models() -> QuerySet[ScoringModel]:
     return ScoringModel.objects.prefetch_related("indicators")
+
+
+def suggested_five_c(*, customer: Customer) -> dict[str, int | None]:
+    """Suggested 5C ratings from the latest figures, the payment grade and litigation records (DOMAIN §5.1)."""
+    from credit.rules.grade import Grade
+    from credit.rules.scoring import Financials, suggest_five_c
+
+    latest: dict[str, object] = {}
+    for metric, value in (
+        FinancialFigure.objects.filter(customer=customer).order_by("metric", "as_of").values_list("metric", "value")
+    ):
+        latest[metric] = value
+    figures = Financials(**{name: latest.get(name) for name in Financials.__dataclass_fields__})
+    profile = credit_profile(customer=customer)
+    grade = Grade(profile.payment_grade) if profile else Grade.UNRATED
+    litigation = CreditDocument.objects.filter(
+        customer=customer, doc_type=CreditDocument.Type.LITIGATION_RECORD
+    ).count()
+    return suggest_five_c(figures, grade, litigation)

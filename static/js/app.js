@@ -8,3 +8,21 @@ document.addEventListener("DOMContentLoaded", () => {
     history.replaceState(null, "", event.target.dataset.bsTarget.replace(/-pane$/, ""));
   }));
 });
+
+// Assessment forms: show the credit level (Σ weight × rating ÷ Σ weight × 10) while ratings are typed.
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("form[data-live-score]").forEach((form) => {
+    const output = form.querySelector("[data-live-score-output]");
+    const update = () => {
+      let score = 0, max = 0, filled = 0;
+      form.querySelectorAll("input[data-weight]").forEach((input) => {
+        const weight = Number(input.dataset.weight), rating = Number(input.value);
+        max += weight * 10;
+        if (input.value !== "" && rating >= 0 && rating <= 10) { score += weight * rating; filled += 1; }
+      });
+      output.textContent = filled ? `${(score * 100 / max).toFixed(2)}% (${score} / ${max})` : "—";
+    };
+    form.addEventListener("input", update);
+    update();
+  });
+});

@@ -1,0 +1,107 @@
+"""Browser forms of the credit engine; they validate and hand clean values to credit.services."""
+
+from decimal import Decimal
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from credit.models import CreditPolicyVersion, PaymentGrade, ScoringModel
+from credit.rules.scoring import FIVE_C
+from crm.forms import StyledFormMixin
+
+FIVE_C_LABELS = {
+    "character": _("Character"),
+    "capacity": _("Capacity"),
+    "capital": _("Capital"),
+    "collateral": _("Collateral"),
+    "conditions": _("Conditions"),
+}
+
+
+class AssessmentForm(StyledFormMixin, forms.Form):
+    """Ratings 0–10 per 5C dimension or per indicator of a feature-analysis model (DOMAIN §5)."""
+
+    notes = forms.CharField(label=_("Notes and evidence"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, method: str, model: ScoringModel | None = None, suggested: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.method, self.model = method, model
+        suggested = suggested or {}
+        if method == "5c":
+            items = [(key, str(FIVE_C_LABELS[key]), 1, "") for key in FIVE_C]
+        else:
+            items = [(i.key, i.label, i.weight, i.group) for i in model.indicators.all()]
+        self.rating_keys = []
+        for key, label, weight, group in items:
+            field = forms.IntegerField(label=label, min_value=0, max_value=10, initial=suggested.get(key))
+            field.widget.attrs.update(
+                {"data-weight": weight, "class": "form-control rating-input", "min": 0, "max": 10}
+            )
+            field.group, field.weight = group, weight
+            self.fields[f"rating_{key}"] = field
+            self.rating_keys.append(key)
+        self.fields["notes"] = self.fields.pop("notes")
+
+    def ratings(self) -> dict[str, int]:
+        return {key: self.cleaned_data[f"rating_{key}"] for key in self.rating_keys}
+
+    def rating_fields(self):
+        return [self[f"rating_{key}"] for key in self.rating_keys]
+
+
+class LimitRequestForm(StyledFormMixin, forms.Form):
+    amount = forms.DecimalField(label=_("Requested limit"), min_value=Decimal(0), max_digits=16, decimal_places=2)
+    payment_terms_days = forms.IntegerField(label=_("Payment terms (days)"), min_value=0, max_value=365)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class LimitDecisionForm(StyledFormMixin, forms.Form):
+    approved_amount = forms.DecimalField(
+        label=_("Approved amount"),
+        min_value=Decimal(0),
+        max_digits=16,
+        decimal_places=2,
+        required=False,
+        help_text=_("Leave empty to approve the requested amount."),
+    )
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class GradeOverrideForm(StyledFormMixin, forms.Form):
+    grade = forms.ChoiceField(label=_("Grade"), choices=PaymentGrade.choices)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    valid_until = forms.DateField(label=_("Valid until"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean_valid_until(self):
+        value = self.cleaned_data["valid_until"]
+        if value < timezone.localdate():
+            raise forms.ValidationError(_("The override must not have expired already."))
+        return value
+
+
+class CreditPolicyForm(StyledFormMixin, forms.ModelForm):
+    """The credit policy's numbers; saving makes a new version (the old ones are its history)."""
+
+    note = forms.CharField(label=_("Why it changes"), max_length=300)
+
+    class Meta:
+        model = CreditPolicyVersion
+        fields = (
+            "tier_a_threshold",
+            "tier_b_threshold",
+            "max_days_late",
+            "yi_on_time_ratio",
+            "yi_limit_factor",
+            "small_customer_ceiling",
+            "capacity_share_of_net_worth",
+            "factor_low",
+            "factor_moderate",
+            "factor_high",
+            "factor_very_high",
+            "assessment_valid_days",
+            "limit_valid_days",
+            "credit_report_valid_months",
+            "review_days_core",
+            "review_days_other",
+        )
