@@ -45,6 +45,9 @@ class CustomerFilters:
     completeness: str = ""  # a key of COMPLETENESS_BANDS
     is_stale: bool | None = None
     updated_since: datetime | None = None
+    tier: str = ""  # credit profile filters (API.md); the credit app keeps the profile
+    payment_grade: str = ""
+    risk_class: str = ""
     archived: bool = False
     ordering: str = "name"
 
@@ -79,7 +82,15 @@ def _search(qs: QuerySet[Customer], q: str) -> QuerySet[Customer]:
 def customer_list(*, user: AbstractBaseUser, filters: CustomerFilters, today: date) -> QuerySet[Customer]:
     """The customer list, filtered and sorted; rows carry their owner (one query per page)."""
     qs = _search(customer_scope(user=user, archived=filters.archived), filters.q)
-    exact = {"kind": filters.kind, "nature": filters.nature, "size": filters.size, "owner__username": filters.owner}
+    exact = {
+        "kind": filters.kind,
+        "nature": filters.nature,
+        "size": filters.size,
+        "owner__username": filters.owner,
+        "credit_profile__tier": filters.tier,
+        "credit_profile__payment_grade": filters.payment_grade,
+        "credit_profile__risk_class": filters.risk_class,
+    }
     qs = qs.filter(**{key: value for key, value in exact.items() if value})
     if filters.completeness in COMPLETENESS_BANDS:
         low, high = COMPLETENESS_BANDS[filters.completeness]
@@ -115,7 +126,7 @@ def customer_api_list(*, user: AbstractBaseUser, filters: CustomerFilters, today
     """The API list: every row with its sections and contacts, in a constant number of queries."""
     return (
         customer_list(user=user, filters=filters, today=today)
-        .select_related("basic", "characteristics", "sales_status", "operating_status")
+        .select_related("basic", "characteristics", "sales_status", "operating_status", "credit_profile")
         .prefetch_related(Prefetch("contacts", to_attr="contact_list"))
     )
 
@@ -123,7 +134,9 @@ def customer_api_list(*, user: AbstractBaseUser, filters: CustomerFilters, today
 def dossier_get(*, user: AbstractBaseUser, code: str, archived: bool | None = False) -> Customer:
     """One dossier with its owner and four sections joined; raises Customer.DoesNotExist if not listable."""
     qs = customer_scope(user=user, archived=archived)
-    return qs.select_related("owner", "basic", "characteristics", "sales_status", "operating_status").get(code=code)
+    return qs.select_related(
+        "owner", "basic", "characteristics", "sales_status", "operating_status", "credit_profile"
+    ).get(code=code)
 
 
 @dataclass(slots=True)

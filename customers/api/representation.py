@@ -14,7 +14,7 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
-from customers.api.serializers import EMPTY_CREDIT, CustomerSerializer
+from customers.api.serializers import CustomerSerializer, credit_summary
 from customers.models import Contact, Customer
 from customers.sections import CUSTOMER_FIELDS, SECTION_MODELS, section_model_fields
 
@@ -83,7 +83,7 @@ def full_customer(customer: Customer) -> dict[str, Any]:
         body[section] = _fields(getattr(customer, section), converters)
     body["contacts"] = [_fields(contact, _CONTACT) for contact in _contacts(customer)]
     body.update(_fields(customer, _CUSTOMER_TAIL))
-    body["credit"] = dict(EMPTY_CREDIT)
+    body["credit"] = credit_summary(customer)
     body["masked"] = False
     return body
 

@@ -39,7 +39,7 @@ class MaskedContactSerializer(serializers.ModelSerializer):
 
 
 class CreditSummarySerializer(serializers.Serializer):
-    """Read-only credit summary; filled by the credit engine (DOMAIN §3–§6), null until it exists."""
+    """Read-only credit summary from the credit profile (DOMAIN §3–§6); nulls before its first computation."""
 
     tier = serializers.CharField(allow_null=True)
     payment_grade = serializers.CharField(allow_null=True)
@@ -50,6 +50,25 @@ class CreditSummarySerializer(serializers.Serializer):
 
 
 EMPTY_CREDIT = dict.fromkeys(CreditSummarySerializer._declared_fields)
+
+
+def credit_summary(customer: Customer) -> dict:
+    """The credit summary of a customer whose ``credit_profile`` is joined (or absent)."""
+    profile = getattr(customer, "credit_profile", None)
+    if profile is None:
+        return dict(EMPTY_CREDIT)
+
+    def money(value):
+        return None if value is None else f"{value:.2f}"
+
+    return {
+        "tier": profile.tier,
+        "payment_grade": profile.payment_grade,
+        "risk_class": profile.risk_class,
+        "credit_limit": money(profile.credit_limit),
+        "available_credit": money(profile.available_credit),
+        "exposure": money(profile.exposure),
+    }
 
 
 class CustomerSerializer(serializers.ModelSerializer):
@@ -96,7 +115,7 @@ class CustomerSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(CreditSummarySerializer)
     def get_credit(self, customer: Customer) -> dict:
-        return EMPTY_CREDIT
+        return credit_summary(customer)
 
     def get_masked(self, customer: Customer) -> bool:
         return False

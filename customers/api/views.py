@@ -87,6 +87,9 @@ class CustomerFilterSet(filters.FilterSet):
     owner = filters.CharFilter(help_text="owner's username")
     is_stale = filters.BooleanFilter()
     updated_since = filters.IsoDateTimeFilter(help_text="ISO 8601 time; customers changed at or after it")
+    tier = filters.ChoiceFilter(choices=[(t, t) for t in "ABCD"])
+    payment_grade = filters.ChoiceFilter(choices=[(g, g) for g in ("jia", "yi", "bing", "ding", "unrated")])
+    risk_class = filters.ChoiceFilter(choices=[(r, r) for r in ("low", "moderate", "high", "very_high", "unassessed")])
     ordering = filters.ChoiceFilter(choices=[(k, k) for k in API_ORDERINGS], help_text="default: code")
 
     def filter_queryset(self, queryset):
@@ -99,6 +102,9 @@ class CustomerFilterSet(filters.FilterSet):
             owner=data.get("owner") or "",
             is_stale=data.get("is_stale"),
             updated_since=data.get("updated_since"),
+            tier=data.get("tier") or "",
+            payment_grade=data.get("payment_grade") or "",
+            risk_class=data.get("risk_class") or "",
         )
         return selectors.customer_api_list(user=self.request.user, filters=criteria, today=timezone.localdate())
 

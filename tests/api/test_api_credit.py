@@ -181,3 +181,18 @@ def test_another_reps_customer_credit_is_not_visible(buyer, people, api_for):
 def test_payment_recording_by_role(buyer, people, api_for, actor, expected):
     body = {"paid_on": timezone.localdate().isoformat(), "amount": "10.00"}
     assert api_for(people[actor]).post(_url("api_payment_list", buyer), body, format="json").status_code == expected
+
+
+def test_customer_resource_carries_the_credit_summary_and_filters_by_it(buyer, people, api_for):
+    """API.md: the customer's read-only ``credit`` summary and the tier/payment_grade/risk_class filters."""
+    erp = api_for(people["erp"])
+    erp.post(_url("api_order_list", buyer), _order_body("200000.00", status="completed"), format="json")
+    client = api_for(people["rep"])
+    body = client.get(reverse("api_customer_detail", args=[buyer.code])).json()
+    assert body["credit"]["tier"] == "A"
+    assert body["credit"]["exposure"] == "400000.00"
+    listed = client.get(reverse("api_customer_list"), {"tier": "A"}).json()["results"]
+    assert [row["code"] for row in listed] == [buyer.code]
+    assert listed[0]["credit"] == body["credit"]
+    assert client.get(reverse("api_customer_list"), {"payment_grade": "ding"}).json()["results"] == []
+    assert client.get(reverse("api_customer_list"), {"tier": "Z"}).status_code == 400
