@@ -201,7 +201,8 @@ def order_decide(request, number: str, action: str):
     except services.CreditError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("Order %(number)s: %(action)s.") % {"number": number, "action": _(action)})
+        done = _("Order %(number)s released.") if action == "release" else _("Order %(number)s rejected.")
+        messages.success(request, done % {"number": number})
     return redirect("credit_holds")
 
 
