@@ -55,9 +55,14 @@ class UpsertResult:
         self.errors.append({"index": index, "external_id": external_id, "errors": dict(errors)})
 
 
+NUL_MESSAGE = _("Null characters are not allowed.")
+
+
 def _clean_value(model_field, value: Any) -> Any:
     if isinstance(value, dict | list):
         raise ValidationError(_("Not a valid value."))
+    if isinstance(value, str) and "\x00" in value:
+        raise ValidationError(NUL_MESSAGE)  # as DRF's fields say; PostgreSQL cannot store NUL in text
     if model_field.name == "unified_social_credit_code" and isinstance(value, str):
         value = value.strip().upper()
     return model_field.clean(value, None)
@@ -82,6 +87,8 @@ def clean_record(index: int, raw: Any) -> tuple[UpsertRecord | None, dict]:
     external_id = raw.get("external_id")
     if not isinstance(external_id, str) or not external_id.strip() or len(external_id.strip()) > 64:
         errors["external_id"] = [_("A non-empty external_id of at most 64 characters is required.")]
+    elif "\x00" in external_id:
+        errors["external_id"] = [NUL_MESSAGE]
     values = _clean_fields(raw, _CUSTOMER_MODEL_FIELDS, errors)
     sections = {}
     for section, model_fields in _SECTION_MODEL_FIELDS.items():
@@ -94,7 +101,7 @@ def clean_record(index: int, raw: Any) -> tuple[UpsertRecord | None, dict]:
             if section_errors:
                 errors[section] = section_errors
     owner = raw.get("owner")
-    if owner is not None and not isinstance(owner, str):
+    if owner is not None and (not isinstance(owner, str) or "\x00" in owner):
         errors["owner"] = [_("Give the owner's username.")]
     if errors:
         return None, errors

@@ -41,7 +41,9 @@ VALVE_MODEL = [
 
 
 def ship(apps, schema_editor):
-    apps.get_model("credit", "CreditPolicyVersion").objects.get_or_create(pk=1, defaults={"note": "DOMAIN defaults"})
+    Policy = apps.get_model("credit", "CreditPolicyVersion")
+    if not Policy.objects.exists():
+        Policy.objects.create(note="DOMAIN defaults")
     ScoringModel = apps.get_model("credit", "ScoringModel")
     Indicator = apps.get_model("credit", "Indicator")
     default, made = ScoringModel.objects.get_or_create(

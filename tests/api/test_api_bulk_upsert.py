@@ -129,3 +129,9 @@ def test_query_count_is_constant_per_batch(rep, api_for, django_assert_max_num_q
     with django_assert_max_num_queries(len(few.captured_queries)):
         body = _post(client, large).json()
     assert (body["created"], body["updated"]) == (20, 20)
+
+
+def test_null_characters_are_reported_not_a_500(rep, api_for):
+    body = _post(api_for(rep), [{"external_id": "N\x00", "name": "x"}, {"external_id": "N2", "name": "a\x00b"}]).json()
+    assert [e["index"] for e in body["errors"]] == [0, 1]
+    assert not Customer.objects.exists()

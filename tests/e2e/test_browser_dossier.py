@@ -1,8 +1,5 @@
 """End to end in a real browser (Playwright + Debian's Chromium): a rep files a new dossier (DOMAIN §2)."""
 
-import os
-import shutil
-from importlib import import_module
 from pathlib import Path
 
 import pytest
@@ -10,54 +7,8 @@ from django.conf import settings
 
 from crm import roles
 from customers.models import Customer
-from tests.conftest import running_in_ci
-
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _roles(transactional_db):
-    """Transactional tests flush the data migrations' rows; put the role groups back."""
-    from django.apps import apps
-
-    import_module("crm.migrations.0002_roles_and_sequences").create_roles(apps, None)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not shutil.which(CHROMIUM):
-        message = f"Chromium is missing at {CHROMIUM}: install it with `apt-get install -y chromium`."
-        if running_in_ci():
-            pytest.fail(message)
-        pytest.skip(message)
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
-    from playwright.sync_api import sync_playwright
-
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=shutil.which(CHROMIUM), args=CHROMIUM_ARGS)
-            yield browser
-            browser.close()
-    finally:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="en-US")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
 
 
 def test_rep_creates_a_customer_fixes_a_field_error_and_sees_the_saved_dossier(live_server, page, make_user, password):

@@ -1,0 +1,54 @@
+"""Shared browser fixtures: Playwright driving Debian's Chromium (Playwright cannot download browsers here)."""
+
+import os
+import shutil
+from importlib import import_module
+
+import pytest
+from django.apps import apps
+
+from tests.conftest import running_in_ci
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(autouse=True)
+def _data_migrations(transactional_db):
+    """Transactional tests flush the data migrations' rows; put the role groups and credit data back."""
+    import_module("crm.migrations.0002_roles_and_sequences").create_roles(apps, None)
+    import_module("credit.migrations.0002_policy_models_sequences").ship(apps, None)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not shutil.which(CHROMIUM):
+        message = f"Chromium is missing at {CHROMIUM}: install it with `apt-get install -y chromium`."
+        if running_in_ci():
+            pytest.fail(message)
+        pytest.skip(message)
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
+    from playwright.sync_api import sync_playwright
+
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=shutil.which(CHROMIUM), args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="en-US")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
