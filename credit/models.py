@@ -394,3 +394,30 @@ class CreditHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer_id} {self.on} {self.tier}/{self.payment_grade}"
+
+
+SALES_POLICY_LABELS = {
+    "credit_extended": _("甲: credit sales; an A-tier customer may get extended terms and a temporary over-limit"),
+    "credit_within_limit": _("乙: ship first, collect later, within the limit"),
+    "prepayment": _("丙: payment before shipment, no new credit"),
+    "prepayment_phase_out": _("丁: payment before shipment strictly; flagged for phase-out"),
+    "not_rated": _("Not rated yet: credit only within an approved limit"),
+}
+REASON_LABELS = {
+    "risk_low": _("low risk: factor 1.5"),
+    "risk_moderate": _("moderate risk: factor 1.2"),
+    "risk_high": _("high risk: factor 0.6"),
+    "risk_very_high": _("very high risk: no credit"),
+    "unassessed_small_customer_ceiling": _("small customer without assessment: up to the small-customer ceiling"),
+    "investigation_required": _("medium or large customer without a valid assessment: investigation required"),
+    "capped_by_net_worth": _("capped at one tenth of net worth"),
+    "no_valid_credit_report": _("no valid credit report: at most the small-customer ceiling"),
+    "grade_yi": _("grade 乙: 80 percent of the recommendation"),
+    "grade_bing": _("grade 丙: no new credit"),
+    "grade_ding": _("grade 丁: no new credit"),
+    "grade_overridden": _("grade overridden by a credit manager"),
+    "no_valid_limit": _("no valid credit limit"),
+    "over_limit": _("exposure plus this order exceeds the limit"),
+    "grade_requires_prepayment": _("grade 丙/丁 requires prepayment"),
+    "historical_import": _("historical import"),
+}

@@ -16,7 +16,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from credit import selectors, services
 from credit.forms import AssessmentForm, CreditPolicyForm, GradeOverrideForm, LimitDecisionForm, LimitRequestForm
-from credit.models import CreditLimitRequest, CreditProfile, Order, PaymentGrade, ScoringModel, Tier
+from credit.models import (
+    REASON_LABELS,
+    SALES_POLICY_LABELS,
+    CreditLimitRequest,
+    CreditProfile,
+    Order,
+    PaymentGrade,
+    ScoringModel,
+    Tier,
+)
 from credit.rules.scoring import RatingError
 from customers import selectors as customer_selectors
 from customers.models import Customer
@@ -47,6 +56,8 @@ def _panel_context(request, customer: Customer) -> dict:
     return {
         "customer": customer,
         "profile": profile,
+        "sales_policy": SALES_POLICY_LABELS.get(profile.sales_policy, profile.sales_policy),
+        "reasons": [REASON_LABELS.get(reason, reason) for reason in profile.reasons],
         "history": list(selectors.credit_history(customer=customer)[:12]),
         "orders": list(selectors.customer_orders(customer=customer)[:10]),
         "payments": list(selectors.customer_payments(customer=customer)[:10]),
