@@ -364,6 +364,7 @@ class CreditProfile(models.Model):
     exposure = models.DecimalField(_("exposure"), **MONEY, default=Decimal(0))
     available_credit = models.DecimalField(_("available credit"), **MONEY, default=Decimal(0))
     sales_policy = models.CharField(_("sales policy"), max_length=30, blank=True)
+    recovery_flagged = models.BooleanField(_("arrears flagged for recovery"), default=False)
     reasons = models.JSONField(_("reasons"), default=list, blank=True)
     computed_on = models.DateField(_("computed on"), null=True, blank=True)
 
@@ -416,6 +417,7 @@ REASON_LABELS = {
     "grade_bing": _("grade 丙: no new credit"),
     "grade_ding": _("grade 丁: no new credit"),
     "grade_overridden": _("grade overridden by a credit manager"),
+    "default_list_limit_withdrawn": _("small customer on a default list: limit withdrawn, arrears to recover"),
     "no_valid_limit": _("no valid credit limit"),
     "over_limit": _("exposure plus this order exceeds the limit"),
     "grade_requires_prepayment": _("grade 丙/丁 requires prepayment"),

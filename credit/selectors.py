@@ -72,7 +72,7 @@ def latest_assessment_id(*, customer: Customer) -> int | None:
 
 
 def profile_inputs(*, customer_ids: Sequence[int], today: date, policy: CreditPolicy) -> dict[int, ProfileInputs]:
-    """Everything the profile rule needs for these customers, in nine queries whatever their number."""
+    """Everything the profile rule needs for these customers, in ten queries whatever their number."""
     inputs: dict[int, ProfileInputs] = {}
     for row in Customer.objects.filter(pk__in=customer_ids).values(
         "pk", "size", "payment_terms_days", "expected_monthly_purchases", "basic__relationship_since"
@@ -112,6 +112,10 @@ def profile_inputs(*, customer_ids: Sequence[int], today: date, policy: CreditPo
         .values_list("customer_id", "amount", "valid_until")
     ):
         inputs[customer_id].limit, inputs[customer_id].limit_valid_until = amount, until
+    for customer_id in CreditDocument.objects.filter(
+        customer_id__in=customer_ids, doc_type=CreditDocument.Type.LITIGATION_RECORD
+    ).values_list("customer_id", flat=True):
+        inputs[customer_id].litigation_records += 1
     for customer_id, grade in (
         GradeOverride.objects.filter(customer_id__in=customer_ids, valid_until__gte=today)
         .order_by("customer_id", "created_at", "id")

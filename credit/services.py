@@ -95,6 +95,8 @@ def order_place(
         status, check = Order.Status.COMPLETED, {"passed": True, "reasons": ["historical_import"]}
     else:
         limit = selectors.valid_limit(customer=customer, today=today)
+        if "default_list_limit_withdrawn" in profile.reasons:  # DOMAIN §6.2
+            limit = None
         verdict = limits.check_order(
             amount=amount,
             exposure=credit_exposure(customer),
@@ -208,6 +210,7 @@ def assessment_submit(
         weights = {i.key: i.weight for i in model.indicators.all()}
     else:
         model, weights = None, dict(weights or dict.fromkeys(scoring.FIVE_C, 1))
+    suggested = selectors.suggested_five_c(customer=customer) if method == Assessment.Method.FIVE_C else {}
     result = scoring.weighted_score(ratings, weights)
     assessment = Assessment.objects.create(
         customer=customer,
@@ -216,6 +219,7 @@ def assessment_submit(
         model_version=model.version if model else None,
         ratings=dict(ratings),
         weights=weights,
+        suggested=suggested,
         notes=notes,
         score=result.score,
         max_score=result.max_score,

@@ -30,6 +30,7 @@ class ProfileInputs:
     limit: Decimal | None = None  # the valid approved limit
     limit_valid_until: date | None = None
     grade_override: str | None = None  # an unexpired override
+    litigation_records: int = 0
     orders: list[OrderRow] = field(default_factory=list)
     payments: list[grade_rules.PaymentIn] = field(default_factory=list)
 
@@ -66,6 +67,14 @@ def compute_profile(inputs: ProfileInputs, *, policy: CreditPolicy, today: date)
     )
     years = None if inputs.relationship_since is None else (today - inputs.relationship_since).days / 365.25
     reasons = list(recommendation.reasons) + (["grade_overridden"] if inputs.grade_override else [])
+    # DOMAIN §6.2: a small customer on a default list (litigation, or overdue > 90 days) loses its limit
+    # at once and its arrears are flagged for recovery.
+    on_default_list = facts.grade is grade_rules.Grade.DING or inputs.litigation_records > 0
+    limit = inputs.limit
+    recovery = inputs.size == "small" and on_default_list
+    if recovery:
+        reasons.append("default_list_limit_withdrawn")
+        limit = None
     return {
         "tier": tier.value_tier(trailing, policy).value,
         "trailing_12m_purchases": trailing,
@@ -78,10 +87,11 @@ def compute_profile(inputs: ProfileInputs, *, policy: CreditPolicy, today: date)
         "risk_class": risk.value,
         "recommended_limit": recommendation.amount,
         "investigation_required": recommendation.investigation_required,
-        "credit_limit": inputs.limit,
-        "limit_valid_until": inputs.limit_valid_until,
+        "credit_limit": limit,
+        "limit_valid_until": inputs.limit_valid_until if limit is not None else None,
         "exposure": exposure,
-        "available_credit": (inputs.limit or Decimal(0)) - exposure,
+        "available_credit": (limit or Decimal(0)) - exposure,
+        "recovery_flagged": recovery and exposure > 0,
         "sales_policy": limits.sales_policy(grade).value,
         "reasons": reasons,
     }

@@ -195,3 +195,36 @@ def test_recompute_all_matches_the_per_customer_refresh(rep, make_user):
     CreditProfile.objects.update(tier="D")
     assert services.credit_recompute_all(today=TODAY, chunk=2) == 3
     assert [CreditProfile.objects.get(customer=c).tier for c in customers] == ["C", "B", "A"]
+
+
+def test_small_customer_on_a_default_list_loses_its_limit(buyer, rep, analyst, credit_manager, make_user):
+    """DOMAIN §6.2: overdue > 90 days (or litigation) withdraws a small customer's limit; arrears flagged."""
+    _limit(buyer, analyst, credit_manager, 50_000)
+    erp = make_user(roles.INTEGRATION, username="erp")
+    _order(buyer, erp, 5000, days_ago=200, historical=True)  # due 170 days ago, unpaid
+    profile = CreditProfile.objects.get(customer=buyer)
+    assert profile.payment_grade == "ding"
+    assert profile.credit_limit is None
+    assert profile.recovery_flagged is True
+    assert "default_list_limit_withdrawn" in profile.reasons
+    held = _order(buyer, rep, 100)
+    assert held.status == Order.Status.CREDIT_HOLD
+
+
+def test_litigation_record_withdraws_a_small_customers_limit(buyer, analyst, credit_manager):
+    _limit(buyer, analyst, credit_manager, 20_000)
+    customer_services.credit_document_add(
+        customer=buyer,
+        by=analyst,
+        values={"doc_type": "litigation_record", "title": "Court case", "source": "court", "obtained_on": TODAY},
+    )
+    profile = services.credit_profile_refresh(customer=buyer, today=TODAY)
+    assert profile.credit_limit is None
+
+
+def test_five_c_assessment_keeps_the_suggested_ratings(buyer, analyst):
+    """DOMAIN §5.1: suggestions are computed, the analyst confirms or changes them; both are kept."""
+    ratings = dict.fromkeys(("character", "capacity", "capital", "collateral", "conditions"), 6)
+    assessment = services.assessment_submit(customer=buyer, method="5c", ratings=ratings, by=analyst, today=TODAY)
+    assert assessment.suggested["character"] == 5  # unrated grade
+    assert assessment.ratings["character"] == 6
