@@ -32,13 +32,7 @@ from customers.models import Customer
 
 
 def _customer(request, code: str, perm: str = "customers.view_dossier") -> Customer:
-    try:
-        customer = customer_selectors.dossier_get(user=request.user, code=code)
-    except Customer.DoesNotExist:
-        raise Http404 from None
-    if not request.user.has_perm(perm, customer):
-        raise PermissionDenied
-    return customer
+    return customer_selectors.dossier_for(user=request.user, code=code, perm=perm)
 
 
 def _credit_url(customer: Customer) -> str:

@@ -5,7 +5,9 @@ from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
 
 from crm import roles
 from customers.models import (
@@ -137,6 +139,22 @@ def dossier_get(*, user: AbstractBaseUser, code: str, archived: bool | None = Fa
     return qs.select_related(
         "owner", "basic", "characteristics", "sales_status", "operating_status", "credit_profile"
     ).get(code=code)
+
+
+def dossier_for(
+    *, user: AbstractBaseUser, code: str, perm: str = "customers.list_customers", archived: bool | None = False
+) -> Customer:
+    """The dossier behind ``code`` for an entry point: 404 if the user may not list it, 403 without ``perm``.
+
+    Pages, API views and every app use this one gate, so they cannot disagree (DOMAIN §1).
+    """
+    try:
+        customer = dossier_get(user=user, code=code, archived=archived)
+    except Customer.DoesNotExist:
+        raise Http404 from None
+    if not user.has_perm(perm, customer):
+        raise PermissionDenied
+    return customer
 
 
 @dataclass(slots=True)

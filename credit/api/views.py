@@ -24,9 +24,13 @@ from credit.models import Assessment, CreditLimitRequest, Order, Payment
 from credit.rules.scoring import RatingError
 from crm.api.exceptions import Conflict
 from crm.api.pagination import CodeCursorPagination
+from customers import selectors as customer_selectors
 from customers import services as customer_services
-from customers.api.views import _customer
 from customers.models import CreditDocument
+
+
+def _customer(request, code: str, perm: str = "customers.list_customers"):
+    return customer_selectors.dossier_for(user=request.user, code=code, perm=perm)
 
 
 def _today():

@@ -2,7 +2,6 @@
 
 import re
 
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -66,15 +65,8 @@ def _with_etag(response: Response, customer: Customer) -> Response:
     return response
 
 
-def _customer(request, code: str, perm: str | None = None) -> Customer:
-    """The live dossier behind ``code`` if the caller may list it (404) and holds ``perm`` on it (403)."""
-    try:
-        customer = selectors.dossier_get(user=request.user, code=code)
-    except Customer.DoesNotExist:
-        raise Http404 from None
-    if perm and not request.user.has_perm(perm, customer):
-        raise PermissionDenied
-    return customer
+def _customer(request, code: str, perm: str = "customers.list_customers") -> Customer:
+    return selectors.dossier_for(user=request.user, code=code, perm=perm)
 
 
 class CustomerFilterSet(filters.FilterSet):
