@@ -34,6 +34,7 @@ def rules(count: int = 1_000_000) -> None:
 
 def database() -> None:
     from django.contrib.auth import get_user_model
+    from django.test import Client
     from rest_framework.test import APIClient
 
     from credit import services
@@ -77,6 +78,16 @@ def database() -> None:
         if response.status_code != 200:
             raise SystemExit(f"credit profile answered {response.status_code}")
     print(f"credit profile (GET /api/v1/customers/{{code}}/credit/): median {statistics.median(reads[1:]):.1f} ms")
+    page_client = Client()
+    page_client.force_login(user)
+    pages = []
+    for customer in customers:
+        begun = time.perf_counter()
+        response = page_client.get(f"/customers/{customer.code}/credit/")
+        pages.append((time.perf_counter() - begun) * 1000)
+        if response.status_code != 200:
+            raise SystemExit(f"credit page answered {response.status_code}")
+    print(f"credit profile page (/customers/{{code}}/credit/): median {statistics.median(pages[1:]):.1f} ms")
 
 
 if __name__ == "__main__":

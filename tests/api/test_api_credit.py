@@ -196,3 +196,42 @@ def test_customer_resource_carries_the_credit_summary_and_filters_by_it(buyer, p
     assert listed[0]["credit"] == body["credit"]
     assert client.get(reverse("api_customer_list"), {"payment_grade": "ding"}).json()["results"] == []
     assert client.get(reverse("api_customer_list"), {"tier": "Z"}).status_code == 400
+
+
+CREDIT_MATRIX = {
+    # actor: (place order, read credit, assess, request limit, decide limit, release held order)
+    "rep": (201, 200, 403, 201, 403, 403),
+    "other_rep": (403, 403, 403, 403, 403, 403),
+    "manager": (201, 200, 403, 201, 403, 403),
+    "service": (403, 200, 403, 403, 403, 403),
+    "analyst": (403, 200, 201, 201, 403, 403),
+    "cm": (403, 200, 201, 201, 200, 200),
+    "archivist": (403, 200, 403, 403, 403, 403),
+    "erp": (201, 200, 403, 403, 403, 403),
+}
+
+
+@pytest.mark.parametrize("actor", list(CREDIT_MATRIX))
+def test_credit_api_role_matrix(actor, buyer, people, api_for):
+    """DOMAIN §1 for trade and credit: who may order, read, assess, request, decide and release."""
+    place, read, assess, request_limit, decide, release = CREDIT_MATRIX[actor]
+    client = api_for(people[actor])
+    assert client.post(_url("api_order_list", buyer), _order_body(), format="json").status_code == place
+    assert client.get(_url("api_credit_profile", buyer)).status_code == read
+    five_c = {
+        "method": "5c",
+        "ratings": dict.fromkeys(("character", "capacity", "capital", "collateral", "conditions"), 5),
+    }
+    assert client.post(_url("api_assessment_list", buyer), five_c, format="json").status_code == assess
+    asked = client.post(_url("api_limit_request_list", buyer), {"amount": "1000", "reason": "x"}, format="json")
+    assert asked.status_code == request_limit
+    pending = (
+        api_for(people["analyst"])
+        .post(_url("api_limit_request_list", buyer), {"amount": "1000", "reason": "y"}, format="json")
+        .json()
+    )
+    decided = client.post(reverse("api_limit_approve", args=[pending["id"]]), {"note": ""}, format="json")
+    assert decided.status_code == decide
+    held = api_for(people["rep"]).post(_url("api_order_list", buyer), _order_body("99999.00"), format="json").json()
+    assert held["status"] == "credit_hold"
+    assert client.post(reverse("api_order_release", args=[held["number"]])).status_code == release

@@ -1,0 +1,79 @@
+from django.contrib import admin
+
+from credit.models import (
+    Assessment,
+    CreditHistory,
+    CreditLimit,
+    CreditLimitRequest,
+    CreditPolicyVersion,
+    CreditProfile,
+    GradeOverride,
+    Indicator,
+    Order,
+    OrderLine,
+    Payment,
+    ScoringModel,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Credit decisions are made through the services (four eyes, history); the admin only shows them."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class OrderLineInline(admin.TabularInline):
+    model = OrderLine
+    extra = 0
+    can_delete = False
+
+
+@admin.register(Order)
+class OrderAdmin(ReadOnlyAdmin):
+    list_display = ("number", "customer", "order_date", "due_date", "amount", "status")
+    list_filter = ("status",)
+    search_fields = ("number", "external_id", "customer__code", "customer__name")
+    list_select_related = ("customer",)
+    inlines = [OrderLineInline]
+    show_full_result_count = False
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyAdmin):
+    list_display = ("customer", "paid_on", "amount", "order")
+    search_fields = ("external_id", "customer__code")
+    list_select_related = ("customer", "order")
+    show_full_result_count = False
+
+
+@admin.register(CreditProfile)
+class CreditProfileAdmin(ReadOnlyAdmin):
+    list_display = ("customer", "tier", "payment_grade", "risk_class", "credit_limit", "exposure", "computed_on")
+    list_filter = ("tier", "payment_grade", "risk_class", "recovery_flagged")
+    search_fields = ("customer__code", "customer__name")
+    list_select_related = ("customer",)
+    show_full_result_count = False
+
+
+for model in (Assessment, CreditLimit, CreditLimitRequest, GradeOverride, CreditHistory, CreditPolicyVersion):
+    admin.site.register(model, ReadOnlyAdmin)
+
+
+class IndicatorInline(admin.TabularInline):
+    model = Indicator
+    extra = 0
+
+
+@admin.register(ScoringModel)
+class ScoringModelAdmin(admin.ModelAdmin):
+    """Scoring models are data; a changed model should be saved as a new version (assessments keep theirs)."""
+
+    list_display = ("name", "key", "version", "is_default")
+    inlines = [IndicatorInline]
