@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from credit import services
-from credit.models import Order, Payment, ScoringModel
+from credit.models import Order, OrderLine, Payment, ScoringModel
 from credit.services import OrderLineInput
 from crm.services import number_sequence_take
 from customers.models import Customer
@@ -91,6 +91,17 @@ def seed_trade(*, customers: list[Customer], users: dict, today: date) -> int:
         plans[customer.pk] = GRADE_PLANS[index % 4]
         orders += _orders(rng, customer, "ABCD"[(index // 4) % 4], today, users["erp-sync"], numbers)
     Order.objects.bulk_create(orders)
+    OrderLine.objects.bulk_create(
+        OrderLine(
+            order=order,
+            product=PRODUCTS[order.customer_id % len(PRODUCTS)][0],
+            model=PRODUCTS[order.customer_id % len(PRODUCTS)][1],
+            quantity=Decimal(10),
+            unit_price=order.amount / 10,
+            amount=order.amount,
+        )
+        for order in orders
+    )
     payments = []
     by_customer: dict[int, list[Order]] = {}
     for order in orders:

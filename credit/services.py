@@ -357,6 +357,11 @@ def credit_profile_refresh(*, customer: Customer, today: date) -> CreditProfile:
     return CreditProfile.objects.get(customer=customer)
 
 
+def credit_profiles_refresh(*, customer_ids: Sequence[int], today: date) -> None:
+    """Recompute these customers' profiles together (e.g. after their limits expired)."""
+    _store_profiles(customer_ids, today=today, policy=selectors.policy_current().as_rule())
+
+
 def _store_profiles(customer_ids: Sequence[int], *, today: date, policy: CreditPolicy) -> None:
     """Compute the profiles of these customers from one read per table, then write them set-based."""
     inputs = selectors.profile_inputs(customer_ids=customer_ids, today=today, policy=policy)

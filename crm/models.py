@@ -51,3 +51,52 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.action} {self.customer_id}"
+
+
+class Reminder(models.Model):
+    """A reminder in a user's inbox (DOMAIN §7). One per kind, recipient and cause: the constraint makes
+    every scheduled job idempotent, however often it runs."""
+
+    class Kind(models.TextChoices):
+        REVIEW_DUE = "review_due", _("Review due")
+        REVIEW_OVERDUE = "review_overdue", _("Review overdue")
+        CREDIT_REPORT_EXPIRING = "credit_report_expiring", _("Credit report expiring")
+        LIMIT_EXPIRING = "limit_expiring", _("Credit limit expiring")
+        LIMIT_EXPIRED = "limit_expired", _("Credit limit expired")
+        REORDER = "reorder", _("Reorder due")
+        BIRTHDAY = "birthday", _("Contact's birthday")
+        BORROWING_OVERDUE = "borrowing_overdue", _("Borrowing overdue")
+        STALE_DOSSIER = "stale_dossier", _("Stale dossier")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        DONE = "done", _("Done")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders")
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, related_name="reminders", null=True, blank=True
+    )
+    due_on = models.DateField(_("due on"))
+    cause_key = models.CharField(_("cause"), max_length=160)
+    message = models.CharField(_("message"), max_length=300)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        ordering = ["status", "due_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "recipient", "cause_key"], name="reminder_once_per_cause")
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "status", "due_on"], name="reminder_inbox"),
+            models.Index(fields=["emailed_at"], name="reminder_unsent", condition=models.Q(emailed_at__isnull=True)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.recipient_id} ({self.due_on})"

@@ -1,9 +1,17 @@
 """Writes of the shared pieces."""
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from itertools import groupby
+
+from django.core import mail
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext
 
-from crm.models import AccessLog, NumberSequence
+from crm.models import AccessLog, NumberSequence, Reminder
 
 
 @transaction.atomic
@@ -26,3 +34,76 @@ def access_log_record(
     return AccessLog.objects.create(
         user=user, customer=customer, channel=channel, action=action, object_ref=object_ref, reason=reason[:200]
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderInput:
+    kind: str
+    recipient_id: int
+    due_on: date
+    cause_key: str
+    message: str
+    customer_id: int | None = None
+
+
+def reminders_create(rows: Iterable[ReminderInput]) -> int:
+    """Create reminders in bulk; one that exists for the same kind, recipient and cause is skipped by the
+    database constraint (DOMAIN §7 idempotence). Returns how many were new."""
+    rows = list(rows)
+    if not rows:
+        return 0
+    before = Reminder.objects.count()
+    Reminder.objects.bulk_create(
+        [
+            Reminder(
+                kind=r.kind,
+                recipient_id=r.recipient_id,
+                customer_id=r.customer_id,
+                due_on=r.due_on,
+                cause_key=r.cause_key,
+                message=r.message[:300],
+            )
+            for r in rows
+        ],
+        ignore_conflicts=True,
+        batch_size=2000,
+    )
+    return Reminder.objects.count() - before
+
+
+def reminders_close(*, customer_id: int, kinds: Iterable[str]) -> int:
+    """Mark the customer's open reminders of these kinds done (e.g. a review clears review reminders)."""
+    return Reminder.objects.filter(customer_id=customer_id, kind__in=list(kinds), status=Reminder.Status.OPEN).update(
+        status=Reminder.Status.DONE, done_at=timezone.now()
+    )
+
+
+def reminder_mark(*, reminder: Reminder, status: str) -> Reminder:
+    reminder.status, reminder.done_at = status, timezone.now()
+    reminder.save(update_fields=["status", "done_at"])
+    return reminder
+
+
+def reminders_send_digests(*, now: datetime | None = None) -> int:
+    """One e-mail per recipient listing the reminders not yet e-mailed; returns the e-mails sent.
+
+    A run killed after sending but before marking would send again, never skip: the marking
+    happens per recipient right after that recipient's e-mail goes out.
+    """
+    now = now or timezone.now()
+    pending = (
+        Reminder.objects.filter(emailed_at__isnull=True, status=Reminder.Status.OPEN)
+        .select_related("recipient", "customer")
+        .order_by("recipient_id", "due_on", "id")
+    )
+    sent = 0
+    with mail.get_connection() as connection:
+        for recipient, group in groupby(pending.iterator(chunk_size=2000), key=lambda r: r.recipient):
+            items = list(group)
+            if recipient.email:
+                lines = [f"- {r.due_on:%Y-%m-%d} {r.get_kind_display()}: {r.message}" for r in items]
+                subject = gettext("Dossier CRM: %(count)d new reminders") % {"count": len(items)}
+                mail.EmailMessage(subject, "\n".join(lines), to=[recipient.email], connection=connection).send()
+                sent += 1
+            Reminder.objects.filter(pk__in=[r.pk for r in items]).update(emailed_at=now)
+    return sent

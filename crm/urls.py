@@ -3,10 +3,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from crm.views import healthz
+from crm.views import healthz, reminder_mark, reminders_inbox
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("reminders/", reminders_inbox, name="reminders"),
+    path("reminders/<int:pk>/<str:status>/", reminder_mark, name="reminder_mark"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,7 +1,14 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import connection
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
+
+from crm import services
+from crm.models import Reminder
 
 
 @never_cache
@@ -15,3 +22,41 @@ def healthz(request):
     except Exception as exc:
         return JsonResponse({"status": "error", "database": type(exc).__name__}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@login_required
+def reminders_inbox(request):
+    """The signed-in user's reminders (DOMAIN §7): open ones first, filterable by status and kind."""
+    status = request.GET.get("status", Reminder.Status.OPEN)
+    kind = request.GET.get("kind", "")
+    reminders = Reminder.objects.filter(recipient=request.user).select_related("customer").order_by("due_on", "id")
+    if status in Reminder.Status.values:
+        reminders = reminders.filter(status=status)
+    if kind in Reminder.Kind.values:
+        reminders = reminders.filter(kind=kind)
+    page = Paginator(reminders, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "status": status,
+        "kind": kind,
+        "statuses": Reminder.Status.choices,
+        "kinds": Reminder.Kind.choices,
+        "query": query.urlencode(),
+    }
+    return render(request, "crm/reminders.html", context)
+
+
+@login_required
+@require_POST
+def reminder_mark(request, pk: int, status: str):
+    reminder = get_object_or_404(Reminder, pk=pk, recipient=request.user)
+    if status not in (Reminder.Status.DONE, Reminder.Status.DISMISSED, Reminder.Status.OPEN):
+        raise Http404
+    services.reminder_mark(reminder=reminder, status=status)
+    target = request.POST.get("next", "")
+    safe = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return redirect(target if target and safe else "reminders")

@@ -11,7 +11,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from crm.services import number_sequence_take
+from crm.models import Reminder
+from crm.services import number_sequence_take, reminders_close
 from customers.models import (
     ChangeRecord,
     Contact,
@@ -27,6 +28,7 @@ from customers.rules.review import next_review_due
 from customers.sections import CUSTOMER_FIELDS, SECTION_MODELS, section_model_fields
 
 CODE_SEQUENCE = "customer"
+REVIEW_REMINDER_KINDS = (Reminder.Kind.REVIEW_DUE, Reminder.Kind.REVIEW_OVERDUE, Reminder.Kind.STALE_DOSSIER)
 CONTACT_FIELDS = ("name", "title", "phone", "mobile", "email", "birthday", "preferences", "notes")
 
 
@@ -308,6 +310,7 @@ def dossier_review_record(
     _record(customer, by, Section.RECORD, [("reviewed", history_text(customer.last_reviewed_on), today)])
     customer.last_reviewed_on, customer.next_review_due, customer.is_stale = today, due, False
     customer.save(update_fields=["last_reviewed_on", "next_review_due", "is_stale"])
+    reminders_close(customer_id=customer.pk, kinds=REVIEW_REMINDER_KINDS)
     return review
 
 

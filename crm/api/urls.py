@@ -8,6 +8,8 @@ urlpatterns = [
     path("auth/token/", views.TokenCreateApi.as_view(), name="api_token"),
     path("auth/token/revoke/", views.TokenRevokeApi.as_view(), name="api_token_revoke"),
     path("auth/token/revoke-all/", views.TokenRevokeAllApi.as_view(), name="api_token_revoke_all"),
+    path("reminders/", views.ReminderListApi.as_view(), name="api_reminders"),
+    path("reminders/<int:pk>/done/", views.ReminderDoneApi.as_view(), name="api_reminder_done"),
     path("", include("customers.api.urls")),
     path("", include("credit.api.urls")),
 ]

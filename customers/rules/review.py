@@ -1,5 +1,6 @@
 """Comprehensive review cycle 全面修订核查 (DOMAIN §7)."""
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 
@@ -10,3 +11,35 @@ def next_review_due(*, last_reviewed_on: date | None, created_on: date, interval
 
 def is_review_overdue(*, due: date | None, today: date) -> bool:
     return due is not None and today > due
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewPolicy:
+    """DOMAIN §7 numbers the staleness scan needs (from the credit policy)."""
+
+    core_days: int = 60
+    other_days: int = 180
+    limit_warning_days: int = 30
+
+
+@dataclass(frozen=True, slots=True)
+class DossierFacts:
+    created_on: date
+    last_reviewed_on: date | None
+    is_core: bool
+    size: str
+    has_limit: bool
+    limit_valid_until: date | None
+    has_valid_credit_report: bool
+
+
+def dossier_state(facts: DossierFacts, *, policy: ReviewPolicy, today: date) -> tuple[date, bool]:
+    """(next review due, stale?) — stale when the review is overdue, a medium/large customer with a limit
+    has no valid credit report, or the limit expires within 30 days (DOMAIN §7)."""
+    interval = policy.core_days if facts.is_core else policy.other_days
+    due = next_review_due(last_reviewed_on=facts.last_reviewed_on, created_on=facts.created_on, interval_days=interval)
+    report_missing = facts.size in ("medium", "large") and facts.has_limit and not facts.has_valid_credit_report
+    limit_ending = (
+        facts.limit_valid_until is not None and (facts.limit_valid_until - today).days <= policy.limit_warning_days
+    )
+    return due, is_review_overdue(due=due, today=today) or report_missing or limit_ending

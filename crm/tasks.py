@@ -1,0 +1,88 @@
+"""Celery tasks of DOMAIN §7: thin wrappers, each calling one service; every one is idempotent.
+
+Dates travel as ISO strings so a retried or re-run task computes for the same day.
+"""
+
+from datetime import date
+
+from celery import shared_task
+from django.db import OperationalError
+from django.utils import timezone
+
+RETRY = {"acks_late": True, "autoretry_for": (OperationalError,), "retry_backoff": True, "max_retries": 5}
+
+
+def _day(today_iso: str | None) -> date:
+    return date.fromisoformat(today_iso) if today_iso else timezone.localdate()
+
+
+def _review_policy():
+    from credit.selectors import policy_current
+    from customers.rules.review import ReviewPolicy
+
+    policy = policy_current()
+    return ReviewPolicy(core_days=policy.review_days_core, other_days=policy.review_days_other), policy
+
+
+@shared_task(**RETRY)
+def staleness_scan(today_iso: str | None = None) -> int:
+    from customers.jobs import dossier_staleness_scan
+
+    review, policy = _review_policy()
+    return dossier_staleness_scan(today=_day(today_iso), policy=review, report_months=policy.credit_report_valid_months)
+
+
+@shared_task(**RETRY)
+def review_reminders(today_iso: str | None = None) -> int:
+    from customers.jobs import review_reminders as job
+
+    return job(today=_day(today_iso))
+
+
+@shared_task(**RETRY)
+def birthday_reminders(today_iso: str | None = None) -> int:
+    from customers.jobs import birthday_reminders as job
+
+    return job(today=_day(today_iso))
+
+
+@shared_task(**RETRY)
+def limit_reminders(today_iso: str | None = None) -> int:
+    from credit.jobs import limit_reminders as job
+
+    return job(today=_day(today_iso))
+
+
+@shared_task(**RETRY)
+def credit_report_reminders(today_iso: str | None = None) -> int:
+    from credit.jobs import credit_report_reminders as job
+
+    return job(today=_day(today_iso))
+
+
+@shared_task(**RETRY)
+def reorder_reminders(today_iso: str | None = None) -> int:
+    from credit.jobs import reorder_reminders as job
+
+    return job(today=_day(today_iso))
+
+
+@shared_task(**RETRY)
+def borrowing_reminders(today_iso: str | None = None) -> int:
+    from credit.jobs import borrowing_reminders as job
+
+    return job(today=_day(today_iso))
+
+
+@shared_task(**RETRY)
+def credit_recompute(today_iso: str | None = None) -> int:
+    from credit.services import credit_recompute_all
+
+    return credit_recompute_all(today=_day(today_iso))
+
+
+@shared_task(**RETRY)
+def reminder_digests() -> int:
+    from crm.services import reminders_send_digests
+
+    return reminders_send_digests()
