@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from rest_framework.test import APIClient
 
 from crm import roles
 from tests.factories import PASSWORD, UserFactory, make_customer
@@ -61,6 +62,21 @@ def customer(rep):
         address="杭州市西湖区文三路 100 号",
         contacts=1,
     )
+
+
+@pytest.fixture
+def api_for():
+    """An APIClient authenticated with a real knox token of the given user."""
+
+    def make(user):
+        from knox.models import AuthToken
+
+        _instance, token = AuthToken.objects.create(user=user)
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+        return client
+
+    return make
 
 
 @pytest.fixture

@@ -1,11 +1,14 @@
 """REST endpoints of the dossier (API.md "Customers"): translators between HTTP and services/selectors."""
 
 import re
+from datetime import UTC
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
+from django_filters.fields import IsoDateTimeField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
@@ -69,6 +72,23 @@ def _customer(request, code: str, perm: str = "customers.list_customers") -> Cus
     return selectors.dossier_for(user=request.user, code=code, perm=perm)
 
 
+class UtcDateTimeField(IsoDateTimeField):
+    """An ISO time, normalised to UTC: PostgreSQL refuses offsets beyond ±15:59 that Python accepts."""
+
+    def clean(self, value):
+        parsed = super().clean(value)
+        if parsed is None:
+            return None
+        try:
+            return parsed.astimezone(UTC)
+        except (OverflowError, ValueError):
+            raise DjangoValidationError(_("Enter a time between the years 1 and 9999.")) from None
+
+
+class UtcDateTimeFilter(filters.IsoDateTimeFilter):
+    field_class = UtcDateTimeField
+
+
 class CustomerFilterSet(filters.FilterSet):
     """API.md customer filters; the filtering itself is the selector shared with the browser list."""
 
@@ -78,7 +98,7 @@ class CustomerFilterSet(filters.FilterSet):
     size = filters.ChoiceFilter(choices=Size.choices)
     owner = filters.CharFilter(help_text="owner's username")
     is_stale = filters.BooleanFilter()
-    updated_since = filters.IsoDateTimeFilter(help_text="ISO 8601 time; customers changed at or after it")
+    updated_since = UtcDateTimeFilter(help_text="ISO 8601 time; customers changed at or after it")
     tier = filters.ChoiceFilter(choices=[(t, t) for t in "ABCD"])
     payment_grade = filters.ChoiceFilter(choices=[(g, g) for g in ("jia", "yi", "bing", "ding", "unrated")])
     risk_class = filters.ChoiceFilter(choices=[(r, r) for r in ("low", "moderate", "high", "very_high", "unassessed")])
@@ -218,7 +238,10 @@ class DeletedCustomerListApi(generics.ListAPIView):
 
     def get_queryset(self):
         since = self.request.query_params.get("since")
-        parsed = filters.IsoDateTimeFilter().field.clean(since) if since else None
+        try:
+            parsed = UtcDateTimeField().clean(since) if since else None
+        except DjangoValidationError as error:
+            raise ValidationError({"since": error.messages}) from None
         return selectors.deleted_feed(user=self.request.user, since=parsed)
 
 

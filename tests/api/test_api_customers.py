@@ -334,3 +334,11 @@ def test_sync_round_trip(integration, rep, manager, api_for):
         assert api_for(manager).delete(_detail(customer)).status_code == 204
     feed = client.get(reverse("api_customer_deleted"), {"since": since}).json()["results"]
     assert sorted(row["external_id"] for row in feed) == sorted(c.external_id for c in changed[:3])
+
+
+@pytest.mark.parametrize("since", ["0716-10-17T14:47:08-19:48", "0001-01-01T00:00:00+14:00", "not a time"])
+def test_odd_times_in_updated_since_are_400_or_ok_never_500(rep, api_for, since):
+    """Found by schemathesis on PostgreSQL: offsets beyond ±15:59 broke the query."""
+    client = api_for(rep)
+    assert client.get(reverse("api_customer_list"), {"updated_since": since}).status_code in (200, 400)
+    assert client.get(reverse("api_customer_deleted"), {"since": since}).status_code in (200, 400)
