@@ -5,6 +5,7 @@ from pathlib import Path
 
 from celery import Celery
 from celery.schedules import crontab
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
 
@@ -46,4 +47,4 @@ def beat_schedule(hour: int) -> dict:
     }
 
 
-app.conf.beat_schedule = beat_schedule(int(os.environ.get("CRM_JOBS_HOUR", "2")))
+app.conf.beat_schedule = beat_schedule(settings.CRM_JOBS_HOUR)

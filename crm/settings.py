@@ -169,6 +169,9 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+# DOMAIN §7 jobs: the nightly hour (local time), and whether a starting worker runs today's jobs at once.
+CRM_JOBS_HOUR = env.int("CRM_JOBS_HOUR", default=2)
+CRM_JOBS_ON_START = env.bool("CRM_JOBS_ON_START", default=DEBUG)
 
 # DOMAIN §2 completeness: the required fields of a dossier per customer kind.
 # Names are "<section>.<field>"; "contacts" means at least one contact.

@@ -6,6 +6,7 @@ Dates travel as ISO strings so a retried or re-run task computes for the same da
 from datetime import date
 
 from celery import shared_task
+from celery.signals import worker_ready
 from django.db import OperationalError
 from django.utils import timezone
 
@@ -86,3 +87,31 @@ def reminder_digests() -> int:
     from crm.services import reminders_send_digests
 
     return reminders_send_digests()
+
+
+@shared_task(**RETRY)
+def daily_jobs(today_iso: str | None = None) -> dict[str, int]:
+    """Every daily job in order, in one task (used at worker start so a fresh install shows reminders)."""
+    steps = (
+        credit_recompute,
+        limit_reminders,
+        staleness_scan,
+        review_reminders,
+        credit_report_reminders,
+        reorder_reminders,
+        birthday_reminders,
+        borrowing_reminders,
+    )
+    done = {step.name.rsplit(".", 1)[-1]: step(today_iso) for step in steps}
+    done["reminder_digests"] = reminder_digests()
+    return done
+
+
+@worker_ready.connect
+def _run_daily_jobs_at_start(sender, **kwargs) -> None:
+    """With CRM_JOBS_ON_START (on in development), a starting worker catches up on today's jobs;
+    they are idempotent, so a restart creates nothing twice."""
+    from django.conf import settings
+
+    if settings.CRM_JOBS_ON_START:
+        daily_jobs.delay()

@@ -22,6 +22,7 @@ def _fast_tests(settings, tmp_path):
     cache.clear()  # API throttling counts live in the cache
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.CRM_JOBS_ON_START = False  # a test worker must not start the daily jobs by itself
 
 
 @pytest.fixture

@@ -219,3 +219,36 @@ def test_the_schedule_as_data():
         assert entry["task"] in app.tasks
     assert schedule["staleness-scan"]["schedule"].hour == {3}
     assert schedule["reminder-digests"]["schedule"].hour == set(range(24))
+
+
+def test_daily_jobs_run_everything_and_twice_adds_nothing(old_customer, customer):
+    from crm.tasks import daily_jobs
+
+    first = daily_jobs(TODAY.isoformat())
+    assert first["review_reminders"] >= 1
+    second = daily_jobs(TODAY.isoformat())
+    assert {k: v for k, v in second.items() if k != "credit_recompute"} == dict.fromkeys(
+        [k for k in second if k != "credit_recompute"], 0
+    )
+
+
+def test_a_scan_killed_midway_finishes_on_the_next_run(rep, monkeypatch):
+    """Chunks commit one by one: a crash keeps the finished chunks, the rerun does the rest, once."""
+    with time_machine.travel("2026-01-05 09:00 +0800", tick=False):
+        customers = [make_customer(owner=rep, name=f"C{i}") for i in range(5)]
+    original, calls = jobs._scan_chunk, []
+
+    def crash_on_third_chunk(*args, **kwargs):
+        calls.append(args)
+        if len(calls) == 3:
+            raise RuntimeError("worker killed")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(jobs, "_scan_chunk", crash_on_third_chunk)
+    with pytest.raises(RuntimeError):
+        _scan()
+    monkeypatch.setattr(jobs, "_scan_chunk", original)
+    assert 0 < Customer.objects.filter(is_stale=True).count() < 5
+    _scan()
+    assert Customer.objects.filter(pk__in=[c.pk for c in customers], is_stale=True).count() == 5
+    assert _scan() == 0

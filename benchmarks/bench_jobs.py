@@ -1,0 +1,60 @@
+"""Issue 5 speed targets, on the database of DATABASE_URL (≈1,000,000 dossiers: generate_customers.py):
+
+- the staleness scan of every dossier under 30 s and 500 MB of memory;
+- the reminder pass for 10,000 due reminders under 10 s, e-mail digests included.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/crm_bench python benchmarks/bench_jobs.py
+"""
+
+import resource
+import time
+import uuid
+from datetime import timedelta
+
+import _setup  # noqa: F401
+from django.db import connection
+from django.test.utils import override_settings
+from django.utils import timezone
+
+from credit.selectors import policy_current
+from crm.models import Reminder
+from crm.services import reminders_send_digests
+from customers.jobs import dossier_staleness_scan, review_reminders
+from customers.models import Customer
+from customers.rules.review import ReviewPolicy
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    today = timezone.localdate()
+    policy = policy_current()
+    review = ReviewPolicy(core_days=policy.review_days_core, other_days=policy.review_days_other)
+    print(f"dossiers {Customer.objects.count():,}, database {connection.vendor}, memory before {peak_mb():.0f} MB")
+    for run in ("first", "second (nothing to change)"):
+        started = time.perf_counter()
+        changed = dossier_staleness_scan(today=today, policy=review, report_months=policy.credit_report_valid_months)
+        print(
+            f"staleness scan, {run}: {changed:,} dossiers changed in {time.perf_counter() - started:.1f} s, "
+            f"peak memory {peak_mb():.0f} MB"
+        )
+
+    # 10,000 dossiers due in a week, spread over their owners; a future day so none existed before.
+    day = today + timedelta(days=400 + uuid.uuid4().int % 300)
+    ids = list(Customer.objects.filter(deleted_at__isnull=True).order_by("?").values_list("pk", flat=True)[:10_000])
+    Customer.objects.filter(pk__in=ids).update(next_review_due=day + timedelta(days=7))
+    Reminder.objects.filter(emailed_at__isnull=True).update(emailed_at=timezone.now())
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        started = time.perf_counter()
+        created = review_reminders(today=day)
+        sent = reminders_send_digests()
+        elapsed = time.perf_counter() - started
+    print(f"reminder pass: {created:,} reminders and {sent:,} digest e-mails in {elapsed:.1f} s")
+    again = review_reminders(today=day)
+    print(f"second pass the same day: {again} new reminders")
+
+
+if __name__ == "__main__":
+    main()
