@@ -12,6 +12,7 @@ import uuid
 from datetime import timedelta
 
 import _setup  # noqa: F401
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import override_settings
 from django.utils import timezone
@@ -41,10 +42,13 @@ def main() -> None:
             f"peak memory {peak_mb():.0f} MB"
         )
 
-    # 10,000 dossiers due in a week, spread over their owners; a future day so none existed before.
-    day = today + timedelta(days=400 + uuid.uuid4().int % 300)
+    # 10,000 dossiers due a week after a day in the past when no other review was due, spread over
+    # their owners (who get an e-mail address); earlier reminders are already e-mailed.
+    day = today - timedelta(days=400 + uuid.uuid4().int % 300)
     ids = list(Customer.objects.filter(deleted_at__isnull=True).order_by("?").values_list("pk", flat=True)[:10_000])
     Customer.objects.filter(pk__in=ids).update(next_review_due=day + timedelta(days=7))
+    owners = Customer.objects.filter(pk__in=ids).values("owner_id").distinct()
+    get_user_model().objects.filter(pk__in=owners, email="").update(email="rep@example.com")
     Reminder.objects.filter(emailed_at__isnull=True).update(emailed_at=timezone.now())
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
         started = time.perf_counter()
@@ -52,6 +56,7 @@ def main() -> None:
         sent = reminders_send_digests()
         elapsed = time.perf_counter() - started
     print(f"reminder pass: {created:,} reminders and {sent:,} digest e-mails in {elapsed:.1f} s")
+    Customer.objects.filter(pk__in=ids).update(next_review_due=today + timedelta(days=90))
     again = review_reminders(today=day)
     print(f"second pass the same day: {again} new reminders")
 
