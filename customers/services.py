@@ -23,7 +23,7 @@ from customers.models import (
     Review,
     Section,
 )
-from customers.rules.completeness import completeness
+from customers.rules.completeness import completeness, missing_fields
 from customers.rules.review import next_review_due
 from customers.sections import CUSTOMER_FIELDS, SECTION_MODELS, section_model_fields
 
@@ -81,6 +81,12 @@ def customer_completeness(customer: Customer, *, has_contacts: bool, rows: Mappi
     """
     required = settings.CRM_COMPLETENESS_REQUIRED.get(customer.kind, [])
     return completeness(_completeness_values(customer, has_contacts=has_contacts, rows=rows), required)
+
+
+def customer_missing_fields(customer: Customer, *, has_contacts: bool) -> list[str]:
+    """The required fields still empty, as "<section>.<field>" names (DOMAIN §2 completeness)."""
+    required = settings.CRM_COMPLETENESS_REQUIRED.get(customer.kind, [])
+    return missing_fields(_completeness_values(customer, has_contacts=has_contacts, rows=None), required)
 
 
 def _touch(customer: Customer, *extra_fields: str) -> None:

@@ -28,7 +28,7 @@ from customers.forms import (
     section_form_class,
 )
 from customers.models import Contact, CreditDocument, Customer, Section
-from customers.sections import SECTION_MODELS, history_rows, section_values
+from customers.sections import SECTION_MODELS, field_label, history_rows, section_values
 
 PERMS = {
     "view": "customers.view_dossier",
@@ -121,8 +121,22 @@ def customer_detail(request, code: str):
         "review_form": ReviewForm(),
         "sections": [(s, Section(s).label, section_values(customer, s)) for s in SECTION_MODELS] if may["view"] else [],
         "rows": history_rows(dossier.history),
+        "missing": [
+            _missing_label(name)
+            for name in services.customer_missing_fields(customer, has_contacts=bool(dossier.contacts))
+        ]
+        if may["view"]
+        else [],
     }
     return render(request, "customers/customer_detail.html", context)
+
+
+def _missing_label(name: str) -> str:
+    """ "basic.legal_representative" → "Legal representative"; "contacts" → "Contacts"."""
+    if "." not in name:
+        return str(Section(name).label) if name in Section.values else name
+    section, field = name.split(".", 1)
+    return field_label(Section.BASIC if section == "customer" else section, field).capitalize()
 
 
 def _section_forms(section: str, customer: Customer, data=None) -> list:

@@ -7,7 +7,6 @@ from enum import StrEnum
 from credit.rules.grade import Grade
 from credit.rules.policy import CreditPolicy
 from credit.rules.scoring import RiskClass
-from credit.rules.tier import Tier
 
 
 class SalesPolicy(StrEnum):
@@ -129,8 +128,3 @@ def check_order(
         reasons.append("over_limit")
     available = (limit or Decimal(0)) - exposure
     return OrderCheck(not reasons, tuple(reasons), exposure, limit, available)
-
-
-def tier_policy_note(tier: Tier, grade: Grade) -> str | None:
-    """甲 and tier A: extended terms and a temporary over-limit may be granted (a manager's decision)."""
-    return "extended_terms_possible" if tier is Tier.A and grade is Grade.JIA else None

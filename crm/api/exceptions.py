@@ -4,7 +4,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from rest_framework import status
 from rest_framework.exceptions import APIException, ValidationError
-from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler
 
@@ -28,7 +27,3 @@ def api_exception_handler(exc, context):
     elif isinstance(exc, IntegrityError):
         exc = Conflict()
     return exception_handler(exc, context)
-
-
-def conflict_response(detail: str) -> Response:
-    return Response({"detail": detail}, status=status.HTTP_409_CONFLICT)

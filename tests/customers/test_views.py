@@ -272,3 +272,12 @@ def test_healthz_answers_when_the_database_does(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["database"] == "ok"
+
+
+def test_dossier_page_lists_the_required_fields_still_missing(rep, client_for, settings):
+    """DOMAIN §2 completeness: the dossier says what to fill in next."""
+    settings.CRM_COMPLETENESS_REQUIRED = {"intermediate": ["customer.name", "basic.legal_representative", "contacts"]}
+    customer = make_customer(owner=rep, name="Gap Co")
+    page = client_for(rep).get(reverse("customer_detail", args=[customer.code])).content.decode()
+    assert "Legal representative" in page
+    assert "Contacts" in page
