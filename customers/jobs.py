@@ -6,7 +6,7 @@ Each job reads in chunks and writes set-based; running it twice changes nothing 
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -64,9 +64,11 @@ def _scan_chunk(low: int, high: int, *, today: date, policy: ReviewPolicy, repor
 def dossier_staleness_scan(*, today: date, policy: ReviewPolicy, report_months: int, chunk: int = 20_000) -> int:
     """Set ``next_review_due`` and ``is_stale`` on every live dossier (DOMAIN §7), a chunk of ids at a time;
     a scan killed midway is simply run again. Returns how many dossiers changed."""
-    top = Customer.objects.aggregate(top=Max("pk"))["top"] or 0
+    bounds = Customer.objects.aggregate(low=Min("pk"), high=Max("pk"))
+    if bounds["low"] is None:
+        return 0
     changed = 0
-    for low in range(0, top + 1, chunk):
+    for low in range(bounds["low"], bounds["high"] + 1, chunk):
         with transaction.atomic():
             changed += _scan_chunk(low, low + chunk, today=today, policy=policy, report_months=report_months)
     return changed
