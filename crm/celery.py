@@ -17,34 +17,27 @@ for folder in app.conf.broker_transport_options.values():
 app.autodiscover_tasks()
 
 
+# DOMAIN §7 nightly jobs in dependency order: (entry, task, hours after CRM_JOBS_HOUR, minute).
+NIGHTLY_JOBS = (
+    ("credit-recompute", "credit_recompute", 0, 0),
+    ("limit-reminders", "limit_reminders", 0, 30),
+    ("staleness-scan", "staleness_scan", 1, 0),
+    ("review-reminders", "review_reminders", 1, 30),
+    ("credit-report-reminders", "credit_report_reminders", 1, 40),
+    ("reorder-reminders", "reorder_reminders", 1, 50),
+    ("birthday-reminders", "birthday_reminders", 1, 55),
+    ("borrowing-reminders", "borrowing_reminders", 1, 58),
+)
+
+
 def beat_schedule(hour: int) -> dict:
-    """DOMAIN §7: the nightly jobs, in dependency order an hour apart from ``hour``; digests every hour."""
-    return {
-        "credit-recompute": {"task": "crm.tasks.credit_recompute", "schedule": crontab(minute=0, hour=hour)},
-        "limit-reminders": {"task": "crm.tasks.limit_reminders", "schedule": crontab(minute=30, hour=hour)},
-        "staleness-scan": {"task": "crm.tasks.staleness_scan", "schedule": crontab(minute=0, hour=(hour + 1) % 24)},
-        "review-reminders": {
-            "task": "crm.tasks.review_reminders",
-            "schedule": crontab(minute=30, hour=(hour + 1) % 24),
-        },
-        "credit-report-reminders": {
-            "task": "crm.tasks.credit_report_reminders",
-            "schedule": crontab(minute=40, hour=(hour + 1) % 24),
-        },
-        "reorder-reminders": {
-            "task": "crm.tasks.reorder_reminders",
-            "schedule": crontab(minute=50, hour=(hour + 1) % 24),
-        },
-        "birthday-reminders": {
-            "task": "crm.tasks.birthday_reminders",
-            "schedule": crontab(minute=55, hour=(hour + 1) % 24),
-        },
-        "borrowing-reminders": {
-            "task": "crm.tasks.borrowing_reminders",
-            "schedule": crontab(minute=58, hour=(hour + 1) % 24),
-        },
-        "reminder-digests": {"task": "crm.tasks.reminder_digests", "schedule": crontab(minute=15)},
+    """The nightly jobs from ``hour`` (local time), and the e-mail digests every hour."""
+    schedule = {
+        entry: {"task": f"crm.tasks.{task}", "schedule": crontab(minute=minute, hour=(hour + offset) % 24)}
+        for entry, task, offset, minute in NIGHTLY_JOBS
     }
+    schedule["reminder-digests"] = {"task": "crm.tasks.reminder_digests", "schedule": crontab(minute=15)}
+    return schedule
 
 
 app.conf.beat_schedule = beat_schedule(settings.CRM_JOBS_HOUR)
