@@ -74,7 +74,9 @@ class Command(BaseCommand):
         User = get_user_model()
         users = {}
         for username, full_name, role in DEMO_USERS:
-            first, _, last = full_name.partition(" ") if " " in full_name else (full_name[1:], "", full_name[0])
+            # Chinese names are written family name first with no space: keep them whole in first_name,
+            # so get_full_name() shows 王磊 and not "磊 王".
+            first, _, last = full_name.partition(" ")
             user, made = User.objects.get_or_create(
                 username=username, defaults={"first_name": first, "last_name": last, "email": f"{username}@example.com"}
             )
