@@ -12,3 +12,26 @@ os.environ.setdefault("DEBUG", "1")
 import django  # noqa: E402
 
 django.setup()
+
+
+def median_get(client, requests, *, label: str = "") -> tuple[float, int, int]:
+    """GET each ``(url, params)`` after one warm-up; return the median in ms, and the query count and
+    size of one more request to the last URL. Anything but 200 stops the benchmark."""
+    import statistics
+    import time
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    requests = list(requests)
+    client.get(*requests[0])
+    timings = []
+    for url, params in requests:
+        started = time.perf_counter()
+        response = client.get(url, params)
+        timings.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 200:
+            raise SystemExit(f"{label or url} {params or ''} answered {response.status_code}")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(*requests[-1])
+    return statistics.median(timings), len(queries), len(response.content)

@@ -7,11 +7,10 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/crm_bench python benchmarks/bench_api.py
 """
 
-import statistics
 import time
 import uuid
 
-import _setup  # noqa: F401
+import _setup
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -33,20 +32,6 @@ def client_for(username: str, role: str) -> APIClient:
     return client
 
 
-def timed_get(client: APIClient, url: str, params: dict) -> tuple[float, int]:
-    client.get(url, params)
-    timings = []
-    for _ in range(RUNS):
-        started = time.perf_counter()
-        response = client.get(url, params)
-        timings.append((time.perf_counter() - started) * 1000)
-        if response.status_code != 200:
-            raise SystemExit(f"{url} {params} answered {response.status_code}")
-    with CaptureQueriesContext(connection) as queries:
-        client.get(url, params)
-    return statistics.median(timings), len(queries)
-
-
 def lists(client: APIClient) -> None:
     print(f"{'GET /api/v1/customers/':<52}{'median ms':>10}{'queries':>9}")
     for params in (
@@ -57,11 +42,11 @@ def lists(client: APIClient) -> None:
         {"page_size": 10, "size": "medium"},
         {"page_size": 500, "size": "medium"},
     ):
-        median, queries = timed_get(client, "/api/v1/customers/", params)
+        median, queries, _size = _setup.median_get(client, [("/api/v1/customers/", params)] * RUNS)
         label = "&".join(f"{k}={v}" for k, v in params.items())
         print(f"  {label:<50}{median:>10.1f}{queries:>9}")
     code = Customer.objects.filter(deleted_at__isnull=True).values_list("code", flat=True).last()
-    median, queries = timed_get(client, f"/api/v1/customers/{code}/", {})
+    median, queries, _size = _setup.median_get(client, [(f"/api/v1/customers/{code}/", {})] * RUNS)
     print(f"  {'GET /api/v1/customers/{code}/':<50}{median:>10.1f}{queries:>9}")
 
 

@@ -15,7 +15,7 @@ import time
 from datetime import timedelta
 from decimal import Decimal
 
-import _setup  # noqa: F401
+import _setup
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -70,24 +70,14 @@ def database() -> None:
 
     client = APIClient()
     client.force_authenticate(user)
-    reads = []
-    for customer in customers:
-        begun = time.perf_counter()
-        response = client.get(f"/api/v1/customers/{customer.code}/credit/")
-        reads.append((time.perf_counter() - begun) * 1000)
-        if response.status_code != 200:
-            raise SystemExit(f"credit profile answered {response.status_code}")
-    print(f"credit profile (GET /api/v1/customers/{{code}}/credit/): median {statistics.median(reads[1:]):.1f} ms")
+    reads = [(f"/api/v1/customers/{c.code}/credit/", None) for c in customers]
+    median, _queries, _size = _setup.median_get(client, reads, label="credit profile")
+    print(f"credit profile (GET /api/v1/customers/{{code}}/credit/): median {median:.1f} ms")
     page_client = Client()
     page_client.force_login(user)
-    pages = []
-    for customer in customers:
-        begun = time.perf_counter()
-        response = page_client.get(f"/customers/{customer.code}/credit/")
-        pages.append((time.perf_counter() - begun) * 1000)
-        if response.status_code != 200:
-            raise SystemExit(f"credit page answered {response.status_code}")
-    print(f"credit profile page (/customers/{{code}}/credit/): median {statistics.median(pages[1:]):.1f} ms")
+    pages = [(f"/customers/{c.code}/credit/", None) for c in customers]
+    median, _queries, _size = _setup.median_get(page_client, pages, label="credit page")
+    print(f"credit profile page (/customers/{{code}}/credit/): median {median:.1f} ms")
 
 
 if __name__ == "__main__":

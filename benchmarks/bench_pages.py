@@ -5,32 +5,15 @@ query counts that do not grow with the rows.
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/crm_bench python benchmarks/bench_pages.py
 """
 
-import statistics
-import time
-
-import _setup  # noqa: F401
+import _setup
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext, override_settings, setup_test_environment
+from django.test.utils import override_settings, setup_test_environment
 
 from customers.models import Customer
 
 RUNS = 20
-
-
-def measure(client: Client, url: str, params: dict | None = None) -> tuple[float, int, int]:
-    client.get(url, params)  # warm up
-    timings = []
-    for _ in range(RUNS):
-        started = time.perf_counter()
-        response = client.get(url, params)
-        timings.append((time.perf_counter() - started) * 1000)
-        if response.status_code != 200:
-            raise SystemExit(f"{url} answered {response.status_code}")
-    with CaptureQueriesContext(connection) as queries:
-        client.get(url, params)
-    return statistics.median(timings), len(queries), len(response.content)
 
 
 def main() -> None:
@@ -55,7 +38,7 @@ def main() -> None:
     for label, user, url, params in cases:
         client = Client()
         client.force_login(user)
-        median, queries, size = measure(client, url, params)
+        median, queries, size = _setup.median_get(client, [(url, params)] * RUNS)
         print(f"{label:<40}{median:>10.1f}{queries:>9}{size:>9}")
 
 

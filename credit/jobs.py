@@ -14,7 +14,8 @@ from credit.rules.reorder import reorder_due
 from credit.services import credit_profiles_refresh
 from crm.models import Reminder
 from crm.services import ReminderInput, reminders_create
-from customers.models import CreditDocument, InformationSource
+from customers.models import CreditDocument
+from customers.selectors import CREDIT_REPORT
 
 
 def limit_reminders(*, today: date, days_ahead: int = 30) -> int:
@@ -61,14 +62,7 @@ def limit_reminders(*, today: date, days_ahead: int = 30) -> int:
 def credit_report_reminders(*, today: date, days_ahead: int = 30) -> int:
     """Agency credit reports and bank certificates that expire within 30 days (DOMAIN §7)."""
     months = selectors.policy_current().credit_report_valid_months
-    reports = CreditDocument.objects.filter(
-        Q(
-            doc_type=CreditDocument.Type.CREDIT_REPORT,
-            source__in=(InformationSource.CREDIT_AGENCY, InformationSource.BANK),
-        )
-        | Q(doc_type=CreditDocument.Type.BANK_CREDIT_CERTIFICATE),
-        customer__deleted_at__isnull=True,
-    ).select_related("customer")
+    reports = CreditDocument.objects.filter(CREDIT_REPORT, customer__deleted_at__isnull=True).select_related("customer")
     horizon = today + timedelta(days=days_ahead)
     rows = []
     for document in reports.filter(

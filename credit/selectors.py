@@ -3,8 +3,7 @@
 from collections.abc import Sequence
 from datetime import date
 
-from dateutil.relativedelta import relativedelta
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from credit.models import (
     Assessment,
@@ -21,9 +20,8 @@ from credit.models import (
 from credit.rules.grade import PaymentIn
 from credit.rules.policy import CreditPolicy
 from credit.rules.profile import OrderRow, ProfileInputs
-from customers.models import CreditDocument, Customer, FinancialFigure, FinancialMetric, InformationSource
-
-REPORT_SOURCES = (InformationSource.CREDIT_AGENCY, InformationSource.BANK)
+from customers.models import CreditDocument, Customer, FinancialFigure, FinancialMetric
+from customers.selectors import valid_credit_reports
 
 
 def policy_current() -> CreditPolicyVersion:
@@ -46,16 +44,7 @@ def valid_limit(*, customer: Customer, today: date) -> CreditLimit | None:
 
 
 def _valid_reports(today: date, policy: CreditPolicy) -> QuerySet[CreditDocument]:
-    """Agency credit reports and bank credit certificates still valid today (DOMAIN §6.2, §7)."""
-    oldest = today - relativedelta(months=policy.credit_report_valid_months)
-    report = Q(doc_type=CreditDocument.Type.CREDIT_REPORT, source__in=REPORT_SOURCES) | Q(
-        doc_type=CreditDocument.Type.BANK_CREDIT_CERTIFICATE
-    )
-    explicit = Q(valid_until__isnull=False, valid_until__gte=today)
-    implied = Q(valid_until__isnull=True) & (
-        Q(issued_on__gte=oldest) | Q(issued_on__isnull=True, obtained_on__gte=oldest)
-    )
-    return CreditDocument.objects.filter(report, explicit | implied)
+    return valid_credit_reports(today=today, months=policy.credit_report_valid_months)
 
 
 def has_valid_credit_report(*, customer: Customer, today: date, policy: CreditPolicy) -> bool:

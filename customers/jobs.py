@@ -13,27 +13,14 @@ from django.utils.translation import gettext as _
 from crm.bulk import bulk_update_rows
 from crm.models import Reminder
 from crm.services import ReminderInput, reminders_create
-from customers.models import Contact, CreditDocument, Customer, InformationSource
+from customers.models import Contact, Customer
 from customers.rules.review import DossierFacts, ReviewPolicy, dossier_state
-
-REPORT_SOURCES = (InformationSource.CREDIT_AGENCY, InformationSource.BANK)
+from customers.selectors import valid_credit_reports
 
 
 def _valid_report_ids(ids_from: int, ids_to: int, *, today: date, months: int) -> set[int]:
-    oldest = today - timedelta(days=round(months * 30.44))
-    report = Q(doc_type=CreditDocument.Type.CREDIT_REPORT, source__in=REPORT_SOURCES) | Q(
-        doc_type=CreditDocument.Type.BANK_CREDIT_CERTIFICATE
-    )
-    valid = (
-        Q(valid_until__gte=today)
-        | Q(valid_until__isnull=True, issued_on__gte=oldest)
-        | Q(valid_until__isnull=True, issued_on__isnull=True, obtained_on__gte=oldest)
-    )
-    return set(
-        CreditDocument.objects.filter(report, valid, customer_id__gte=ids_from, customer_id__lt=ids_to).values_list(
-            "customer_id", flat=True
-        )
-    )
+    reports = valid_credit_reports(today=today, months=months).filter(customer_id__gte=ids_from, customer_id__lt=ids_to)
+    return set(reports.values_list("customer_id", flat=True))
 
 
 def _scan_chunk(low: int, high: int, *, today: date, policy: ReviewPolicy, report_months: int) -> int:

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from dateutil.relativedelta import relativedelta
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
@@ -16,6 +17,7 @@ from customers.models import (
     CreditDocument,
     Customer,
     FinancialFigure,
+    InformationSource,
     Interaction,
     Review,
 )
@@ -105,6 +107,23 @@ def customer_list(*, user: AbstractBaseUser, filters: CustomerFilters, today: da
     elif filters.is_stale is False:
         qs = qs.exclude(stale)
     return qs.select_related("owner").order_by(*ORDERINGS.get(filters.ordering, ORDERINGS["name"]))
+
+
+CREDIT_REPORT = Q(
+    doc_type=CreditDocument.Type.CREDIT_REPORT, source__in=(InformationSource.CREDIT_AGENCY, InformationSource.BANK)
+) | Q(doc_type=CreditDocument.Type.BANK_CREDIT_CERTIFICATE)
+"""Documents that count as a credit report (DOMAIN §6.2): an agency or bank report, or a bank certificate."""
+
+
+def valid_credit_reports(*, today: date, months: int) -> QuerySet[CreditDocument]:
+    """Credit reports still valid today: until their ``valid_until``, else ``months`` after issue (DOMAIN §7)."""
+    oldest = today - relativedelta(months=months)
+    valid = (
+        Q(valid_until__gte=today)
+        | Q(valid_until__isnull=True, issued_on__gte=oldest)
+        | Q(valid_until__isnull=True, issued_on__isnull=True, obtained_on__gte=oldest)
+    )
+    return CreditDocument.objects.filter(CREDIT_REPORT, valid)
 
 
 def uscc_taken(uscc: str, *, exclude: Customer | None = None) -> bool:
