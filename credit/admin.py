@@ -69,11 +69,23 @@ for model in (Assessment, CreditLimit, CreditLimitRequest, GradeOverride, Credit
 class IndicatorInline(admin.TabularInline):
     model = Indicator
     extra = 0
+    can_delete = False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(ScoringModel)
-class ScoringModelAdmin(admin.ModelAdmin):
-    """Scoring models are data; a changed model should be saved as a new version (assessments keep theirs)."""
+class ScoringModelAdmin(ReadOnlyAdmin):
+    """Scoring models are versioned data (a migration ships a new version); editing one in place would
+    change what an assessment's recorded model version means, so the admin only shows them."""
 
     list_display = ("name", "key", "version", "is_default")
     inlines = [IndicatorInline]
+
+
+for model in (Indicator, OrderLine):
+    admin.site.register(model, ReadOnlyAdmin)

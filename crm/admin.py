@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from crm.models import AccessLog, NumberSequence
+from crm.models import AccessLog, NumberSequence, Reminder
 
 
 @admin.register(AccessLog)
@@ -21,3 +21,12 @@ class AccessLogAdmin(admin.ModelAdmin):
 @admin.register(NumberSequence)
 class NumberSequenceAdmin(admin.ModelAdmin):
     list_display = ("name", "last")
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    list_display = ("due_on", "kind", "recipient", "customer", "status", "emailed_at")
+    list_filter = ("kind", "status")
+    raw_id_fields = ("recipient", "customer")
+    list_select_related = ("recipient", "customer")
+    show_full_result_count = False
