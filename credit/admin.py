@@ -14,19 +14,7 @@ from credit.models import (
     Payment,
     ScoringModel,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Credit decisions are made through the services (four eyes, history); the admin only shows them."""
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+from crm.admin import ReadOnlyAdmin
 
 
 class OrderLineInline(admin.TabularInline):

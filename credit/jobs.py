@@ -118,8 +118,3 @@ def reorder_reminders(*, today: date) -> int:
                 )
             )
     return reminders_create(rows)
-
-
-def borrowing_reminders(*, today: date) -> int:
-    """Overdue borrowings of archive originals (DOMAIN §9): the archives issue fills this hook."""
-    return 0

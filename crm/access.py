@@ -63,6 +63,17 @@ rules.add_perm("credit.override_grade", is_credit_manager)
 rules.add_perm("credit.edit_policy", is_credit_manager)
 rules.add_perm("credit.view_credit_queues", is_credit_staff | is_sales_manager)
 
+# Archives (DOMAIN §9): query rights for sales managers, customer service, credit staff and archivists; sales
+# reps for their own customers only. The archivist keeps the register and decides on borrowings.
+is_archivist = _role(roles.ARCHIVIST)
+queries_every_archive = _role(
+    roles.SALES_MANAGER, roles.CUSTOMER_SERVICE, roles.CREDIT_ANALYST, roles.CREDIT_MANAGER, roles.ARCHIVIST
+)
+rules.add_perm("archives.view_documents", (is_owner & is_sales_staff) | queries_every_archive)
+rules.add_perm("archives.view_register", queries_every_archive | is_sales_staff)
+rules.add_perm("archives.keep_register", is_archivist)
+rules.add_perm("archives.hand_over_customers", is_sales_manager)
+
 # DOMAIN §1: customer service records complaints, feedback and service, nothing else.
 CUSTOMER_SERVICE_INTERACTION_KINDS = frozenset({"quality_feedback", "service", "complaint", "suggestion"})
 

@@ -3,6 +3,19 @@ from django.contrib import admin
 from crm.models import AccessLog, NumberSequence, Reminder
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records written through the services (four eyes, numbering, history) are only shown in the admin."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(AccessLog)
 class AccessLogAdmin(admin.ModelAdmin):
     list_display = ("at", "user", "customer", "action", "channel", "reason")

@@ -26,6 +26,9 @@ class AccessLog(models.Model):
     class Action(models.TextChoices):
         DOSSIER_READ = "dossier_read", _("Full dossier read")
         DOCUMENT_DOWNLOAD = "document_download", _("Document download")
+        ORIGINAL_LENT = "original_lent", _("Original lent")
+        ORIGINAL_RETURNED = "original_returned", _("Original returned")
+        ACCESS_DENIED = "access_denied", _("Access refused")
 
     class Channel(models.TextChoices):
         WEB = "web", _("Browser")

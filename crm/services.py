@@ -1,13 +1,13 @@
 """Writes of the shared pieces."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import groupby
 
 from django.core import mail
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -26,10 +26,18 @@ def number_sequence_take(*, name: str, count: int = 1) -> range:
 
 
 def access_log_record(
-    *, user, customer, channel: str, action: str = AccessLog.Action.DOSSIER_READ, object_ref: str = "", reason: str = ""
+    *,
+    user,
+    customer,
+    channel: str,
+    action: str = AccessLog.Action.DOSSIER_READ,
+    object_ref: str = "",
+    reason: str = "",
+    owner_too: bool = False,
 ) -> AccessLog | None:
-    """Log a full read by someone who is not the owner (DOMAIN §1); owners' own reads are not logged."""
-    if customer.owner_id == user.pk:
+    """Log a full read by someone who is not the owner (DOMAIN §1); owners' own reads are not logged unless
+    ``owner_too`` (every download of an archive scan and every loan of an original is logged, DOMAIN §9)."""
+    if customer.owner_id == user.pk and not owner_too:
         return None
     return AccessLog.objects.create(
         user=user, customer=customer, channel=channel, action=action, object_ref=object_ref, reason=reason[:200]
@@ -69,6 +77,24 @@ def reminders_create(rows: Iterable[ReminderInput]) -> int:
         batch_size=2000,
     )
     return Reminder.objects.count() - before
+
+
+def reminders_hand_over(*, customer_ids: Sequence[int], from_user_id: int, to_user_id: int) -> int:
+    """Give the open reminders about these customers to their new owner (handover, DOMAIN §9). One the new
+    owner already has for the same cause stays theirs and the old one is dismissed."""
+    open_ = Reminder.objects.filter(
+        customer_id__in=customer_ids, recipient_id=from_user_id, status=Reminder.Status.OPEN
+    )
+    duplicate = Reminder.objects.filter(kind=OuterRef("kind"), recipient_id=to_user_id, cause_key=OuterRef("cause_key"))
+    open_.filter(Exists(duplicate)).update(status=Reminder.Status.DISMISSED, done_at=timezone.now())
+    return open_.exclude(Exists(duplicate)).update(recipient_id=to_user_id, emailed_at=None)
+
+
+def reminders_close_cause(*, kind: str, cause_key: str) -> int:
+    """Mark the open reminders of one cause done, whoever received them (e.g. a returned original)."""
+    return Reminder.objects.filter(kind=kind, cause_key=cause_key, status=Reminder.Status.OPEN).update(
+        status=Reminder.Status.DONE, done_at=timezone.now()
+    )
 
 
 def reminders_close(*, customer_id: int, kinds: Iterable[str]) -> int:

@@ -124,6 +124,11 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 MEDIA_URL = "media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Scans of archive originals (DOMAIN §9): outside MEDIA_ROOT, no URL; only access-checked views serve them.
+    "archives": {
+        "BACKEND": "crm.storage.PrivateFileSystemStorage",
+        "OPTIONS": {"location": env.path("CRM_ARCHIVE_ROOT", default=VAR_DIR / "archives")},
+    },
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -217,6 +222,11 @@ CRM_COMPLETENESS_REQUIRED = env.json(
 # DOMAIN §7 review interval (days) until the credit policy (credit app) takes over.
 CRM_REVIEW_INTERVAL_DAYS = env.int("CRM_REVIEW_INTERVAL_DAYS", default=180)
 CRM_CUSTOMERS_PER_PAGE = 50
+
+# Archives (DOMAIN §9): archive number pattern, the largest scan accepted, the longest loan of an original.
+CRM_ARCHIVE_NUMBER_PATTERN = env.str("CRM_ARCHIVE_NUMBER_PATTERN", default="ARC-{year}-{number:06d}")
+CRM_ARCHIVE_MAX_UPLOAD_MB = env.int("CRM_ARCHIVE_MAX_UPLOAD_MB", default=20)
+CRM_BORROWING_MAX_DAYS = env.int("CRM_BORROWING_MAX_DAYS", default=30)
 
 # REST API (API.md): knox tokens (hashed, expiring, several per user, revocable) and sessions.
 REST_FRAMEWORK = {

@@ -70,7 +70,7 @@ def reorder_reminders(today_iso: str | None = None) -> int:
 
 @shared_task(**RETRY)
 def borrowing_reminders(today_iso: str | None = None) -> int:
-    from credit.jobs import borrowing_reminders as job
+    from archives.jobs import borrowing_reminders as job
 
     return job(today=_day(today_iso))
 

@@ -138,8 +138,14 @@ def section_model_fields(section: str) -> tuple[str, ...]:
     return tuple(f.name for f in model._meta.concrete_fields if f.name != "customer")
 
 
+# Events of the dossier record (archive, review, handover) stored in the history under these names.
+RECORD_EVENT_LABELS = {"archived": _("archived"), "reviewed": _("reviewed"), "handover": _("handover")}
+
+
 def field_label(section: str, field: str) -> str:
     """The translated label of a section field, for the history and forms."""
+    if section == Section.RECORD and field in RECORD_EVENT_LABELS:
+        return str(RECORD_EVENT_LABELS[field])
     if field in FinancialMetric.values:
         return str(FinancialMetric(field).label)
     model = Customer if field in CUSTOMER_FIELDS or section not in SECTION_MODELS else SECTION_MODELS[section]

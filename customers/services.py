@@ -9,10 +9,11 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from crm.models import Reminder
-from crm.services import number_sequence_take, reminders_close
+from crm.services import number_sequence_take, reminders_close, reminders_hand_over
 from customers.models import (
     ChangeRecord,
     Contact,
@@ -325,6 +326,42 @@ def customer_reassign(*, customer: Customer, new_owner: AbstractBaseUser, by: Ab
     dossier_update(customer=customer, values={}, sections={}, owner=new_owner, by=by)
     customer.refresh_from_db()
     return customer
+
+
+HANDOVER_CHUNK = 5000
+
+
+@transaction.atomic
+def customers_reassign_bulk(
+    *,
+    from_owner: AbstractBaseUser,
+    to_owner: AbstractBaseUser,
+    customer_ids: Sequence[int] | None,
+    by: AbstractBaseUser,
+    note: str,
+) -> list[int]:
+    """Move all (``customer_ids`` None) or some of a rep's customers to another owner in one step, as in a
+    handover 移交 (DOMAIN §9). Each dossier gets an owner change and the note in its history; the rep's open
+    reminders about those customers follow them. Returns the ids moved; ids not owned by ``from_owner`` are
+    left alone. Set-based: chunks of UPDATE and bulk inserts, no per-customer save."""
+    owned = Customer.objects.filter(owner=from_owner)
+    if customer_ids is not None:
+        owned = owned.filter(pk__in=list(customer_ids))
+    ids = list(owned.select_for_update().order_by("pk").values_list("pk", flat=True))
+    now = timezone.now()
+    old, new = from_owner.get_username(), to_owner.get_username()
+    for start in range(0, len(ids), HANDOVER_CHUNK):
+        chunk = ids[start : start + HANDOVER_CHUNK]
+        Customer.objects.filter(pk__in=chunk).update(owner=to_owner, version=F("version") + 1, updated_at=now)
+        ChangeRecord.objects.bulk_create(
+            [
+                ChangeRecord(customer_id=pk, at=now, by=by, section=Section.RECORD, field=field, old=before, new=after)
+                for pk in chunk
+                for field, before, after in (("owner", old, new), ("handover", "", note))
+            ]
+        )
+        reminders_hand_over(customer_ids=chunk, from_user_id=from_owner.pk, to_user_id=to_owner.pk)
+    return ids
 
 
 @transaction.atomic

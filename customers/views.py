@@ -38,6 +38,7 @@ PERMS = {
     "review": "customers.review_dossier",
     "archive": "customers.archive_customer",
     "reassign": "customers.reassign_customer",
+    "documents": "archives.view_documents",
 }
 
 

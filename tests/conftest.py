@@ -8,10 +8,14 @@ from tests.factories import PASSWORD, UserFactory, make_customer
 
 
 @pytest.fixture(autouse=True)
-def _plain_static_storage(settings):
+def _plain_static_storage(settings, tmp_path):
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        "archives": {
+            "BACKEND": "crm.storage.PrivateFileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "archives"},
+        },
     }
 
 

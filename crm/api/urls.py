@@ -12,4 +12,5 @@ urlpatterns = [
     path("reminders/<int:pk>/done/", views.ReminderDoneApi.as_view(), name="api_reminder_done"),
     path("", include("customers.api.urls")),
     path("", include("credit.api.urls")),
+    path("", include("archives.api.urls")),
 ]

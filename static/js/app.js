@@ -26,3 +26,14 @@ document.addEventListener("DOMContentLoaded", () => {
     update();
   });
 });
+
+// Forms that change something hard to undo ask first: <form data-confirm="Question?">.
+document.addEventListener("submit", (event) => {
+  const question = event.target.dataset && event.target.dataset.confirm;
+  if (question && !window.confirm(question)) event.preventDefault();
+});
+
+// Print buttons (the printable catalogue): <button data-print>.
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) window.print();
+});

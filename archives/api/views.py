@@ -1,0 +1,92 @@
+"""REST endpoints of the archive (DOMAIN §9): documents of a customer — list, register with upload, read,
+download the scan (logged). Translators to archives.selectors and archives.services."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics, status
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from archives import selectors, services
+from archives.api.serializers import ArchiveDocumentSerializer, ScanDownloadQuerySerializer, ScanUploadSerializer
+from archives.models import ArchiveDocument
+from archives.scans import scan_response
+from crm.api.pagination import CodeCursorPagination
+from crm.models import AccessLog
+from customers.selectors import dossier_for
+
+VIEW, KEEP = "archives.view_documents", "archives.keep_register"
+API = AccessLog.Channel.API
+
+
+class DocumentPagination(CodeCursorPagination):
+    ordering = ("-registered_at", "-id")
+
+
+class CustomerDocumentsApi(generics.ListCreateAPIView):
+    """The customer's originals (its catalogue 客户档案目录); POST registers one, with its scan as a multipart
+    ``scan`` field (archivists only)."""
+
+    serializer_class = ArchiveDocumentSerializer
+    pagination_class = DocumentPagination
+    parser_classes = (MultiPartParser, FormParser, JSONParser)
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ArchiveDocument.objects.none()
+        customer = dossier_for(user=self.request.user, code=self.kwargs["code"], perm=VIEW, archived=None)
+        return ArchiveDocument.objects.filter(customer=customer).select_related("customer", "registered_by")
+
+    def create(self, request, *args, **kwargs):
+        customer = dossier_for(user=request.user, code=kwargs["code"], perm=VIEW, archived=None)
+        if not request.user.has_perm(KEEP):
+            raise PermissionDenied("Only archivists register originals.")
+        serializer = ArchiveDocumentSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        values = dict(serializer.validated_data)
+        scan = values.pop("scan", None)
+        document = services.archive_document_register(customer=customer, values=values, scan=scan, by=request.user)
+        return Response(ArchiveDocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+
+
+class ArchiveDocumentApi(APIView):
+    """One original of the register."""
+
+    @extend_schema(responses={200: ArchiveDocumentSerializer})
+    def get(self, request, number: str):
+        document = selectors.document_for(user=request.user, number=number)
+        return Response(ArchiveDocumentSerializer(document).data)
+
+
+class ArchiveScanApi(APIView):
+    """GET downloads the electronic copy (``reason`` required; logged with the caller, DOMAIN §9);
+    POST stores or replaces it (archivists only)."""
+
+    parser_classes = (MultiPartParser, FormParser)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("reason", str, required=True, description="Why the copy is needed")],
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: OpenApiResponse(description="No copy")},
+    )
+    def get(self, request, number: str):
+        document = services.archive_document_for_download(
+            user=request.user, number=number, channel=AccessLog.Channel.API
+        )
+        query = ScanDownloadQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        if not document.scan:
+            raise NotFound("This original has no electronic copy yet.")
+        services.archive_scan_download_log(
+            document=document, user=request.user, channel=AccessLog.Channel.API, reason=query.validated_data["reason"]
+        )
+        return scan_response(document)
+
+    @extend_schema(request={"multipart/form-data": ScanUploadSerializer}, responses={200: ArchiveDocumentSerializer})
+    def post(self, request, number: str):
+        document = selectors.document_for(user=request.user, number=number, perm=KEEP)
+        upload = ScanUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        document = services.archive_scan_attach(document=document, scan=upload.validated_data["scan"], by=request.user)
+        return Response(ArchiveDocumentSerializer(document).data)

@@ -1,0 +1,20 @@
+"""The words users see when the archive refuses a step (DOMAIN §9); pages and the API share them."""
+
+from django.utils.translation import gettext_lazy as _
+
+REFUSALS = {
+    "view_only": _("This original is view-only: it may be consulted in the archive but never lent."),
+    "already_open": _("This original already has an open borrowing; wait until it is returned or closed."),
+    "not_in_place": _("The original is not in its place, so it cannot be lent."),
+    "due_past": _("The return date cannot be in the past."),
+    "due_too_long": _("The loan is longer than the archive allows."),
+    "not_allowed": _("This step is not possible in the borrowing's current state."),
+    "archivist_only": _("Only an archivist can take this step."),
+    "own_request": _("You cannot decide on your own borrowing request."),
+    "not_requester": _("Only the borrower or an archivist can cancel this borrowing."),
+    "lent_now": _("The original is out on loan; record its return first."),
+}
+
+
+def refusal_message(reason: str) -> str:
+    return str(REFUSALS.get(reason, REFUSALS["not_allowed"]))

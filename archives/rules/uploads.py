@@ -1,0 +1,58 @@
+"""Which electronic copies the archive accepts (DOMAIN §9 dual track: original kept + scan).
+
+A copy is accepted when its name, its declared size and its first bytes agree on one allowed type,
+and a PDF carries no active content (scripts, launch actions, embedded files). The name alone is
+never trusted: a shell script renamed ``licence.pdf`` is refused because its bytes are not a PDF.
+"""
+
+from dataclasses import dataclass
+
+# type code → (file suffixes, leading magic bytes, MIME type served back)
+COPY_TYPES: dict[str, tuple[tuple[str, ...], tuple[bytes, ...], str]] = {
+    "pdf": ((".pdf",), (b"%PDF-",), "application/pdf"),
+    "png": ((".png",), (b"\x89PNG\r\n\x1a\n",), "image/png"),
+    "jpeg": ((".jpg", ".jpeg"), (b"\xff\xd8\xff",), "image/jpeg"),
+    "tiff": ((".tif", ".tiff"), (b"II*\x00", b"MM\x00*"), "image/tiff"),
+}
+# PDF names that run code or carry other files when the copy is opened.
+ACTIVE_PDF_MARKERS = (b"/JavaScript", b"/JS", b"/Launch", b"/EmbeddedFile", b"/RichMedia", b"/XFA")
+
+
+@dataclass(frozen=True, slots=True)
+class CopyVerdict:
+    """The outcome of checking an upload: the accepted type and MIME type, or the reason it is refused."""
+
+    copy_type: str | None
+    content_type: str | None
+    error: str | None  # one of "type", "size", "empty", "mismatch", "active_content"
+
+    @property
+    def accepted(self) -> bool:
+        return self.error is None
+
+
+def _refused(reason: str) -> CopyVerdict:
+    return CopyVerdict(None, None, reason)
+
+
+def copy_type_for_name(name: str) -> str | None:
+    suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    return next((code for code, (suffixes, _, _) in COPY_TYPES.items() if suffix in suffixes), None)
+
+
+def check_copy(*, name: str, size: int, head: bytes, body: bytes | None, max_bytes: int) -> CopyVerdict:
+    """Check an uploaded copy. ``head`` is its first bytes; ``body`` the whole content for PDFs (scanned
+    for active content), else None."""
+    copy_type = copy_type_for_name(name)
+    if copy_type is None:
+        return _refused("type")
+    if size <= 0:
+        return _refused("empty")
+    if size > max_bytes:
+        return _refused("size")
+    _, magics, content_type = COPY_TYPES[copy_type]
+    if not head.startswith(magics):
+        return _refused("mismatch")
+    if copy_type == "pdf" and body is not None and any(marker in body for marker in ACTIVE_PDF_MARKERS):
+        return _refused("active_content")
+    return CopyVerdict(copy_type, content_type, None)

@@ -1,0 +1,184 @@
+"""Every read of the archive that pages and the API need, scoped to the caller (DOMAIN §9)."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from archives.models import ArchiveDocument, Borrowing, DocumentEvent, Handover
+from archives.rules.custody import ACTIVE, Custody, DocumentStatus, document_status
+from crm import access, roles
+from crm.models import AccessLog
+from customers.models import Customer
+from customers.selectors import dossier_for
+
+PAGE_SIZE = 50
+
+
+def _open_borrowings() -> Prefetch:
+    return Prefetch(
+        "borrowings",
+        queryset=Borrowing.objects.filter(status__in=list(ACTIVE)).select_related("borrower"),
+        to_attr="open_borrowings",
+    )
+
+
+def with_status(documents, *, today: date) -> list[ArchiveDocument]:
+    """Give each document its catalogue status and its open borrowing (if prefetched)."""
+    documents = list(documents)
+    for document in documents:
+        document.status = document_status(
+            custody=Custody(document.custody), expires_on=document.expires_on, today=today
+        )
+        open_ = getattr(document, "open_borrowings", [])
+        document.open_borrowing = open_[0] if open_ else None
+    return documents
+
+
+def catalogue(*, customer: Customer, today: date) -> list[ArchiveDocument]:
+    """The customer's catalogue 客户档案目录: every original with its status, in type and number order."""
+    documents = ArchiveDocument.objects.filter(customer=customer).prefetch_related(_open_borrowings())
+    return with_status(documents.order_by("doc_type", "number"), today=today)
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterFilters:
+    search: str = ""
+    doc_type: str = ""
+    status: str = ""
+
+
+def register_list(*, user: AbstractBaseUser, filters: RegisterFilters, today: date) -> QuerySet[ArchiveDocument]:
+    """The register as the caller may query it: everything for archive staff, own customers for sales reps."""
+    documents = ArchiveDocument.objects.select_related("customer").order_by("-registered_at", "-id")
+    if not (user.is_superuser or access.queries_every_archive(user)):
+        documents = documents.filter(customer__owner=user) if access.is_sales_staff(user) else documents.none()
+    if filters.search:
+        term = filters.search.strip()
+        documents = documents.filter(
+            Q(number__iexact=term)
+            | Q(title__icontains=term)
+            | Q(customer__code__iexact=term)
+            | Q(customer__name__icontains=term)
+        )
+    if filters.doc_type:
+        documents = documents.filter(doc_type=filters.doc_type)
+    return documents.filter(_status_q(filters.status, today)) if filters.status else documents
+
+
+def _status_q(status: str, today: date) -> Q:
+    not_expired = Q(expires_on__isnull=True) | Q(expires_on__gte=today)
+    return {
+        DocumentStatus.MISSING: Q(custody=Custody.MISSING),
+        DocumentStatus.LENT: Q(custody=Custody.LENT),
+        DocumentStatus.EXPIRED: Q(custody=Custody.IN_PLACE, expires_on__lt=today),
+        DocumentStatus.IN_PLACE: Q(custody=Custody.IN_PLACE) & not_expired,
+    }.get(status, Q())
+
+
+def document_for(*, user: AbstractBaseUser, number: str, perm: str = "archives.view_documents") -> ArchiveDocument:
+    """The document behind ``number`` through the dossier gate (404 if its customer is not listable for the
+    user, 403 without ``perm``), so archive pages cannot disagree with the dossier's access rules."""
+    document = get_object_or_404(ArchiveDocument.objects.select_related("customer", "registered_by"), number=number)
+    document.customer = dossier_for(user=user, code=document.customer.code, perm=perm, archived=None)
+    return document
+
+
+def document_events(*, document: ArchiveDocument) -> QuerySet[DocumentEvent]:
+    return document.events.select_related("by").order_by("-at", "-id")
+
+
+def document_borrowings(*, document: ArchiveDocument) -> QuerySet[Borrowing]:
+    return document.borrowings.select_related("borrower", "decided_by").order_by("-requested_at", "-id")
+
+
+@dataclass(slots=True)
+class BorrowingQueue:
+    """The archivist's desk: requests to decide, approvals to hand over, loans out (overdue first)."""
+
+    requested: list[Borrowing] = field(default_factory=list)
+    approved: list[Borrowing] = field(default_factory=list)
+    lent: list[Borrowing] = field(default_factory=list)
+
+
+def borrowing_queue(*, user: AbstractBaseUser) -> BorrowingQueue:
+    """Open borrowings: every one for the archivist, the caller's own for everyone else."""
+    rows = Borrowing.objects.filter(status__in=list(ACTIVE)).select_related(
+        "document__customer", "borrower", "decided_by"
+    )
+    if not (user.is_superuser or roles.has_role(user, roles.ARCHIVIST)):
+        rows = rows.filter(borrower=user)
+    queue = BorrowingQueue()
+    for borrowing in rows.order_by("due_on", "requested_at", "id"):
+        getattr(queue, borrowing.status).append(borrowing)
+    return queue
+
+
+def borrowing_get(*, pk: int) -> Borrowing:
+    return get_object_or_404(Borrowing.objects.select_related("document__customer", "borrower"), pk=pk)
+
+
+@dataclass(frozen=True, slots=True)
+class AccessLogFilters:
+    user: int | None = None
+    customer: str = ""
+    action: str = ""
+    channel: str = ""
+    month: date | None = None  # the first day of the month
+    since: date | None = None
+    until: date | None = None
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def access_log_list(*, filters: AccessLogFilters) -> QuerySet[AccessLog]:
+    """The access log, newest first, for managers (DOMAIN §1, §9): who, what, when, why."""
+    rows = AccessLog.objects.select_related("user", "customer").order_by("-at", "-id")
+    if filters.user:
+        rows = rows.filter(user_id=filters.user)
+    if filters.customer:
+        rows = rows.filter(customer__code=filters.customer.strip().upper())
+    if filters.action:
+        rows = rows.filter(action=filters.action)
+    if filters.channel:
+        rows = rows.filter(channel=filters.channel)
+    if filters.month:
+        following = (filters.month.replace(day=28) + timedelta(days=4)).replace(day=1)
+        rows = rows.filter(at__gte=_day_start(filters.month), at__lt=_day_start(following))
+    if filters.since:
+        rows = rows.filter(at__gte=_day_start(filters.since))
+    if filters.until:
+        rows = rows.filter(at__lt=_day_start(filters.until + timedelta(days=1)))
+    return rows
+
+
+def staff_users() -> QuerySet:
+    """Users who hold a role, for filters and handover choices."""
+    return get_user_model().objects.filter(groups__name__in=roles.ALL_ROLES).distinct().order_by("username")
+
+
+def sales_staff() -> QuerySet:
+    return (
+        get_user_model()
+        .objects.filter(groups__name__in=[roles.SALES, roles.SALES_MANAGER], is_active=True)
+        .distinct()
+        .order_by("username")
+    )
+
+
+def owned_customers(*, owner: AbstractBaseUser) -> QuerySet[Customer]:
+    return Customer.objects.filter(owner=owner).order_by("code").only("pk", "code", "name", "deleted_at")
+
+
+def handover_list() -> QuerySet[Handover]:
+    return Handover.objects.select_related("from_owner", "to_owner", "by").order_by("-at", "-id")
+
+
+def handover_customers(*, handover: Handover) -> QuerySet[Customer]:
+    return handover.customers.select_related("owner").order_by("code")

@@ -1,0 +1,322 @@
+"""Browser pages of the archive (DOMAIN §9): parse, call one selector or service, render."""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from archives import selectors, services
+from archives.forms import (
+    AccessLogFilterForm,
+    ArchiveDocumentForm,
+    BorrowingDecisionForm,
+    BorrowingRequestForm,
+    DownloadForm,
+    HandoverForm,
+    NoteForm,
+    RegisterFilterForm,
+    ScanForm,
+)
+from archives.messages import refusal_message
+from archives.rules.custody import BorrowingAction
+from archives.scans import scan_response
+from crm.models import AccessLog
+from customers.selectors import dossier_for
+
+VIEW, KEEP = "archives.view_documents", "archives.keep_register"
+HANDOVER_CHOICES_SHOWN = 1000
+
+
+def _page(request, rows, size: int = selectors.PAGE_SIZE):
+    return Paginator(rows, size).get_page(request.GET.get("page"))
+
+
+def _query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@login_required
+def register(request):
+    if not request.user.has_perm("archives.view_register"):
+        raise PermissionDenied
+    form = RegisterFilterForm(request.GET)
+    form.is_valid()
+    filters = selectors.RegisterFilters(**{k: v for k, v in form.cleaned_data.items() if v})
+    today = timezone.localdate()
+    page = _page(request, selectors.register_list(user=request.user, filters=filters, today=today))
+    documents = selectors.with_status(page, today=today)
+    context = {"form": form, "page": page, "documents": documents, "query": _query_without_page(request)}
+    return render(request, "archives/register.html", context)
+
+
+@login_required
+def catalogue(request, code: str):
+    """The customer's catalogue 客户档案目录; a fragment for the dossier tab, or a printable page."""
+    customer = dossier_for(user=request.user, code=code, perm=VIEW, archived=None)
+    documents = selectors.catalogue(customer=customer, today=timezone.localdate())
+    template = "archives/catalogue_tab.html" if request.headers.get("HX-Request") else "archives/catalogue.html"
+    context = {
+        "customer": customer,
+        "documents": documents,
+        "may_keep": request.user.has_perm(KEEP),
+        "now": timezone.now(),
+    }
+    return render(request, template, context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_register(request, code: str):
+    customer = dossier_for(user=request.user, code=code, perm=VIEW, archived=None)
+    if not request.user.has_perm(KEEP):
+        raise PermissionDenied
+    form = ArchiveDocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        document = services.archive_document_register(
+            customer=customer, values=form.values(), scan=form.cleaned_data.get("scan"), by=request.user
+        )
+        messages.success(request, _("Registered as %(number)s.") % {"number": document.number})
+        return redirect("archive_document", number=document.number)
+    context = {"customer": customer, "form": form, "heading": _("Register an original"), "submit": _("Register")}
+    return render(request, "archives/form.html", context)
+
+
+@login_required
+def document_detail(request, number: str):
+    document = selectors.document_for(user=request.user, number=number)
+    (document,) = selectors.with_status([document], today=timezone.localdate())
+    context = {
+        "document": document,
+        "customer": document.customer,
+        "borrowings": selectors.document_borrowings(document=document)[:50],
+        "events": _page(request, selectors.document_events(document=document)),
+        "may_keep": request.user.has_perm(KEEP),
+        "request_form": BorrowingRequestForm(),
+    }
+    return render(request, "archives/document.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_edit(request, number: str):
+    document = selectors.document_for(user=request.user, number=number, perm=KEEP)
+    form = ArchiveDocumentForm(request.POST or None, instance=document, with_scan=False)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.archive_document_update(document=document, values=form.values(), by=request.user)
+        except services.BorrowingRefused as refused:
+            messages.error(request, refusal_message(refused.reason))
+        else:
+            messages.success(request, _("Register entry saved."))
+        return redirect("archive_document", number=number)
+    document.refresh_from_db()  # the invalid form must not show half-changed values in the heading
+    context = {"customer": document.customer, "document": document, "form": form, "heading": document.number}
+    return render(request, "archives/form.html", {**context, "submit": _("Save")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def scan_upload(request, number: str):
+    document = selectors.document_for(user=request.user, number=number, perm=KEEP)
+    form = ScanForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        services.archive_scan_attach(document=document, scan=form.cleaned_data["scan"], by=request.user)
+        messages.success(request, _("Electronic copy stored."))
+        return redirect("archive_document", number=number)
+    context = {"customer": document.customer, "document": document, "form": form, "submit": _("Upload")}
+    return render(
+        request, "archives/form.html", {**context, "heading": _("Electronic copy of %(number)s") % {"number": number}}
+    )
+
+
+@login_required
+def scan_download(request, number: str):
+    """Stream the scan after the user says why; the download is logged (DOMAIN §9). Never a public URL."""
+    document = services.archive_document_for_download(user=request.user, number=number, channel=AccessLog.Channel.WEB)
+    if not document.scan:
+        raise Http404
+    form = DownloadForm(request.GET if "reason" in request.GET else None)
+    if not form.is_valid():
+        return render(
+            request, "archives/download.html", {"document": document, "customer": document.customer, "form": form}
+        )
+    services.archive_scan_download_log(
+        document=document, user=request.user, channel=AccessLog.Channel.WEB, reason=form.cleaned_data["reason"]
+    )
+    return scan_response(document)
+
+
+@login_required
+@require_POST
+def document_mark(request, number: str, missing: str):
+    document = selectors.document_for(user=request.user, number=number, perm=KEEP)
+    form = NoteForm(request.POST)
+    form.is_valid()
+    try:
+        services.archive_document_mark(
+            document=document, missing=missing == "missing", note=form.cleaned_data.get("note", ""), by=request.user
+        )
+    except services.BorrowingRefused as refused:
+        messages.error(request, refusal_message(refused.reason))
+    return redirect("archive_document", number=number)
+
+
+@login_required
+@require_POST
+def borrowing_request(request, number: str):
+    document = selectors.document_for(user=request.user, number=number)
+    form = BorrowingRequestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("archive_document", number=number)
+    try:
+        services.borrowing_request(document=document, by=request.user, today=timezone.localdate(), **form.cleaned_data)
+    except services.BorrowingRefused as refused:
+        messages.error(request, refusal_message(refused.reason))
+    else:
+        messages.success(request, _("Borrowing requested; the archivist decides."))
+    return redirect("archive_document", number=number)
+
+
+@login_required
+def borrowings(request):
+    queue = selectors.borrowing_queue(user=request.user)
+    is_archivist = request.user.has_perm(KEEP)
+    context = {"queue": queue, "today": timezone.localdate(), "is_archivist": is_archivist}
+    return render(request, "archives/borrowings.html", context)
+
+
+@login_required
+@require_POST
+def borrowing_step(request, pk: int, action: str):
+    if action not in BorrowingAction.__members__.values():
+        raise Http404
+    borrowing = selectors.borrowing_get(pk=pk)
+    selectors.document_for(user=request.user, number=borrowing.document.number)
+    form = BorrowingDecisionForm(request.POST)
+    form.is_valid()
+    try:
+        services.borrowing_step(
+            borrowing=borrowing, action=BorrowingAction(action), by=request.user, **form.cleaned_data
+        )
+    except services.BorrowingRefused as refused:
+        messages.error(request, refusal_message(refused.reason))
+    else:
+        messages.success(request, _("Borrowing of %(number)s updated.") % {"number": borrowing.document.number})
+    if request.POST.get("next") == "document":
+        return redirect("archive_document", number=borrowing.document.number)
+    return redirect("archive_borrowings")
+
+
+@login_required
+def access_log(request):
+    if not request.user.has_perm("crm.view_access_log"):
+        raise PermissionDenied
+    form = AccessLogFilterForm(request.GET, users=selectors.staff_users())
+    filters = (
+        selectors.AccessLogFilters(**{k: v for k, v in form.cleaned_data.items() if v}) if form.is_valid() else None
+    )
+    rows = selectors.access_log_list(filters=filters) if filters else AccessLog.objects.none()
+    if request.GET.get("format") == "csv" and filters:
+        return _access_log_csv(rows)
+    context = {"form": form, "page": _page(request, rows), "query": _query_without_page(request)}
+    return render(request, "archives/access_log.html", context)
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _access_log_csv(rows) -> StreamingHttpResponse:
+    writer = csv.writer(_Echo())
+    header = [
+        _("At"),
+        _("User"),
+        _("Customer code"),
+        _("Customer"),
+        _("Action"),
+        _("Channel"),
+        _("Object"),
+        _("Reason"),
+    ]
+    lines = (
+        writer.writerow(
+            [
+                timezone.localtime(row.at).isoformat(timespec="seconds"),
+                row.user.get_username(),
+                row.customer.code,
+                row.customer.name,
+                row.get_action_display(),
+                row.get_channel_display(),
+                row.object_ref,
+                row.reason,
+            ]
+        )
+        for row in rows.iterator(2000)
+    )
+    response = StreamingHttpResponse(
+        (line for chunk in ([writer.writerow(header)], lines) for line in chunk), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="access-log.csv"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def handover(request):
+    if not request.user.has_perm("archives.hand_over_customers"):
+        raise PermissionDenied
+    data = request.POST or None
+    form = HandoverForm(data, staff=selectors.sales_staff(), customer_choices=_handover_choices(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = services.customers_hand_over(
+                by=request.user, customer_ids=form.customer_ids(), **_handover_values(form)
+            )
+        except services.HandoverEmpty:
+            form.add_error(None, _("The rep handing over owns none of these customers."))
+        else:
+            messages.success(request, _("%(count)s customers handed over.") % {"count": record.customer_count})
+            return redirect("archive_handover_detail", pk=record.pk)
+    return render(request, "archives/handover.html", {"form": form, "shown": HANDOVER_CHOICES_SHOWN})
+
+
+def _handover_values(form: HandoverForm) -> dict:
+    return {name: form.cleaned_data[name] for name in ("from_owner", "to_owner", "reason")}
+
+
+def _handover_choices(request) -> list[tuple[int, str]]:
+    owner_id = request.POST.get("from_owner") or request.GET.get("from_owner")
+    if not (owner_id and owner_id.isdigit()):
+        return []
+    owner = selectors.sales_staff().filter(pk=owner_id).first()
+    if owner is None:
+        return []
+    customers = selectors.owned_customers(owner=owner)[:HANDOVER_CHOICES_SHOWN]
+    return [(c.pk, f"{c.code} {c.name}") for c in customers]
+
+
+@login_required
+def handovers(request):
+    if not request.user.has_perm("archives.hand_over_customers"):
+        raise PermissionDenied
+    return render(request, "archives/handovers.html", {"page": _page(request, selectors.handover_list())})
+
+
+@login_required
+def handover_detail(request, pk: int):
+    if not request.user.has_perm("archives.hand_over_customers"):
+        raise PermissionDenied
+    record = get_object_or_404(selectors.handover_list(), pk=pk)
+    page = _page(request, selectors.handover_customers(handover=record))
+    return render(request, "archives/handover_detail.html", {"handover": record, "page": page})

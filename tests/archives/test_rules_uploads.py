@@ -1,0 +1,66 @@
+"""DOMAIN §9 electronic copies: which uploads the archive accepts (pure rule, no database)."""
+
+import pytest
+
+from archives.rules.uploads import check_copy
+
+PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
+TIFF = b"II*\x00" + b"\x00" * 32
+MAX = 1000
+
+
+def check(name: str, content: bytes, *, size: int | None = None):
+    return check_copy(
+        name=name, size=len(content) if size is None else size, head=content[:16], body=content, max_bytes=MAX
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "copy_type", "mime"),
+    [
+        ("licence.pdf", PDF, "pdf", "application/pdf"),
+        ("LICENCE.PDF", PDF, "pdf", "application/pdf"),
+        ("scan.png", PNG, "png", "image/png"),
+        ("scan.jpg", JPEG, "jpeg", "image/jpeg"),
+        ("scan.jpeg", JPEG, "jpeg", "image/jpeg"),
+        ("scan.tif", TIFF, "tiff", "image/tiff"),
+        ("scan.tiff", b"MM\x00*" + b"\x00" * 8, "tiff", "image/tiff"),
+    ],
+    ids=["pdf", "pdf-upper", "png", "jpg", "jpeg", "tif", "tiff-big-endian"],
+)
+def test_section_9_accepts_pdf_and_images_whose_bytes_match(name, content, copy_type, mime):
+    verdict = check(name, content)
+    assert verdict.accepted
+    assert (verdict.copy_type, verdict.content_type) == (copy_type, mime)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "size", "error"),
+    [
+        ("run.sh", b"#!/bin/sh\nrm -rf /\n", None, "type"),
+        ("licence.exe", b"MZ\x90\x00", None, "type"),
+        ("no-suffix", PDF, None, "type"),
+        ("licence.pdf", b"#!/bin/sh\nrm -rf /\n", None, "mismatch"),
+        ("licence.pdf", b"<script>alert(1)</script>", None, "mismatch"),
+        ("photo.png", JPEG, None, "mismatch"),
+        ("licence.pdf", b"", 0, "empty"),
+        ("licence.pdf", PDF, MAX + 1, "size"),
+    ],
+    ids=["script", "exe", "no-suffix", "script-as-pdf", "html-as-pdf", "jpeg-as-png", "empty", "one-byte-too-large"],
+)
+def test_section_9_refuses_wrong_type_disguised_content_empty_and_oversized_files(name, content, size, error):
+    verdict = check(name, content, size=size)
+    assert not verdict.accepted
+    assert verdict.error == error
+
+
+def test_section_9_size_limit_is_inclusive():
+    assert check("licence.pdf", PDF, size=MAX).accepted
+
+
+@pytest.mark.parametrize("marker", [b"/JavaScript", b"/JS", b"/Launch", b"/EmbeddedFile"])
+def test_section_9_refuses_pdf_with_active_content(marker):
+    content = PDF + b"2 0 obj << /S " + marker + b" (app.alert(1)) >> endobj"
+    assert check("licence.pdf", content).error == "active_content"
