@@ -3,7 +3,10 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.utils import timezone
 
+from archives.jobs import borrowing_reminders
+from archives.models import ArchiveDocument, Borrowing
 from crm import roles
 from customers.models import ChangeRecord, Customer
 
@@ -41,3 +44,16 @@ def test_demo_trade_produces_every_tier_and_grade():
     assert set(CreditProfile.objects.values_list("payment_grade", flat=True)) >= {"jia", "yi", "bing", "ding"}
     assert Order.objects.filter(status="credit_hold").exists()
     assert CreditLimitRequest.objects.filter(status="pending").exists()
+
+
+def test_demo_archive_has_originals_scans_and_every_borrowing_stage():
+    """DOMAIN §9: the demo register shows view-only licences with scans, expired reports and borrowings."""
+    call_command("seed_demo", customers=12)
+    documents = ArchiveDocument.objects.count()
+    call_command("seed_demo", customers=12)
+    assert ArchiveDocument.objects.count() == documents == 36
+    assert ArchiveDocument.objects.filter(doc_type="business_licence", view_only=True).exclude(scan="").count() == 12
+    with ArchiveDocument.objects.exclude(scan="").first().scan.open("rb") as scan:
+        assert scan.read(5) == b"%PDF-"
+    assert set(Borrowing.objects.values_list("status", flat=True)) == {"requested", "lent", "returned"}
+    assert borrowing_reminders(today=timezone.localdate()) == 2  # the overdue loan: borrower and archivist

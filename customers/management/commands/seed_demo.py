@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from faker import Faker
 
+from archives.demo import seed_archives
 from credit.demo import seed_trade
 from crm import roles
 from customers import services
@@ -59,10 +60,11 @@ class Command(BaseCommand):
         created = self._customers(users, options["customers"])
         demo = list(Customer.objects.filter(external_id__startswith="DEMO-").order_by("pk"))
         traded = seed_trade(customers=demo, users=users, today=timezone.localdate())
+        originals = seed_archives(customers=demo, users=users, today=timezone.localdate())
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(users)} users, {created} new customers, "
-                f"orders and payments for {traded} customers."
+                f"orders and payments for {traded} customers, {originals} new archive originals."
             )
         )
         self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
