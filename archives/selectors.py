@@ -17,6 +17,8 @@ from customers.models import Customer
 from customers.selectors import dossier_for
 
 PAGE_SIZE = 50
+SEARCH_CUSTOMERS = 500  # customers whose name matches a register search, at most
+SEARCH_MATCHES = 1000  # originals a register search shows, at most (narrow it with type or status)
 
 
 def _open_borrowings() -> Prefetch:
@@ -57,17 +59,28 @@ def register_list(*, user: AbstractBaseUser, filters: RegisterFilters, today: da
     documents = ArchiveDocument.objects.select_related("customer").order_by("-registered_at", "-id")
     if not (user.is_superuser or access.queries_every_archive(user)):
         documents = documents.filter(customer__owner=user) if access.is_sales_staff(user) else documents.none()
-    if filters.search:
-        term = filters.search.strip()
-        documents = documents.filter(
-            Q(number__iexact=term)
-            | Q(title__icontains=term)
-            | Q(customer__code__iexact=term)
-            | Q(customer__name__icontains=term)
-        )
     if filters.doc_type:
         documents = documents.filter(doc_type=filters.doc_type)
-    return documents.filter(_status_q(filters.status, today)) if filters.status else documents
+    if filters.status:
+        documents = documents.filter(_status_q(filters.status, today))
+    if filters.search:
+        # Collect the matches unordered first (index scans), then sort those: ordered by date with a LIMIT,
+        # PostgreSQL would walk the date index through the whole register looking for the few matches.
+        matches = documents.filter(_search_q(filters.search.strip())).order_by().values_list("pk", flat=True)
+        documents = documents.filter(pk__in=list(matches[:SEARCH_MATCHES]))
+    return documents
+
+
+def _search_q(term: str) -> Q:
+    """Archive number or customer code (exact), title or customer name (substring). Each branch has its own
+    index on PostgreSQL (unique number, customer codes and names, trigram on titles), so they combine."""
+    caseless = term.upper() == term.lower()  # e.g. Chinese: plain LIKE, which the trigram index serves
+    lookup = "contains" if caseless else "ilike"
+    customers = Customer.objects.filter(Q(code=term.upper()) | Q(**{f"name__{lookup}": term}))
+    # The matching customers as a list, not a subquery: PostgreSQL combines "IN (ids)" with the other indexes
+    # in one bitmap scan, but scans the whole register for "OR IN (SELECT …)".
+    customer_ids = list(customers.values_list("pk", flat=True)[:SEARCH_CUSTOMERS])
+    return Q(number=term.upper()) | Q(customer_id__in=customer_ids) | Q(**{f"title__{lookup}": term})
 
 
 def _status_q(status: str, today: date) -> Q:

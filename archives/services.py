@@ -225,6 +225,9 @@ def _apply_step(borrowing: Borrowing, document: ArchiveDocument, action: Borrowi
     if action in {BorrowingAction.APPROVE, BorrowingAction.REFUSE}:
         borrowing.decided_by, borrowing.decided_at, borrowing.decision_note = by, now, note[:300]
         if due_on is not None and action == BorrowingAction.APPROVE:
+            today = timezone.localdate()
+            if error := borrowing_due_error(due_on=due_on, today=today, max_days=settings.CRM_BORROWING_MAX_DAYS):
+                raise BorrowingRefused(f"due_{error}")
             borrowing.due_on = due_on
     elif action == BorrowingAction.LEND:
         borrowing.lent_at = now

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 import time_machine
 from django.db import IntegrityError
+from django.utils import timezone
 
 from archives import services
 from archives.jobs import borrowing_reminders
@@ -262,3 +263,18 @@ def test_section_9_numbers_restart_in_a_new_year(customer, archivist):
     with time_machine.travel(date(2027, 1, 1)):
         first = services.archive_document_register(customer=customer, values=values, by=archivist)
     assert (last.number, first.number) == ("ARC-2026-000001", "ARC-2027-000001")
+
+
+def test_section_9_the_archivist_may_shorten_the_loan_but_not_into_the_past(licence, manager, archivist):
+    borrowing = borrow(licence, manager, due_in=10)
+    with pytest.raises(services.BorrowingRefused) as refused:
+        services.borrowing_step(
+            borrowing=borrowing, action=BorrowingAction.APPROVE, by=archivist, due_on=date(2000, 1, 1)
+        )
+    assert refused.value.reason == "due_past"
+    borrowing.refresh_from_db()
+    assert borrowing.status == "requested"
+    shorter = timezone.localdate() + timedelta(days=2)
+    services.borrowing_step(borrowing=borrowing, action=BorrowingAction.APPROVE, by=archivist, due_on=shorter)
+    borrowing.refresh_from_db()
+    assert (borrowing.status, borrowing.due_on) == ("approved", shorter)

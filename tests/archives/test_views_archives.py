@@ -350,3 +350,17 @@ def test_section_9_only_sales_managers_hand_over(make_user, role):
 def test_section_9_dossier_has_a_documents_tab_for_those_who_may_query(manager, customer):
     page = signed_in(manager).get(reverse("customer_detail", args=[customer.code])).content.decode()
     assert reverse("archive_catalogue", args=[customer.code]) in page
+
+
+@pytest.mark.parametrize("term", ["licence_number", "C000001", "c000001", "营业执照", "Supply"])
+def test_section_9_register_search_by_number_customer_code_title_or_name(manager, customer, archivist, licence, term):
+    contract = services.archive_document_register(
+        customer=make_customer(owner=manager, name="Other Works"),
+        values={"doc_type": "contract", "title": "Supply contract", "source": "customer", "room": "A", "cabinet": "1"},
+        by=archivist,
+    )
+    term = licence.number.lower() if term == "licence_number" else term
+    page = signed_in(manager).get(reverse("archive_register"), {"search": term}).content.decode()
+    expected, other = (contract, licence) if term == "Supply" else (licence, contract)
+    assert expected.number in page
+    assert other.number not in page
