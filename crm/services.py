@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from crm.models import AccessLog, NumberSequence, Reminder
+from crm.roles import roles_of
 
 
 @transaction.atomic
@@ -39,6 +40,8 @@ def access_log_record(
     ``owner_too`` (every download of an archive scan and every loan of an original is logged, DOMAIN §9)."""
     if customer.owner_id == user.pk and not owner_too:
         return None
+    if not reason:  # no stated purpose: record the role that grants the access, so the log still says why
+        reason = "role: " + ", ".join(sorted(roles_of(user))) if roles_of(user) else "superuser"
     return AccessLog.objects.create(
         user=user, customer=customer, channel=channel, action=action, object_ref=object_ref, reason=reason[:200]
     )

@@ -107,6 +107,7 @@ def test_full_reads_by_non_owners_are_logged_and_owner_reads_are_not(customer, r
     client_for(manager).get(reverse("customer_detail", args=[customer.code]))
     entry = AccessLog.objects.get()
     assert (entry.user, entry.customer, entry.action, entry.channel) == (manager, customer, "dossier_read", "web")
+    assert entry.reason == "role: sales_manager"  # DOMAIN §9: the log says why the read was allowed
 
 
 def test_masked_list_rows_hide_details_of_other_reps_customers(customer, other_rep, client_for):
