@@ -26,6 +26,7 @@ from customers.models import (
     Customer,
     Interaction,
     OperatingStatusSection,
+    ReviewState,
     SalesStatusSection,
 )
 from customers.services import customer_code
@@ -64,7 +65,6 @@ def build_batch(rng: random.Random, numbers: range, owners: list, today: date):
         kind = "end" if rng.random() < 0.2 else "intermediate"
         company = rng.choice(CITIES) + rng.choice(WORDS) + rng.choice(TRADES) + rng.choice(SUFFIX)
         name = person(rng) if kind == "end" else company
-        due = today + timedelta(days=rng.randrange(-90, 180))
         customers.append(
             Customer(
                 code=customer_code(number),
@@ -77,13 +77,16 @@ def build_batch(rng: random.Random, numbers: range, owners: list, today: date):
                 industry=rng.choice(TRADES),
                 phone=f"0571-{rng.randrange(10**7, 10**8)}",
                 completeness=rng.randrange(10, 101),
-                next_review_due=due,
-                is_stale=due < today,
                 created_at=now,
                 updated_at=now,
             )
         )
     return customers
+
+
+def review_state(rng: random.Random, customer: Customer, today: date) -> ReviewState:
+    due = today + timedelta(days=rng.randrange(-90, 180))
+    return ReviewState(customer=customer, next_review_due=due, is_stale=due < today)
 
 
 def generate(total: int) -> None:
@@ -96,6 +99,7 @@ def generate(total: int) -> None:
             batch = Customer.objects.bulk_create(build_batch(rng, numbers[offset : offset + BATCH], owners, today))
             for model in (BasicSection, CharacteristicsSection, SalesStatusSection, OperatingStatusSection):
                 model.objects.bulk_create(model(customer=c) for c in batch)
+            ReviewState.objects.bulk_create(review_state(rng, c, today) for c in batch)
             Contact.objects.bulk_create(
                 Contact(customer=c, name=person(rng), title=rng.choice(["采购经理", "总经理", "财务"]))
                 for c in batch

@@ -61,3 +61,26 @@ def insert_rows(
     with connection.cursor() as cursor:
         result = execute_values(cursor.cursor, sql, rows, page_size=len(rows), fetch=returning_pk)
     return [row[0] for row in result] if returning_pk else []
+
+
+def upsert_from_query(model: type[models.Model], columns: Sequence[str], rows: models.QuerySet) -> int:
+    """Write the rows a query selects into ``model``'s table without bringing them into Python:
+    ``INSERT … SELECT … ON CONFLICT (pk) DO UPDATE`` (PostgreSQL and SQLite ≥ 3.24).
+
+    ``rows`` is a ``values_list`` giving ``columns`` (attribute names, the primary key first) in that order.
+    Returns how many rows were inserted or updated.
+    """
+    meta = model._meta
+    quote = connection.ops.quote_name
+    names = [quote(meta.get_field(column).column) for column in columns]
+    select, params = rows.query.sql_with_params()
+    updates = ", ".join(f"{name} = excluded.{name}" for name in names[1:])
+    # Identifiers come from model metadata, quoted; values are the query's own parameters. SQLite needs the
+    # WHERE before ON CONFLICT to parse the statement.
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(names)}) SELECT * FROM ({select}) AS source WHERE 1 = 1 "  # noqa: S608
+        f"ON CONFLICT ({names[0]}) DO UPDATE SET {updates}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount

@@ -11,6 +11,7 @@ from customers.models import (
     Interaction,
     OperatingStatusSection,
     Review,
+    ReviewState,
     SalesStatusSection,
 )
 
@@ -20,15 +21,36 @@ class ContactInline(admin.TabularInline):
     extra = 0
 
 
+class ReviewStateInline(admin.StackedInline):
+    """Next review due and stale (DOMAIN §7), set by the scan and by recorded reviews: shown, not edited."""
+
+    model = ReviewState
+    fields = readonly_fields = ("next_review_due", "is_stale")
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Customer)
 class CustomerAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "kind", "nature", "size", "owner", "completeness", "is_stale", "deleted_at")
-    list_filter = ("kind", "nature", "size", "is_stale")
+    list_display = (
+        "code",
+        "name",
+        "kind",
+        "nature",
+        "size",
+        "owner",
+        "completeness",
+        "review_state__is_stale",
+        "deleted_at",
+    )
+    list_filter = ("kind", "nature", "size", "review_state__is_stale")
     search_fields = ("code", "name", "unified_social_credit_code", "external_id")
-    list_select_related = ("owner",)
-    readonly_fields = ("code", "completeness", "is_stale", "next_review_due", "version", "created_at", "updated_at")
+    list_select_related = ("owner", "review_state")
+    readonly_fields = ("code", "completeness", "version", "created_at", "updated_at")
     raw_id_fields = ("owner",)
-    inlines = [ContactInline]
+    inlines = [ReviewStateInline, ContactInline]
     show_full_result_count = False
 
 
@@ -91,3 +113,20 @@ class ReviewAdmin(admin.ModelAdmin):
     list_display = ("customer", "reviewed_on", "reviewed_by")
     raw_id_fields = ("customer", "reviewed_by")
     list_select_related = ("customer", "reviewed_by")
+
+
+@admin.register(ReviewState)
+class ReviewStateAdmin(admin.ModelAdmin):
+    """Read-only: the staleness scan and recorded reviews write it (DOMAIN §7)."""
+
+    list_display = ("customer", "next_review_due", "is_stale")
+    list_filter = ("is_stale",)
+    raw_id_fields = ("customer",)
+    list_select_related = ("customer",)
+    search_fields = ("customer__code", "customer__name")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -8,6 +8,7 @@ reports every record ``unchanged`` and writes nothing.
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -20,7 +21,7 @@ from django.utils.translation import gettext as _
 from crm.bulk import bulk_update_rows, insert_rows
 from crm.services import number_sequence_take
 from customers import selectors
-from customers.models import ChangeRecord, Contact, Customer, Section
+from customers.models import ChangeRecord, Contact, Customer, ReviewState, Section
 from customers.rules.review import next_review_due
 from customers.sections import CUSTOMER_FIELDS, SECTION_MODELS, section_model_fields
 from customers.services import CODE_SEQUENCE, _apply, customer_code, customer_completeness, history_text
@@ -189,12 +190,9 @@ class _Writes:
     history: list[tuple[Customer, str, list]] = field(default_factory=list)
 
 
-def _plan_create(record: UpsertRecord, owner, by, writes: _Writes, today) -> None:
+def _plan_create(record: UpsertRecord, owner, by, writes: _Writes) -> None:
     customer = Customer(owner=owner, created_by=by, external_id=record.external_id)
     changes = _apply(customer, record.values, CUSTOMER_FIELDS)
-    customer.next_review_due = next_review_due(
-        last_reviewed_on=None, created_on=today, interval_days=settings.CRM_REVIEW_INTERVAL_DAYS
-    )
     rows = {}
     writes.history.append((customer, Section.BASIC, changes))
     writes.history.append((customer, Section.RECORD, [("owner", None, owner.get_username())]))
@@ -238,7 +236,7 @@ def _values(obj, columns: tuple[str, ...]) -> tuple:
     return tuple(getattr(obj, column) for column in columns)
 
 
-def _save_new(writes: _Writes, now) -> None:
+def _save_new(writes: _Writes, now, today: date) -> None:
     numbers = number_sequence_take(name=CODE_SEQUENCE, count=len(writes.new))
     for (customer, _rows), number in zip(writes.new, numbers, strict=True):
         customer.code, customer.created_at, customer.updated_at = customer_code(number), now, now
@@ -246,6 +244,8 @@ def _save_new(writes: _Writes, now) -> None:
     pks = insert_rows(Customer, columns, [_values(c, columns) for c, _rows in writes.new], returning_pk=True)
     for (customer, _rows), pk in zip(writes.new, pks, strict=True):
         customer.pk = pk
+    due = next_review_due(last_reviewed_on=None, created_on=today, interval_days=settings.CRM_REVIEW_INTERVAL_DAYS)
+    insert_rows(ReviewState, ("customer_id", "next_review_due", "is_stale"), [(pk, due, False) for pk in pks])
     for section, model in SECTION_MODELS.items():
         columns = _columns(model)
         for customer, rows in writes.new:
@@ -266,10 +266,10 @@ def _save_changed(writes: _Writes, now) -> None:
         bulk_update_rows(writes.section_rows[section], sorted(writes.section_fields[section]))
 
 
-def _save(writes: _Writes, by) -> None:
+def _save(writes: _Writes, by, today: date) -> None:
     now = timezone.now()
     if writes.new:
-        _save_new(writes, now)
+        _save_new(writes, now, today)
     if writes.changed:
         _save_changed(writes, now)
     insert_rows(
@@ -304,11 +304,11 @@ def customers_bulk_upsert(*, records: Sequence[UpsertRecord], by: AbstractBaseUs
             seen_uscc[record.values["unified_social_credit_code"]] = customer.pk if customer else -record.index - 1
         owner = batch.owners.get(record.owner) if record.owner else None
         if customer is None:
-            _plan_create(record, owner or by, by, writes, today)
+            _plan_create(record, owner or by, by, writes)
             result.created += 1
         elif _plan_update(record, customer, owner, writes):
             result.updated += 1
         else:
             result.unchanged += 1
-    _save(writes, by)
+    _save(writes, by, today)
     return result

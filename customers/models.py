@@ -86,9 +86,7 @@ class Customer(models.Model):
         validators=[MinValueValidator(0)],
     )
     completeness = models.PositiveSmallIntegerField(_("completeness (%)"), default=0, editable=False)
-    is_stale = models.BooleanField(_("stale"), default=False, editable=False)
     last_reviewed_on = models.DateField(_("last reviewed on"), null=True, blank=True, editable=False)
-    next_review_due = models.DateField(_("next review due"), null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     created_by = models.ForeignKey(
@@ -118,7 +116,6 @@ class Customer(models.Model):
             models.Index(fields=["owner", "name"], name="customer_owner_name"),
             models.Index(fields=["updated_at"], name="customer_updated_at"),
             models.Index(fields=["completeness", "name"], name="customer_completeness_name"),
-            models.Index(fields=["next_review_due"], name="customer_next_review_due"),
         ]
 
     def __str__(self) -> str:
@@ -127,6 +124,31 @@ class Customer(models.Model):
     @property
     def is_archived(self) -> bool:
         return self.deleted_at is not None
+
+
+class ReviewState(models.Model):
+    """Where a dossier stands in the review cycle (DOMAIN §7): next review due and stale, set by the nightly scan.
+
+    Kept out of the wide customer row (many columns, about ten indexes) so that a scan which changes every
+    dossier rewrites narrow rows; every dossier has one, created with it.
+    """
+
+    customer = models.OneToOneField(Customer, on_delete=models.CASCADE, primary_key=True, related_name="review_state")
+    next_review_due = models.DateField(_("next review due"), null=True, blank=True, editable=False)
+    is_stale = models.BooleanField(_("stale"), default=False, editable=False)
+
+    class Meta:
+        verbose_name = _("review state")
+        verbose_name_plural = _("review states")
+        indexes = [
+            # the list sorted by review date, the dashboard and the review reminders
+            models.Index(fields=["next_review_due", "customer"], name="review_state_due"),
+            # the "stale" filter: few dossiers are stale, so a partial index stays small
+            models.Index(fields=["customer"], name="review_state_stale", condition=Q(is_stale=True)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.next_review_due}"
 
 
 class Gender(models.TextChoices):

@@ -32,7 +32,7 @@ ORDERINGS = {
     "-completeness": ("-completeness", "name", "id"),
     "updated": ("updated_at", "id"),
     "-updated": ("-updated_at", "-id"),
-    "review": ("next_review_due", "id"),
+    "review": ("review_state__next_review_due", "id"),
 }
 COMPLETENESS_BANDS = {"lt50": (0, 49), "50-79": (50, 79), "80-99": (80, 99), "100": (100, 100)}
 
@@ -84,7 +84,7 @@ def _search(qs: QuerySet[Customer], q: str) -> QuerySet[Customer]:
 
 
 def customer_list(*, user: AbstractBaseUser, filters: CustomerFilters, today: date) -> QuerySet[Customer]:
-    """The customer list, filtered and sorted; rows carry their owner (one query per page)."""
+    """The customer list, filtered and sorted; rows carry their owner and review state (one query per page)."""
     qs = _search(customer_scope(user=user, archived=filters.archived), filters.q)
     exact = {
         "kind": filters.kind,
@@ -99,14 +99,14 @@ def customer_list(*, user: AbstractBaseUser, filters: CustomerFilters, today: da
     if filters.completeness in COMPLETENESS_BANDS:
         low, high = COMPLETENESS_BANDS[filters.completeness]
         qs = qs.filter(completeness__gte=low, completeness__lte=high)
-    stale = Q(is_stale=True) | Q(next_review_due__lt=today)
+    stale = Q(review_state__is_stale=True) | Q(review_state__next_review_due__lt=today)
     if filters.updated_since is not None:
         qs = qs.filter(updated_at__gte=filters.updated_since)
     if filters.is_stale is True:
         qs = qs.filter(stale)
     elif filters.is_stale is False:
         qs = qs.exclude(stale)
-    return qs.select_related("owner").order_by(*ORDERINGS.get(filters.ordering, ORDERINGS["name"]))
+    return qs.select_related("owner", "review_state").order_by(*ORDERINGS.get(filters.ordering, ORDERINGS["name"]))
 
 
 CREDIT_REPORT = Q(
@@ -156,7 +156,7 @@ def dossier_get(*, user: AbstractBaseUser, code: str, archived: bool | None = Fa
     """One dossier with its owner and four sections joined; raises Customer.DoesNotExist if not listable."""
     qs = customer_scope(user=user, archived=archived)
     return qs.select_related(
-        "owner", "basic", "characteristics", "sales_status", "operating_status", "credit_profile"
+        "owner", "review_state", "basic", "characteristics", "sales_status", "operating_status", "credit_profile"
     ).get(code=code)
 
 
@@ -250,7 +250,7 @@ def dashboard_for(*, user: AbstractBaseUser, today: date, soon_days: int = 14) -
     """My customers, my incomplete dossiers, reviews due soon and recent interactions on my customers."""
     mine = customer_scope(user=user).filter(owner=user)
     due_by = date.fromordinal(today.toordinal() + soon_days)
-    review_due = mine.filter(Q(next_review_due__lte=due_by) | Q(is_stale=True))
+    review_due = mine.filter(Q(review_state__next_review_due__lte=due_by) | Q(review_state__is_stale=True))
     incomplete = mine.filter(completeness__lt=100)
     recent = (
         Interaction.objects.filter(customer__owner=user, customer__deleted_at__isnull=True)
@@ -262,6 +262,6 @@ def dashboard_for(*, user: AbstractBaseUser, today: date, soon_days: int = 14) -
         incomplete_count=incomplete.count(),
         review_due_count=review_due.count(),
         incomplete=list(incomplete.order_by("completeness", "name")[:10]),
-        review_due=list(review_due.order_by("next_review_due")[:10]),
+        review_due=list(review_due.select_related("review_state").order_by("review_state__next_review_due")[:10]),
         recent_interactions=list(recent),
     )

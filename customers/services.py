@@ -22,6 +22,7 @@ from customers.models import (
     FinancialFigure,
     Interaction,
     Review,
+    ReviewState,
     Section,
 )
 from customers.rules.completeness import completeness, missing_fields
@@ -138,10 +139,9 @@ def customer_create(
     number = number_sequence_take(name=CODE_SEQUENCE)[0]
     customer = Customer(code=customer_code(number), owner=owner, created_by=by, external_id=external_id or None)
     changes = _apply(customer, values, CUSTOMER_FIELDS)
-    customer.next_review_due = next_review_due(
-        last_reviewed_on=None, created_on=today, interval_days=settings.CRM_REVIEW_INTERVAL_DAYS
-    )
     customer.save()
+    due = next_review_due(last_reviewed_on=None, created_on=today, interval_days=settings.CRM_REVIEW_INTERVAL_DAYS)
+    ReviewState.objects.create(customer=customer, next_review_due=due)
     records = [(Section.BASIC, changes), (Section.RECORD, [("owner", None, owner.get_username())])]
     for section, model in SECTION_MODELS.items():
         row = model(customer=customer)
@@ -315,8 +315,11 @@ def dossier_review_record(
     )
     due = next_review_due(last_reviewed_on=today, created_on=today, interval_days=settings.CRM_REVIEW_INTERVAL_DAYS)
     _record(customer, by, Section.RECORD, [("reviewed", history_text(customer.last_reviewed_on), today)])
-    customer.last_reviewed_on, customer.next_review_due, customer.is_stale = today, due, False
-    customer.save(update_fields=["last_reviewed_on", "next_review_due", "is_stale"])
+    customer.last_reviewed_on = today
+    customer.save(update_fields=["last_reviewed_on"])
+    customer.review_state, _created = ReviewState.objects.update_or_create(
+        customer=customer, defaults={"next_review_due": due, "is_stale": False}
+    )
     reminders_close(customer_id=customer.pk, kinds=REVIEW_REMINDER_KINDS)
     return review
 

@@ -15,7 +15,7 @@ from django.db import models
 from django.utils import timezone
 
 from customers.api.serializers import CustomerSerializer, credit_summary
-from customers.models import Contact, Customer
+from customers.models import Contact, Customer, ReviewState
 from customers.sections import CUSTOMER_FIELDS, SECTION_MODELS, section_model_fields
 
 CONTACT_FIELDS = ("id", "name", "title", "phone", "mobile", "email", "birthday", "preferences", "notes", "created_at")
@@ -58,7 +58,8 @@ def _converters(model: type[models.Model], names: Iterable[str]) -> tuple[tuple[
 
 
 _CUSTOMER = _converters(Customer, ("code", "external_id", *CUSTOMER_FIELDS))
-_CUSTOMER_TAIL = _converters(Customer, ("completeness", "is_stale", "next_review_due", "created_at", "updated_at"))
+_REVIEW = _converters(ReviewState, ("is_stale", "next_review_due"))
+_CUSTOMER_TAIL = _converters(Customer, ("created_at", "updated_at"))
 _SECTIONS = tuple((name, _converters(model, section_model_fields(name))) for name, model in SECTION_MODELS.items())
 _CONTACT = _converters(Contact, CONTACT_FIELDS)
 _DISPLAYS = tuple(name for name in CustomerSerializer.Meta.fields if name.endswith("_display"))
@@ -73,8 +74,15 @@ def _contacts(customer: Customer) -> list[Contact]:
     return prefetched if prefetched is not None else list(customer.contacts.all())
 
 
+def _review_state(customer: Customer) -> dict[str, Any]:
+    """The review fields (DOMAIN §7); nulls, as the serializer gives them, for a dossier without a state row."""
+    state = getattr(customer, "review_state", None)
+    return dict.fromkeys(("is_stale", "next_review_due")) if state is None else _fields(state, _REVIEW)
+
+
 def full_customer(customer: Customer) -> dict[str, Any]:
-    """What ``CustomerSerializer(customer).data`` gives, for a customer with sections and owner joined."""
+    """What ``CustomerSerializer(customer).data`` gives, for a customer with sections, owner and review state
+    joined."""
     body = _fields(customer, _CUSTOMER)
     for name in _DISPLAYS:
         body[name] = str(getattr(customer, f"get_{name}")())
@@ -82,6 +90,8 @@ def full_customer(customer: Customer) -> dict[str, Any]:
     for section, converters in _SECTIONS:
         body[section] = _fields(getattr(customer, section), converters)
     body["contacts"] = [_fields(contact, _CONTACT) for contact in _contacts(customer)]
+    body["completeness"] = customer.completeness
+    body.update(_review_state(customer))
     body.update(_fields(customer, _CUSTOMER_TAIL))
     body["credit"] = credit_summary(customer)
     body["masked"] = False

@@ -10,7 +10,7 @@ from customers.models import ChangeRecord, Contact, Customer, Interaction
 from customers.sections import CUSTOMER_FIELDS, SECTION_MODELS, section_model_fields
 
 CHOICE_FIELDS = ("kind", "nature", "size")
-READ_ONLY = ("code", "completeness", "is_stale", "next_review_due", "created_at", "updated_at")
+READ_ONLY = ("code", "completeness", "created_at", "updated_at")
 
 
 def _section_serializer(section: str) -> type[serializers.ModelSerializer]:
@@ -89,6 +89,8 @@ class CustomerSerializer(serializers.ModelSerializer):
     sales_status = SECTION_SERIALIZERS["sales_status"](required=False)
     operating_status = SECTION_SERIALIZERS["operating_status"](required=False)
     contacts = ContactSerializer(many=True, read_only=True)
+    is_stale = serializers.BooleanField(source="review_state.is_stale", read_only=True)
+    next_review_due = serializers.DateField(source="review_state.next_review_due", read_only=True)
     credit = serializers.SerializerMethodField()
     masked = serializers.SerializerMethodField()
 

@@ -143,8 +143,8 @@ def test_review_restarts_the_cycle(customer, rep, settings):
     assert Review.objects.get() == review
     assert review.sections == ["basic", "contacts"]
     assert customer.last_reviewed_on == date(2026, 11, 1)
-    assert customer.next_review_due == date(2027, 4, 30)
-    assert customer.is_stale is False
+    assert customer.review_state.next_review_due == date(2027, 4, 30)
+    assert customer.review_state.is_stale is False
 
 
 def test_a_second_customer_with_the_same_uscc_is_refused_by_the_database(customer, rep):

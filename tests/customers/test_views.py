@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from customers import services
-from customers.models import ChangeRecord, Customer
+from customers.models import ChangeRecord, Customer, ReviewState
 from tests.factories import ContactFactory, InteractionFactory, make_customer
 
 pytestmark = pytest.mark.django_db
@@ -65,7 +65,7 @@ def test_list_filters(book, rep, client_for, params, expected):
 
 def test_list_filters_by_completeness_band_and_staleness(book, rep, client_for):
     Customer.objects.filter(pk=book["valve"].pk).update(completeness=100)
-    Customer.objects.filter(pk=book["pump"].pk).update(is_stale=True)
+    ReviewState.objects.filter(customer=book["pump"]).update(is_stale=True)
     client = client_for(rep)
     assert _codes(client.get(reverse("customer_list"), {"completeness": "100"})) == [book["valve"].code]
     assert _codes(client.get(reverse("customer_list"), {"stale": "1"})) == [book["pump"].code]

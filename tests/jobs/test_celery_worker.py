@@ -57,5 +57,5 @@ def test_worker_runs_the_staleness_scan_and_a_second_run_changes_nothing(celery_
         created = tasks.review_reminders.apply_async(day, ignore_result=False).get(timeout=60)
     customer.refresh_from_db()
     assert (changed, again, created) == (1, 0, 1)
-    assert customer.is_stale is True
+    assert customer.review_state.is_stale is True
     assert Customer.objects.get(pk=customer.pk).reminders.get().kind == "review_overdue"

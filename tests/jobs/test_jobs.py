@@ -16,7 +16,7 @@ from crm import roles
 from crm.models import Reminder
 from crm.services import ReminderInput, reminders_create, reminders_send_digests
 from customers import jobs, services
-from customers.models import Customer
+from customers.models import ReviewState
 from customers.rules.review import ReviewPolicy
 from tests.factories import make_customer
 
@@ -38,12 +38,13 @@ def test_scan_marks_overdue_dossiers_stale_and_a_review_clears_them(old_customer
     """DOMAIN §7: 180 days after creation without a review the dossier is stale."""
     assert _scan() >= 1
     old_customer.refresh_from_db()
-    assert old_customer.next_review_due == date(2026, 9, 28)
-    assert old_customer.is_stale is True
+    assert old_customer.review_state.next_review_due == date(2026, 9, 28)
+    assert old_customer.review_state.is_stale is True
     services.dossier_review_record(customer=old_customer, sections=["basic"], notes="", by=rep, today=TODAY)
     _scan()
     old_customer.refresh_from_db()
-    assert (old_customer.is_stale, old_customer.next_review_due) == (False, TODAY + timedelta(days=180))
+    state = old_customer.review_state
+    assert (state.is_stale, state.next_review_due) == (False, TODAY + timedelta(days=180))
 
 
 def test_scan_twice_changes_nothing_the_second_time(old_customer, rep):
@@ -56,7 +57,7 @@ def test_core_customers_are_reviewed_every_60_days(old_customer):
     CreditProfile.objects.create(customer=old_customer, is_core=True)
     _scan()
     old_customer.refresh_from_db()
-    assert old_customer.next_review_due == date(2026, 5, 31)
+    assert old_customer.review_state.next_review_due == date(2026, 5, 31)
 
 
 def test_review_reminders_once_per_due_date_and_cleared_by_the_review(old_customer, rep):
@@ -74,9 +75,9 @@ def test_review_reminders_once_per_due_date_and_cleared_by_the_review(old_custom
 
 def test_due_soon_is_reminded_14_days_ahead_not_15(rep):
     customer = make_customer(owner=rep, name="Soon")
-    Customer.objects.filter(pk=customer.pk).update(next_review_due=TODAY + timedelta(days=15))
+    ReviewState.objects.filter(customer=customer).update(next_review_due=TODAY + timedelta(days=15))
     assert jobs.review_reminders(today=TODAY) == 0
-    Customer.objects.filter(pk=customer.pk).update(next_review_due=TODAY + timedelta(days=14))
+    ReviewState.objects.filter(customer=customer).update(next_review_due=TODAY + timedelta(days=14))
     assert jobs.review_reminders(today=TODAY) == 1
     assert Reminder.objects.get().kind == "review_due"
 
@@ -248,7 +249,7 @@ def test_a_scan_killed_midway_finishes_on_the_next_run(rep, monkeypatch):
     with pytest.raises(RuntimeError):
         _scan()
     monkeypatch.setattr(jobs, "_scan_chunk", original)
-    assert 0 < Customer.objects.filter(is_stale=True).count() < 5
+    assert 0 < ReviewState.objects.filter(is_stale=True).count() < 5
     _scan()
-    assert Customer.objects.filter(pk__in=[c.pk for c in customers], is_stale=True).count() == 5
+    assert ReviewState.objects.filter(customer__in=customers, is_stale=True).count() == 5
     assert _scan() == 0

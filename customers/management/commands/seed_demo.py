@@ -16,7 +16,7 @@ from archives.demo import seed_archives
 from credit.demo import seed_trade
 from crm import roles
 from customers import services
-from customers.models import Contact, Customer, Interaction, Kind, Nature, Size
+from customers.models import Contact, Customer, Interaction, Kind, Nature, ReviewState, Size
 from customers.rules.uscc import CHARSET, uscc_check_character
 
 DEMO_PASSWORD = "demo1234"
@@ -215,5 +215,6 @@ class Command(BaseCommand):
         reviewed = today - timedelta(days=rng.randrange(0, 240))
         customer.completeness = services.customer_completeness(customer, has_contacts=bool(contacts))
         customer.last_reviewed_on = reviewed
-        customer.next_review_due = reviewed + timedelta(days=settings.CRM_REVIEW_INTERVAL_DAYS)
-        customer.save(update_fields=["completeness", "last_reviewed_on", "next_review_due"])
+        customer.save(update_fields=["completeness", "last_reviewed_on"])
+        due = reviewed + timedelta(days=settings.CRM_REVIEW_INTERVAL_DAYS)
+        ReviewState.objects.filter(customer=customer).update(next_review_due=due)
