@@ -3,6 +3,7 @@
 Each job reads in chunks and writes set-based; running it twice changes nothing more.
 """
 
+import calendar
 from datetime import date, timedelta
 
 from django.db import transaction
@@ -122,15 +123,19 @@ def review_reminders(*, today: date, days_ahead: int = 14) -> int:
 def birthday_reminders(*, today: date, days_ahead: int = 7) -> int:
     """Contacts' birthdays in the next 7 days, to the customer's owner; once a year per contact (DOMAIN §7)."""
     days = [today + timedelta(days=n) for n in range(days_ahead + 1)]
+    # Born on 29 February: in a year without one, the birthday is kept on 28 February.
+    celebrated = {(d.month, d.day): d for d in days}
+    if (2, 28) in celebrated and not calendar.isleap(celebrated[(2, 28)].year):
+        celebrated[(2, 29)] = celebrated[(2, 28)]
     match = Q()
-    for day in days:
-        match |= Q(birthday__month=day.month, birthday__day=day.day)
+    for month, day_of_month in celebrated:
+        match |= Q(birthday__month=month, birthday__day=day_of_month)
     contacts = Contact.objects.filter(match, customer__deleted_at__isnull=True).values_list(
         "pk", "name", "birthday", "customer_id", "customer__owner_id", "customer__name"
     )
     rows = []
     for pk, name, birthday, customer_id, owner_id, customer_name in contacts:
-        day = next(d for d in days if (d.month, d.day) == (birthday.month, birthday.day))
+        day = celebrated[(birthday.month, birthday.day)]
         rows.append(
             ReminderInput(
                 Reminder.Kind.BIRTHDAY,

@@ -98,6 +98,20 @@ def test_birthday_reminders_seven_days_ahead(customer, rep):
     assert jobs.birthday_reminders(today=TODAY - timedelta(days=1)) == 0  # eight days ahead: not yet
 
 
+@pytest.mark.parametrize(
+    ("today", "due_on"),
+    [(date(2027, 2, 21), date(2027, 2, 28)), (date(2028, 2, 22), date(2028, 2, 29))],
+    ids=["common-year-on-28-february", "leap-year-on-29-february"],
+)
+def test_birthday_on_29_february_is_reminded_every_year(customer, rep, today, due_on):
+    """DOMAIN §7 birthdays: a contact born on 29 February is not forgotten three years out of four."""
+    contact = customer.contacts.get()
+    contact.birthday = date(1984, 2, 29)
+    contact.save()
+    assert jobs.birthday_reminders(today=today) == 1
+    assert Reminder.objects.get(kind="birthday").due_on == due_on
+
+
 def test_limit_expiry_reminds_and_drops_the_available_credit(rep, make_user):
     """DOMAIN §6.3, §7: 30 days ahead a reminder; after expiry another one and no credit left."""
     customer = make_customer(owner=rep, name="Limited")
