@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from archives.models import REGISTER_FIELDS, ArchiveDocument
 from archives.rules.custody import DocumentStatus
-from archives.scans import scan_error
 from crm.forms import StyledFormMixin
 from crm.models import AccessLog
+from crm.uploads import CheckedFileField
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 STATUS_LABELS = {
@@ -23,20 +23,10 @@ STATUS_LABELS = {
 SCAN_HELP = _("PDF, PNG, JPEG or TIFF.")
 
 
-class ScanField(forms.FileField):
-    """An electronic copy, checked by name, size and content before it is stored."""
-
-    def clean(self, data, initial=None):
-        upload = super().clean(data, initial)
-        if upload and (error := scan_error(upload)):
-            raise forms.ValidationError(error)
-        return upload
-
-
 class ArchiveDocumentForm(StyledFormMixin, forms.ModelForm):
     """Register or correct an original: type, title, source, dates, storage place, view-only flag."""
 
-    scan = ScanField(label=_("Electronic copy"), required=False, help_text=SCAN_HELP)
+    scan = CheckedFileField(label=_("Electronic copy"), required=False, help_text=SCAN_HELP)
 
     class Meta:
         model = ArchiveDocument
@@ -62,7 +52,7 @@ class ArchiveDocumentForm(StyledFormMixin, forms.ModelForm):
 
 
 class ScanForm(StyledFormMixin, forms.Form):
-    scan = ScanField(label=_("Electronic copy"), help_text=SCAN_HELP)
+    scan = CheckedFileField(label=_("Electronic copy"), help_text=SCAN_HELP)
 
 
 class BorrowingRequestForm(StyledFormMixin, forms.Form):

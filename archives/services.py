@@ -23,11 +23,11 @@ from archives.rules.custody import (
     borrowing_due_error,
     borrowing_next,
 )
-from archives.scans import scan_verdict
 from archives.selectors import document_for
 from crm import roles
 from crm.models import AccessLog, Reminder
 from crm.services import access_log_record, number_sequence_take, reminders_close_cause
+from crm.uploads import upload_verdict
 from customers.models import Customer
 from customers.services import customers_reassign_bulk
 
@@ -50,7 +50,7 @@ def _event(document: ArchiveDocument, by, action: str, note: str = "", borrowing
 
 def _store_scan(document: ArchiveDocument, upload: UploadedFile) -> None:
     """Store the scan under a random name (the client's name is kept only as a label) with its checked type."""
-    verdict = scan_verdict(upload)
+    verdict = upload_verdict(upload)
     if not verdict.accepted:
         raise ValueError(f"scan refused: {verdict.error}")  # entry points check first; this is the last guard
     suffix = upload.name.rsplit(".", 1)[-1].lower()

@@ -223,9 +223,9 @@ CRM_COMPLETENESS_REQUIRED = env.json(
 CRM_REVIEW_INTERVAL_DAYS = env.int("CRM_REVIEW_INTERVAL_DAYS", default=180)
 CRM_CUSTOMERS_PER_PAGE = 50
 
-# Archives (DOMAIN §9): archive number pattern, the largest scan accepted, the longest loan of an original.
+# Archives (DOMAIN §9): archive number pattern, the largest upload accepted, the longest loan of an original.
 CRM_ARCHIVE_NUMBER_PATTERN = env.str("CRM_ARCHIVE_NUMBER_PATTERN", default="ARC-{year}-{number:06d}")
-CRM_ARCHIVE_MAX_UPLOAD_MB = env.int("CRM_ARCHIVE_MAX_UPLOAD_MB", default=20)
+CRM_UPLOAD_MAX_MB = env.int("CRM_UPLOAD_MAX_MB", default=20)
 CRM_BORROWING_MAX_DAYS = env.int("CRM_BORROWING_MAX_DAYS", default=30)
 
 # REST API (API.md): knox tokens (hashed, expiring, several per user, revocable) and sessions.

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm.forms import StyledFormMixin
+from crm.uploads import CheckedFileField
 from customers.models import (
     Contact,
     CreditDocument,
@@ -24,8 +25,6 @@ from customers.selectors import COMPLETENESS_BANDS, ORDERINGS
 from customers.services import CONTACT_FIELDS, FigureInput
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-ALLOWED_UPLOADS = {".pdf": b"%PDF", ".png": b"\x89PNG", ".jpg": b"\xff\xd8\xff", ".jpeg": b"\xff\xd8\xff"}
 
 
 def _date_widgets(model, fields) -> dict:
@@ -225,22 +224,8 @@ class CreditDocumentForm(StyledFormMixin, forms.ModelForm):
             "valid_until": DATE_WIDGET,
             "summary": forms.Textarea(attrs={"rows": 4}),
         }
-        help_texts = {"file": _("PDF, PNG or JPEG, at most 10 MB.")}
-
-    def clean_file(self):
-        upload = self.cleaned_data.get("file")
-        if not upload:
-            return upload
-        suffix = "." + upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
-        if suffix not in ALLOWED_UPLOADS:
-            raise forms.ValidationError(_("Only PDF, PNG and JPEG files are accepted."))
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("The file is larger than 10 MB."))
-        head = upload.read(8)
-        upload.seek(0)
-        if not head.startswith(ALLOWED_UPLOADS[suffix]):
-            raise forms.ValidationError(_("The file's content does not match its type."))
-        return upload
+        field_classes = {"file": CheckedFileField}
+        help_texts = {"file": _("PDF, PNG, JPEG or TIFF.")}
 
     def clean(self):
         data = super().clean()

@@ -7,17 +7,7 @@ from rest_framework import serializers
 from archives.forms import STATUS_LABELS
 from archives.models import REGISTER_FIELDS, ArchiveDocument
 from archives.rules.custody import Custody, document_status
-from archives.scans import scan_error
-
-
-class ScanFileField(serializers.FileField):
-    """A scan upload: PDF, PNG, JPEG or TIFF, size-limited, content checked (DOMAIN §9)."""
-
-    def to_internal_value(self, data):
-        upload = super().to_internal_value(data)
-        if error := scan_error(upload):
-            raise serializers.ValidationError(error)
-        return upload
+from crm.uploads import CheckedUploadField
 
 
 class ArchiveDocumentSerializer(serializers.ModelSerializer):
@@ -28,7 +18,7 @@ class ArchiveDocumentSerializer(serializers.ModelSerializer):
     status = serializers.SerializerMethodField(help_text="in_place | lent | missing | expired")
     status_display = serializers.SerializerMethodField()
     registered_by = serializers.CharField(source="registered_by.username", read_only=True)
-    scan = ScanFileField(write_only=True, required=False, help_text="PDF, PNG, JPEG or TIFF (multipart upload)")
+    scan = CheckedUploadField(write_only=True, required=False, help_text="PDF, PNG, JPEG or TIFF (multipart upload)")
     scan_info = serializers.SerializerMethodField()
 
     class Meta:
@@ -77,7 +67,7 @@ class ArchiveDocumentSerializer(serializers.ModelSerializer):
 
 
 class ScanUploadSerializer(serializers.Serializer):
-    scan = ScanFileField(help_text="PDF, PNG, JPEG or TIFF (multipart upload)")
+    scan = CheckedUploadField(help_text="PDF, PNG, JPEG or TIFF (multipart upload)")
 
 
 class ScanDownloadQuerySerializer(serializers.Serializer):

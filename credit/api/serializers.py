@@ -16,6 +16,7 @@ from credit.models import (
     Payment,
     ScoringModel,
 )
+from crm.uploads import CheckedUploadField
 from customers.models import CreditDocument, InformationSource
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
@@ -233,16 +234,27 @@ class CreditReportSerializer(serializers.ModelSerializer):
     """API.md credit reports: a credit-data document with its information source (DOMAIN §2.2)."""
 
     source = serializers.ChoiceField(choices=InformationSource.choices)
+    file = CheckedUploadField(
+        required=False, write_only=True, help_text="the report itself: PDF, PNG, JPEG or TIFF (multipart upload)"
+    )
+    has_file = serializers.SerializerMethodField()
 
     class Meta:
         model = CreditDocument
-        fields = ("id", "doc_type", "title", "source", "obtained_on", "issued_on", "valid_until", "summary")
+        fields = (
+            *("id", "doc_type", "title", "source", "obtained_on", "issued_on", "valid_until", "summary"),
+            *("file", "has_file"),
+        )
         read_only_fields = ("id",)
         extra_kwargs = {
             "doc_type": {"required": False},
             "title": {"required": False},
             "obtained_on": {"required": False},
         }
+
+    def get_has_file(self, document) -> bool:
+        """Whether the report's file is stored; it is downloaded from the dossier page (logged)."""
+        return bool(document.file)
 
     def validate(self, data):
         issued, until = data.get("issued_on"), data.get("valid_until")

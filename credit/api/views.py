@@ -5,6 +5,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -235,9 +236,15 @@ class LimitDecisionApi(APIView):
 
 
 class CreditReportCreateApi(APIView):
-    """Attach a credit report (or bank certificate) with its information source (DOMAIN §2.2, §6.2)."""
+    """Attach a credit report (or bank certificate) with its information source (DOMAIN §2.2, §6.2); JSON, or
+    multipart with the report's ``file``."""
 
-    @extend_schema(request=CreditReportSerializer, responses={201: CreditReportSerializer})
+    parser_classes = (JSONParser, MultiPartParser, FormParser)
+
+    @extend_schema(
+        request={"application/json": CreditReportSerializer, "multipart/form-data": CreditReportSerializer},
+        responses={201: CreditReportSerializer},
+    )
     def post(self, request, code: str):
         customer = _customer(request, code, "customers.edit_credit_data")
         serializer = CreditReportSerializer(data=request.data)

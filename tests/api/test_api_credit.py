@@ -3,11 +3,13 @@
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
 from credit.models import CreditLimitRequest, Order
 from crm import roles
+from customers.models import CreditDocument
 from tests.factories import make_customer
 
 pytestmark = pytest.mark.django_db
@@ -166,6 +168,26 @@ def test_medium_customer_needs_a_credit_report_above_the_small_ceiling(people, a
     assert report.status_code == 201
     assert api_for(people["cm"]).post(approve, {"note": "report ok"}, format="json").status_code == 200
     assert CreditLimitRequest.objects.get().basis["policy_version"] == 1
+
+
+def test_credit_report_with_its_file_as_multipart(people, api_for):
+    """API.md credit reports take an optional ``file``: stored with the report, checked like every upload."""
+    buyer = make_customer(owner=people["rep"], name="Report holder", size="medium")
+    body = {"source": "bank", "issued_on": timezone.localdate().isoformat(), "summary": "AA"}
+    pdf = SimpleUploadedFile("report.pdf", b"%PDF-1.7\n%%EOF\n")
+    created = api_for(people["analyst"]).post(
+        _url("api_credit_report", buyer), {**body, "file": pdf}, format="multipart"
+    )
+    assert created.status_code == 201
+    assert created.json()["has_file"] is True
+    assert CreditDocument.objects.get(customer=buyer).file.read().startswith(b"%PDF-")
+    script = SimpleUploadedFile("report.pdf", b"#!/bin/sh\nid\n")
+    refused = api_for(people["analyst"]).post(
+        _url("api_credit_report", buyer), {**body, "file": script}, format="multipart"
+    )
+    assert refused.status_code == 400
+    assert list(refused.json()) == ["file"]
+    assert CreditDocument.objects.filter(customer=buyer).count() == 1
 
 
 def test_another_reps_customer_credit_is_not_visible(buyer, people, api_for):

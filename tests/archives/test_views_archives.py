@@ -59,7 +59,7 @@ def test_section_9_archivist_registers_a_licence_with_its_scan(customer, archivi
 def test_section_9_bad_uploads_are_refused_with_a_clear_error_and_nothing_is_saved(
     customer, archivist, settings, name, content, message
 ):
-    settings.CRM_ARCHIVE_MAX_UPLOAD_MB = 1
+    settings.CRM_UPLOAD_MAX_MB = 1
     url = reverse("archive_document_register", args=[customer.code])
     upload = SimpleUploadedFile(name, content, content_type="application/pdf")
     response = signed_in(archivist).post(url, {**REGISTER_FORM, "scan": upload})

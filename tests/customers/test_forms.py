@@ -16,11 +16,11 @@ DOCUMENT = {"doc_type": "credit_report", "title": "Dun report", "source": "credi
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        pytest.param("report.exe", b"MZ\x90\x00", "Only PDF, PNG and JPEG", id="wrong-type"),
+        pytest.param("report.exe", b"MZ\x90\x00", "Only PDF, PNG, JPEG and TIFF", id="wrong-type"),
         pytest.param(
             "report.pdf", b"<script>alert(1)</script>", "does not match its type", id="script-disguised-as-pdf"
         ),
-        pytest.param("report.pdf", PDF + b" " * (10 * 1024 * 1024), "larger than 10 MB", id="too-large"),
+        pytest.param("report.pdf", PDF + b" " * (20 * 1024 * 1024), "larger than the limit of 20 MB", id="too-large"),
     ],
 )
 def test_credit_document_upload_is_checked(name, content, message):

@@ -1,8 +1,8 @@
-"""DOMAIN §9 electronic copies: which uploads the archive accepts (pure rule, no database)."""
+"""DOMAIN §9 electronic copies and §2 credit documents: which uploads are accepted (pure rule, no database)."""
 
 import pytest
 
-from archives.rules.uploads import check_copy
+from crm.rules.uploads import check_copy
 
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32

@@ -1,4 +1,4 @@
-"""Which electronic copies the archive accepts (DOMAIN §9 dual track: original kept + scan).
+"""Which uploaded documents are accepted: archive scans (DOMAIN §9) and credit documents (DOMAIN §2).
 
 A copy is accepted when its name, its declared size and its first bytes agree on one allowed type,
 and a PDF carries no active content (scripts, launch actions, embedded files). The name alone is

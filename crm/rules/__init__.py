@@ -1,0 +1,1 @@
+"""Pure rules of the shared pieces: no Django, no I/O."""
