@@ -6,7 +6,8 @@ per table. Each valid record is saved, each invalid one reported; resending the 
 reports every record ``unchanged`` and writes nothing.
 """
 
-from collections.abc import Mapping, Sequence
+import functools
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -116,9 +117,10 @@ class _Batch:
     existing: dict[str, Customer]
     owners: dict[str, Any]
     uscc_holders: dict[str, int]
+    may: Callable[..., bool]  # the caller's has_perm, each (permission, customer) asked once per batch
 
 
-def _read_batch(records: Sequence[UpsertRecord]) -> _Batch:
+def _read_batch(records: Sequence[UpsertRecord], by: AbstractBaseUser) -> _Batch:
     existing = (
         Customer.objects.select_for_update(of=("self",))
         .select_related("owner")
@@ -136,13 +138,14 @@ def _read_batch(records: Sequence[UpsertRecord]) -> _Batch:
         if usernames
         else {},
         uscc_holders=dict(holders) if codes else {},
+        may=functools.cache(by.has_perm),
     )
 
 
-def _access_problems(record: UpsertRecord, customer: Customer | None, by) -> dict:
-    if customer is None and not by.has_perm("customers.create_customer"):
+def _access_problems(record: UpsertRecord, customer: Customer | None, batch: _Batch) -> dict:
+    if customer is None and not batch.may("customers.create_customer"):
         return {"detail": [_("You may not create customers.")]}
-    if customer is not None and not by.has_perm("customers.edit_dossier", customer):
+    if customer is not None and not batch.may("customers.edit_dossier", customer):
         return {"detail": [_("You may not change this customer.")]}
     if customer is not None and customer.deleted_at is not None:
         return {"external_id": [_("This customer is archived; restore it before changing it.")]}
@@ -153,20 +156,20 @@ def _access_problems(record: UpsertRecord, customer: Customer | None, by) -> dic
 
 def _owner_problems(record: UpsertRecord, customer: Customer | None, batch: _Batch, by) -> dict:
     if record.owner is None:
-        if customer is None and not by.has_perm("customers.own_customers"):
+        if customer is None and not batch.may("customers.own_customers"):
             return {"owner": [_("Name the owner: this account cannot own customers itself.")]}
         return {}
     owner = batch.owners.get(record.owner)
     if owner is None:
         return {"owner": [_("No active sales rep or sales manager has this username.")]}
-    if owner != by and not by.has_perm("customers.choose_owner"):
+    if owner != by and not batch.may("customers.choose_owner"):
         return {"owner": [_("You may not assign customers to another owner.")]}
     return {}
 
 
 def _record_problems(record: UpsertRecord, customer: Customer | None, batch: _Batch, by, seen_uscc: dict) -> dict:
     """Why this record cannot be saved (permissions, owner, uniqueness), or {} when it can."""
-    problems = _access_problems(record, customer, by)
+    problems = _access_problems(record, customer, batch)
     if problems:
         return problems
     problems = _owner_problems(record, customer, batch, by)
@@ -287,7 +290,7 @@ def _save(writes: _Writes, by, today: date) -> None:
 def customers_bulk_upsert(*, records: Sequence[UpsertRecord], by: AbstractBaseUser) -> UpsertResult:
     """Create or update each record by ``external_id``; report the ones that cannot be saved."""
     result = UpsertResult()
-    batch = _read_batch(records)
+    batch = _read_batch(records, by)
     writes, seen_ids, seen_uscc = _Writes(), set(), {}
     today = timezone.localdate()
     for record in records:

@@ -63,8 +63,14 @@ class Customer(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.INTERMEDIATE)
     nature = models.CharField(_("nature"), max_length=20, choices=Nature.choices, default=Nature.COMPANY)
     size = models.CharField(_("size"), max_length=10, choices=Size.choices, default=Size.SMALL)
+    # Write-heavy table (bulk upsert): no index of its own for owner (customer_owner_name starts with it), nor for
+    # created_by / deleted_by (only deleting a user looks them up; users are deactivated, not deleted).
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_customers", verbose_name=_("owner")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="owned_customers",
+        verbose_name=_("owner"),
+        db_index=False,
     )
     unified_social_credit_code = models.CharField(
         _("unified social credit code"), max_length=18, blank=True, validators=[validate_uscc]
@@ -90,12 +96,24 @@ class Customer(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        db_index=False,
     )
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now, editable=False)
     deleted_at = models.DateTimeField(_("archived at"), null=True, blank=True, editable=False)
     deleted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        db_index=False,
     )
 
     class Meta:
