@@ -7,9 +7,11 @@ reports every record ``unchanged`` and writes nothing.
 """
 
 import functools
+import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
@@ -25,7 +27,14 @@ from customers import selectors
 from customers.models import ChangeRecord, Contact, Customer, ReviewState, Section
 from customers.rules.review import next_review_due
 from customers.sections import CUSTOMER_FIELDS, SECTION_MODELS, section_model_fields
-from customers.services import CODE_SEQUENCE, _apply, customer_code, customer_completeness, history_text
+from customers.services import (
+    CODE_SEQUENCE,
+    _apply,
+    created_entry,
+    customer_code,
+    customer_completeness,
+    history_text,
+)
 
 MAX_BATCH = 1000
 _CUSTOMER_MODEL_FIELDS = {name: Customer._meta.get_field(name) for name in CUSTOMER_FIELDS}
@@ -115,16 +124,30 @@ class _Batch:
     """What one query each tells us about the records of a batch."""
 
     existing: dict[str, Customer]
+    sections: dict[int, dict[str, SimpleNamespace]]  # customer pk → section → its row, as plain attributes
     owners: dict[str, Any]
     uscc_holders: dict[str, int]
-    may: Callable[..., bool]  # the caller's has_perm, each (permission, customer) asked once per batch
+    # The caller's has_perm, each (permission, customer) asked once per batch. Asked without a customer, a
+    # permission that holds by role alone (sales manager, integration) holds for every customer.
+    may: Callable[..., bool]
+
+
+def _section_rows(pks: Sequence[int]) -> dict[int, dict[str, SimpleNamespace]]:
+    """The existing customers' section rows, one query per section by primary key (joins made the planner scan
+    whole section tables), as plain attributes rather than model instances (2,000 of them per batch)."""
+    rows: dict[int, dict[str, SimpleNamespace]] = {pk: {} for pk in pks}
+    for section, model in SECTION_MODELS.items():
+        attnames = [f.attname for f in model._meta.concrete_fields]
+        for values in model.objects.filter(pk__in=pks).values_list(*attnames):
+            row = SimpleNamespace(**dict(zip(attnames, values, strict=True)))
+            rows[row.customer_id][section] = row
+    return rows
 
 
 def _read_batch(records: Sequence[UpsertRecord], by: AbstractBaseUser) -> _Batch:
-    existing = (
+    existing = list(
         Customer.objects.select_for_update(of=("self",))
         .select_related("owner")
-        .prefetch_related(*SECTION_MODELS)  # by primary key: joins made the planner scan whole section tables
         .filter(external_id__in=[r.external_id for r in records])
     )
     usernames = {r.owner for r in records if r.owner}
@@ -134,6 +157,7 @@ def _read_batch(records: Sequence[UpsertRecord], by: AbstractBaseUser) -> _Batch
     )
     return _Batch(
         existing={c.external_id: c for c in existing},
+        sections=_section_rows([c.pk for c in existing]),
         owners={u.username: u for u in selectors.owner_candidates().filter(username__in=usernames)}
         if usernames
         else {},
@@ -145,7 +169,11 @@ def _read_batch(records: Sequence[UpsertRecord], by: AbstractBaseUser) -> _Batch
 def _access_problems(record: UpsertRecord, customer: Customer | None, batch: _Batch) -> dict:
     if customer is None and not batch.may("customers.create_customer"):
         return {"detail": [_("You may not create customers.")]}
-    if customer is not None and not batch.may("customers.edit_dossier", customer):
+    if (
+        customer is not None
+        and not batch.may("customers.edit_dossier")
+        and not batch.may("customers.edit_dossier", customer)
+    ):
         return {"detail": [_("You may not change this customer.")]}
     if customer is not None and customer.deleted_at is not None:
         return {"external_id": [_("This customer is archived; restore it before changing it.")]}
@@ -185,36 +213,47 @@ def _record_problems(record: UpsertRecord, customer: Customer | None, batch: _Ba
 
 @dataclass(slots=True)
 class _Writes:
-    new: list[tuple[Customer, dict]] = field(default_factory=list)  # customer, section rows
+    new: list[tuple[SimpleNamespace, dict]] = field(default_factory=list)  # customer, section rows
     changed: list[Customer] = field(default_factory=list)
     customer_fields: set[str] = field(default_factory=set)
     section_rows: dict[str, list] = field(default_factory=lambda: {s: [] for s in SECTION_MODELS})
     section_fields: dict[str, set[str]] = field(default_factory=lambda: {s: set() for s in SECTION_MODELS})
     history: list[tuple[Customer, str, list]] = field(default_factory=list)
+    defaults: dict[type, dict[str, Any]] = field(
+        default_factory=lambda: {model: _defaults(model) for model in (Customer, *SECTION_MODELS.values())}
+    )
+
+
+def _defaults(model: type) -> dict[str, Any]:
+    """The model's column defaults, evaluated once per batch (``created_at`` is overwritten on save)."""
+    return {field.attname: field.get_default() for field in model._meta.concrete_fields}
+
+
+def _new_row(defaults: Mapping[str, Any], values: Mapping[str, Any]) -> SimpleNamespace:
+    """A row to insert, as plain attributes: model instances cost ~25 µs each to build, 2,500 per batch.
+    ``values`` are clean field values (clean_record keeps only the model's own fields)."""
+    return SimpleNamespace(**{**defaults, **values})
 
 
 def _plan_create(record: UpsertRecord, owner, by, writes: _Writes) -> None:
-    customer = Customer(owner=owner, created_by=by, external_id=record.external_id)
-    changes = _apply(customer, record.values, CUSTOMER_FIELDS)
-    rows = {}
-    writes.history.append((customer, Section.BASIC, changes))
-    writes.history.append((customer, Section.RECORD, [("owner", None, owner.get_username())]))
-    for section, model in SECTION_MODELS.items():
-        rows[section] = model()
-        writes.history.append(
-            (customer, section, _apply(rows[section], record.sections.get(section, {}), section_model_fields(section)))
-        )
+    customer = _new_row(writes.defaults[Customer], record.values)
+    customer.owner_id, customer.created_by_id, customer.external_id = owner.pk, by.pk, record.external_id
+    rows = {
+        section: _new_row(writes.defaults[model], record.sections.get(section, {}))
+        for section, model in SECTION_MODELS.items()
+    }
+    writes.history.append((customer, Section.RECORD, [created_entry(owner)]))
     customer.completeness = customer_completeness(customer, has_contacts=False, rows=rows)
     writes.new.append((customer, rows))
 
 
-def _plan_update(record: UpsertRecord, customer: Customer, owner, writes: _Writes) -> bool:
+def _plan_update(record: UpsertRecord, customer: Customer, sections: dict, owner, writes: _Writes) -> bool:
     changes = _apply(customer, record.values, CUSTOMER_FIELDS)
     writes.customer_fields.update(name for name, _, _ in changes)
     writes.history.append((customer, Section.BASIC, changes))
     changed = bool(changes)
     for section in SECTION_MODELS:
-        row = getattr(customer, section)
+        row = sections[section]
         row_changes = _apply(row, record.sections.get(section, {}), section_model_fields(section))
         if row_changes:
             writes.section_rows[section].append(row)
@@ -235,8 +274,9 @@ def _columns(model: type) -> tuple[str, ...]:
     return tuple(f.attname for f in model._meta.concrete_fields if not f.primary_key or f.is_relation)
 
 
-def _values(obj, columns: tuple[str, ...]) -> tuple:
-    return tuple(getattr(obj, column) for column in columns)
+def _values(objects, columns: tuple[str, ...]) -> list[tuple]:
+    row_of = operator.attrgetter(*columns)
+    return [row_of(obj) for obj in objects]
 
 
 def _save_new(writes: _Writes, now, today: date) -> None:
@@ -244,7 +284,7 @@ def _save_new(writes: _Writes, now, today: date) -> None:
     for (customer, _rows), number in zip(writes.new, numbers, strict=True):
         customer.code, customer.created_at, customer.updated_at = customer_code(number), now, now
     columns = _columns(Customer)
-    pks = insert_rows(Customer, columns, [_values(c, columns) for c, _rows in writes.new], returning_pk=True)
+    pks = insert_rows(Customer, columns, _values([c for c, _rows in writes.new], columns), returning_pk=True)
     for (customer, _rows), pk in zip(writes.new, pks, strict=True):
         customer.pk = pk
     due = next_review_due(last_reviewed_on=None, created_on=today, interval_days=settings.CRM_REVIEW_INTERVAL_DAYS)
@@ -253,28 +293,30 @@ def _save_new(writes: _Writes, now, today: date) -> None:
         columns = _columns(model)
         for customer, rows in writes.new:
             rows[section].customer_id = customer.pk
-        insert_rows(model, columns, [_values(rows[section], columns) for _customer, rows in writes.new])
+        insert_rows(model, columns, _values([rows[section] for _customer, rows in writes.new], columns))
 
 
-def _save_changed(writes: _Writes, now) -> None:
+def _save_changed(writes: _Writes, sections: Mapping[int, dict], now) -> None:
     with_contacts = set(
         Contact.objects.filter(customer__in=writes.changed).values_list("customer_id", flat=True).distinct()
     )
     for customer in writes.changed:
-        customer.completeness = customer_completeness(customer, has_contacts=customer.pk in with_contacts)
+        customer.completeness = customer_completeness(
+            customer, has_contacts=customer.pk in with_contacts, rows=sections[customer.pk]
+        )
         customer.version += 1
         customer.updated_at = now
     bulk_update_rows(writes.changed, sorted({"completeness", "version", "updated_at", *writes.customer_fields}))
-    for section in SECTION_MODELS:
-        bulk_update_rows(writes.section_rows[section], sorted(writes.section_fields[section]))
+    for section, model in SECTION_MODELS.items():
+        bulk_update_rows(writes.section_rows[section], sorted(writes.section_fields[section]), model=model)
 
 
-def _save(writes: _Writes, by, today: date) -> None:
+def _save(writes: _Writes, sections: Mapping[int, dict], by, today: date) -> None:
     now = timezone.now()
     if writes.new:
         _save_new(writes, now, today)
     if writes.changed:
-        _save_changed(writes, now)
+        _save_changed(writes, sections, now)
     insert_rows(
         ChangeRecord,
         ("customer_id", "at", "by_id", "section", "field", "old", "new"),
@@ -309,9 +351,9 @@ def customers_bulk_upsert(*, records: Sequence[UpsertRecord], by: AbstractBaseUs
         if customer is None:
             _plan_create(record, owner or by, by, writes)
             result.created += 1
-        elif _plan_update(record, customer, owner, writes):
+        elif _plan_update(record, customer, batch.sections[customer.pk], owner, writes):
             result.updated += 1
         else:
             result.unchanged += 1
-    _save(writes, by, today)
+    _save(writes, batch.sections, by, today)
     return result

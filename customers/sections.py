@@ -139,7 +139,12 @@ def section_model_fields(section: str) -> tuple[str, ...]:
 
 
 # Events of the dossier record (archive, review, handover) stored in the history under these names.
-RECORD_EVENT_LABELS = {"archived": _("archived"), "reviewed": _("reviewed"), "handover": _("handover")}
+RECORD_EVENT_LABELS = {
+    "created": _("created"),
+    "archived": _("archived"),
+    "reviewed": _("reviewed"),
+    "handover": _("handover"),
+}
 
 
 def field_label(section: str, field: str) -> str:

@@ -30,6 +30,13 @@ from customers.rules.review import next_review_due
 from customers.sections import CUSTOMER_FIELDS, SECTION_MODELS, section_model_fields
 
 CODE_SEQUENCE = "customer"
+
+
+def created_entry(owner: AbstractBaseUser) -> tuple[str, None, str]:
+    """The one history entry of a new dossier: field "created", new value the owner's username."""
+    return ("created", None, owner.get_username())
+
+
 REVIEW_REMINDER_KINDS = (Reminder.Kind.REVIEW_DUE, Reminder.Kind.REVIEW_OVERDUE, Reminder.Kind.STALE_DOSSIER)
 CONTACT_FIELDS = ("name", "title", "phone", "mobile", "email", "birthday", "preferences", "notes")
 
@@ -61,18 +68,34 @@ class FigureInput:
     as_of: date
 
 
+_SECTION_ATTNAMES = {
+    section: {field.name: field.attname for field in model._meta.concrete_fields}
+    for section, model in SECTION_MODELS.items()
+}
+_ALL_COMPLETENESS_NAMES = (
+    *(f"customer.{name}" for name in CUSTOMER_FIELDS),
+    *(f"{section}.{name}" for section, names in _SECTION_ATTNAMES.items() for name in names),
+)
+
+
 def _lock(customer: Customer) -> Customer:
     """Re-read the customer under a row lock so concurrent writes to one dossier serialise."""
     return Customer.objects.select_for_update(of=("self",)).select_related("owner", *SECTION_MODELS).get(pk=customer.pk)
 
 
-def _completeness_values(customer: Customer, *, has_contacts: bool, rows: Mapping | None) -> dict[str, object]:
-    values: dict[str, object] = {f"customer.{name}": getattr(customer, name) for name in CUSTOMER_FIELDS}
-    for section, model in SECTION_MODELS.items():
-        row = rows[section] if rows is not None else getattr(customer, section)
-        for field in model._meta.concrete_fields:
-            values[f"{section}.{field.name}"] = getattr(row, field.attname)
-    values["contacts"] = has_contacts
+def _completeness_values(
+    customer: Customer, *, has_contacts: bool, rows: Mapping | None, names: Sequence[str] | None = None
+) -> dict[str, object]:
+    """The values completeness looks at, keyed ``customer.phone``, ``basic.postcode``, ``contacts``; only
+    ``names`` when given (the bulk upsert computes it for a thousand dossiers at a time)."""
+    values: dict[str, object] = {"contacts": has_contacts}
+    for name in names if names is not None else _ALL_COMPLETENESS_NAMES:
+        owner_part, _, field_name = name.partition(".")
+        if owner_part == "customer":
+            values[name] = getattr(customer, field_name)
+        elif owner_part in SECTION_MODELS:
+            row = rows[owner_part] if rows is not None else getattr(customer, owner_part)
+            values[name] = getattr(row, _SECTION_ATTNAMES[owner_part].get(field_name, field_name))
     return values
 
 
@@ -82,13 +105,15 @@ def customer_completeness(customer: Customer, *, has_contacts: bool, rows: Mappi
     ``rows`` gives the section rows when they are not (yet) attached to the customer.
     """
     required = settings.CRM_COMPLETENESS_REQUIRED.get(customer.kind, [])
-    return completeness(_completeness_values(customer, has_contacts=has_contacts, rows=rows), required)
+    return completeness(_completeness_values(customer, has_contacts=has_contacts, rows=rows, names=required), required)
 
 
 def customer_missing_fields(customer: Customer, *, has_contacts: bool) -> list[str]:
     """The required fields still empty, as "<section>.<field>" names (DOMAIN §2 completeness)."""
     required = settings.CRM_COMPLETENESS_REQUIRED.get(customer.kind, [])
-    return missing_fields(_completeness_values(customer, has_contacts=has_contacts, rows=None), required)
+    return missing_fields(
+        _completeness_values(customer, has_contacts=has_contacts, rows=None, names=required), required
+    )
 
 
 def _touch(customer: Customer, *extra_fields: str) -> None:
@@ -133,24 +158,22 @@ def customer_create(
     external_id: str | None = None,
     today: date | None = None,
 ) -> Customer:
-    """Open a new dossier with a fresh code; every filled field enters the history as a change from empty."""
+    """Open a new dossier with a fresh code. The history gets one "created" entry (who, when, owner): the first
+    values need no rows of their own, since each later change keeps the value it replaced (DOMAIN §2)."""
     sections = sections or {}
     today = today or timezone.localdate()
     number = number_sequence_take(name=CODE_SEQUENCE)[0]
     customer = Customer(code=customer_code(number), owner=owner, created_by=by, external_id=external_id or None)
-    changes = _apply(customer, values, CUSTOMER_FIELDS)
+    _apply(customer, values, CUSTOMER_FIELDS)
     customer.save()
     due = next_review_due(last_reviewed_on=None, created_on=today, interval_days=settings.CRM_REVIEW_INTERVAL_DAYS)
     ReviewState.objects.create(customer=customer, next_review_due=due)
-    records = [(Section.BASIC, changes), (Section.RECORD, [("owner", None, owner.get_username())])]
     for section, model in SECTION_MODELS.items():
         row = model(customer=customer)
-        section_changes = _apply(row, sections.get(section, {}), section_model_fields(section))
+        _apply(row, sections.get(section, {}), section_model_fields(section))
         row.save(force_insert=True)
         setattr(customer, section, row)
-        records.append((section, section_changes))
-    for section, section_changes in records:
-        _record(customer, by, section, section_changes)
+    _record(customer, by, Section.RECORD, [created_entry(owner)])
     customer.completeness = customer_completeness(customer, has_contacts=False)
     customer.save(update_fields=["completeness"])
     return customer

@@ -135,3 +135,14 @@ def test_null_characters_are_reported_not_a_500(rep, api_for):
     body = _post(api_for(rep), [{"external_id": "N\x00", "name": "x"}, {"external_id": "N2", "name": "a\x00b"}]).json()
     assert [e["index"] for e in body["errors"]] == [0, 1]
     assert not Customer.objects.exists()
+
+
+def test_created_records_get_one_history_entry_each_changed_ones_a_row_per_field(rep, api_for):
+    """DOMAIN §2 history, as for a dossier made in the browser: "created" once, then old → new per change."""
+    client = api_for(rep)
+    _post(client, [{"external_id": "ERP-H", "name": "Hist", "phone": "1", "basic": {"postcode": "310000"}}])
+    customer = Customer.objects.get(external_id="ERP-H")
+    assert list(ChangeRecord.objects.filter(customer=customer).values_list("field", "new")) == [("created", "rep")]
+    _post(client, [{"external_id": "ERP-H", "phone": "2", "basic": {"postcode": "200000"}}])
+    changes = ChangeRecord.objects.filter(customer=customer).exclude(field="created")
+    assert set(changes.values_list("field", "old", "new")) == {("phone", "1", "2"), ("postcode", "310000", "200000")}

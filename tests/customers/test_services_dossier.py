@@ -29,6 +29,18 @@ def test_code_survives_every_section_edit(customer, rep):
     assert customer.name == "New name"
 
 
+def test_a_new_dossier_has_one_created_entry_and_later_changes_keep_the_first_value(rep):
+    """DOMAIN §2 history: creation is one entry (who, when, owner); the first value of a field shows up as the
+    "old" side of its first change, so nothing is lost by not writing a row per initial field."""
+    customer = make_customer(owner=rep, name="First name", sections={"basic": {"postcode": "310000"}})
+    assert list(ChangeRecord.objects.filter(customer=customer).values_list("section", "field", "old", "new", "by")) == [
+        ("record", "created", "", "rep", rep.pk)
+    ]
+    services.dossier_section_update(customer=customer, section="basic", values={"postcode": "200000"}, by=rep)
+    change = ChangeRecord.objects.get(customer=customer, field="postcode")
+    assert (change.old, change.new) == ("310000", "200000")
+
+
 def test_section_edit_records_who_when_field_old_and_new(customer, rep):
     """DOMAIN §2: each section keeps its change history (who, when, old → new)."""
     services.dossier_section_update(
