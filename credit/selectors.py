@@ -21,12 +21,20 @@ from credit.rules.grade import PaymentIn
 from credit.rules.policy import CreditPolicy
 from credit.rules.profile import OrderRow, ProfileInputs
 from customers.models import CreditDocument, Customer, FinancialFigure, FinancialMetric
+from customers.rules.review import ReviewPolicy
 from customers.selectors import valid_credit_reports
 
 
 def policy_current() -> CreditPolicyVersion:
     policy = CreditPolicyVersion.objects.order_by("-created_at", "-id").first()
     return policy or CreditPolicyVersion.objects.create(note="defaults")
+
+
+def review_policy() -> tuple[ReviewPolicy, int]:
+    """The current policy's DOMAIN §7 numbers for the staleness rule: review intervals and report validity."""
+    policy = policy_current()
+    review = ReviewPolicy(core_days=policy.review_days_core, other_days=policy.review_days_other)
+    return review, policy.credit_report_valid_months
 
 
 def policy_history() -> QuerySet[CreditPolicyVersion]:

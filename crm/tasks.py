@@ -17,20 +17,13 @@ def _day(today_iso: str | None) -> date:
     return date.fromisoformat(today_iso) if today_iso else timezone.localdate()
 
 
-def _review_policy():
-    from credit.selectors import policy_current
-    from customers.rules.review import ReviewPolicy
-
-    policy = policy_current()
-    return ReviewPolicy(core_days=policy.review_days_core, other_days=policy.review_days_other), policy
-
-
 @shared_task(**RETRY)
 def staleness_scan(today_iso: str | None = None) -> int:
+    from credit.selectors import review_policy
     from customers.jobs import dossier_staleness_scan
 
-    review, policy = _review_policy()
-    return dossier_staleness_scan(today=_day(today_iso), policy=review, report_months=policy.credit_report_valid_months)
+    review, report_months = review_policy()
+    return dossier_staleness_scan(today=_day(today_iso), policy=review, report_months=report_months)
 
 
 @shared_task(**RETRY)

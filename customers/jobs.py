@@ -78,6 +78,12 @@ def _scan_chunk(low: int, high: int, *, today: date, policy: ReviewPolicy, repor
     return upsert_from_query(ReviewState, ("customer", "next_review_due", "is_stale"), states)
 
 
+def dossier_state_refresh(*, customer_id: int, today: date, policy: ReviewPolicy, report_months: int) -> bool:
+    """One dossier's review state by the scan's own query, e.g. right after a review (DOMAIN §7): the next due
+    date follows the policy's interval for its tier at once, not the night after. True when it changed."""
+    return bool(_scan_chunk(customer_id, customer_id + 1, today=today, policy=policy, report_months=report_months))
+
+
 def dossier_staleness_scan(*, today: date, policy: ReviewPolicy, report_months: int, chunk: int = 50_000) -> int:
     """Set next review due and stale on every live dossier (DOMAIN §7), a chunk of ids at a time, inside the
     database: only changed review states are written, on the narrow review state table. A scan killed midway

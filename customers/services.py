@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from crm.models import Reminder
 from crm.services import number_sequence_take, reminders_close, reminders_hand_over
+from customers.jobs import dossier_state_refresh
 from customers.models import (
     ChangeRecord,
     Contact,
@@ -26,10 +27,11 @@ from customers.models import (
     Section,
 )
 from customers.rules.completeness import completeness, missing_fields
-from customers.rules.review import next_review_due
+from customers.rules.review import ReviewPolicy, next_review_due
 from customers.sections import CUSTOMER_FIELDS, SECTION_MODELS, section_model_fields
 
 CODE_SEQUENCE = "customer"
+DEFAULT_REVIEW_POLICY = ReviewPolicy()
 
 
 def created_entry(owner: AbstractBaseUser) -> tuple[str, None, str]:
@@ -329,20 +331,28 @@ def credit_document_add(*, customer: Customer, values: Mapping[str, Any], by: Ab
 
 @transaction.atomic
 def dossier_review_record(
-    *, customer: Customer, sections: Sequence[str], notes: str, by: AbstractBaseUser, today: date
+    *,
+    customer: Customer,
+    sections: Sequence[str],
+    notes: str,
+    by: AbstractBaseUser,
+    today: date,
+    policy: ReviewPolicy = DEFAULT_REVIEW_POLICY,
+    report_months: int = 6,
 ) -> Review:
-    """Record a comprehensive review 全面修订核查 and restart the review cycle (DOMAIN §7)."""
+    """Record a comprehensive review 全面修订核查 and restart the review cycle (DOMAIN §7). The next due date
+    and the stale flag come from the nightly scan's own rule at once, with the caller's credit policy: 60 days
+    for core customers, 180 for the others; still stale if a medium/large customer with a limit has no valid
+    credit report."""
     customer = _lock(customer)
     review = Review.objects.create(
         customer=customer, reviewed_on=today, reviewed_by=by, sections=list(sections), notes=notes
     )
-    due = next_review_due(last_reviewed_on=today, created_on=today, interval_days=settings.CRM_REVIEW_INTERVAL_DAYS)
     _record(customer, by, Section.RECORD, [("reviewed", history_text(customer.last_reviewed_on), today)])
     customer.last_reviewed_on = today
     customer.save(update_fields=["last_reviewed_on"])
-    customer.review_state, _created = ReviewState.objects.update_or_create(
-        customer=customer, defaults={"next_review_due": due, "is_stale": False}
-    )
+    dossier_state_refresh(customer_id=customer.pk, today=today, policy=policy, report_months=report_months)
+    customer.review_state = ReviewState.objects.get(customer=customer)
     reminders_close(customer_id=customer.pk, kinds=REVIEW_REMINDER_KINDS)
     return review
 

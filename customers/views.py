@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from credit.selectors import review_policy
 from crm.access import interaction_kinds_allowed
 from crm.models import AccessLog
 from crm.services import access_log_record
@@ -289,7 +290,15 @@ def review_record(request, code: str):
     if not form.is_valid():
         messages.error(request, " ".join(form.errors.get("sections", [])) or _("The review could not be saved."))
         return redirect(f"{customer_url(customer)}#reviews")
-    services.dossier_review_record(customer=customer, by=request.user, today=timezone.localdate(), **form.cleaned_data)
+    policy, report_months = review_policy()
+    services.dossier_review_record(
+        customer=customer,
+        by=request.user,
+        today=timezone.localdate(),
+        policy=policy,
+        report_months=report_months,
+        **form.cleaned_data,
+    )
     messages.success(request, _("Review recorded; the next one is due in the regular cycle."))
     return redirect(customer_url(customer))
 

@@ -6,8 +6,10 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError
 
+from credit.models import CreditProfile
 from customers import services
 from customers.models import ChangeRecord, Customer, FinancialFigure, Review, Section
+from customers.rules.review import ReviewPolicy
 from tests.factories import make_customer
 
 pytestmark = pytest.mark.django_db
@@ -157,6 +159,29 @@ def test_review_restarts_the_cycle(customer, rep, settings):
     assert customer.last_reviewed_on == date(2026, 11, 1)
     assert customer.review_state.next_review_due == date(2027, 4, 30)
     assert customer.review_state.is_stale is False
+
+
+@pytest.mark.parametrize(
+    ("core", "due"), [(True, date(2026, 12, 31)), (False, date(2027, 4, 30))], ids=["core", "other"]
+)
+def test_review_sets_the_policy_interval_for_the_customers_tier_at_once(customer, rep, core, due):
+    """DOMAIN §7: after a review the next one is due 60 days on for core customers and 180 for the others, at
+    once, not after the nightly scan."""
+    CreditProfile.objects.create(customer=customer, is_core=core)
+    services.dossier_review_record(
+        customer=customer, sections=["basic"], notes="", by=rep, today=date(2026, 11, 1), policy=ReviewPolicy()
+    )
+    customer.refresh_from_db()
+    assert customer.review_state.next_review_due == due
+
+
+def test_review_leaves_a_medium_customer_with_a_limit_and_no_report_stale(rep):
+    """DOMAIN §7: a review does not clear staleness that has another cause (no valid credit report)."""
+    customer = make_customer(owner=rep, size="medium")
+    CreditProfile.objects.create(customer=customer, credit_limit=Decimal(80000))
+    services.dossier_review_record(customer=customer, sections=["basic"], notes="", by=rep, today=date(2026, 11, 1))
+    customer.refresh_from_db()
+    assert customer.review_state.is_stale is True
 
 
 def test_a_second_customer_with_the_same_uscc_is_refused_by_the_database(customer, rep):
