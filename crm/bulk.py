@@ -26,7 +26,11 @@ def bulk_update_rows(objects: Sequence, fields: Sequence[str], *, model: type[mo
         return
     model = model or type(objects[0])
     if connection.vendor != "postgresql":
-        instances = [obj if isinstance(obj, model) else model(**vars(obj)) for obj in objects]
+        attnames = [f.attname for f in model._meta.concrete_fields]
+        instances = [
+            obj if isinstance(obj, model) else model(**{name: getattr(obj, name) for name in attnames})
+            for obj in objects
+        ]
         model.objects.bulk_update(instances, fields)
         return
     meta = model._meta

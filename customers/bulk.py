@@ -139,8 +139,12 @@ def _section_rows(pks: Sequence[int]) -> dict[int, dict[str, SimpleNamespace]]:
     for section, model in SECTION_MODELS.items():
         attnames = [f.attname for f in model._meta.concrete_fields]
         for values in model.objects.filter(pk__in=pks).values_list(*attnames):
-            row = SimpleNamespace(**dict(zip(attnames, values, strict=True)))
+            row = SimpleNamespace(**dict(zip(attnames, values, strict=True)), stored=True)
             rows[row.customer_id][section] = row
+        blank = _defaults(model)
+        for pk, sections in rows.items():
+            if section not in sections:  # no row yet: written the first time the section gets a value
+                sections[section] = SimpleNamespace(**{**blank, "customer_id": pk}, stored=False)
     return rows
 
 
@@ -217,6 +221,7 @@ class _Writes:
     changed: list[Customer] = field(default_factory=list)
     customer_fields: set[str] = field(default_factory=set)
     section_rows: dict[str, list] = field(default_factory=lambda: {s: [] for s in SECTION_MODELS})
+    section_inserts: dict[str, list] = field(default_factory=lambda: {s: [] for s in SECTION_MODELS})
     section_fields: dict[str, set[str]] = field(default_factory=lambda: {s: set() for s in SECTION_MODELS})
     history: list[tuple[Customer, str, list]] = field(default_factory=list)
     defaults: dict[type, dict[str, Any]] = field(
@@ -242,6 +247,7 @@ def _plan_create(record: UpsertRecord, owner, by, writes: _Writes) -> None:
         section: _new_row(writes.defaults[model], record.sections.get(section, {}))
         for section, model in SECTION_MODELS.items()
     }
+    customer.filled_sections = {section for section, values in record.sections.items() if values}
     writes.history.append((customer, Section.RECORD, [created_entry(owner)]))
     customer.completeness = customer_completeness(customer, has_contacts=False, rows=rows)
     writes.new.append((customer, rows))
@@ -255,7 +261,11 @@ def _plan_update(record: UpsertRecord, customer: Customer, sections: dict, owner
     for section in SECTION_MODELS:
         row = sections[section]
         row_changes = _apply(row, record.sections.get(section, {}), section_model_fields(section))
-        if row_changes:
+        if row_changes and not row.stored:
+            writes.section_inserts[section].append(row)
+            writes.history.append((customer, section, row_changes))
+            changed = True
+        elif row_changes:
             writes.section_rows[section].append(row)
             writes.section_fields[section].update(name for name, _, _ in row_changes)
             writes.history.append((customer, section, row_changes))
@@ -291,9 +301,10 @@ def _save_new(writes: _Writes, now, today: date) -> None:
     insert_rows(ReviewState, ("customer_id", "next_review_due", "is_stale"), [(pk, due, False) for pk in pks])
     for section, model in SECTION_MODELS.items():
         columns = _columns(model)
-        for customer, rows in writes.new:
-            rows[section].customer_id = customer.pk
-        insert_rows(model, columns, _values([rows[section] for _customer, rows in writes.new], columns))
+        filled = [(customer, rows[section]) for customer, rows in writes.new if section in customer.filled_sections]
+        for customer, row in filled:
+            row.customer_id = customer.pk
+        insert_rows(model, columns, _values([row for _customer, row in filled], columns))
 
 
 def _save_changed(writes: _Writes, sections: Mapping[int, dict], now) -> None:
@@ -309,6 +320,7 @@ def _save_changed(writes: _Writes, sections: Mapping[int, dict], now) -> None:
     bulk_update_rows(writes.changed, sorted({"completeness", "version", "updated_at", *writes.customer_fields}))
     for section, model in SECTION_MODELS.items():
         bulk_update_rows(writes.section_rows[section], sorted(writes.section_fields[section]), model=model)
+        insert_rows(model, _columns(model), _values(writes.section_inserts[section], _columns(model)))
 
 
 def _save(writes: _Writes, sections: Mapping[int, dict], by, today: date) -> None:

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.fields.related_descriptors import ReverseOneToOneDescriptor
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -175,10 +176,36 @@ class Gender(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class _BlankIfMissing(ReverseOneToOneDescriptor):
+    """``customer.basic`` gives the section row, or a blank unsaved one when the dossier has none yet: a section
+    row is written the first time the section gets a value, so a thousand new records need no empty rows."""
+
+    def __get__(self, instance, cls=None):
+        if instance is None:
+            return self
+        try:
+            return super().__get__(instance, cls)
+        except self.RelatedObjectDoesNotExist:
+            row = self.related.related_model(**{self.related.field.name: instance})
+            self.related.set_cached_value(instance, row)
+            return row
+
+
+class SectionField(models.OneToOneField):
+    """The one-to-one link of a section to its customer (primary key), read through ``_BlankIfMissing``."""
+
+    related_accessor_class = _BlankIfMissing
+
+    def __init__(self, to=None, **kwargs):
+        kwargs.setdefault("on_delete", models.CASCADE)
+        kwargs.setdefault("primary_key", True)
+        super().__init__(to or "customers.Customer", **kwargs)
+
+
 class SectionModel(models.Model):
     """A dossier section: one row per customer, edited on its own form, with field history."""
 
-    customer = models.OneToOneField(Customer, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    customer = SectionField(Customer, related_name="+")
 
     class Meta:
         abstract = True
@@ -190,7 +217,7 @@ class SectionModel(models.Model):
 class BasicSection(SectionModel):
     """Basic data 客户基础资料 (DOMAIN §2.1); name, address, phone… live on the customer itself."""
 
-    customer = models.OneToOneField(Customer, on_delete=models.CASCADE, primary_key=True, related_name="basic")
+    customer = SectionField(Customer, related_name="basic")
     postcode = models.CharField(_("postcode"), max_length=12, blank=True)
     fax = models.CharField(_("fax"), max_length=40, blank=True)
     website = models.URLField(_("website"), blank=True)
@@ -219,9 +246,7 @@ class BasicSection(SectionModel):
 class CharacteristicsSection(SectionModel):
     """Characteristics 客户特征 (DOMAIN §2.2 of the dossier)."""
 
-    customer = models.OneToOneField(
-        Customer, on_delete=models.CASCADE, primary_key=True, related_name="characteristics"
-    )
+    customer = SectionField(Customer, related_name="characteristics")
     market_area = models.CharField(_("market area"), max_length=200, blank=True)
     sales_capability = models.TextField(_("sales capability"), blank=True)
     development_potential = models.TextField(_("development potential"), blank=True)
@@ -242,7 +267,7 @@ class CharacteristicsSection(SectionModel):
 class SalesStatusSection(SectionModel):
     """Sales status 销售状况."""
 
-    customer = models.OneToOneField(Customer, on_delete=models.CASCADE, primary_key=True, related_name="sales_status")
+    customer = SectionField(Customer, related_name="sales_status")
     sales_performance = models.TextField(_("sales performance"), blank=True)
     market_share = models.DecimalField(
         _("market share (%)"),
@@ -266,9 +291,7 @@ class SalesStatusSection(SectionModel):
 class OperatingStatusSection(SectionModel):
     """Operating status 营运状况; the dated financial figures are FinancialFigure rows."""
 
-    customer = models.OneToOneField(
-        Customer, on_delete=models.CASCADE, primary_key=True, related_name="operating_status"
-    )
+    customer = SectionField(Customer, related_name="operating_status")
     sales_activities = models.TextField(_("current sales activities"), blank=True)
     problems = models.TextField(_("problems"), blank=True)
     strategy = models.TextField(_("strategy"), blank=True)

@@ -226,7 +226,9 @@ def dossier_update(
     for section in SECTION_MODELS:
         row = getattr(customer, section)
         row_changes = _apply(row, sections.get(section, {}), section_model_fields(section))
-        if row_changes:
+        if row_changes and row._state.adding:  # no row yet (see models.SectionField): written now
+            row.save(force_insert=True)
+        elif row_changes:
             row.save(update_fields=[name for name, _, _ in row_changes])
         changes.setdefault(section, []).extend(row_changes)
     if owner is not None and owner.pk != customer.owner_id:

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from customers import services
-from customers.models import ChangeRecord, Customer
+from customers.models import ChangeRecord, CharacteristicsSection, Customer, SalesStatusSection
 from tests.factories import make_customer
 
 pytestmark = pytest.mark.django_db
@@ -146,3 +146,23 @@ def test_created_records_get_one_history_entry_each_changed_ones_a_row_per_field
     _post(client, [{"external_id": "ERP-H", "phone": "2", "basic": {"postcode": "200000"}}])
     changes = ChangeRecord.objects.filter(customer=customer).exclude(field="created")
     assert set(changes.values_list("field", "old", "new")) == {("phone", "1", "2"), ("postcode", "310000", "200000")}
+
+
+def test_a_section_row_is_written_only_once_the_section_has_a_value(rep, api_for, client_for):
+    """DOMAIN §2 sections: a record with only basic data stores no empty rows for the other sections, yet reads,
+    pages and later writes see all four sections (blank until filled)."""
+    client = api_for(rep)
+    _post(client, [{"external_id": "ERP-S", "name": "Sparse", "basic": {"postcode": "310000"}}])
+    customer = Customer.objects.get(external_id="ERP-S")
+    assert not SalesStatusSection.objects.filter(customer=customer).exists()
+    body = client.get(f"/api/v1/customers/{customer.code}/").json()
+    assert body["basic"]["postcode"] == "310000"
+    assert body["sales_status"]["cooperation"] == ""
+    assert client_for(rep).get(f"/customers/{customer.code}/").status_code == 200
+    _post(client, [{"external_id": "ERP-S", "sales_status": {"cooperation": "稳定"}}])
+    assert SalesStatusSection.objects.get(customer=customer).cooperation == "稳定"
+    assert ChangeRecord.objects.get(customer=customer, field="cooperation").new == "稳定"
+    services.dossier_section_update(
+        customer=customer, section="characteristics", values={"market_area": "华东"}, by=rep
+    )
+    assert CharacteristicsSection.objects.get(customer=customer).market_area == "华东"
