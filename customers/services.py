@@ -172,8 +172,8 @@ def customer_create(
     ReviewState.objects.create(customer=customer, next_review_due=due)
     for section, model in SECTION_MODELS.items():
         row = model(customer=customer)
-        _apply(row, sections.get(section, {}), section_model_fields(section))
-        row.save(force_insert=True)
+        if _apply(row, sections.get(section, {}), section_model_fields(section)):
+            row.save(force_insert=True)  # a section without values gets its row on its first write
         setattr(customer, section, row)
     _record(customer, by, Section.RECORD, [created_entry(owner)])
     customer.completeness = customer_completeness(customer, has_contacts=False)
