@@ -270,8 +270,13 @@ def credit_document_file(request, code: str, document_id: int):
         channel=AccessLog.Channel.WEB,
         action=AccessLog.Action.DOCUMENT_DOWNLOAD,
         object_ref=f"credit_document:{document.pk}",
+        owner_too=True,  # every download of a document is logged, the owner's too (DOMAIN §9)
     )
-    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.file.name.rsplit("/", 1)[-1])
+    response = FileResponse(
+        document.file.open("rb"), as_attachment=True, filename=document.file.name.rsplit("/", 1)[-1]
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

@@ -62,7 +62,8 @@ def test_uploaded_document_is_served_only_to_full_readers_and_logged(customer, r
     assert client_for(other_rep).get(url).status_code == 403
     assert client_for(manager).get(url).status_code == 200
     assert AccessLog.objects.filter(user=manager, action="document_download").count() == 1
-    assert not AccessLog.objects.filter(user=rep).exists()
+    assert AccessLog.objects.filter(user=rep, action="document_download").count() == 1  # the owner's too (§9)
+    assert not AccessLog.objects.filter(user=rep, action="dossier_read").exists()
 
 
 def test_a_rejected_upload_adds_no_document(customer, rep, client_for):
