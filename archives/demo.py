@@ -48,7 +48,7 @@ def _register(customer: Customer, archivist, index: int, today: date) -> list[Ar
         customer=customer,
         values={"doc_type": "contract", "title": "年度供货合同 Supply contract", "source": "customer",
                 "issued_on": today - timedelta(days=200 + index), "expires_on": today + timedelta(days=165 - index),
-                **shelf},
+                "view_only": False, **shelf},
         scan=ContentFile(demo_pdf(f"Supply contract {customer.code}"), name="contract.pdf"),
         by=archivist,
     )  # fmt: skip

@@ -7,19 +7,14 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from archives.messages import STATUS_LABELS
 from archives.models import REGISTER_FIELDS, ArchiveDocument
-from archives.rules.custody import DocumentStatus
 from crm.forms import StyledFormMixin
 from crm.models import AccessLog
 from crm.uploads import CheckedFileField
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-STATUS_LABELS = {
-    DocumentStatus.IN_PLACE: _("In place"),
-    DocumentStatus.LENT: _("Lent"),
-    DocumentStatus.MISSING: _("Missing"),
-    DocumentStatus.EXPIRED: _("Expired"),
-}
+MIN_YEAR, MAX_YEAR = 2000, 2999  # access-log filters: real dates only (9999-12 has no following month)
 SCAN_HELP = _("PDF, PNG, JPEG or TIFF.")
 
 
@@ -119,6 +114,11 @@ class AccessLogFilterForm(StyledFormMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
+        for name in ("month", "since", "until"):
+            if data.get(name) and not (MIN_YEAR <= data[name].year <= MAX_YEAR):
+                self.add_error(
+                    name, _("Enter a date between %(low)s and %(high)s.") % {"low": MIN_YEAR, "high": MAX_YEAR}
+                )
         if data.get("since") and data.get("until") and data["until"] < data["since"]:
             self.add_error("until", _("The end date cannot be before the start date."))
         return data
@@ -140,10 +140,10 @@ class HandoverForm(StyledFormMixin, forms.Form):
     )
     customers = forms.MultipleChoiceField(label=_("Customers"), required=False, widget=forms.CheckboxSelectMultiple)
 
-    def __init__(self, *args, staff, customer_choices=(), **kwargs):
+    def __init__(self, *args, owners, candidates, customer_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["from_owner"].queryset = staff
-        self.fields["to_owner"].queryset = staff
+        self.fields["from_owner"].queryset = owners
+        self.fields["to_owner"].queryset = candidates
         self.fields["customers"].choices = list(customer_choices)
 
     def clean(self):

@@ -2,6 +2,15 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from archives.rules.custody import DocumentStatus
+
+STATUS_LABELS = {
+    DocumentStatus.IN_PLACE: _("In place"),
+    DocumentStatus.LENT: _("Lent"),
+    DocumentStatus.MISSING: _("Missing"),
+    DocumentStatus.EXPIRED: _("Expired"),
+}
+
 REFUSALS = {
     "view_only": _("This original is view-only: it may be consulted in the archive but never lent."),
     "already_open": _("This original already has an open borrowing; wait until it is returned or closed."),
@@ -10,9 +19,11 @@ REFUSALS = {
     "due_too_long": _("The loan is longer than the archive allows."),
     "not_allowed": _("This step is not possible in the borrowing's current state."),
     "archivist_only": _("Only an archivist can take this step."),
-    "own_request": _("You cannot decide on your own borrowing request."),
+    "own_request": _("You cannot decide on, hand over or take back your own borrowing."),
     "not_requester": _("Only the borrower or an archivist can cancel this borrowing."),
     "lent_now": _("The original is out on loan; record its return first."),
+    "nothing_to_move": _("The rep handing over owns none of these customers."),
+    "not_an_owner": _("The new owner must be an active sales rep or sales manager."),
 }
 
 

@@ -53,8 +53,9 @@ class ArchiveDocument(models.Model):
     room = models.CharField(_("room"), max_length=40)
     cabinet = models.CharField(_("cabinet"), max_length=40)
     shelf = models.CharField(_("shelf"), max_length=40, blank=True)
+    # DOMAIN §9: originals may be viewed but never lent; the archivist may release a particular one for loan.
     view_only = models.BooleanField(
-        _("view only"), default=False, help_text=_("The original may be viewed in the archive but never lent.")
+        _("view only"), default=True, help_text=_("The original may be viewed in the archive but never lent.")
     )
     custody = models.CharField(_("custody"), max_length=10, choices=CustodyChoice.choices, default=Custody.IN_PLACE)
     notes = models.TextField(_("notes"), blank=True)

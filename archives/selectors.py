@@ -57,8 +57,10 @@ class RegisterFilters:
 def register_list(*, user: AbstractBaseUser, filters: RegisterFilters, today: date) -> QuerySet[ArchiveDocument]:
     """The register as the caller may query it: everything for archive staff, own customers for sales reps."""
     documents = ArchiveDocument.objects.select_related("customer").order_by("-registered_at", "-id")
+    customers = Customer.objects.all()
     if not (user.is_superuser or access.queries_every_archive(user)):
-        documents = documents.filter(customer__owner=user) if access.is_sales_staff(user) else documents.none()
+        customers = customers.filter(owner=user) if access.is_sales_staff(user) else customers.none()
+        documents = documents.filter(customer__in=customers)
     if filters.doc_type:
         documents = documents.filter(doc_type=filters.doc_type)
     if filters.status:
@@ -66,17 +68,18 @@ def register_list(*, user: AbstractBaseUser, filters: RegisterFilters, today: da
     if filters.search:
         # Collect the matches unordered first (index scans), then sort those: ordered by date with a LIMIT,
         # PostgreSQL would walk the date index through the whole register looking for the few matches.
-        matches = documents.filter(_search_q(filters.search.strip())).order_by().values_list("pk", flat=True)
+        term = filters.search.strip()
+        matches = documents.filter(_search_q(term, customers)).order_by().values_list("pk", flat=True)
         documents = documents.filter(pk__in=list(matches[:SEARCH_MATCHES]))
     return documents
 
 
-def _search_q(term: str) -> Q:
+def _search_q(term: str, customers: QuerySet[Customer]) -> Q:
     """Archive number or customer code (exact), title or customer name (substring). Each branch has its own
     index on PostgreSQL (unique number, customer codes and names, trigram on titles), so they combine."""
     caseless = term.upper() == term.lower()  # e.g. Chinese: plain LIKE, which the trigram index serves
     lookup = "contains" if caseless else "ilike"
-    customers = Customer.objects.filter(Q(code=term.upper()) | Q(**{f"name__{lookup}": term}))
+    customers = customers.filter(Q(code=term.upper()) | Q(**{f"name__{lookup}": term}))
     # The matching customers as a list, not a subquery: PostgreSQL combines "IN (ids)" with the other indexes
     # in one bitmap scan, but scans the whole register for "OR IN (SELECT …)".
     customer_ids = list(customers.values_list("pk", flat=True)[:SEARCH_CUSTOMERS])
@@ -96,7 +99,8 @@ def _status_q(status: str, today: date) -> Q:
 def document_for(*, user: AbstractBaseUser, number: str, perm: str = "archives.view_documents") -> ArchiveDocument:
     """The document behind ``number`` through the dossier gate (404 if its customer is not listable for the
     user, 403 without ``perm``), so archive pages cannot disagree with the dossier's access rules."""
-    document = get_object_or_404(ArchiveDocument.objects.select_related("customer", "registered_by"), number=number)
+    documents = ArchiveDocument.objects.select_related("customer", "registered_by").prefetch_related(_open_borrowings())
+    document = get_object_or_404(documents, number=number)
     document.customer = dossier_for(user=user, code=document.customer.code, perm=perm, archived=None)
     return document
 
@@ -123,7 +127,7 @@ def borrowing_queue(*, user: AbstractBaseUser) -> BorrowingQueue:
     rows = Borrowing.objects.filter(status__in=list(ACTIVE)).select_related(
         "document__customer", "borrower", "decided_by"
     )
-    if not (user.is_superuser or roles.has_role(user, roles.ARCHIVIST)):
+    if not user.has_perm("archives.keep_register"):
         rows = rows.filter(borrower=user)
     queue = BorrowingQueue()
     for borrowing in rows.order_by("due_on", "requested_at", "id"):
@@ -176,13 +180,9 @@ def staff_users() -> QuerySet:
     return get_user_model().objects.filter(groups__name__in=roles.ALL_ROLES).distinct().order_by("username")
 
 
-def sales_staff() -> QuerySet:
-    return (
-        get_user_model()
-        .objects.filter(groups__name__in=[roles.SALES, roles.SALES_MANAGER], is_active=True)
-        .distinct()
-        .order_by("username")
-    )
+def customer_owners() -> QuerySet:
+    """Everyone who owns customers, active or not: a rep who left is deactivated, and is the one handed over."""
+    return get_user_model().objects.filter(pk__in=Customer.objects.values("owner_id")).order_by("username")
 
 
 def owned_customers(*, owner: AbstractBaseUser) -> QuerySet[Customer]:

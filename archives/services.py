@@ -24,11 +24,11 @@ from archives.rules.custody import (
     borrowing_next,
 )
 from archives.selectors import document_for
-from crm import roles
 from crm.models import AccessLog, Reminder
 from crm.services import access_log_record, number_sequence_take, reminders_close_cause
 from crm.uploads import upload_verdict
 from customers.models import Customer
+from customers.selectors import owner_candidates
 from customers.services import customers_reassign_bulk
 
 
@@ -40,8 +40,13 @@ class BorrowingRefused(Exception):
         self.reason = reason
 
 
-class HandoverEmpty(Exception):
-    """None of the chosen customers belongs to the rep handing over: nothing is recorded."""
+class HandoverRefused(Exception):
+    """A handover that cannot be made (nothing to move, or a new owner who cannot own customers): nothing is
+    recorded; ``reason`` is a code the entry points translate."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
 
 
 def _event(document: ArchiveDocument, by, action: str, note: str = "", borrowing: Borrowing | None = None) -> None:
@@ -207,7 +212,7 @@ def borrowing_step(
         status=BorrowingStatus(borrowing.status),
         action=action,
         actor_is_requester=borrowing.borrower_id == by.pk,
-        actor_is_archivist=by.is_superuser or roles.has_role(by, roles.ARCHIVIST),
+        actor_is_archivist=by.has_perm("archives.keep_register"),
         view_only=document.view_only,
         custody=Custody(document.custody),
     )
@@ -261,13 +266,15 @@ def customers_hand_over(
 ) -> Handover:
     """Handover 移交: move all (``customer_ids`` None) or some customers of a rep to another owner in one
     recorded step — from, to, when, why, which customers — shown in each dossier's history (DOMAIN §9)."""
+    if not owner_candidates().filter(pk=to_owner.pk).exists():
+        raise HandoverRefused("not_an_owner")
     handover = Handover.objects.create(from_owner=from_owner, to_owner=to_owner, by=by, reason=reason)
     note = f"#{handover.pk} {reason}"
     moved = customers_reassign_bulk(
         from_owner=from_owner, to_owner=to_owner, customer_ids=customer_ids, by=by, note=note
     )
     if not moved:
-        raise HandoverEmpty
+        raise HandoverRefused("nothing_to_move")
     Through = Handover.customers.through
     Through.objects.bulk_create([Through(handover_id=handover.pk, customer_id=pk) for pk in moved], batch_size=5000)
     handover.customer_count = len(moved)

@@ -28,7 +28,7 @@ from archives.messages import refusal_message
 from archives.rules.custody import BorrowingAction
 from archives.scans import scan_response
 from crm.models import AccessLog
-from customers.selectors import dossier_for
+from customers.selectors import dossier_for, owner_candidates
 
 VIEW, KEEP = "archives.view_documents", "archives.keep_register"
 HANDOVER_CHOICES_SHOWN = 1000
@@ -139,20 +139,22 @@ def scan_upload(request, number: str):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def scan_download(request, number: str):
-    """Stream the scan after the user says why; the download is logged (DOMAIN §9). Never a public URL."""
+    """GET asks why; POST (with its CSRF token, so no other site can make a user download and leave a log entry)
+    streams the scan and logs it (DOMAIN §9). Never a public URL."""
     document = services.archive_document_for_download(user=request.user, number=number, channel=AccessLog.Channel.WEB)
     if not document.scan:
         raise Http404
-    form = DownloadForm(request.GET if "reason" in request.GET else None)
+    form = DownloadForm(request.POST or None)
     if not form.is_valid():
-        return render(
-            request, "archives/download.html", {"document": document, "customer": document.customer, "form": form}
-        )
+        context = {"document": document, "customer": document.customer, "form": form}
+        return render(request, "archives/download.html", context)
+    response = scan_response(document)
     services.archive_scan_download_log(
         document=document, user=request.user, channel=AccessLog.Channel.WEB, reason=form.cleaned_data["reason"]
     )
-    return scan_response(document)
+    return response
 
 
 @login_required
@@ -160,14 +162,20 @@ def scan_download(request, number: str):
 def document_mark(request, number: str, missing: str):
     document = selectors.document_for(user=request.user, number=number, perm=KEEP)
     form = NoteForm(request.POST)
-    form.is_valid()
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect("archive_document", number=number)
     try:
         services.archive_document_mark(
-            document=document, missing=missing == "missing", note=form.cleaned_data.get("note", ""), by=request.user
+            document=document, missing=missing == "missing", note=form.cleaned_data["note"], by=request.user
         )
     except services.BorrowingRefused as refused:
         messages.error(request, refusal_message(refused.reason))
     return redirect("archive_document", number=number)
+
+
+def _form_errors(form) -> str:
+    return " ".join(str(error) for errors in form.errors.values() for error in errors)
 
 
 @login_required
@@ -176,7 +184,7 @@ def borrowing_request(request, number: str):
     document = selectors.document_for(user=request.user, number=number)
     form = BorrowingRequestForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, _form_errors(form))
         return redirect("archive_document", number=number)
     try:
         services.borrowing_request(document=document, by=request.user, today=timezone.localdate(), **form.cleaned_data)
@@ -203,18 +211,22 @@ def borrowing_step(request, pk: int, action: str):
     borrowing = selectors.borrowing_get(pk=pk)
     selectors.document_for(user=request.user, number=borrowing.document.number)
     form = BorrowingDecisionForm(request.POST)
-    form.is_valid()
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+    else:
+        _borrowing_step(request, borrowing, BorrowingAction(action), form.cleaned_data)
+    if request.POST.get("next") == "document":
+        return redirect("archive_document", number=borrowing.document.number)
+    return redirect("archive_borrowings")
+
+
+def _borrowing_step(request, borrowing, action: BorrowingAction, values: dict) -> None:
     try:
-        services.borrowing_step(
-            borrowing=borrowing, action=BorrowingAction(action), by=request.user, **form.cleaned_data
-        )
+        services.borrowing_step(borrowing=borrowing, action=action, by=request.user, **values)
     except services.BorrowingRefused as refused:
         messages.error(request, refusal_message(refused.reason))
     else:
         messages.success(request, _("Borrowing of %(number)s updated.") % {"number": borrowing.document.number})
-    if request.POST.get("next") == "document":
-        return redirect("archive_document", number=borrowing.document.number)
-    return redirect("archive_borrowings")
 
 
 @login_required
@@ -230,6 +242,12 @@ def access_log(request):
         return _access_log_csv(rows)
     context = {"form": form, "page": _page(request, rows), "query": _query_without_page(request)}
     return render(request, "archives/access_log.html", context)
+
+
+def _csv_text(value: str) -> str:
+    """Text a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a leading apostrophe."""
+    value = str(value)
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 class _Echo:
@@ -253,13 +271,11 @@ def _access_log_csv(rows) -> StreamingHttpResponse:
         writer.writerow(
             [
                 timezone.localtime(row.at).isoformat(timespec="seconds"),
-                row.user.get_username(),
-                row.customer.code,
-                row.customer.name,
-                row.get_action_display(),
-                row.get_channel_display(),
-                row.object_ref,
-                row.reason,
+                *map(
+                    _csv_text,
+                    (row.user.get_username(), row.customer.code, row.customer.name, row.get_action_display()),
+                ),
+                *map(_csv_text, (row.get_channel_display(), row.object_ref, row.reason)),
             ]
         )
         for row in rows.iterator(2000)
@@ -277,14 +293,19 @@ def handover(request):
     if not request.user.has_perm("archives.hand_over_customers"):
         raise PermissionDenied
     data = request.POST or None
-    form = HandoverForm(data, staff=selectors.sales_staff(), customer_choices=_handover_choices(request))
+    form = HandoverForm(
+        data,
+        owners=selectors.customer_owners(),
+        candidates=owner_candidates(),
+        customer_choices=_handover_choices(request),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             record = services.customers_hand_over(
                 by=request.user, customer_ids=form.customer_ids(), **_handover_values(form)
             )
-        except services.HandoverEmpty:
-            form.add_error(None, _("The rep handing over owns none of these customers."))
+        except services.HandoverRefused as refused:
+            form.add_error(None, refusal_message(refused.reason))
         else:
             messages.success(request, _("%(count)s customers handed over.") % {"count": record.customer_count})
             return redirect("archive_handover_detail", pk=record.pk)
@@ -299,7 +320,7 @@ def _handover_choices(request) -> list[tuple[int, str]]:
     owner_id = request.POST.get("from_owner") or request.GET.get("from_owner")
     if not (owner_id and owner_id.isdigit()):
         return []
-    owner = selectors.sales_staff().filter(pk=owner_id).first()
+    owner = selectors.customer_owners().filter(pk=owner_id).first()
     if owner is None:
         return []
     customers = selectors.owned_customers(owner=owner)[:HANDOVER_CHOICES_SHOWN]

@@ -26,6 +26,10 @@ def number_sequence_take(*, name: str, count: int = 1) -> range:
     return range(last - count + 1, last + 1)
 
 
+def _no_role(user) -> str:
+    return "superuser" if user.is_superuser else "no role"
+
+
 def access_log_record(
     *,
     user,
@@ -41,7 +45,7 @@ def access_log_record(
     if customer.owner_id == user.pk and not owner_too:
         return None
     if not reason:  # no stated purpose: record the role that grants the access, so the log still says why
-        reason = "role: " + ", ".join(sorted(roles_of(user))) if roles_of(user) else "superuser"
+        reason = "role: " + ", ".join(sorted(roles_of(user))) if roles_of(user) else _no_role(user)
     return AccessLog.objects.create(
         user=user, customer=customer, channel=channel, action=action, object_ref=object_ref, reason=reason[:200]
     )
@@ -87,7 +91,7 @@ def reminders_hand_over(*, customer_ids: Sequence[int], from_user_id: int, to_us
     owner already has for the same cause stays theirs and the old one is dismissed."""
     open_ = Reminder.objects.filter(
         customer_id__in=customer_ids, recipient_id=from_user_id, status=Reminder.Status.OPEN
-    )
+    ).exclude(kind=Reminder.Kind.BORROWING_OVERDUE)  # a loan stays with the person who borrowed the original
     duplicate = Reminder.objects.filter(kind=OuterRef("kind"), recipient_id=to_user_id, cause_key=OuterRef("cause_key"))
     open_.filter(Exists(duplicate)).update(status=Reminder.Status.DISMISSED, done_at=timezone.now())
     return open_.exclude(Exists(duplicate)).update(recipient_id=to_user_id, emailed_at=None)

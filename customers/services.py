@@ -81,8 +81,13 @@ _ALL_COMPLETENESS_NAMES = (
 
 
 def _lock(customer: Customer) -> Customer:
-    """Re-read the customer under a row lock so concurrent writes to one dossier serialise."""
-    return Customer.objects.select_for_update(of=("self",)).select_related("owner", *SECTION_MODELS).get(pk=customer.pk)
+    """Lock the customer row so concurrent writes to one dossier serialise, then read it with its sections.
+
+    Two queries on purpose: in READ COMMITTED a writer that waited for the lock re-reads only the locked row,
+    so sections joined into the locking query would be the ones from before the other writer committed
+    (stale values, or a section row missed and inserted twice)."""
+    Customer.objects.select_for_update().filter(pk=customer.pk).values_list("pk").first()
+    return Customer.objects.select_related("owner", *SECTION_MODELS).get(pk=customer.pk)
 
 
 def _completeness_values(
@@ -233,6 +238,7 @@ def dossier_update(
         changes.setdefault(section, []).extend(row_changes)
     if owner is not None and owner.pk != customer.owner_id:
         changes[Section.RECORD] = [("owner", customer.owner.get_username(), owner.get_username())]
+        reminders_hand_over(customer_ids=[customer.pk], from_user_id=customer.owner_id, to_user_id=owner.pk)
         customer.owner = owner
         customer_fields.append("owner")
     if not any(changes.values()):

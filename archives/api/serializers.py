@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from archives.forms import STATUS_LABELS
+from archives.messages import STATUS_LABELS
 from archives.models import REGISTER_FIELDS, ArchiveDocument
 from archives.rules.custody import Custody, document_status
 from crm.uploads import CheckedUploadField

@@ -3,6 +3,7 @@ download the scan (logged). Translators to archives.selectors and archives.servi
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from knox.auth import TokenAuthentication
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -65,6 +66,8 @@ class ArchiveScanApi(APIView):
     POST stores or replaces it (archivists only)."""
 
     parser_classes = (MultiPartParser, FormParser)
+    # Token only: a GET with a browser session could be triggered by another site and leave a logged download.
+    authentication_classes = (TokenAuthentication,)
 
     @extend_schema(
         parameters=[OpenApiParameter("reason", str, required=True, description="Why the copy is needed")],
@@ -78,10 +81,11 @@ class ArchiveScanApi(APIView):
         query.is_valid(raise_exception=True)
         if not document.scan:
             raise NotFound("This original has no electronic copy yet.")
+        response = scan_response(document)
         services.archive_scan_download_log(
             document=document, user=request.user, channel=AccessLog.Channel.API, reason=query.validated_data["reason"]
         )
-        return scan_response(document)
+        return response
 
     @extend_schema(request={"multipart/form-data": ScanUploadSerializer}, responses={200: ArchiveDocumentSerializer})
     def post(self, request, number: str):

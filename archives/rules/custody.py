@@ -87,20 +87,23 @@ class BorrowingStep:
 
 
 def borrowing_next(step: BorrowingStep) -> BorrowingStatus:
-    """The status after ``step``, or TransitionRefused (DOMAIN §9: originals marked view-only are never lent,
-    an archivist who is not the borrower decides, an original is lent only while it is in place)."""
+    """The status after ``step``, or TransitionRefused (DOMAIN §9: originals marked view-only are never lent;
+    an archivist who is not the borrower decides, hands over and takes back; an original is lent only while it
+    is in place)."""
     target = TRANSITIONS.get((step.status, step.action))
     if target is None:
         raise TransitionRefused("not_allowed")
     if step.action in ARCHIVIST_ACTIONS and not step.actor_is_archivist:
         raise TransitionRefused("archivist_only")
-    if step.action in {BorrowingAction.APPROVE, BorrowingAction.REFUSE} and step.actor_is_requester:
+    if step.action in ARCHIVIST_ACTIONS and step.actor_is_requester:  # an archivist never lends to themselves
         raise TransitionRefused("own_request")
     if step.action == BorrowingAction.CANCEL and not (step.actor_is_requester or step.actor_is_archivist):
         raise TransitionRefused("not_requester")
     if step.action in {BorrowingAction.APPROVE, BorrowingAction.LEND} and step.view_only:
         raise TransitionRefused("view_only")
     if step.action == BorrowingAction.LEND and step.custody != Custody.IN_PLACE:
+        raise TransitionRefused("not_in_place")
+    if step.action == BorrowingAction.APPROVE and step.custody == Custody.MISSING:
         raise TransitionRefused("not_in_place")
     return target
 

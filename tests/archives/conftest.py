@@ -40,5 +40,11 @@ def licence(customer, archivist):
         "room": "A",
         "cabinet": "3",
         "shelf": "2",
+        "view_only": False,  # released for loan by the archivist (the default is view-only)
     }
     return services.archive_document_register(customer=customer, values=values, scan=pdf_upload(), by=archivist)
+
+
+@pytest.fixture
+def successor(make_user):
+    return make_user(roles.SALES, username="successor")

@@ -81,11 +81,25 @@ def test_section_9_only_an_archivist_decides_lends_and_takes_back(status, action
     assert refused.value.reason == "archivist_only"
 
 
-@pytest.mark.parametrize("action", [BorrowingAction.APPROVE, BorrowingAction.REFUSE])
-def test_section_9_an_archivist_cannot_decide_on_their_own_request(action):
+@pytest.mark.parametrize(
+    ("status", "action"),
+    [
+        (BorrowingStatus.REQUESTED, BorrowingAction.APPROVE),
+        (BorrowingStatus.REQUESTED, BorrowingAction.REFUSE),
+        (BorrowingStatus.APPROVED, BorrowingAction.LEND),
+        (BorrowingStatus.LENT, BorrowingAction.RETURN),
+    ],
+)
+def test_section_9_an_archivist_never_decides_hands_over_or_takes_back_their_own_borrowing(status, action):
     with pytest.raises(TransitionRefused) as refused:
-        borrowing_next(step(BorrowingStatus.REQUESTED, action, requester=True))
+        borrowing_next(step(status, action, requester=True))
     assert refused.value.reason == "own_request"
+
+
+def test_section_9_a_missing_original_cannot_be_approved_for_loan():
+    with pytest.raises(TransitionRefused) as refused:
+        borrowing_next(step(BorrowingStatus.REQUESTED, BorrowingAction.APPROVE, custody=Custody.MISSING))
+    assert refused.value.reason == "not_in_place"
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ from archives.models import ArchiveDocument, Borrowing, DocumentEvent
 from archives.rules.custody import BorrowingAction
 from crm.models import AccessLog, Reminder
 from crm.services import ReminderInput, reminders_create
+from customers import services as customer_services
 from customers.models import ChangeRecord, Customer
 from tests.archives.conftest import TODAY, pdf_upload
 from tests.factories import make_customer
@@ -191,13 +192,6 @@ def test_section_9_editing_the_register_records_the_fields_changed(licence, arch
     assert services.archive_document_update(document=licence, values={"room": "B"}, by=archivist) == []
 
 
-@pytest.fixture
-def successor(make_user):
-    from crm import roles
-
-    return make_user(roles.SALES, username="successor")
-
-
 def test_section_9_handover_of_all_customers_is_one_recorded_step(rep, manager, successor, customer):
     second = make_customer(owner=rep, name="Second customer")
     stays = make_customer(owner=manager, name="Not the rep's")
@@ -232,7 +226,7 @@ def test_section_9_handover_of_some_customers_moves_only_those_owned_by_the_rep(
 def test_section_9_handover_with_nothing_to_move_records_nothing(rep, manager, successor):
     from archives.models import Handover
 
-    with pytest.raises(services.HandoverEmpty):
+    with pytest.raises(services.HandoverRefused):
         services.customers_hand_over(from_owner=rep, to_owner=successor, customer_ids=None, reason="x", by=manager)
     assert not Handover.objects.exists()
 
@@ -278,3 +272,23 @@ def test_section_9_the_archivist_may_shorten_the_loan_but_not_into_the_past(lice
     services.borrowing_step(borrowing=borrowing, action=BorrowingAction.APPROVE, by=archivist, due_on=shorter)
     borrowing.refresh_from_db()
     assert (borrowing.status, borrowing.due_on) == ("approved", shorter)
+
+
+def test_section_9_handover_only_to_an_active_sales_owner(rep, manager, customer, archivist):
+    with pytest.raises(services.HandoverRefused) as refused:
+        services.customers_hand_over(from_owner=rep, to_owner=archivist, customer_ids=None, reason="x", by=manager)
+    assert refused.value.reason == "not_an_owner"
+    customer.refresh_from_db()
+    assert customer.owner == rep
+
+
+def test_section_9_a_borrowing_reminder_stays_with_the_borrower_after_a_handover(rep, manager, successor, customer):
+    reminders_create([ReminderInput("borrowing_overdue", rep.pk, TODAY, "borrowing:1", "Return it", customer.pk)])
+    services.customers_hand_over(from_owner=rep, to_owner=successor, customer_ids=None, reason="x", by=manager)
+    assert Reminder.objects.get(kind="borrowing_overdue").recipient == rep
+
+
+def test_section_9_a_single_owner_change_moves_the_open_reminders_too(rep, manager, successor, customer):
+    reminders_create([ReminderInput("review_due", rep.pk, TODAY, f"review:{customer.pk}", "Review", customer.pk)])
+    customer_services.customer_reassign(customer=customer, new_owner=successor, by=manager)
+    assert Reminder.objects.get(kind="review_due").recipient == successor

@@ -122,9 +122,10 @@ def test_section_9_download_asks_why_then_streams_the_copy_and_logs_it(manager, 
     form = client.get(url)
     assert form.status_code == 200
     assert "Purpose of access" in form.content.decode()
-    assert client.get(url + "?reason=x").status_code == 200  # too short: the form again
-    assert not AccessLog.objects.exists()
-    response = client.get(url + "?reason=bank+asked+for+a+copy")
+    assert client.post(url, {"reason": "x"}).status_code == 200  # too short: the form again
+    assert client.get(url + "?reason=a+link+from+elsewhere").content.decode().count("Purpose of access") == 1
+    assert not AccessLog.objects.exists()  # a GET never downloads: no other site can make a user download
+    response = client.post(url, {"reason": "bank asked for a copy"})
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Cache-Control"] == "private, no-store"
@@ -132,6 +133,13 @@ def test_section_9_download_asks_why_then_streams_the_copy_and_logs_it(manager, 
     assert b"".join(response.streaming_content) == PDF
     entry = AccessLog.objects.get()
     assert (entry.user, entry.action, entry.reason) == (manager, "document_download", "bank asked for a copy")
+
+
+def test_section_9_a_missing_stored_copy_is_a_404_and_not_logged(manager, licence):
+    licence.scan.storage.delete(licence.scan.name)
+    response = signed_in(manager).post(reverse("archive_scan_download", args=[licence.number]), {"reason": "audit"})
+    assert response.status_code == 404
+    assert not AccessLog.objects.exists()
 
 
 def test_section_9_copies_have_no_public_url(licence, client):
@@ -146,6 +154,7 @@ def test_section_9_borrowing_through_the_pages(manager, archivist, licence):
     response = borrower.post(reverse("archive_borrow", args=[licence.number]), {"purpose": "Bank audit", "due_on": due})
     assert response.status_code == 302
     borrowing = Borrowing.objects.get()
+    assert "Open borrowing" in borrower.get(reverse("archive_document", args=[licence.number])).content.decode()
     keeper = signed_in(archivist)
     assert "Bank audit" in keeper.get(reverse("archive_borrowings")).content.decode()
     for action in ("approve", "lend", "return"):
@@ -296,11 +305,6 @@ def test_section_9_access_log_rejects_a_bad_filter_without_error(manager):
     assert "is-invalid" in response.content.decode() or "Enter a valid date" in response.content.decode()
 
 
-@pytest.fixture
-def successor(make_user):
-    return make_user(roles.SALES, username="successor")
-
-
 def test_section_9_handover_page_moves_the_ticked_customers(manager, rep, successor, customer):
     second = make_customer(owner=rep, name="Second customer")
     client = signed_in(manager)
@@ -323,21 +327,28 @@ def test_section_9_handover_page_moves_the_ticked_customers(manager, rep, succes
     assert "Territory change" in client.get(reverse("archive_handovers")).content.decode()
 
 
-def test_section_9_handover_form_errors(manager, rep):
+def test_section_9_handover_form_errors(manager, rep, customer, make_user):
     client = signed_in(manager)
-    same = client.post(
-        reverse("archive_handover"), {"from_owner": rep.pk, "to_owner": rep.pk, "reason": "x", "scope": "all"}
-    )
+    url = reverse("archive_handover")
+    same = client.post(url, {"from_owner": rep.pk, "to_owner": rep.pk, "reason": "x", "scope": "all"})
     assert "Choose another owner" in same.content.decode()
-    none_ticked = client.post(
-        reverse("archive_handover"), {"from_owner": rep.pk, "to_owner": manager.pk, "reason": "x", "scope": "some"}
-    )
+    none_ticked = client.post(url, {"from_owner": rep.pk, "to_owner": manager.pk, "reason": "x", "scope": "some"})
     assert "Tick at least one customer" in none_ticked.content.decode()
-    nothing = client.post(
-        reverse("archive_handover"), {"from_owner": rep.pk, "to_owner": manager.pk, "reason": "x", "scope": "all"}
-    )
-    assert "owns none of these customers" in nothing.content.decode()
+    archivist = make_user(roles.ARCHIVIST)
+    not_an_owner = client.post(url, {"from_owner": rep.pk, "to_owner": archivist.pk, "reason": "x", "scope": "all"})
+    assert "Select a valid choice" in not_an_owner.content.decode()
     assert not Handover.objects.exists()
+
+
+def test_section_9_a_rep_who_left_is_handed_over(manager, rep, customer, successor):
+    """DOMAIN §9 移交: when a rep leaves they are deactivated, and their customers still move in one step."""
+    rep.is_active = False
+    rep.save()
+    data = {"from_owner": rep.pk, "to_owner": successor.pk, "reason": "Left the company", "scope": "all"}
+    response = signed_in(manager).post(reverse("archive_handover"), data)
+    assert response.status_code == 302
+    customer.refresh_from_db()
+    assert customer.owner == successor
 
 
 @pytest.mark.parametrize("role", [roles.SALES, roles.ARCHIVIST, roles.CREDIT_MANAGER])
@@ -364,3 +375,33 @@ def test_section_9_register_search_by_number_customer_code_title_or_name(manager
     expected, other = (contract, licence) if term == "Supply" else (licence, contract)
     assert expected.number in page
     assert other.number not in page
+
+
+def test_section_9_csv_cells_never_start_a_formula(manager, licence, rep):
+    services.archive_scan_download_log(document=licence, user=rep, channel="web", reason='=HYPERLINK("x")')
+    export = signed_in(manager).get(reverse("access_log"), {"format": "csv"})
+    rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode())))
+    assert rows[1][7] == '\'=HYPERLINK("x")'
+
+
+@pytest.mark.parametrize("params", [{"month": "9999-12"}, {"until": "9999-12-31"}, {"since": "0001-01-01"}])
+def test_section_9_access_log_refuses_dates_out_of_range_without_error(manager, params):
+    response = signed_in(manager).get(reverse("access_log"), params)
+    assert response.status_code == 200
+    assert "Enter a date between 2000 and 2999" in response.content.decode()
+
+
+def test_section_9_a_bad_return_date_on_approval_is_reported_and_nothing_changes(archivist, manager, licence):
+    borrowing = services.borrowing_request(
+        document=licence, purpose="p", due_on=timezone.localdate(), by=manager, today=timezone.localdate()
+    )
+    url = reverse("archive_borrowing_step", args=[borrowing.pk, "approve"])
+    response = signed_in(archivist).post(url, {"due_on": "not-a-date"}, follow=True)
+    assert "Enter a valid date" in response.content.decode()
+    borrowing.refresh_from_db()
+    assert borrowing.status == "requested"
+
+
+def test_section_9_a_rep_finds_their_own_customers_originals_by_customer_name(rep, customer, licence):
+    page = signed_in(rep).get(reverse("archive_register"), {"search": "精工"}).content.decode()
+    assert licence.number in page

@@ -60,7 +60,7 @@ def test_section_9_size_limit_is_inclusive():
     assert check("licence.pdf", PDF, size=MAX).accepted
 
 
-@pytest.mark.parametrize("marker", [b"/JavaScript", b"/JS", b"/Launch", b"/EmbeddedFile"])
+@pytest.mark.parametrize("marker", [b"/JavaScript", b"/JS", b"/Launch", b"/EmbeddedFile", b"/J#61vaScript", b"/#4AS"])
 def test_section_9_refuses_pdf_with_active_content(marker):
     content = PDF + b"2 0 obj << /S " + marker + b" (app.alert(1)) >> endobj"
     assert check("licence.pdf", content).error == "active_content"

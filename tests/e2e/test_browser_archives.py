@@ -44,6 +44,8 @@ def test_section_9_register_download_borrow_return_and_the_log(live_server, brow
     keeper.select_option("#id_source", "customer")
     keeper.fill("#id_room", "A")
     keeper.fill("#id_cabinet", "3")
+    assert keeper.is_checked("#id_view_only")  # DOMAIN §9: originals are view-only unless released for loan
+    keeper.uncheck("#id_view_only")
     disguised = tmp_path / "licence.pdf"
     disguised.write_bytes(b"#!/bin/sh\necho owned\n")
     keeper.set_input_files("#id_scan", str(disguised))

@@ -1,0 +1,50 @@
+"""DOMAIN §2: two people saving the same section at the same moment both get their change into the dossier
+and the history, with the right old values; nothing fails. Row locks are PostgreSQL behaviour (CI)."""
+
+import threading
+from importlib import import_module
+
+import pytest
+from django.apps import apps
+from django.db import connection, connections
+
+from crm import roles
+from customers import services
+from customers.models import ChangeRecord, SalesStatusSection
+from tests.factories import UserFactory, make_customer
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def test_section_2_concurrent_first_writes_of_a_section_serialise(transactional_db):
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL; CI runs this test there")
+    import_module("crm.migrations.0002_roles_and_sequences").create_roles(apps, None)
+    rep = UserFactory(role=roles.SALES, username="rep")
+    manager = UserFactory(role=roles.SALES_MANAGER, username="manager")
+    customer = make_customer(owner=rep, name="Race Co")  # no sales status row yet
+    barrier, errors = threading.Barrier(2), []
+
+    def save(user, value):
+        try:
+            barrier.wait()
+            services.dossier_section_update(
+                customer=customer, section="sales_status", values={"cooperation": value}, by=user
+            )
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=save, args=args) for args in ((rep, "A"), (manager, "B"))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    final = SalesStatusSection.objects.get(customer=customer).cooperation
+    history = list(
+        ChangeRecord.objects.filter(customer=customer, field="cooperation").order_by("id").values_list("old", "new")
+    )
+    first = history[0][1]
+    assert history == [("", first), (first, final)]
