@@ -1,5 +1,6 @@
 """Every read of the archive that pages and the API need, scoped to the caller (DOMAIN §9)."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -29,7 +30,7 @@ def _open_borrowings() -> Prefetch:
     )
 
 
-def with_status(documents, *, today: date) -> list[ArchiveDocument]:
+def with_status(documents: Iterable[ArchiveDocument], *, today: date) -> list[ArchiveDocument]:
     """Give each document its catalogue status and its open borrowing (if prefetched)."""
     documents = list(documents)
     for document in documents:
@@ -141,7 +142,7 @@ def borrowing_get(*, pk: int) -> Borrowing:
 
 @dataclass(frozen=True, slots=True)
 class AccessLogFilters:
-    user: int | None = None
+    user: AbstractBaseUser | None = None
     customer: str = ""
     action: str = ""
     channel: str = ""
@@ -158,7 +159,7 @@ def access_log_list(*, filters: AccessLogFilters) -> QuerySet[AccessLog]:
     """The access log, newest first, for managers (DOMAIN §1, §9): who, what, when, why."""
     rows = AccessLog.objects.select_related("user", "customer").order_by("-at", "-id")
     if filters.user:
-        rows = rows.filter(user_id=filters.user)
+        rows = rows.filter(user=filters.user)
     if filters.customer:
         rows = rows.filter(customer__code=filters.customer.strip().upper())
     if filters.action:

@@ -49,7 +49,9 @@ class HandoverRefused(Exception):
         self.reason = reason
 
 
-def _event(document: ArchiveDocument, by, action: str, note: str = "", borrowing: Borrowing | None = None) -> None:
+def _event(
+    document: ArchiveDocument, by: AbstractBaseUser, action: str, note: str = "", borrowing: Borrowing | None = None
+) -> None:
     DocumentEvent.objects.create(document=document, borrowing=borrowing, by=by, action=action, note=note[:300])
 
 
@@ -141,7 +143,9 @@ def archive_document_mark(*, document: ArchiveDocument, missing: bool, note: str
     _event(document, by, DocumentEvent.Action.MARKED_MISSING if missing else DocumentEvent.Action.FOUND, note)
 
 
-def _archive_access_log(document: ArchiveDocument, user, *, channel: str, action: str, reason: str = "") -> None:
+def _archive_access_log(
+    document: ArchiveDocument, user: AbstractBaseUser, *, channel: str, action: str, reason: str = ""
+) -> None:
     """Archive access is logged for everyone, the owner too: who, what, when, why (DOMAIN §9)."""
     access_log_record(
         user=user,
@@ -225,7 +229,14 @@ def borrowing_step(
     return borrowing
 
 
-def _apply_step(borrowing: Borrowing, document: ArchiveDocument, action: BorrowingAction, by, note, due_on) -> None:
+def _apply_step(
+    borrowing: Borrowing,
+    document: ArchiveDocument,
+    action: BorrowingAction,
+    by: AbstractBaseUser,
+    note: str,
+    due_on: date | None,
+) -> None:
     now = timezone.now()
     if action in {BorrowingAction.APPROVE, BorrowingAction.REFUSE}:
         borrowing.decided_by, borrowing.decided_at, borrowing.decision_note = by, now, note[:300]

@@ -4,7 +4,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import groupby
+from typing import TYPE_CHECKING
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.core import mail
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef
@@ -13,6 +15,9 @@ from django.utils.translation import gettext
 
 from crm.models import AccessLog, NumberSequence, Reminder
 from crm.roles import roles_of
+
+if TYPE_CHECKING:
+    from customers.models import Customer
 
 
 @transaction.atomic
@@ -26,14 +31,14 @@ def number_sequence_take(*, name: str, count: int = 1) -> range:
     return range(last - count + 1, last + 1)
 
 
-def _no_role(user) -> str:
+def _no_role(user: AbstractBaseUser) -> str:
     return "superuser" if user.is_superuser else "no role"
 
 
 def access_log_record(
     *,
-    user,
-    customer,
+    user: AbstractBaseUser,
+    customer: "Customer",
     channel: str,
     action: str = AccessLog.Action.DOSSIER_READ,
     object_ref: str = "",
