@@ -123,7 +123,7 @@ def clean_record(index: int, raw: Any) -> tuple[UpsertRecord | None, dict]:
 class _Batch:
     """What one query each tells us about the records of a batch."""
 
-    existing: dict[str, Customer]
+    existing: dict[str, "_Row"]
     sections: dict[int, dict[str, SimpleNamespace]]  # customer pk → section → its row, as plain attributes
     owners: dict[str, Any]
     uscc_holders: dict[str, int]
@@ -148,12 +148,20 @@ def _section_rows(pks: Sequence[int]) -> dict[int, dict[str, SimpleNamespace]]:
     return rows
 
 
+class _Row(SimpleNamespace):
+    """An existing customer as plain attributes (hashable, so permissions can be asked once per customer)."""
+
+    __hash__ = object.__hash__
+
+
 def _read_batch(records: Sequence[UpsertRecord], by: AbstractBaseUser) -> _Batch:
-    existing = list(
+    attnames = [f.attname for f in Customer._meta.concrete_fields]
+    rows = (
         Customer.objects.select_for_update(of=("self",))
-        .select_related("owner")
         .filter(external_id__in=[r.external_id for r in records])
+        .values_list(*attnames, "owner__username")
     )
+    existing = [_Row(**dict(zip(attnames, row, strict=False)), pk=row[0], owner_username=row[-1]) for row in rows]
     usernames = {r.owner for r in records if r.owner}
     codes = {r.values["unified_social_credit_code"] for r in records if r.values.get("unified_social_credit_code")}
     holders = Customer.objects.filter(unified_social_credit_code__in=codes).values_list(
@@ -170,7 +178,7 @@ def _read_batch(records: Sequence[UpsertRecord], by: AbstractBaseUser) -> _Batch
     )
 
 
-def _access_problems(record: UpsertRecord, customer: Customer | None, batch: _Batch) -> dict:
+def _access_problems(record: UpsertRecord, customer: _Row | None, batch: _Batch) -> dict:
     if customer is None and not batch.may("customers.create_customer"):
         return {"detail": [_("You may not create customers.")]}
     if (
@@ -186,7 +194,7 @@ def _access_problems(record: UpsertRecord, customer: Customer | None, batch: _Ba
     return {}
 
 
-def _owner_problems(record: UpsertRecord, customer: Customer | None, batch: _Batch, by) -> dict:
+def _owner_problems(record: UpsertRecord, customer: _Row | None, batch: _Batch, by) -> dict:
     if record.owner is None:
         if customer is None and not batch.may("customers.own_customers"):
             return {"owner": [_("Name the owner: this account cannot own customers itself.")]}
@@ -199,7 +207,7 @@ def _owner_problems(record: UpsertRecord, customer: Customer | None, batch: _Bat
     return {}
 
 
-def _record_problems(record: UpsertRecord, customer: Customer | None, batch: _Batch, by, seen_uscc: dict) -> dict:
+def _record_problems(record: UpsertRecord, customer: _Row | None, batch: _Batch, by, seen_uscc: dict) -> dict:
     """Why this record cannot be saved (permissions, owner, uniqueness), or {} when it can."""
     problems = _access_problems(record, customer, batch)
     if problems:
@@ -253,7 +261,7 @@ def _plan_create(record: UpsertRecord, owner, by, writes: _Writes) -> None:
     writes.new.append((customer, rows))
 
 
-def _plan_update(record: UpsertRecord, customer: Customer, sections: dict, owner, writes: _Writes) -> bool:
+def _plan_update(record: UpsertRecord, customer: _Row, sections: dict, owner, writes: _Writes) -> bool:
     changes = _apply(customer, record.values, CUSTOMER_FIELDS)
     writes.customer_fields.update(name for name, _, _ in changes)
     writes.history.append((customer, Section.BASIC, changes))
@@ -271,8 +279,8 @@ def _plan_update(record: UpsertRecord, customer: Customer, sections: dict, owner
             writes.history.append((customer, section, row_changes))
             changed = True
     if owner is not None and owner.pk != customer.owner_id:
-        writes.history.append((customer, Section.RECORD, [("owner", customer.owner.get_username(), owner.username)]))
-        customer.owner = owner
+        writes.history.append((customer, Section.RECORD, [("owner", customer.owner_username, owner.username)]))
+        customer.owner_id = owner.pk
         writes.customer_fields.add("owner")
         changed = True
     if changed:
@@ -309,7 +317,9 @@ def _save_new(writes: _Writes, now, today: date) -> None:
 
 def _save_changed(writes: _Writes, sections: Mapping[int, dict], now) -> None:
     with_contacts = set(
-        Contact.objects.filter(customer__in=writes.changed).values_list("customer_id", flat=True).distinct()
+        Contact.objects.filter(customer_id__in=[c.pk for c in writes.changed])
+        .values_list("customer_id", flat=True)
+        .distinct()
     )
     for customer in writes.changed:
         customer.completeness = customer_completeness(
@@ -317,7 +327,8 @@ def _save_changed(writes: _Writes, sections: Mapping[int, dict], now) -> None:
         )
         customer.version += 1
         customer.updated_at = now
-    bulk_update_rows(writes.changed, sorted({"completeness", "version", "updated_at", *writes.customer_fields}))
+    fields = sorted({"completeness", "version", "updated_at", *writes.customer_fields})
+    bulk_update_rows(writes.changed, fields, model=Customer)
     for section, model in SECTION_MODELS.items():
         bulk_update_rows(writes.section_rows[section], sorted(writes.section_fields[section]), model=model)
         insert_rows(model, _columns(model), _values(writes.section_inserts[section], _columns(model)))
