@@ -1,13 +1,13 @@
 """The archive of original documents (DOMAIN §9): register, borrowing, document history and handovers."""
 
 from django.conf import settings
-from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from archives.rules.custody import BorrowingStatus, Custody
+from crm.storage import archive_storage
 from customers.models import InformationSource
 
 # The register entry as an archivist keeps it (forms, API and services share this list).
@@ -19,7 +19,7 @@ REGISTER_FIELDS = (
 
 def _archive_storage():
     """Copies live in their own storage, never under a public URL (settings STORAGES["archives"])."""
-    return storages["archives"]
+    return archive_storage
 
 
 class ArchiveDocument(models.Model):
@@ -106,6 +106,7 @@ class Borrowing(models.Model):
         REFUSED = BorrowingStatus.REFUSED, _("Refused")
         LENT = BorrowingStatus.LENT, _("Lent")
         RETURNED = BorrowingStatus.RETURNED, _("Returned")
+        LOST = BorrowingStatus.LOST, _("Lost on loan")
         CANCELLED = BorrowingStatus.CANCELLED, _("Cancelled")
 
     document = models.ForeignKey(ArchiveDocument, on_delete=models.PROTECT, related_name="borrowings")
@@ -163,6 +164,7 @@ class DocumentEvent(models.Model):
         LENT = "lent", _("Original lent")
         RETURNED = "returned", _("Original returned")
         MARKED_MISSING = "marked_missing", _("Marked missing")
+        LOST = "lost", _("Lost on loan")
         FOUND = "found", _("Found again")
 
     document = models.ForeignKey(ArchiveDocument, on_delete=models.CASCADE, related_name="events", db_index=False)

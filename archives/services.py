@@ -1,7 +1,8 @@
 """Every write to the archive (DOMAIN §9). Browser forms and the API call these same functions."""
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -55,7 +56,7 @@ def _event(
     DocumentEvent.objects.create(document=document, borrowing=borrowing, by=by, action=action, note=note[:300])
 
 
-def _store_scan(document: ArchiveDocument, upload: UploadedFile) -> None:
+def _store_scan(document: ArchiveDocument, upload: UploadedFile) -> str:
     """Store the scan under a random name (the client's name is kept only as a label) with its checked type."""
     verdict = upload_verdict(upload)
     if not verdict.accepted:
@@ -71,6 +72,19 @@ def _store_scan(document: ArchiveDocument, upload: UploadedFile) -> None:
     if old:
         storage, name = document.scan.storage, old
         transaction.on_commit(lambda: storage.delete(name))
+    return document.scan.name
+
+
+@contextmanager
+def _scan_removed_on_error(document: ArchiveDocument, upload: UploadedFile | None) -> Iterator[None]:
+    """Store the scan, and delete it again if the rest of the write fails, so no file is left without its row."""
+    stored = _store_scan(document, upload) if upload is not None else None
+    try:
+        yield
+    except Exception:
+        if stored:
+            document.scan.storage.delete(stored)
+        raise
 
 
 @transaction.atomic
@@ -87,12 +101,11 @@ def archive_document_register(
         number=archive_number(pattern, year=year, number=number),
         **{name: values[name] for name in REGISTER_FIELDS if name in values},
     )
-    if scan is not None:
-        _store_scan(document, scan)
-    document.save()
-    _event(document, by, DocumentEvent.Action.REGISTERED, f"{document.get_doc_type_display()}: {document.title}")
-    if scan is not None:
-        _event(document, by, DocumentEvent.Action.SCAN_UPLOADED, document.scan_name)
+    with _scan_removed_on_error(document, scan), transaction.atomic():
+        document.save()
+        _event(document, by, DocumentEvent.Action.REGISTERED, f"{document.get_doc_type_display()}: {document.title}")
+        if scan is not None:
+            _event(document, by, DocumentEvent.Action.SCAN_UPLOADED, document.scan_name)
     return document
 
 
@@ -122,10 +135,10 @@ def archive_document_update(*, document: ArchiveDocument, values: Mapping[str, A
 def archive_scan_attach(*, document: ArchiveDocument, scan: UploadedFile, by: AbstractBaseUser) -> ArchiveDocument:
     """Attach or replace the electronic copy; the old file is removed once the change is committed."""
     document = _locked(document)
-    _store_scan(document, scan)
-    document.version += 1
-    document.save(update_fields=["scan", "scan_name", "scan_size", "scan_content_type", "version"])
-    _event(document, by, DocumentEvent.Action.SCAN_UPLOADED, document.scan_name)
+    with _scan_removed_on_error(document, scan), transaction.atomic():
+        document.version += 1
+        document.save(update_fields=["scan", "scan_name", "scan_size", "scan_content_type", "version"])
+        _event(document, by, DocumentEvent.Action.SCAN_UPLOADED, document.scan_name)
     return document
 
 
@@ -196,6 +209,7 @@ def borrowing_request(
 
 
 STEP_EVENTS = {
+    BorrowingAction.LOSE: DocumentEvent.Action.LOST,
     BorrowingAction.APPROVE: DocumentEvent.Action.BORROW_APPROVED,
     BorrowingAction.REFUSE: DocumentEvent.Action.BORROW_REFUSED,
     BorrowingAction.CANCEL: DocumentEvent.Action.BORROW_CANCELLED,
@@ -240,26 +254,32 @@ def _apply_step(
     now = timezone.now()
     if action in {BorrowingAction.APPROVE, BorrowingAction.REFUSE}:
         borrowing.decided_by, borrowing.decided_at, borrowing.decision_note = by, now, note[:300]
-        if due_on is not None and action == BorrowingAction.APPROVE:
-            today = timezone.localdate()
-            if error := borrowing_due_error(due_on=due_on, today=today, max_days=settings.CRM_BORROWING_MAX_DAYS):
-                raise BorrowingRefused(f"due_{error}")
-            borrowing.due_on = due_on
-    elif action == BorrowingAction.LEND:
-        borrowing.lent_at = now
-        document.custody = Custody.LENT
-    elif action == BorrowingAction.RETURN:
+    if action in {BorrowingAction.APPROVE, BorrowingAction.LEND}:
+        _set_due(borrowing, due_on)
+    if action == BorrowingAction.LEND:
+        borrowing.lent_at, document.custody = now, Custody.LENT
+    elif action in {BorrowingAction.RETURN, BorrowingAction.LOSE}:
         borrowing.returned_at = now
-        document.custody = Custody.IN_PLACE
+        document.custody = Custody.IN_PLACE if action == BorrowingAction.RETURN else Custody.MISSING
         reminders_close_cause(kind=Reminder.Kind.BORROWING_OVERDUE, cause_key=borrowing_cause(borrowing))
     borrowing.save()
-    if action in {BorrowingAction.LEND, BorrowingAction.RETURN}:
+    if action in {BorrowingAction.LEND, BorrowingAction.RETURN, BorrowingAction.LOSE}:
         document.save(update_fields=["custody"])
+    if action in {BorrowingAction.LEND, BorrowingAction.RETURN}:
         lent = action == BorrowingAction.LEND
         log_action = AccessLog.Action.ORIGINAL_LENT if lent else AccessLog.Action.ORIGINAL_RETURNED
         _archive_access_log(
             document, borrowing.borrower, channel=AccessLog.Channel.WEB, action=log_action, reason=borrowing.purpose
         )
+
+
+def _set_due(borrowing: Borrowing, due_on: date | None) -> None:
+    """A new return date chosen at approval or hand-over; handing over also needs the date still ahead."""
+    due_on = due_on or borrowing.due_on
+    error = borrowing_due_error(due_on=due_on, today=timezone.localdate(), max_days=settings.CRM_BORROWING_MAX_DAYS)
+    if error == "past" or (error and due_on != borrowing.due_on):
+        raise BorrowingRefused(f"due_{error}")
+    borrowing.due_on = due_on
 
 
 def borrowing_cause(borrowing: Borrowing) -> str:

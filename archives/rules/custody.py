@@ -28,6 +28,7 @@ class BorrowingStatus(StrEnum):
     REFUSED = "refused"
     LENT = "lent"
     RETURNED = "returned"
+    LOST = "lost"
     CANCELLED = "cancelled"
 
 
@@ -36,10 +37,12 @@ class BorrowingAction(StrEnum):
     REFUSE = "refuse"
     LEND = "lend"
     RETURN = "return"
+    LOSE = "lose"
     CANCEL = "cancel"
 
 
-# request → approved or refused → lent → returned; a request or an approval not yet collected can be cancelled.
+# request → approved or refused → lent → returned (or lost); a request or an approval not yet collected can be
+# cancelled.
 TRANSITIONS: dict[tuple[BorrowingStatus, BorrowingAction], BorrowingStatus] = {
     (BorrowingStatus.REQUESTED, BorrowingAction.APPROVE): BorrowingStatus.APPROVED,
     (BorrowingStatus.REQUESTED, BorrowingAction.REFUSE): BorrowingStatus.REFUSED,
@@ -47,11 +50,18 @@ TRANSITIONS: dict[tuple[BorrowingStatus, BorrowingAction], BorrowingStatus] = {
     (BorrowingStatus.APPROVED, BorrowingAction.LEND): BorrowingStatus.LENT,
     (BorrowingStatus.APPROVED, BorrowingAction.CANCEL): BorrowingStatus.CANCELLED,
     (BorrowingStatus.LENT, BorrowingAction.RETURN): BorrowingStatus.RETURNED,
+    (BorrowingStatus.LENT, BorrowingAction.LOSE): BorrowingStatus.LOST,  # the loan ends; the original is missing
 }
 ACTIVE = frozenset({BorrowingStatus.REQUESTED, BorrowingStatus.APPROVED, BorrowingStatus.LENT})
 # The archivist decides and hands over; the borrower may only withdraw their own request.
 ARCHIVIST_ACTIONS = frozenset(
-    {BorrowingAction.APPROVE, BorrowingAction.REFUSE, BorrowingAction.LEND, BorrowingAction.RETURN}
+    {
+        BorrowingAction.APPROVE,
+        BorrowingAction.REFUSE,
+        BorrowingAction.LEND,
+        BorrowingAction.RETURN,
+        BorrowingAction.LOSE,
+    }
 )
 
 

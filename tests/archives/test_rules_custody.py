@@ -73,6 +73,7 @@ def test_section_9_every_other_transition_is_refused(status, action):
         (BorrowingStatus.REQUESTED, BorrowingAction.REFUSE),
         (BorrowingStatus.APPROVED, BorrowingAction.LEND),
         (BorrowingStatus.LENT, BorrowingAction.RETURN),
+        (BorrowingStatus.LENT, BorrowingAction.LOSE),
     ],
 )
 def test_section_9_only_an_archivist_decides_lends_and_takes_back(status, action):

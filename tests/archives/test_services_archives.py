@@ -292,3 +292,41 @@ def test_section_9_a_single_owner_change_moves_the_open_reminders_too(rep, manag
     reminders_create([ReminderInput("review_due", rep.pk, TODAY, f"review:{customer.pk}", "Review", customer.pk)])
     customer_services.customer_reassign(customer=customer, new_owner=successor, by=manager)
     assert Reminder.objects.get(kind="review_due").recipient == successor
+
+
+def test_section_9_an_original_lost_on_loan_ends_the_loan_and_is_listed_missing(licence, manager, archivist):
+    borrowing = borrow(licence, manager, due_in=3)
+    services.borrowing_step(borrowing=borrowing, action=BorrowingAction.APPROVE, by=archivist)
+    services.borrowing_step(borrowing=borrowing, action=BorrowingAction.LEND, by=archivist)
+    assert borrowing_reminders(today=TODAY + timedelta(days=4)) == 2
+    services.borrowing_step(borrowing=borrowing, action=BorrowingAction.LOSE, by=archivist, note="left in a taxi")
+    licence.refresh_from_db()
+    borrowing.refresh_from_db()
+    assert (licence.custody, borrowing.status) == ("missing", "lost")
+    assert events(licence)[-1] == "lost"
+    assert set(Reminder.objects.filter(kind="borrowing_overdue").values_list("status", flat=True)) == {"done"}
+    services.archive_document_mark(document=licence, missing=False, note="found", by=archivist)
+    licence.refresh_from_db()
+    assert licence.custody == "in_place"
+
+
+def test_section_9_handing_over_after_the_return_date_passed_needs_a_new_date(licence, manager, archivist):
+    borrowing = borrow(licence, manager, due_in=1)
+    services.borrowing_step(borrowing=borrowing, action=BorrowingAction.APPROVE, by=archivist)
+    Borrowing.objects.filter(pk=borrowing.pk).update(due_on=timezone.localdate() - timedelta(days=1))
+    with pytest.raises(services.BorrowingRefused) as refused:
+        services.borrowing_step(borrowing=borrowing, action=BorrowingAction.LEND, by=archivist)
+    assert refused.value.reason == "due_past"
+    new_date = timezone.localdate() + timedelta(days=5)
+    services.borrowing_step(borrowing=borrowing, action=BorrowingAction.LEND, by=archivist, due_on=new_date)
+    borrowing.refresh_from_db()
+    assert (borrowing.status, borrowing.due_on) == ("lent", new_date)
+
+
+def test_section_9_a_failed_registration_leaves_no_scan_file_behind(customer, archivist, tmp_path):
+    values = {"doc_type": "contract", "title": "x", "source": "customer", "room": "A", "cabinet": "1",
+              "issued_on": date(2024, 5, 1), "expires_on": date(2024, 4, 1)}  # fmt: skip
+    with pytest.raises(IntegrityError):
+        services.archive_document_register(customer=customer, values=values, scan=pdf_upload(), by=archivist)
+    stored = [path for path in (tmp_path / "archives").rglob("*") if path.is_file()]
+    assert stored == []
