@@ -9,11 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from archives.messages import STATUS_LABELS
 from archives.models import REGISTER_FIELDS, ArchiveDocument
-from crm.forms import StyledFormMixin
+from crm.forms import DATE_WIDGET, StyledFormMixin
 from crm.models import AccessLog
 from crm.uploads import CheckedFileField
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MIN_YEAR, MAX_YEAR = 2000, 2999  # access-log filters: real dates only (9999-12 has no following month)
 SCAN_HELP = _("PDF, PNG, JPEG or TIFF.")
 

@@ -2,6 +2,8 @@
 
 from django import forms
 
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
 
 def _widget_class(widget: forms.Widget) -> str:
     if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from crm.forms import StyledFormMixin
+from crm.forms import DATE_WIDGET, StyledFormMixin
 from crm.uploads import CheckedFileField
 from customers.models import (
     Contact,
@@ -23,8 +23,6 @@ from customers.models import (
 from customers.sections import CUSTOMER_FIELDS_BY_KIND, SECTION_FIELDS, SECTION_MODELS
 from customers.selectors import COMPLETENESS_BANDS, ORDERINGS
 from customers.services import CONTACT_FIELDS, FigureInput
-
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _date_widgets(model, fields) -> dict:

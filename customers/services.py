@@ -74,10 +74,6 @@ _SECTION_ATTNAMES = {
     section: {field.name: field.attname for field in model._meta.concrete_fields}
     for section, model in SECTION_MODELS.items()
 }
-_ALL_COMPLETENESS_NAMES = (
-    *(f"customer.{name}" for name in CUSTOMER_FIELDS),
-    *(f"{section}.{name}" for section, names in _SECTION_ATTNAMES.items() for name in names),
-)
 
 
 def _lock(customer: Customer) -> Customer:
@@ -91,12 +87,12 @@ def _lock(customer: Customer) -> Customer:
 
 
 def _completeness_values(
-    customer: Customer, *, has_contacts: bool, rows: Mapping | None, names: Sequence[str] | None = None
+    customer: Customer, *, has_contacts: bool, rows: Mapping | None, names: Sequence[str]
 ) -> dict[str, object]:
-    """The values completeness looks at, keyed ``customer.phone``, ``basic.postcode``, ``contacts``; only
-    ``names`` when given (the bulk upsert computes it for a thousand dossiers at a time)."""
+    """The values of the required ``names`` (``customer.phone``, ``basic.postcode``, ``contacts``), and only those:
+    the bulk upsert computes completeness for a thousand dossiers at a time."""
     values: dict[str, object] = {"contacts": has_contacts}
-    for name in names if names is not None else _ALL_COMPLETENESS_NAMES:
+    for name in names:
         owner_part, _, field_name = name.partition(".")
         if owner_part == "customer":
             values[name] = getattr(customer, field_name)

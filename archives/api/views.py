@@ -19,7 +19,6 @@ from crm.models import AccessLog
 from customers.selectors import dossier_for
 
 VIEW, KEEP = "archives.view_documents", "archives.keep_register"
-API = AccessLog.Channel.API
 
 
 class DocumentPagination(CodeCursorPagination):
