@@ -42,7 +42,7 @@ def _register(customer: Customer, archivist, index: int, today: date) -> list[Ar
         values={"doc_type": "business_licence", "title": "营业执照 Business licence", "source": "customer",
                 "issued_on": today - timedelta(days=900 + index), "view_only": True, **shelf},
         scan=ContentFile(demo_pdf(f"Business licence {customer.code}"), name="business-licence.pdf"),
-        by=archivist,
+        by=archivist, today=today,
     )  # fmt: skip
     contract = services.archive_document_register(
         customer=customer,
@@ -50,14 +50,14 @@ def _register(customer: Customer, archivist, index: int, today: date) -> list[Ar
                 "issued_on": today - timedelta(days=200 + index), "expires_on": today + timedelta(days=165 - index),
                 "view_only": False, **shelf},
         scan=ContentFile(demo_pdf(f"Supply contract {customer.code}"), name="contract.pdf"),
-        by=archivist,
+        by=archivist, today=today,
     )  # fmt: skip
     report = services.archive_document_register(
         customer=customer,
         values={"doc_type": "credit_report", "title": "资信报告 Credit report", "source": "credit_agency",
                 "issued_on": today - timedelta(days=300 + 10 * index),
                 "expires_on": today + timedelta(days=65 - 10 * index), **shelf},
-        by=archivist,
+        by=archivist, today=today,
     )  # fmt: skip
     return [licence, contract, report]
 
@@ -88,9 +88,9 @@ def _borrowings(contracts: list[ArchiveDocument], users: dict, today: date) -> N
         borrowing = services.borrowing_request(
             document=document, purpose=purpose, due_on=today + timedelta(days=3), by=borrower, today=today
         )
-        services.borrowing_step(borrowing=borrowing, action=BorrowingAction.APPROVE, by=archivist)
-        services.borrowing_step(borrowing=borrowing, action=BorrowingAction.LEND, by=archivist)
+        services.borrowing_step(borrowing=borrowing, action=BorrowingAction.APPROVE, by=archivist, today=today)
+        services.borrowing_step(borrowing=borrowing, action=BorrowingAction.LEND, by=archivist, today=today)
     # The credit manager's loan was due two days ago: the nightly job reminds them and the archivist.
     Borrowing.objects.filter(document=contracts[1]).update(due_on=today - timedelta(days=2))
     returned = Borrowing.objects.get(document=contracts[2])
-    services.borrowing_step(borrowing=returned, action=BorrowingAction.RETURN, by=archivist)
+    services.borrowing_step(borrowing=returned, action=BorrowingAction.RETURN, by=archivist, today=today)

@@ -89,10 +89,16 @@ def _scan_removed_on_error(document: ArchiveDocument, upload: UploadedFile | Non
 
 @transaction.atomic
 def archive_document_register(
-    *, customer: Customer, values: Mapping[str, Any], by: AbstractBaseUser, scan: UploadedFile | None = None
+    *,
+    customer: Customer,
+    values: Mapping[str, Any],
+    by: AbstractBaseUser,
+    today: date,
+    scan: UploadedFile | None = None,
 ) -> ArchiveDocument:
-    """Register an original 档案登记 with the next archive number, and its scan if given (DOMAIN §9)."""
-    year = timezone.localdate().year
+    """Register an original 档案登记 with the next archive number of ``today``'s year, and its scan if given
+    (DOMAIN §9)."""
+    year = today.year
     pattern = settings.CRM_ARCHIVE_NUMBER_PATTERN
     (number,) = number_sequence_take(name=archive_sequence_name(pattern, year=year))
     document = ArchiveDocument(
@@ -220,7 +226,13 @@ STEP_EVENTS = {
 
 @transaction.atomic
 def borrowing_step(
-    *, borrowing: Borrowing, action: BorrowingAction, by: AbstractBaseUser, note: str = "", due_on: date | None = None
+    *,
+    borrowing: Borrowing,
+    action: BorrowingAction,
+    by: AbstractBaseUser,
+    today: date,
+    note: str = "",
+    due_on: date | None = None,
 ) -> Borrowing:
     """Move a borrowing one step: approve or refuse (archivist, not the borrower), lend (the original leaves
     the archive), return (it is back; its overdue reminders close) or cancel (DOMAIN §9)."""
@@ -238,7 +250,7 @@ def borrowing_step(
         borrowing.status = borrowing_next(step)
     except TransitionRefused as refused:
         raise BorrowingRefused(refused.reason) from None
-    _apply_step(borrowing, document, action, by, note, due_on)
+    _apply_step(borrowing, document, action, by, note, due_on, today)
     _event(document, by, STEP_EVENTS[action], note or borrowing.purpose, borrowing)
     return borrowing
 
@@ -250,12 +262,13 @@ def _apply_step(
     by: AbstractBaseUser,
     note: str,
     due_on: date | None,
+    today: date,
 ) -> None:
     now = timezone.now()
     if action in {BorrowingAction.APPROVE, BorrowingAction.REFUSE}:
         borrowing.decided_by, borrowing.decided_at, borrowing.decision_note = by, now, note[:300]
     if action in {BorrowingAction.APPROVE, BorrowingAction.LEND}:
-        _set_due(borrowing, due_on)
+        _set_due(borrowing, due_on, today)
     if action == BorrowingAction.LEND:
         borrowing.lent_at, document.custody = now, Custody.LENT
     elif action in {BorrowingAction.RETURN, BorrowingAction.LOSE}:
@@ -273,10 +286,10 @@ def _apply_step(
         )
 
 
-def _set_due(borrowing: Borrowing, due_on: date | None) -> None:
+def _set_due(borrowing: Borrowing, due_on: date | None, today: date) -> None:
     """A new return date chosen at approval or hand-over; handing over also needs the date still ahead."""
     due_on = due_on or borrowing.due_on
-    error = borrowing_due_error(due_on=due_on, today=timezone.localdate(), max_days=settings.CRM_BORROWING_MAX_DAYS)
+    error = borrowing_due_error(due_on=due_on, today=today, max_days=settings.CRM_BORROWING_MAX_DAYS)
     if error == "past" or (error and due_on != borrowing.due_on):
         raise BorrowingRefused(f"due_{error}")
     borrowing.due_on = due_on

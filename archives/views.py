@@ -82,7 +82,11 @@ def document_register(request, code: str):
     form = ArchiveDocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         document = services.archive_document_register(
-            customer=customer, values=form.values(), scan=form.cleaned_data.get("scan"), by=request.user
+            customer=customer,
+            values=form.values(),
+            scan=form.cleaned_data.get("scan"),
+            by=request.user,
+            today=timezone.localdate(),
         )
         messages.success(request, _("Registered as %(number)s.") % {"number": document.number})
         return redirect("archive_document", number=document.number)
@@ -222,7 +226,9 @@ def borrowing_step(request, pk: int, action: str):
 
 def _borrowing_step(request, borrowing, action: BorrowingAction, values: dict) -> None:
     try:
-        services.borrowing_step(borrowing=borrowing, action=action, by=request.user, **values)
+        services.borrowing_step(
+            borrowing=borrowing, action=action, by=request.user, today=timezone.localdate(), **values
+        )
     except services.BorrowingRefused as refused:
         messages.error(request, refusal_message(refused.reason))
     else:

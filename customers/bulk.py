@@ -352,12 +352,11 @@ def _save(writes: _Writes, sections: Mapping[int, dict], by, today: date) -> Non
 
 
 @transaction.atomic
-def customers_bulk_upsert(*, records: Sequence[UpsertRecord], by: AbstractBaseUser) -> UpsertResult:
+def customers_bulk_upsert(*, records: Sequence[UpsertRecord], by: AbstractBaseUser, today: date) -> UpsertResult:
     """Create or update each record by ``external_id``; report the ones that cannot be saved."""
     result = UpsertResult()
     batch = _read_batch(records, by)
     writes, seen_ids, seen_uscc = _Writes(), set(), {}
-    today = timezone.localdate()
     for record in records:
         if record.external_id in seen_ids:
             result.fail(record.index, record.external_id, {"external_id": [_("Repeated in this batch.")]})

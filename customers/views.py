@@ -99,7 +99,7 @@ def customer_create(request):
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)
         owner = values.pop("owner", None) or request.user
-        customer = services.customer_create(by=request.user, owner=owner, values=values)
+        customer = services.customer_create(by=request.user, owner=owner, values=values, today=timezone.localdate())
         messages.success(request, _("Customer %(code)s created. Now fill in its dossier.") % {"code": customer.code})
         return redirect("customer_detail", code=customer.code)
     return render(request, "customers/customer_create.html", {"form": form})

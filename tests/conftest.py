@@ -1,10 +1,23 @@
 import os
 
 import pytest
+import time_machine
 from rest_framework.test import APIClient
 
 from crm import roles
 from tests.factories import PASSWORD, UserFactory, make_customer
+
+CLOCK = "2026-11-22 10:00 +08:00"
+"""The instant every test starts at (Asia/Shanghai): tests never read the real clock, so the suite gives the
+same result on any day. CI runs it once more under faketime a year ahead to prove it."""
+
+
+@pytest.fixture(autouse=True)
+def _frozen_clock():
+    """Freeze the business date; the clock still ticks so durations (timeouts, throttles) behave. A test that
+    needs another day travels there itself (time-machine nests)."""
+    with time_machine.travel(CLOCK, tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -3,6 +3,7 @@
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from customers import services
 from customers.models import Contact, Interaction
@@ -30,7 +31,7 @@ def make_customer(*, owner, by=None, sections=None, contacts=0, **values):
     """A dossier created by the real service; ``values`` override the customer-level fields."""
     defaults = {"name": f"Valve Trading {owner.username}", "kind": "intermediate", "nature": "company", "size": "small"}
     customer = services.customer_create(
-        by=by or owner, owner=owner, values={**defaults, **values}, sections=sections or {}
+        by=by or owner, owner=owner, values={**defaults, **values}, sections=sections or {}, today=timezone.localdate()
     )
     for index in range(contacts):
         services.contact_save(customer=customer, values={"name": f"Contact {index}", "title": "Buyer"}, by=by or owner)

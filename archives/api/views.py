@@ -1,6 +1,7 @@
 """REST endpoints of the archive (DOMAIN §9): documents of a customer — list, register with upload, read,
 download the scan (logged). Translators to archives.selectors and archives.services."""
 
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from knox.auth import TokenAuthentication
@@ -47,7 +48,9 @@ class CustomerDocumentsApi(generics.ListCreateAPIView):
         serializer.is_valid(raise_exception=True)
         values = dict(serializer.validated_data)
         scan = values.pop("scan", None)
-        document = services.archive_document_register(customer=customer, values=values, scan=scan, by=request.user)
+        document = services.archive_document_register(
+            customer=customer, values=values, scan=scan, by=request.user, today=timezone.localdate()
+        )
         return Response(ArchiveDocumentSerializer(document).data, status=status.HTTP_201_CREATED)
 
 

@@ -167,6 +167,7 @@ class CustomerListCreateApi(generics.ListAPIView):
             values=arguments["values"],
             sections=arguments["sections"],
             external_id=arguments["external_id"],
+            today=timezone.localdate(),
         )
         customer = selectors.dossier_get(user=request.user, code=customer.code)
         body = CustomerSerializer(customer, context=self.get_serializer_context()).data
@@ -361,7 +362,7 @@ class CustomerBulkUpsertApi(APIView):
                 result.fail(index, raw.get("external_id") if isinstance(raw, dict) else None, errors)
             else:
                 records.append(record)
-        saved = bulk.customers_bulk_upsert(records=records, by=request.user)
+        saved = bulk.customers_bulk_upsert(records=records, by=request.user, today=timezone.localdate())
         errors = sorted(result.errors + saved.errors, key=lambda e: e["index"])
         body = {"created": saved.created, "updated": saved.updated, "unchanged": saved.unchanged, "errors": errors}
         return Response(body)

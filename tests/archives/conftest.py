@@ -42,7 +42,9 @@ def licence(customer, archivist):
         "shelf": "2",
         "view_only": False,  # released for loan by the archivist (the default is view-only)
     }
-    return services.archive_document_register(customer=customer, values=values, scan=pdf_upload(), by=archivist)
+    return services.archive_document_register(
+        customer=customer, values=values, scan=pdf_upload(), by=archivist, today=TODAY
+    )
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from datetime import date, timedelta
 import pytest
 import time_machine
 from django.db import IntegrityError
-from django.utils import timezone
 
 from archives import services
 from archives.jobs import borrowing_reminders
@@ -31,6 +30,7 @@ def test_section_9_register_numbers_follow_the_pattern_and_run_on(customer, arch
         customer=customer,
         values={"doc_type": "contract", "title": "Supply contract", "source": "customer", "room": "A", "cabinet": "4"},
         by=archivist,
+        today=TODAY,
     )
     assert licence.number == "ARC-2026-000001"
     assert second.number == "ARC-2026-000002"
@@ -66,6 +66,7 @@ def test_section_9_a_disguised_script_never_reaches_the_storage(customer, archiv
             values={"doc_type": "other", "title": "x", "source": "customer", "room": "A", "cabinet": "1"},
             scan=pdf_upload("evil.pdf", b"#!/bin/sh\necho owned\n"),
             by=archivist,
+            today=TODAY,
         )
     assert not ArchiveDocument.objects.exists()
 
@@ -82,11 +83,11 @@ def borrow(document, by, *, due_in: int = 7):
 
 def test_section_9_full_borrowing_flow_changes_custody_and_logs_every_step(licence, manager, archivist):
     borrowing = borrow(licence, manager)
-    services.borrowing_step(borrowing=borrowing, action=BorrowingAction.APPROVE, by=archivist, note="ok")
-    services.borrowing_step(borrowing=borrowing, action=BorrowingAction.LEND, by=archivist)
+    services.borrowing_step(borrowing=borrowing, action=BorrowingAction.APPROVE, by=archivist, note="ok", today=TODAY)
+    services.borrowing_step(borrowing=borrowing, action=BorrowingAction.LEND, by=archivist, today=TODAY)
     licence.refresh_from_db()
     assert licence.custody == "lent"
-    services.borrowing_step(borrowing=borrowing, action=BorrowingAction.RETURN, by=archivist)
+    services.borrowing_step(borrowing=borrowing, action=BorrowingAction.RETURN, by=archivist, today=TODAY)
     licence.refresh_from_db()
     borrowing.refresh_from_db()
     assert licence.custody == "in_place"
@@ -126,9 +127,9 @@ def test_section_9_one_open_borrowing_per_original(licence, manager, credit_mana
 def test_section_9_an_archivist_cannot_approve_their_own_request(licence, archivist, second_archivist):
     borrowing = borrow(licence, archivist)
     with pytest.raises(services.BorrowingRefused) as refused:
-        services.borrowing_step(borrowing=borrowing, action=BorrowingAction.APPROVE, by=archivist)
+        services.borrowing_step(borrowing=borrowing, action=BorrowingAction.APPROVE, by=archivist, today=TODAY)
     assert refused.value.reason == "own_request"
-    services.borrowing_step(borrowing=borrowing, action=BorrowingAction.APPROVE, by=second_archivist)
+    services.borrowing_step(borrowing=borrowing, action=BorrowingAction.APPROVE, by=second_archivist, today=TODAY)
     borrowing.refresh_from_db()
     assert borrowing.status == "approved"
 
@@ -136,7 +137,7 @@ def test_section_9_an_archivist_cannot_approve_their_own_request(licence, archiv
 def test_section_9_a_manager_cannot_approve_a_borrowing(licence, rep, manager):
     borrowing = borrow(licence, rep)
     with pytest.raises(services.BorrowingRefused) as refused:
-        services.borrowing_step(borrowing=borrowing, action=BorrowingAction.APPROVE, by=manager)
+        services.borrowing_step(borrowing=borrowing, action=BorrowingAction.APPROVE, by=manager, today=TODAY)
     assert refused.value.reason == "archivist_only"
     borrowing.refresh_from_db()
     assert borrowing.status == "requested"
@@ -161,8 +162,8 @@ def test_section_9_a_missing_original_cannot_be_lent_and_found_again_restores_it
 
 def test_section_9_a_lent_original_cannot_be_marked_missing_or_view_only(licence, manager, archivist):
     borrowing = borrow(licence, manager)
-    services.borrowing_step(borrowing=borrowing, action=BorrowingAction.APPROVE, by=archivist)
-    services.borrowing_step(borrowing=borrowing, action=BorrowingAction.LEND, by=archivist)
+    services.borrowing_step(borrowing=borrowing, action=BorrowingAction.APPROVE, by=archivist, today=TODAY)
+    services.borrowing_step(borrowing=borrowing, action=BorrowingAction.LEND, by=archivist, today=TODAY)
     with pytest.raises(services.BorrowingRefused):
         services.archive_document_mark(document=licence, missing=True, note="", by=archivist)
     with pytest.raises(services.BorrowingRefused):
@@ -171,15 +172,15 @@ def test_section_9_a_lent_original_cannot_be_marked_missing_or_view_only(licence
 
 def test_section_9_overdue_borrowings_are_reminded_once_and_closed_by_the_return(licence, manager, archivist):
     borrowing = borrow(licence, manager, due_in=3)
-    services.borrowing_step(borrowing=borrowing, action=BorrowingAction.APPROVE, by=archivist)
-    services.borrowing_step(borrowing=borrowing, action=BorrowingAction.LEND, by=archivist)
+    services.borrowing_step(borrowing=borrowing, action=BorrowingAction.APPROVE, by=archivist, today=TODAY)
+    services.borrowing_step(borrowing=borrowing, action=BorrowingAction.LEND, by=archivist, today=TODAY)
     assert borrowing_reminders(today=TODAY + timedelta(days=3)) == 0  # due today: not yet overdue
     assert borrowing_reminders(today=TODAY + timedelta(days=4)) == 2  # the borrower and the archivist
     assert borrowing_reminders(today=TODAY + timedelta(days=5)) == 0  # never twice for the same loan
     reminders = Reminder.objects.filter(kind="borrowing_overdue")
     assert {r.recipient.username for r in reminders} == {"manager", "archivist"}
     assert licence.number in reminders[0].message
-    services.borrowing_step(borrowing=borrowing, action=BorrowingAction.RETURN, by=archivist)
+    services.borrowing_step(borrowing=borrowing, action=BorrowingAction.RETURN, by=archivist, today=TODAY)
     assert set(reminders.values_list("status", flat=True)) == {"done"}
 
 
@@ -252,10 +253,8 @@ def test_section_9_every_download_is_logged_even_the_owners(licence, rep):
 
 def test_section_9_numbers_restart_in_a_new_year(customer, archivist):
     values = {"doc_type": "invoice", "title": "Invoice", "source": "customer", "room": "A", "cabinet": "1"}
-    with time_machine.travel(date(2026, 12, 31)):
-        last = services.archive_document_register(customer=customer, values=values, by=archivist)
-    with time_machine.travel(date(2027, 1, 1)):
-        first = services.archive_document_register(customer=customer, values=values, by=archivist)
+    last = services.archive_document_register(customer=customer, values=values, by=archivist, today=date(2026, 12, 31))
+    first = services.archive_document_register(customer=customer, values=values, by=archivist, today=date(2027, 1, 1))
     assert (last.number, first.number) == ("ARC-2026-000001", "ARC-2027-000001")
 
 
@@ -263,13 +262,15 @@ def test_section_9_the_archivist_may_shorten_the_loan_but_not_into_the_past(lice
     borrowing = borrow(licence, manager, due_in=10)
     with pytest.raises(services.BorrowingRefused) as refused:
         services.borrowing_step(
-            borrowing=borrowing, action=BorrowingAction.APPROVE, by=archivist, due_on=date(2000, 1, 1)
+            borrowing=borrowing, action=BorrowingAction.APPROVE, by=archivist, due_on=date(2000, 1, 1), today=TODAY
         )
     assert refused.value.reason == "due_past"
     borrowing.refresh_from_db()
     assert borrowing.status == "requested"
-    shorter = timezone.localdate() + timedelta(days=2)
-    services.borrowing_step(borrowing=borrowing, action=BorrowingAction.APPROVE, by=archivist, due_on=shorter)
+    shorter = TODAY + timedelta(days=2)
+    services.borrowing_step(
+        borrowing=borrowing, action=BorrowingAction.APPROVE, by=archivist, due_on=shorter, today=TODAY
+    )
     borrowing.refresh_from_db()
     assert (borrowing.status, borrowing.due_on) == ("approved", shorter)
 
@@ -296,10 +297,12 @@ def test_section_9_a_single_owner_change_moves_the_open_reminders_too(rep, manag
 
 def test_section_9_an_original_lost_on_loan_ends_the_loan_and_is_listed_missing(licence, manager, archivist):
     borrowing = borrow(licence, manager, due_in=3)
-    services.borrowing_step(borrowing=borrowing, action=BorrowingAction.APPROVE, by=archivist)
-    services.borrowing_step(borrowing=borrowing, action=BorrowingAction.LEND, by=archivist)
+    services.borrowing_step(borrowing=borrowing, action=BorrowingAction.APPROVE, by=archivist, today=TODAY)
+    services.borrowing_step(borrowing=borrowing, action=BorrowingAction.LEND, by=archivist, today=TODAY)
     assert borrowing_reminders(today=TODAY + timedelta(days=4)) == 2
-    services.borrowing_step(borrowing=borrowing, action=BorrowingAction.LOSE, by=archivist, note="left in a taxi")
+    services.borrowing_step(
+        borrowing=borrowing, action=BorrowingAction.LOSE, by=archivist, note="left in a taxi", today=TODAY
+    )
     licence.refresh_from_db()
     borrowing.refresh_from_db()
     assert (licence.custody, borrowing.status) == ("missing", "lost")
@@ -312,13 +315,15 @@ def test_section_9_an_original_lost_on_loan_ends_the_loan_and_is_listed_missing(
 
 def test_section_9_handing_over_after_the_return_date_passed_needs_a_new_date(licence, manager, archivist):
     borrowing = borrow(licence, manager, due_in=1)
-    services.borrowing_step(borrowing=borrowing, action=BorrowingAction.APPROVE, by=archivist)
-    Borrowing.objects.filter(pk=borrowing.pk).update(due_on=timezone.localdate() - timedelta(days=1))
+    services.borrowing_step(borrowing=borrowing, action=BorrowingAction.APPROVE, by=archivist, today=TODAY)
+    Borrowing.objects.filter(pk=borrowing.pk).update(due_on=TODAY - timedelta(days=1))
     with pytest.raises(services.BorrowingRefused) as refused:
-        services.borrowing_step(borrowing=borrowing, action=BorrowingAction.LEND, by=archivist)
+        services.borrowing_step(borrowing=borrowing, action=BorrowingAction.LEND, by=archivist, today=TODAY)
     assert refused.value.reason == "due_past"
-    new_date = timezone.localdate() + timedelta(days=5)
-    services.borrowing_step(borrowing=borrowing, action=BorrowingAction.LEND, by=archivist, due_on=new_date)
+    new_date = TODAY + timedelta(days=5)
+    services.borrowing_step(
+        borrowing=borrowing, action=BorrowingAction.LEND, by=archivist, due_on=new_date, today=TODAY
+    )
     borrowing.refresh_from_db()
     assert (borrowing.status, borrowing.due_on) == ("lent", new_date)
 
@@ -327,6 +332,8 @@ def test_section_9_a_failed_registration_leaves_no_scan_file_behind(customer, ar
     values = {"doc_type": "contract", "title": "x", "source": "customer", "room": "A", "cabinet": "1",
               "issued_on": date(2024, 5, 1), "expires_on": date(2024, 4, 1)}  # fmt: skip
     with pytest.raises(IntegrityError):
-        services.archive_document_register(customer=customer, values=values, scan=pdf_upload(), by=archivist)
+        services.archive_document_register(
+            customer=customer, values=values, scan=pdf_upload(), by=archivist, today=TODAY
+        )
     stored = [path for path in (tmp_path / "archives").rglob("*") if path.is_file()]
     assert stored == []

@@ -14,7 +14,7 @@ from archives import services
 from archives.models import ArchiveDocument, Borrowing, Handover
 from crm import roles
 from crm.models import AccessLog
-from tests.archives.conftest import PDF, pdf_upload
+from tests.archives.conftest import PDF, TODAY, pdf_upload
 from tests.factories import PASSWORD, make_customer
 
 pytestmark = pytest.mark.django_db
@@ -231,6 +231,7 @@ def test_section_9_catalogue_is_printable_and_shows_statuses(manager, licence, a
             "expires_on": timezone.localdate() - timedelta(days=35),
         },
         by=archivist,
+        today=TODAY,
     )
     page = signed_in(manager).get(reverse("archive_catalogue", args=[customer.code])).content.decode()
     assert "data-print" in page
@@ -252,6 +253,7 @@ def test_section_9_catalogue_and_register_run_a_constant_number_of_queries(
                 "cabinet": "1",
             },
             by=archivist,
+            today=TODAY,
         )
     client = signed_in(manager)
     with django_assert_max_num_queries(12):
@@ -369,6 +371,7 @@ def test_section_9_register_search_by_number_customer_code_title_or_name(manager
         customer=make_customer(owner=manager, name="Other Works"),
         values={"doc_type": "contract", "title": "Supply contract", "source": "customer", "room": "A", "cabinet": "1"},
         by=archivist,
+        today=TODAY,
     )
     term = licence.number.lower() if term == "licence_number" else term
     page = signed_in(manager).get(reverse("archive_register"), {"search": term}).content.decode()

@@ -14,6 +14,8 @@ from tests.factories import make_customer
 
 pytestmark = pytest.mark.django_db
 
+TODAY = date(2026, 11, 22)
+
 
 def test_codes_are_server_generated_unique_and_sequential(rep):
     """DOMAIN §2 唯一性: every dossier gets its own code, never typed by hand."""
@@ -193,5 +195,5 @@ def test_a_failed_write_leaves_no_half_written_record(rep):
     """Writes that belong together are one transaction: no code is burnt into a half dossier."""
     count = Customer.objects.count()
     with pytest.raises(IntegrityError):
-        services.customer_create(by=rep, owner=rep, values={"name": "X"}, sections={"basic": {"age": -1}})
+        services.customer_create(by=rep, owner=rep, values={"name": "X"}, sections={"basic": {"age": -1}}, today=TODAY)
     assert Customer.objects.count() == count

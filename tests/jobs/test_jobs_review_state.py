@@ -114,7 +114,7 @@ def test_every_new_dossier_has_its_review_state_domain_7(rep, settings):
     """The browser/API create and the bulk upsert both open the review cycle: due an interval after today."""
     settings.CRM_REVIEW_INTERVAL_DAYS = 180
     created = make_customer(owner=rep, name="One by one")
-    customers_bulk_upsert(records=[UpsertRecord(0, "ext-1", {"name": "In bulk"}, {}, None)], by=rep)
+    customers_bulk_upsert(records=[UpsertRecord(0, "ext-1", {"name": "In bulk"}, {}, None)], by=rep, today=TODAY)
     imported = Customer.objects.get(external_id="ext-1")
     for customer in (created, imported):
         state = ReviewState.objects.get(customer=customer)

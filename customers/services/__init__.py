@@ -159,12 +159,11 @@ def customer_create(
     values: Mapping[str, Any],
     sections: Mapping[str, Mapping[str, Any]] | None = None,
     external_id: str | None = None,
-    today: date | None = None,
+    today: date,
 ) -> Customer:
     """Open a new dossier with a fresh code. The history gets one "created" entry (who, when, owner): the first
     values need no rows of their own, since each later change keeps the value it replaced (DOMAIN §2)."""
     sections = sections or {}
-    today = today or timezone.localdate()
     number = number_sequence_take(name=CODE_SEQUENCE)[0]
     customer = Customer(code=customer_code(number), owner=owner, created_by=by, external_id=external_id or None)
     _apply(customer, values, CUSTOMER_FIELDS)
