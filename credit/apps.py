@@ -7,3 +7,9 @@ class CreditConfig(AppConfig):
 
     name = "credit"
     verbose_name = _("Credit")
+
+    def ready(self) -> None:
+        from credit import services
+        from crm import events
+
+        events.subscribe(events.CreditDataChanged, services.credit_profiles_follow_credit_data)

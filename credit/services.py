@@ -30,6 +30,7 @@ from credit.rules import limits, scoring
 from credit.rules.policy import CreditPolicy
 from credit.rules.profile import compute_profile
 from crm.bulk import bulk_update_rows
+from crm.events import CreditDataChanged
 from crm.services import number_sequence_take
 from customers.models import Customer
 
@@ -355,6 +356,12 @@ def credit_profile_refresh(*, customer: Customer, today: date) -> CreditProfile:
     """Recompute and store the customer's credit profile (DOMAIN §3–§6) and its tier/grade history."""
     _store_profiles([customer.pk], today=today, policy=selectors.policy_current().as_rule())
     return CreditProfile.objects.get(customer=customer)
+
+
+@transaction.atomic
+def credit_profiles_follow_credit_data(fact: CreditDataChanged) -> None:
+    """Reaction to new credit data from any channel (browser, API, import): derive the profiles again."""
+    credit_profiles_refresh(customer_ids=fact.customer_ids, today=fact.today)
 
 
 def credit_profiles_refresh(*, customer_ids: Sequence[int], today: date) -> None:

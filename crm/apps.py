@@ -8,4 +8,6 @@ class CrmConfig(AppConfig):
 
     def ready(self) -> None:
         # Register the access rules in every process (web, worker, commands), not only where a view imports them.
-        from crm import access, lookups  # noqa: F401
+        from crm import access, events, lookups, services  # noqa: F401
+
+        events.subscribe(events.OwnerChanged, services.reminders_follow_owner)

@@ -13,6 +13,7 @@ from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from crm.events import OwnerChanged
 from crm.models import AccessLog, NumberSequence, Reminder
 from crm.roles import roles_of
 
@@ -89,6 +90,16 @@ def reminders_create(rows: Iterable[ReminderInput]) -> int:
         batch_size=2000,
     )
     return Reminder.objects.count() - before
+
+
+@transaction.atomic
+def reminders_follow_owner(fact: OwnerChanged) -> None:
+    """Reaction to an owner change from any channel: the old owner's open reminders go to the new one."""
+    pairs: dict[tuple[int, int], list[int]] = {}
+    for move in fact.moves:
+        pairs.setdefault((move.from_user_id, move.to_user_id), []).append(move.customer_id)
+    for (from_user_id, to_user_id), customer_ids in pairs.items():
+        reminders_hand_over(customer_ids=customer_ids, from_user_id=from_user_id, to_user_id=to_user_id)
 
 
 def reminders_hand_over(*, customer_ids: Sequence[int], from_user_id: int, to_user_id: int) -> int:

@@ -1,5 +1,9 @@
+"""The dossier in the admin, read-only: every write goes through customers.services (history, version, completeness,
+reminders), which the admin's own forms would bypass (issue 10)."""
+
 from django.contrib import admin
 
+from crm.admin import ReadOnlyAdmin
 from customers.models import (
     BasicSection,
     ChangeRecord,
@@ -19,6 +23,13 @@ from customers.models import (
 class ContactInline(admin.TabularInline):
     model = Contact
     extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class ReviewStateInline(admin.StackedInline):
@@ -33,7 +44,7 @@ class ReviewStateInline(admin.StackedInline):
 
 
 @admin.register(Customer)
-class CustomerAdmin(admin.ModelAdmin):
+class CustomerAdmin(ReadOnlyAdmin):
     list_display = (
         "code",
         "name",
@@ -54,7 +65,7 @@ class CustomerAdmin(admin.ModelAdmin):
     show_full_result_count = False
 
 
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(ReadOnlyAdmin):
     list_display = ("customer",)
     raw_id_fields = ("customer",)
     list_select_related = ("customer",)
@@ -66,7 +77,7 @@ for section_model in (BasicSection, CharacteristicsSection, SalesStatusSection, 
 
 
 @admin.register(FinancialFigure)
-class FinancialFigureAdmin(admin.ModelAdmin):
+class FinancialFigureAdmin(ReadOnlyAdmin):
     list_display = ("customer", "metric", "value", "as_of", "source")
     list_filter = ("metric", "source")
     raw_id_fields = ("customer", "recorded_by")
@@ -74,7 +85,7 @@ class FinancialFigureAdmin(admin.ModelAdmin):
 
 
 @admin.register(CreditDocument)
-class CreditDocumentAdmin(admin.ModelAdmin):
+class CreditDocumentAdmin(ReadOnlyAdmin):
     list_display = ("customer", "doc_type", "title", "source", "obtained_on", "valid_until")
     list_filter = ("doc_type", "source")
     raw_id_fields = ("customer", "added_by")
@@ -82,7 +93,7 @@ class CreditDocumentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(ReadOnlyAdmin):
     list_display = ("name", "title", "customer", "phone", "email")
     search_fields = ("name", "customer__name", "customer__code")
     raw_id_fields = ("customer",)
@@ -90,7 +101,7 @@ class ContactAdmin(admin.ModelAdmin):
 
 
 @admin.register(Interaction)
-class InteractionAdmin(admin.ModelAdmin):
+class InteractionAdmin(ReadOnlyAdmin):
     list_display = ("occurred_on", "kind", "subject", "customer", "author")
     list_filter = ("kind",)
     raw_id_fields = ("customer", "author")
@@ -98,25 +109,22 @@ class InteractionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ChangeRecord)
-class ChangeRecordAdmin(admin.ModelAdmin):
+class ChangeRecordAdmin(ReadOnlyAdmin):
     list_display = ("at", "customer", "section", "field", "old", "new", "by")
     list_filter = ("section",)
     raw_id_fields = ("customer", "by")
     list_select_related = ("customer", "by")
 
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False  # the history is append-only
-
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(ReadOnlyAdmin):
     list_display = ("customer", "reviewed_on", "reviewed_by")
     raw_id_fields = ("customer", "reviewed_by")
     list_select_related = ("customer", "reviewed_by")
 
 
 @admin.register(ReviewState)
-class ReviewStateAdmin(admin.ModelAdmin):
+class ReviewStateAdmin(ReadOnlyAdmin):
     """Read-only: the staleness scan and recorded reviews write it (DOMAIN §7)."""
 
     list_display = ("customer", "next_review_due", "is_stale")
@@ -124,9 +132,3 @@ class ReviewStateAdmin(admin.ModelAdmin):
     raw_id_fields = ("customer",)
     list_select_related = ("customer",)
     search_fields = ("customer__code", "customer__name")
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False

@@ -87,12 +87,6 @@ class CustomerCreateForm(StyledFormMixin, forms.ModelForm):
     def clean_unified_social_credit_code(self) -> str:
         return self.cleaned_data["unified_social_credit_code"].strip().upper()
 
-    def clean(self):
-        data = super().clean()
-        if data.get("kind") == "end":
-            data["unified_social_credit_code"] = ""
-        return data
-
 
 class CustomerIdentityForm(CustomerCreateForm):
     """The customer-level half of the basic section 客户基础资料 (name, codes, phone, address…)."""

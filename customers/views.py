@@ -98,7 +98,7 @@ def customer_create(request):
     form = CustomerCreateForm(request.POST or None, owners=owners)
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)
-        owner = values.pop("owner", None) or request.user
+        owner = values.pop("owner", None)
         customer = services.customer_create(by=request.user, owner=owner, values=values, today=timezone.localdate())
         messages.success(request, _("Customer %(code)s created. Now fill in its dossier.") % {"code": customer.code})
         return redirect("customer_detail", code=customer.code)
@@ -252,7 +252,9 @@ def credit_document_create(request, code: str):
     customer = _customer(request, code, PERMS["edit_credit"])
     form = CreditDocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        services.credit_document_add(customer=customer, values=form.values(), by=request.user)
+        services.credit_document_add(
+            customer=customer, values=form.values(), by=request.user, today=timezone.localdate()
+        )
         messages.success(request, _("Document added to the credit data."))
         return redirect(f"{customer_url(customer)}#credit_data")
     return _simple_form(request, customer, form, _("Add credit document"), _("Add document"), "credit_data")

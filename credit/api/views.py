@@ -253,6 +253,7 @@ class CreditReportCreateApi(APIView):
         data.setdefault("doc_type", CreditDocument.Type.CREDIT_REPORT)
         data.setdefault("title", f"{CreditDocument.Type(data['doc_type']).label} ({data['source']})")
         data.setdefault("obtained_on", data.get("issued_on") or _today())
-        document = customer_services.credit_document_add(customer=customer, values=data, by=request.user)
-        services.credit_profile_refresh(customer=customer, today=_today())
+        document = customer_services.credit_document_add(
+            customer=customer, values=data, by=request.user, today=_today()
+        )
         return Response(CreditReportSerializer(document).data, status=status.HTTP_201_CREATED)

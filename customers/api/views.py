@@ -21,7 +21,8 @@ from crm.api.exceptions import PreconditionFailed
 from crm.api.pagination import CodeCursorPagination, CustomerCursorPagination
 from crm.models import AccessLog
 from crm.services import access_log_record
-from customers import bulk, selectors, services
+from customers import selectors, services
+from customers.api import bulk
 from customers.api.representation import full_customer, masked_customer
 from customers.api.serializers import (
     ChangeRecordSerializer,
@@ -126,17 +127,19 @@ class CustomerPagination(CustomerCursorPagination):
         return API_ORDERINGS.get(request.query_params.get("ordering", ""), ("code",))
 
 
-def _write_arguments(request, data: dict, *, creating: bool) -> dict:
-    """Split validated data into the service's arguments; check who may choose the owner."""
+def _write_arguments(data: dict) -> dict:
+    """Split validated data into the service's arguments (who may choose the owner is the service's question)."""
     owner = data.pop("owner", None)
     sections = {name: data.pop(name) for name in SECTION_MODELS if name in data}
     values = {name: data[name] for name in CUSTOMER_FIELDS if name in data}
-    may_choose = request.user.has_perm("customers.choose_owner")
-    if owner is not None and owner != request.user and not may_choose:
-        raise ValidationError({"owner": [_("You may not assign customers to another owner.")]})
-    if creating and owner is None and not request.user.has_perm("customers.own_customers"):
-        raise ValidationError({"owner": [_("Name the owner: this account cannot own customers itself.")]})
     return {"values": values, "sections": sections, "owner": owner, "external_id": data.get("external_id")}
+
+
+def _refused(refusal: services.DossierRefused) -> Exception:
+    """A refused write as the API answers it: 403 when the caller may not, else 400 with the field errors."""
+    if "detail" in refusal.errors:
+        return PermissionDenied(refusal.errors["detail"][0])
+    return ValidationError(refusal.errors)
 
 
 class CustomerListCreateApi(generics.ListAPIView):
@@ -160,15 +163,11 @@ class CustomerListCreateApi(generics.ListAPIView):
             raise PermissionDenied
         serializer = CustomerSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
-        arguments = _write_arguments(request, dict(serializer.validated_data), creating=True)
-        customer = services.customer_create(
-            by=request.user,
-            owner=arguments["owner"] or request.user,
-            values=arguments["values"],
-            sections=arguments["sections"],
-            external_id=arguments["external_id"],
-            today=timezone.localdate(),
-        )
+        arguments = _write_arguments(dict(serializer.validated_data))
+        try:
+            customer = services.customer_create(by=request.user, today=timezone.localdate(), **arguments)
+        except services.DossierRefused as refusal:
+            raise _refused(refusal) from None
         customer = selectors.dossier_get(user=request.user, code=customer.code)
         body = CustomerSerializer(customer, context=self.get_serializer_context()).data
         return _with_etag(Response(body, status=status.HTTP_201_CREATED), customer)
@@ -210,7 +209,7 @@ class CustomerDetailApi(APIView):
         context = {"request": request}
         serializer = CustomerSerializer(customer, data=request.data, partial=partial, context=context)
         serializer.is_valid(raise_exception=True)
-        arguments = _write_arguments(request, dict(serializer.validated_data), creating=False)
+        arguments = _write_arguments(dict(serializer.validated_data))
         if "external_id" in serializer.validated_data:
             arguments["values"]["external_id"] = arguments["external_id"]
         try:
@@ -224,6 +223,8 @@ class CustomerDetailApi(APIView):
             )
         except services.VersionConflict:
             raise PreconditionFailed from None
+        except services.DossierRefused as refusal:
+            raise _refused(refusal) from None
         customer = selectors.dossier_get(user=request.user, code=code)
         return _with_etag(Response(CustomerSerializer(customer, context=context).data), customer)
 
@@ -355,14 +356,19 @@ class CustomerBulkUpsertApi(APIView):
             raise ValidationError({"non_field_errors": [_("Send a JSON array of customer records.")]})
         if len(request.data) > bulk.MAX_BATCH:
             raise ValidationError({"non_field_errors": [_("At most 1,000 records per batch.")]})
-        result, records = bulk.UpsertResult(), []
+        invalid, items = [], []
         for index, raw in enumerate(request.data):
-            record, errors = bulk.clean_record(index, raw)
-            if record is None:
-                result.fail(index, raw.get("external_id") if isinstance(raw, dict) else None, errors)
+            item, errors = bulk.clean_record(index, raw)
+            if item is None:
+                external_id = raw.get("external_id") if isinstance(raw, dict) else None
+                invalid.append({"index": index, "external_id": external_id, "errors": errors})
             else:
-                records.append(record)
-        saved = bulk.customers_bulk_upsert(records=records, by=request.user, today=timezone.localdate())
-        errors = sorted(result.errors + saved.errors, key=lambda e: e["index"])
-        body = {"created": saved.created, "updated": saved.updated, "unchanged": saved.unchanged, "errors": errors}
+                items.append(item)
+        saved = services.dossiers_write(items=items, by=request.user, today=timezone.localdate())
+        body = {
+            "created": saved.count(services.Outcome.CREATED),
+            "updated": saved.count(services.Outcome.UPDATED),
+            "unchanged": saved.count(services.Outcome.UNCHANGED),
+            "errors": sorted(invalid + saved.errors, key=lambda e: e["index"]),
+        }
         return Response(body)

@@ -6,14 +6,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from crm import events
 from crm.models import Reminder
-from crm.services import number_sequence_take, reminders_close, reminders_hand_over
+from crm.services import reminders_close
 from customers.jobs import dossier_state_refresh
 from customers.models import (
     ChangeRecord,
@@ -26,39 +26,38 @@ from customers.models import (
     ReviewState,
     Section,
 )
-from customers.rules.completeness import completeness, missing_fields
-from customers.rules.review import ReviewPolicy, next_review_due
-from customers.sections import CUSTOMER_FIELDS, SECTION_MODELS, section_model_fields
+from customers.rules.review import ReviewPolicy
+from customers.sections import CUSTOMER_FIELDS, SECTION_MODELS
+from customers.services.completeness import customer_completeness, customer_missing_fields
+from customers.services.dossiers import (
+    CODE_SEQUENCE,
+    Action,
+    CustomerInput,
+    InputResult,
+    Outcome,
+    SectionChanges,
+    WriteResult,
+    _apply,
+    dossiers_write,
+)
+from customers.services.history import created_entry, customer_code, history_record, history_text
 
-CODE_SEQUENCE = "customer"
+__all__ = [  # the write path's types, for entry points that build inputs
+    "CODE_SEQUENCE",
+    "Action",
+    "CustomerInput",
+    "Outcome",
+    "SectionChanges",
+    "WriteResult",
+    "created_entry",
+    "customer_code",
+    "customer_missing_fields",
+    "dossiers_write",
+]
+
 DEFAULT_REVIEW_POLICY = ReviewPolicy()
-
-
-def created_entry(owner: AbstractBaseUser) -> tuple[str, None, str]:
-    """The one history entry of a new dossier: field "created", new value the owner's username."""
-    return ("created", None, owner.get_username())
-
-
 REVIEW_REMINDER_KINDS = (Reminder.Kind.REVIEW_DUE, Reminder.Kind.REVIEW_OVERDUE, Reminder.Kind.STALE_DOSSIER)
 CONTACT_FIELDS = ("name", "title", "phone", "mobile", "email", "birthday", "preferences", "notes")
-
-
-def customer_code(number: int) -> str:
-    """The customer code 客户编码: ``C`` and at least six digits, e.g. C000123 (unique, never reused)."""
-    return f"C{number:06d}"
-
-
-def history_text(value: Any) -> str:
-    """How a value is written into the change history."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return f"{value:f}"
-    return str(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,12 +67,6 @@ class FigureInput:
     metric: str
     value: Decimal
     as_of: date
-
-
-_SECTION_ATTNAMES = {
-    section: {field.name: field.attname for field in model._meta.concrete_fields}
-    for section, model in SECTION_MODELS.items()
-}
 
 
 def _lock(customer: Customer) -> Customer:
@@ -86,39 +79,6 @@ def _lock(customer: Customer) -> Customer:
     return Customer.objects.select_related("owner", *SECTION_MODELS).get(pk=customer.pk)
 
 
-def _completeness_values(
-    customer: Customer, *, has_contacts: bool, rows: Mapping | None, names: Sequence[str]
-) -> dict[str, object]:
-    """The values of the required ``names`` (``customer.phone``, ``basic.postcode``, ``contacts``), and only those:
-    the bulk upsert computes completeness for a thousand dossiers at a time."""
-    values: dict[str, object] = {"contacts": has_contacts}
-    for name in names:
-        owner_part, _, field_name = name.partition(".")
-        if owner_part == "customer":
-            values[name] = getattr(customer, field_name)
-        elif owner_part in SECTION_MODELS:
-            row = rows[owner_part] if rows is not None else getattr(customer, owner_part)
-            values[name] = getattr(row, _SECTION_ATTNAMES[owner_part].get(field_name, field_name))
-    return values
-
-
-def customer_completeness(customer: Customer, *, has_contacts: bool, rows: Mapping | None = None) -> int:
-    """Completeness 完整性 of the dossier for its kind (DOMAIN §2); the required fields are a setting.
-
-    ``rows`` gives the section rows when they are not (yet) attached to the customer.
-    """
-    required = settings.CRM_COMPLETENESS_REQUIRED.get(customer.kind, [])
-    return completeness(_completeness_values(customer, has_contacts=has_contacts, rows=rows, names=required), required)
-
-
-def customer_missing_fields(customer: Customer, *, has_contacts: bool) -> list[str]:
-    """The required fields still empty, as "<section>.<field>" names (DOMAIN §2 completeness)."""
-    required = settings.CRM_COMPLETENESS_REQUIRED.get(customer.kind, [])
-    return missing_fields(
-        _completeness_values(customer, has_contacts=has_contacts, rows=None, names=required), required
-    )
-
-
 def _touch(customer: Customer, *extra_fields: str) -> None:
     """Bump the version (ETag), the update time and the completeness after a change."""
     customer.completeness = customer_completeness(customer, has_contacts=customer.contacts.exists())
@@ -127,58 +87,39 @@ def _touch(customer: Customer, *extra_fields: str) -> None:
     customer.save(update_fields=["completeness", "version", "updated_at", *extra_fields])
 
 
-def _record(customer: Customer, by, section: str, changes: Sequence[tuple[str, Any, Any]]) -> list[ChangeRecord]:
-    now = timezone.now()
-    rows = [
-        ChangeRecord(
-            customer=customer, at=now, by=by, section=section, field=field, old=history_text(old), new=history_text(new)
-        )
-        for field, old, new in changes
-    ]
-    return ChangeRecord.objects.bulk_create(rows)
+def _one(result: WriteResult) -> InputResult:
+    """The outcome of a batch of one; a refusal raises as the single-record callers expect."""
+    (item,) = result.items
+    if item.outcome == Outcome.CONFLICT:
+        raise VersionConflict(item.errors["version"][0])
+    if item.outcome == Outcome.REFUSED:
+        raise DossierRefused(item.errors)
+    return item
 
 
-def _apply(target, values: Mapping[str, Any], fields: Sequence[str]) -> list[tuple[str, Any, Any]]:
-    """Set the given fields on ``target``; return (field, old, new) for each value that changed."""
-    changes = []
-    for name in fields:
-        if name not in values:
-            continue
-        old, new = getattr(target, name), values[name]
-        if old != new:
-            setattr(target, name, new)
-            changes.append((name, old, new))
-    return changes
-
-
-@transaction.atomic
 def customer_create(
     *,
     by: AbstractBaseUser,
-    owner: AbstractBaseUser,
+    owner: AbstractBaseUser | None,
     values: Mapping[str, Any],
+    today: date,
     sections: Mapping[str, Mapping[str, Any]] | None = None,
     external_id: str | None = None,
-    today: date,
 ) -> Customer:
-    """Open a new dossier with a fresh code. The history gets one "created" entry (who, when, owner): the first
-    values need no rows of their own, since each later change keeps the value it replaced (DOMAIN §2)."""
-    sections = sections or {}
-    number = number_sequence_take(name=CODE_SEQUENCE)[0]
-    customer = Customer(code=customer_code(number), owner=owner, created_by=by, external_id=external_id or None)
-    _apply(customer, values, CUSTOMER_FIELDS)
-    customer.save()
-    due = next_review_due(last_reviewed_on=None, created_on=today, interval_days=settings.CRM_REVIEW_INTERVAL_DAYS)
-    ReviewState.objects.create(customer=customer, next_review_due=due)
-    for section, model in SECTION_MODELS.items():
-        row = model(customer=customer)
-        if _apply(row, sections.get(section, {}), section_model_fields(section)):
-            row.save(force_insert=True)  # a section without values gets its row on its first write
-        setattr(customer, section, row)
-    _record(customer, by, Section.RECORD, [created_entry(owner)])
-    customer.completeness = customer_completeness(customer, has_contacts=False)
-    customer.save(update_fields=["completeness"])
-    return customer
+    """Open a new dossier with a fresh code (a batch of one of ``dossiers_write``). The history gets one
+    "created" entry (who, when, owner): the first values need no rows of their own, since each later change
+    keeps the value it replaced (DOMAIN §2). ``owner`` None: the writer owns it, if their role may."""
+    item = CustomerInput.of(Action.CREATE, values=values, sections=sections, external_id=external_id, owner=owner)
+    created = _one(dossiers_write(items=[item], by=by, today=today))
+    return Customer.objects.select_related("owner", *SECTION_MODELS).get(pk=created.customer_id)
+
+
+class DossierRefused(Exception):
+    """The write was refused (permission, owner, uniqueness): ``errors`` maps fields to messages."""
+
+    def __init__(self, errors: Mapping[str, Any]):
+        super().__init__(errors)
+        self.errors = dict(errors)
 
 
 class VersionConflict(Exception):
@@ -195,7 +136,7 @@ def _split_section_values(section: str, values: Mapping[str, Any]) -> tuple[dict
 
 def dossier_section_update(
     *, customer: Customer, section: str, values: Mapping[str, Any], by: AbstractBaseUser
-) -> list[ChangeRecord]:
+) -> bool:
     """Save one section's form: only changed fields are written, each into the history (DOMAIN §2)."""
     if section not in SECTION_MODELS:
         raise ValueError(f"unknown section {section!r}")
@@ -203,7 +144,6 @@ def dossier_section_update(
     return dossier_update(customer=customer, values=customer_values, sections=sections, by=by)
 
 
-@transaction.atomic
 def dossier_update(
     *,
     customer: Customer,
@@ -212,34 +152,22 @@ def dossier_update(
     by: AbstractBaseUser,
     owner: AbstractBaseUser | None = None,
     expected_version: int | None = None,
-) -> list[ChangeRecord]:
-    """Change customer fields, any sections and the owner in one step, each change into the history.
+) -> bool:
+    """Change customer fields, any sections and the owner in one step (a batch of one of ``dossiers_write``),
+    each change into the history; True if anything changed.
 
     ``expected_version`` guards against lost updates (API If-Match): a stale version raises
     VersionConflict and nothing is written. Unchanged values write nothing and keep the version.
     """
-    customer = _lock(customer)
-    if expected_version is not None and customer.version != expected_version:
-        raise VersionConflict(customer.version)
-    changes = {Section.BASIC: _apply(customer, values, (*CUSTOMER_FIELDS, "external_id"))}
-    customer_fields = [name for name, _, _ in changes[Section.BASIC]]
-    for section in SECTION_MODELS:
-        row = getattr(customer, section)
-        row_changes = _apply(row, sections.get(section, {}), section_model_fields(section))
-        if row_changes and row._state.adding:  # no row yet (see models.SectionField): written now
-            row.save(force_insert=True)
-        elif row_changes:
-            row.save(update_fields=[name for name, _, _ in row_changes])
-        changes.setdefault(section, []).extend(row_changes)
-    if owner is not None and owner.pk != customer.owner_id:
-        changes[Section.RECORD] = [("owner", customer.owner.get_username(), owner.get_username())]
-        reminders_hand_over(customer_ids=[customer.pk], from_user_id=customer.owner_id, to_user_id=owner.pk)
-        customer.owner = owner
-        customer_fields.append("owner")
-    if not any(changes.values()):
-        return []
-    _touch(customer, *customer_fields)
-    return [record for section, items in changes.items() for record in _record(customer, by, section, items)]
+    item = CustomerInput.of(
+        Action.UPDATE,
+        values=values,
+        sections=sections,
+        customer_id=customer.pk,
+        owner=owner,
+        expected_version=expected_version,
+    )
+    return _one(dossiers_write(items=[item], by=by, today=None)).outcome == Outcome.UPDATED
 
 
 @transaction.atomic
@@ -250,13 +178,13 @@ def operating_status_update(
     figures: Sequence[FigureInput],
     source: str,
     by: AbstractBaseUser,
-) -> list[ChangeRecord]:
+) -> bool:
     """Save the operating status 营运状况 and its dated financial figures with their source (DOMAIN §2, §2.2).
 
     A figure with a new date adds a row (the earlier ones stay as the figure's history); a new value
     for an existing date replaces it. Both enter the change history.
     """
-    records = dossier_section_update(customer=customer, section=Section.OPERATING_STATUS, values=values, by=by)
+    changed = dossier_section_update(customer=customer, section=Section.OPERATING_STATUS, values=values, by=by)
     latest = latest_figures(customer)
     figure_changes = []
     for figure in figures:
@@ -271,10 +199,11 @@ def operating_status_update(
         )
         old = f"{history_text(before.value)} @ {before.as_of.isoformat()}" if before else None
         figure_changes.append((figure.metric, old, f"{history_text(figure.value)} @ {figure.as_of.isoformat()}"))
-    if figure_changes and not records:
+    if figure_changes and not changed:
         customer = _lock(customer)
         _touch(customer)
-    return records + _record(customer, by, Section.OPERATING_STATUS, figure_changes)
+    history_record(customer, by, Section.OPERATING_STATUS, figure_changes)
+    return changed or bool(figure_changes)
 
 
 def latest_figures(customer: Customer) -> dict[str, FinancialFigure]:
@@ -298,7 +227,7 @@ def contact_save(
         return contact
     contact.save()
     label = contact.name
-    _record(customer, by, Section.CONTACTS, [(f"{label} · {name}", old, new) for name, old, new in changes])
+    history_record(customer, by, Section.CONTACTS, [(f"{label} · {name}", old, new) for name, old, new in changes])
     _touch(customer)
     return contact
 
@@ -306,7 +235,7 @@ def contact_save(
 @transaction.atomic
 def contact_delete(*, contact: Contact, by: AbstractBaseUser) -> None:
     customer = _lock(contact.customer)
-    _record(customer, by, Section.CONTACTS, [(contact.name, f"{contact.name} ({contact.title})", None)])
+    history_record(customer, by, Section.CONTACTS, [(contact.name, f"{contact.name} ({contact.title})", None)])
     contact.delete()
     _touch(customer)
 
@@ -322,13 +251,17 @@ def interaction_record(
 
 
 @transaction.atomic
-def credit_document_add(*, customer: Customer, values: Mapping[str, Any], by: AbstractBaseUser) -> CreditDocument:
-    """Attach a credit document with its information source (DOMAIN §2 credit data, §2.2)."""
+def credit_document_add(
+    *, customer: Customer, values: Mapping[str, Any], by: AbstractBaseUser, today: date
+) -> CreditDocument:
+    """Attach a credit document with its information source (DOMAIN §2 credit data, §2.2). The credit app
+    derives the profile from credit data again after commit, whichever channel added it."""
     customer = _lock(customer)
     document = CreditDocument.objects.create(customer=customer, added_by=by, **values)
     label = f"{document.get_doc_type_display()}: {document.title} ({document.get_source_display()})"
-    _record(customer, by, Section.CREDIT_DATA, [("document", None, label)])
+    history_record(customer, by, Section.CREDIT_DATA, [("document", None, label)])
     _touch(customer)
+    events.publish(events.CreditDataChanged(customer_ids=(customer.pk,), today=today))
     return document
 
 
@@ -351,7 +284,7 @@ def dossier_review_record(
     review = Review.objects.create(
         customer=customer, reviewed_on=today, reviewed_by=by, sections=list(sections), notes=notes
     )
-    _record(customer, by, Section.RECORD, [("reviewed", history_text(customer.last_reviewed_on), today)])
+    history_record(customer, by, Section.RECORD, [("reviewed", history_text(customer.last_reviewed_on), today)])
     customer.last_reviewed_on = today
     customer.save(update_fields=["last_reviewed_on"])
     dossier_state_refresh(customer_id=customer.pk, today=today, policy=policy, report_months=report_months)
@@ -399,7 +332,9 @@ def customers_reassign_bulk(
                 for field, before, after in (("owner", old, new), ("handover", "", note))
             ]
         )
-        reminders_hand_over(customer_ids=chunk, from_user_id=from_owner.pk, to_user_id=to_owner.pk)
+    moves = tuple(events.OwnerMove(pk, from_owner.pk, to_owner.pk) for pk in ids)
+    if moves:
+        events.publish(events.OwnerChanged(moves=moves))
     return ids
 
 
@@ -410,7 +345,7 @@ def customer_archive(*, customer: Customer, by: AbstractBaseUser) -> Customer:
     if customer.deleted_at is not None:
         return customer
     customer.deleted_at, customer.deleted_by = timezone.now(), by
-    _record(customer, by, Section.RECORD, [("archived", None, customer.deleted_at.isoformat())])
+    history_record(customer, by, Section.RECORD, [("archived", None, customer.deleted_at.isoformat())])
     _touch(customer, "deleted_at", "deleted_by")
     return customer
 
@@ -421,7 +356,7 @@ def customer_restore(*, customer: Customer, by: AbstractBaseUser) -> Customer:
     customer = _lock(customer)
     if customer.deleted_at is None:
         return customer
-    _record(customer, by, Section.RECORD, [("archived", customer.deleted_at.isoformat(), None)])
+    history_record(customer, by, Section.RECORD, [("archived", customer.deleted_at.isoformat(), None)])
     customer.deleted_at, customer.deleted_by = None, None
     _touch(customer, "deleted_at", "deleted_by")
     return customer

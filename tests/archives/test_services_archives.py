@@ -193,13 +193,16 @@ def test_section_9_editing_the_register_records_the_fields_changed(licence, arch
     assert services.archive_document_update(document=licence, values={"room": "B"}, by=archivist) == []
 
 
-def test_section_9_handover_of_all_customers_is_one_recorded_step(rep, manager, successor, customer):
+def test_section_9_handover_of_all_customers_is_one_recorded_step(
+    rep, manager, successor, customer, django_capture_on_commit_callbacks
+):
     second = make_customer(owner=rep, name="Second customer")
     stays = make_customer(owner=manager, name="Not the rep's")
     reminders_create([ReminderInput("review_due", rep.pk, TODAY, f"review:{second.pk}", "Review", second.pk)])
-    handover = services.customers_hand_over(
-        from_owner=rep, to_owner=successor, customer_ids=None, reason="Rep left the company", by=manager
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        handover = services.customers_hand_over(
+            from_owner=rep, to_owner=successor, customer_ids=None, reason="Rep left the company", by=manager
+        )
     assert handover.customer_count == 2
     assert set(handover.customers.values_list("code", flat=True)) == {customer.code, second.code}
     assert set(Customer.objects.filter(owner=successor).values_list("pk", flat=True)) == {customer.pk, second.pk}
@@ -232,10 +235,13 @@ def test_section_9_handover_with_nothing_to_move_records_nothing(rep, manager, s
     assert not Handover.objects.exists()
 
 
-def test_section_9_handover_keeps_a_reminder_the_new_owner_already_has(rep, manager, successor, customer):
+def test_section_9_handover_keeps_a_reminder_the_new_owner_already_has(
+    rep, manager, successor, customer, django_capture_on_commit_callbacks
+):
     for user in (rep, successor):
         reminders_create([ReminderInput("review_due", user.pk, TODAY, f"review:{customer.pk}", "Review", customer.pk)])
-    services.customers_hand_over(from_owner=rep, to_owner=successor, customer_ids=None, reason="x", by=manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.customers_hand_over(from_owner=rep, to_owner=successor, customer_ids=None, reason="x", by=manager)
     statuses = dict(Reminder.objects.values_list("recipient__username", "status"))
     assert statuses == {"rep": "dismissed", "successor": "open"}
 
@@ -289,9 +295,12 @@ def test_section_9_a_borrowing_reminder_stays_with_the_borrower_after_a_handover
     assert Reminder.objects.get(kind="borrowing_overdue").recipient == rep
 
 
-def test_section_9_a_single_owner_change_moves_the_open_reminders_too(rep, manager, successor, customer):
+def test_section_9_a_single_owner_change_moves_the_open_reminders_too(
+    rep, manager, successor, customer, django_capture_on_commit_callbacks
+):
     reminders_create([ReminderInput("review_due", rep.pk, TODAY, f"review:{customer.pk}", "Review", customer.pk)])
-    customer_services.customer_reassign(customer=customer, new_owner=successor, by=manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        customer_services.customer_reassign(customer=customer, new_owner=successor, by=manager)
     assert Reminder.objects.get(kind="review_due").recipient == successor
 
 

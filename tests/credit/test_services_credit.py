@@ -165,7 +165,9 @@ def test_approval_stores_its_basis_and_lasts_a_year(buyer, analyst, credit_manag
     assert selectors.valid_limit(customer=buyer, today=TODAY + timedelta(days=366)) is None
 
 
-def test_medium_customer_without_a_credit_report_gets_no_more_than_the_small_ceiling(rep, analyst, credit_manager):
+def test_medium_customer_without_a_credit_report_gets_no_more_than_the_small_ceiling(
+    rep, analyst, credit_manager, django_capture_on_commit_callbacks
+):
     """DOMAIN §6.2–§6.3."""
     medium = make_customer(owner=rep, name="Medium Co", size="medium")
     request = services.credit_limit_request_create(
@@ -173,17 +175,19 @@ def test_medium_customer_without_a_credit_report_gets_no_more_than_the_small_cei
     )
     with pytest.raises(services.CreditError):
         services.credit_limit_approve(request=request, by=credit_manager, today=TODAY)
-    customer_services.credit_document_add(
-        customer=medium,
-        by=analyst,
-        values={
-            "doc_type": "credit_report",
-            "title": "Report",
-            "source": "credit_agency",
-            "obtained_on": TODAY,
-            "issued_on": TODAY,
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        customer_services.credit_document_add(
+            customer=medium,
+            by=analyst,
+            values={
+                "doc_type": "credit_report",
+                "title": "Report",
+                "source": "credit_agency",
+                "obtained_on": TODAY,
+                "issued_on": TODAY,
+            },
+            today=TODAY,
+        )
     assert services.credit_limit_approve(request=request, by=credit_manager, today=TODAY).amount == D(80_000)
 
 
@@ -211,15 +215,19 @@ def test_small_customer_on_a_default_list_loses_its_limit(buyer, rep, analyst, c
     assert held.status == Order.Status.CREDIT_HOLD
 
 
-def test_litigation_record_withdraws_a_small_customers_limit(buyer, analyst, credit_manager):
+def test_litigation_record_withdraws_a_small_customers_limit(
+    buyer, analyst, credit_manager, django_capture_on_commit_callbacks
+):
+    """DOMAIN §6: the profile follows the new credit data after commit, with no separate refresh call."""
     _limit(buyer, analyst, credit_manager, 20_000)
-    customer_services.credit_document_add(
-        customer=buyer,
-        by=analyst,
-        values={"doc_type": "litigation_record", "title": "Court case", "source": "court", "obtained_on": TODAY},
-    )
-    profile = services.credit_profile_refresh(customer=buyer, today=TODAY)
-    assert profile.credit_limit is None
+    with django_capture_on_commit_callbacks(execute=True):
+        customer_services.credit_document_add(
+            customer=buyer,
+            by=analyst,
+            values={"doc_type": "litigation_record", "title": "Court case", "source": "court", "obtained_on": TODAY},
+            today=TODAY,
+        )
+    assert CreditProfile.objects.get(customer=buyer).credit_limit is None
 
 
 def test_five_c_assessment_keeps_the_suggested_ratings(buyer, analyst):

@@ -186,9 +186,11 @@ def test_review_leaves_a_medium_customer_with_a_limit_and_no_report_stale(rep):
     assert customer.review_state.is_stale is True
 
 
-def test_a_second_customer_with_the_same_uscc_is_refused_by_the_database(customer, rep):
-    with pytest.raises(IntegrityError):
+def test_a_second_customer_with_the_same_uscc_is_refused(customer, rep):
+    """DOMAIN §2 唯一性: the write path refuses it with a message, whichever channel sent it."""
+    with pytest.raises(services.DossierRefused) as refused:
         make_customer(owner=rep, unified_social_credit_code=customer.unified_social_credit_code)
+    assert list(refused.value.errors) == ["unified_social_credit_code"]
 
 
 def test_a_failed_write_leaves_no_half_written_record(rep):

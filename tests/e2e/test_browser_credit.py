@@ -39,6 +39,7 @@ def test_medium_customer_from_dossier_to_approved_limit(live_server, page, make_
             "obtained_on": date.today(),
             "issued_on": date.today(),
         },
+        today=date.today(),
     )
 
     _sign_in(page, live_server, "e2e_analyst", password)

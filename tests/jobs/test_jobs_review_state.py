@@ -15,9 +15,9 @@ from django.db.migrations.executor import MigrationExecutor
 from credit.models import CreditProfile
 from crm import roles
 from customers import jobs
-from customers.bulk import UpsertRecord, customers_bulk_upsert
 from customers.models import CreditDocument, Customer, ReviewState
 from customers.rules.review import DossierFacts, ReviewPolicy, dossier_state
+from customers.services import Action, CustomerInput, dossiers_write
 from tests.factories import UserFactory, make_customer
 
 pytestmark = pytest.mark.django_db
@@ -114,7 +114,7 @@ def test_every_new_dossier_has_its_review_state_domain_7(rep, settings):
     """The browser/API create and the bulk upsert both open the review cycle: due an interval after today."""
     settings.CRM_REVIEW_INTERVAL_DAYS = 180
     created = make_customer(owner=rep, name="One by one")
-    customers_bulk_upsert(records=[UpsertRecord(0, "ext-1", {"name": "In bulk"}, {}, None)], by=rep, today=TODAY)
+    dossiers_write(items=[CustomerInput(Action.UPSERT, {"name": "In bulk"}, external_id="ext-1")], by=rep, today=TODAY)
     imported = Customer.objects.get(external_id="ext-1")
     for customer in (created, imported):
         state = ReviewState.objects.get(customer=customer)

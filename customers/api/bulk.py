@@ -1,0 +1,74 @@
+"""Parsing of a bulk-upsert batch (API.md bulk-upsert): each raw record is checked with the model fields' own
+rules, without touching the database, and becomes a ``CustomerInput`` for the one write path
+(``customers.services.dossiers_write``), which saves a batch of up to 1,000 in a constant number of queries."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from customers.models import Customer
+from customers.sections import CUSTOMER_FIELDS, SECTION_MODELS, section_model_fields
+from customers.services import Action, CustomerInput
+
+MAX_BATCH = 1000
+_CUSTOMER_MODEL_FIELDS = {name: Customer._meta.get_field(name) for name in CUSTOMER_FIELDS}
+_SECTION_MODEL_FIELDS = {
+    section: {name: model._meta.get_field(name) for name in section_model_fields(section)}
+    for section, model in SECTION_MODELS.items()
+}
+NUL_MESSAGE = _("Null characters are not allowed.")
+
+
+def _clean_value(model_field, value: Any) -> Any:
+    if isinstance(value, dict | list):
+        raise ValidationError(_("Not a valid value."))
+    if isinstance(value, str) and "\x00" in value:
+        raise ValidationError(NUL_MESSAGE)  # as DRF's fields say; PostgreSQL cannot store NUL in text
+    if model_field.name == "unified_social_credit_code" and isinstance(value, str):
+        value = value.strip().upper()
+    return model_field.clean(value, None)
+
+
+def _clean_fields(raw: Mapping, model_fields: Mapping, errors: dict, prefix: str = "") -> dict[str, Any]:
+    cleaned = {}
+    for name, model_field in model_fields.items():
+        if name in raw:
+            try:
+                cleaned[name] = _clean_value(model_field, raw[name])
+            except ValidationError as error:
+                errors[f"{prefix}{name}"] = error.messages
+    return cleaned
+
+
+def clean_record(index: int, raw: Any) -> tuple[CustomerInput | None, dict]:
+    """Validate one raw record with the model fields' own rules, without touching the database."""
+    if not isinstance(raw, dict):
+        return None, {"non_field_errors": [_("Expected an object.")]}
+    errors: dict[str, Any] = {}
+    external_id = raw.get("external_id")
+    if not isinstance(external_id, str) or not external_id.strip() or len(external_id.strip()) > 64:
+        errors["external_id"] = [_("A non-empty external_id of at most 64 characters is required.")]
+    elif "\x00" in external_id:
+        errors["external_id"] = [NUL_MESSAGE]
+    values = _clean_fields(raw, _CUSTOMER_MODEL_FIELDS, errors)
+    sections = {}
+    for section, model_fields in _SECTION_MODEL_FIELDS.items():
+        if section in raw:
+            if not isinstance(raw[section], dict):
+                errors[section] = [_("Expected an object.")]
+                continue
+            section_errors: dict[str, Any] = {}
+            sections[section] = _clean_fields(raw[section], model_fields, section_errors)
+            if section_errors:
+                errors[section] = section_errors
+    owner = raw.get("owner")
+    if owner is not None and (not isinstance(owner, str) or "\x00" in owner):
+        errors["owner"] = [_("Give the owner's username.")]
+    if errors:
+        return None, errors
+    key = external_id.strip()
+    return CustomerInput.of(
+        Action.UPSERT, values=values, sections=sections, external_id=key, owner=owner, index=index
+    ), {}
