@@ -247,8 +247,8 @@ def dossier_read(
             raise AccessDenied
         return _masked(customer)
     access_log_record(user=user, customer=customer, channel=channel, object_ref=str(part))
-    if part is not DossierPart.WHOLE:
-        contacts = list(customer.contacts.all()) if part is DossierPart.CONTACTS else []
+    if part != DossierPart.WHOLE:
+        contacts = list(customer.contacts.all()) if part == DossierPart.CONTACTS else []
         return Dossier(customer=customer, contacts=contacts, is_stale=_is_stale(customer, today))
     return _full(customer, today)
 
