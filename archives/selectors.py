@@ -7,12 +7,12 @@ from datetime import date, datetime, time, timedelta
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Prefetch, Q, QuerySet
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from archives.models import ArchiveDocument, Borrowing, DocumentEvent, Handover
 from archives.rules.custody import ACTIVE, Custody, DocumentStatus, document_status
 from crm import access, roles
+from crm.errors import NotFound
 from crm.models import AccessLog
 from customers.models import Customer
 from customers.selectors import dossier_for
@@ -97,11 +97,18 @@ def _status_q(status: str, today: date) -> Q:
     }.get(status, Q())
 
 
+class DocumentNotFound(NotFound):
+    """No original with this archive number."""
+
+
 def document_for(*, user: AbstractBaseUser, number: str, perm: str = "archives.view_documents") -> ArchiveDocument:
-    """The document behind ``number`` through the dossier gate (404 if its customer is not listable for the
-    user, 403 without ``perm``), so archive pages cannot disagree with the dossier's access rules."""
+    """The document behind ``number`` through the dossier gate (``DocumentNotFound``, or ``CustomerNotFound`` if
+    its customer is not listable for the user, ``AccessDenied`` without ``perm``), so archive pages cannot
+    disagree with the dossier's access rules."""
     documents = ArchiveDocument.objects.select_related("customer", "registered_by").prefetch_related(_open_borrowings())
-    document = get_object_or_404(documents, number=number)
+    document = documents.filter(number=number).first()
+    if document is None:
+        raise DocumentNotFound(number)
     document.customer = dossier_for(user=user, code=document.customer.code, perm=perm, archived=None)
     return document
 
@@ -136,8 +143,8 @@ def borrowing_queue(*, user: AbstractBaseUser) -> BorrowingQueue:
     return queue
 
 
-def borrowing_get(*, pk: int) -> Borrowing:
-    return get_object_or_404(Borrowing.objects.select_related("document__customer", "borrower"), pk=pk)
+def borrowing_get(*, pk: int) -> Borrowing | None:
+    return Borrowing.objects.select_related("document__customer", "borrower").filter(pk=pk).first()
 
 
 @dataclass(frozen=True, slots=True)

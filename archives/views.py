@@ -27,6 +27,7 @@ from archives.forms import (
 from archives.messages import refusal_message
 from archives.rules.custody import BorrowingAction
 from archives.scans import scan_response
+from crm.http import http_errors
 from crm.models import AccessLog
 from customers.selectors import dossier_for, owner_candidates
 
@@ -59,6 +60,7 @@ def register(request):
 
 
 @login_required
+@http_errors()
 def catalogue(request, code: str):
     """The customer's catalogue 客户档案目录; a fragment for the dossier tab, or a printable page."""
     customer = dossier_for(user=request.user, code=code, perm=VIEW, archived=None)
@@ -75,6 +77,7 @@ def catalogue(request, code: str):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@http_errors()
 def document_register(request, code: str):
     customer = dossier_for(user=request.user, code=code, perm=VIEW, archived=None)
     if not request.user.has_perm(KEEP):
@@ -95,6 +98,7 @@ def document_register(request, code: str):
 
 
 @login_required
+@http_errors()
 def document_detail(request, number: str):
     document = selectors.document_for(user=request.user, number=number)
     (document,) = selectors.with_status([document], today=timezone.localdate())
@@ -111,6 +115,7 @@ def document_detail(request, number: str):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@http_errors()
 def document_edit(request, number: str):
     document = selectors.document_for(user=request.user, number=number, perm=KEEP)
     form = ArchiveDocumentForm(request.POST or None, instance=document, with_scan=False)
@@ -129,6 +134,7 @@ def document_edit(request, number: str):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@http_errors()
 def scan_upload(request, number: str):
     document = selectors.document_for(user=request.user, number=number, perm=KEEP)
     form = ScanForm(request.POST or None, request.FILES or None)
@@ -144,6 +150,7 @@ def scan_upload(request, number: str):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@http_errors()
 def scan_download(request, number: str):
     """GET asks why; POST (with its CSRF token, so no other site can make a user download and leave a log entry)
     streams the scan and logs it (DOMAIN §9). Never a public URL."""
@@ -163,6 +170,7 @@ def scan_download(request, number: str):
 
 @login_required
 @require_POST
+@http_errors()
 def document_mark(request, number: str, missing: str):
     document = selectors.document_for(user=request.user, number=number, perm=KEEP)
     form = NoteForm(request.POST)
@@ -184,6 +192,7 @@ def _form_errors(form) -> str:
 
 @login_required
 @require_POST
+@http_errors()
 def borrowing_request(request, number: str):
     document = selectors.document_for(user=request.user, number=number)
     form = BorrowingRequestForm(request.POST)
@@ -209,10 +218,13 @@ def borrowings(request):
 
 @login_required
 @require_POST
+@http_errors()
 def borrowing_step(request, pk: int, action: str):
     if action not in BorrowingAction.__members__.values():
         raise Http404
     borrowing = selectors.borrowing_get(pk=pk)
+    if borrowing is None:
+        raise Http404
     selectors.document_for(user=request.user, number=borrowing.document.number)
     form = BorrowingDecisionForm(request.POST)
     if not form.is_valid():

@@ -19,7 +19,7 @@ from credit.models import (
 )
 from credit.rules.grade import PaymentIn
 from credit.rules.policy import CreditPolicy
-from credit.rules.profile import OrderRow, ProfileInputs
+from credit.rules.profile import OrderRow, ProfileInputs, compute_profile
 from customers.models import CreditDocument, Customer, FinancialFigure, FinancialMetric
 from customers.rules.review import ReviewPolicy
 from customers.selectors import valid_credit_reports
@@ -124,6 +124,21 @@ def profile_inputs(*, customer_ids: Sequence[int], today: date, policy: CreditPo
 
 def credit_profile(*, customer: Customer) -> CreditProfile | None:
     return CreditProfile.objects.filter(customer=customer).first()
+
+
+def credit_profile_read(*, customer: Customer, today: date) -> CreditProfile:
+    """The customer's credit profile for a page or the API, never written by the read (no GET writes).
+
+    The stored profile, kept fresh by the writes that change credit data and by the nightly recompute. A
+    customer without one yet (created since the last run, with no credit write) gets the profile computed now
+    through the same rule and not saved (``computed_on`` today, no primary key).
+    """
+    stored = credit_profile(customer=customer)
+    if stored is not None:
+        return stored
+    policy = policy_current().as_rule()
+    inputs = profile_inputs(customer_ids=[customer.pk], today=today, policy=policy)[customer.pk]
+    return CreditProfile(customer=customer, computed_on=today, **compute_profile(inputs, policy=policy, today=today))
 
 
 def credit_history(*, customer: Customer) -> QuerySet[CreditHistory]:

@@ -27,12 +27,29 @@ from credit.models import (
     Tier,
 )
 from credit.rules.scoring import RatingError
+from crm.http import http_errors
+from crm.models import AccessLog
 from customers import selectors as customer_selectors
 from customers.models import Customer
 
 
 def _customer(request, code: str, perm: str = "customers.view_dossier") -> Customer:
-    return customer_selectors.dossier_for(user=request.user, code=code, perm=perm)
+    with http_errors():
+        return customer_selectors.dossier_for(user=request.user, code=code, perm=perm)
+
+
+def _credit_read(request, code: str) -> Customer:
+    """The dossier's credit part as the user may see it (refused when only the masked dossier is theirs), logged
+    like every full read (DOMAIN §1)."""
+    with http_errors():
+        dossier = customer_selectors.dossier_read(
+            user=request.user,
+            code=code,
+            channel=AccessLog.Channel.WEB,
+            today=timezone.localdate(),
+            part=customer_selectors.DossierPart.CREDIT,
+        )
+    return dossier.customer
 
 
 def _credit_url(customer: Customer) -> str:
@@ -40,9 +57,7 @@ def _credit_url(customer: Customer) -> str:
 
 
 def _panel_context(request, customer: Customer) -> dict:
-    profile = selectors.credit_profile(customer=customer) or services.credit_profile_refresh(
-        customer=customer, today=timezone.localdate()
-    )
+    profile = selectors.credit_profile_read(customer=customer, today=timezone.localdate())
     may = {
         name: request.user.has_perm(f"credit.{name}", customer)
         for name in ("assess", "request_limit", "override_grade", "decide_limit", "decide_held_order")
@@ -65,7 +80,7 @@ def _panel_context(request, customer: Customer) -> dict:
 @login_required
 def customer_credit(request, code: str):
     """The credit panel: profile with reasons, tier/grade history, orders, payments, decisions."""
-    customer = _customer(request, code)
+    customer = _credit_read(request, code)
     template = "credit/panel.html" if request.headers.get("HX-Request") else "credit/customer_credit.html"
     return render(request, template, _panel_context(request, customer))
 
@@ -106,7 +121,7 @@ def assessment_create(request, code: str, method: str):
 @require_http_methods(["GET", "POST"])
 def limit_request_create(request, code: str):
     customer = _customer(request, code, "credit.request_limit")
-    profile = services.credit_profile_refresh(customer=customer, today=timezone.localdate())
+    profile = selectors.credit_profile_read(customer=customer, today=timezone.localdate())
     initial = {"amount": profile.recommended_limit, "payment_terms_days": customer.payment_terms_days}
     form = LimitRequestForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

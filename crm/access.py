@@ -35,7 +35,8 @@ reads_every_dossier = _role(
 
 may_edit_dossier = (is_owner & is_sales_staff) | is_sales_manager | is_integration
 
-# The masked view (code, unit name, owner, contact names and titles) needs only list_customers.
+# The masked view (code, unit name, owner, contact names and titles) needs only list_customers; view_dossier is the
+# full-or-masked decision that customers.selectors.dossier_read (every page and API read) and list rows ask.
 rules.add_perm("customers.list_customers", has_any_role)
 rules.add_perm("customers.view_dossier", is_owner | reads_every_dossier)
 rules.add_perm("customers.create_customer", is_sales_staff | is_integration)

@@ -1,16 +1,19 @@
 """Every read of dossiers the UI and API need, scoped to the caller, in a constant number of queries."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from enum import StrEnum
+from typing import NamedTuple
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import Http404
 
 from crm import roles
+from crm.errors import AccessDenied, NotFound
+from crm.services import access_log_record
 from customers.models import (
     ChangeRecord,
     Contact,
@@ -21,6 +24,9 @@ from customers.models import (
     Interaction,
     Review,
 )
+from customers.rules.review import is_review_overdue
+
+__all__ = ["AccessDenied", "CustomerNotFound"]  # the refusals entry points translate (crm.http)
 
 PAGE_SIZE = 50
 ORDERINGS = {
@@ -163,28 +169,51 @@ def dossier_get(*, user: AbstractBaseUser, code: str, archived: bool | None = Fa
     ).get(code=code)
 
 
+class CustomerNotFound(NotFound):
+    """No dossier with this code that the user may list (unknown, archived, or the user holds no role)."""
+
+
 def dossier_for(
     *, user: AbstractBaseUser, code: str, perm: str = "customers.list_customers", archived: bool | None = False
 ) -> Customer:
-    """The dossier behind ``code`` for an entry point: 404 if the user may not list it, 403 without ``perm``.
-
-    Pages, API views and every app use this one gate, so they cannot disagree (DOMAIN §1).
-    """
-    try:
-        customer = dossier_get(user=user, code=code, archived=archived)
-    except Customer.DoesNotExist:
-        raise Http404 from None
+    """The dossier behind ``code`` for a gate: ``CustomerNotFound`` if the user may not list it, ``AccessDenied``
+    without ``perm``. Pages, API views and every app use this one gate, so they cannot disagree (DOMAIN §1)."""
+    customer = _listable(user, code, archived)
     if not user.has_perm(perm, customer):
-        raise PermissionDenied
+        raise AccessDenied
     return customer
+
+
+class DossierPart(StrEnum):
+    """Which part of a dossier a read shows; the access log names every part but the whole dossier."""
+
+    WHOLE = ""
+    CONTACTS = "contacts"
+    CONTACT = "contact"  # one contact with every field: no masked form
+    CREDIT = "credit"  # the credit profile, or the whole credit panel of the browser
+    ORDERS = "orders"
+    PAYMENTS = "payments"
+    ASSESSMENTS = "assessments"
+    LIMIT_REQUESTS = "limit_requests"
+    HISTORY = "history"
+    INTERACTIONS = "interactions"
+
+
+MASKABLE = frozenset({DossierPart.WHOLE, DossierPart.CONTACTS})
+"""The parts with a masked form (DOMAIN §1: code, unit name, owner, contact names and titles); the others are
+refused to a user who may not read the dossier in full."""
 
 
 @dataclass(slots=True)
 class Dossier:
-    """What the dossier page shows (the full view); the masked view uses only customer and contacts."""
+    """One read of a dossier: the full view, or the masked one (``masked``: only ``customer.code``, ``.name``,
+    ``.owner`` and ``contacts`` with names and titles may be shown). The lists are filled for the whole dossier;
+    a read of one part carries the customer and leaves the part's rows to that part's selector."""
 
     customer: Customer
     contacts: list[Contact]
+    masked: bool = False
+    is_stale: bool = False
     interactions: list[Interaction] = field(default_factory=list)
     interaction_count: int = 0
     history: list[ChangeRecord] = field(default_factory=list)
@@ -194,12 +223,56 @@ class Dossier:
     reviews: list[Review] = field(default_factory=list)
 
 
-def dossier_masked(*, customer: Customer) -> Dossier:
+def dossier_read(
+    *,
+    user: AbstractBaseUser,
+    code: str,
+    channel: str,
+    today: date,
+    part: DossierPart = DossierPart.WHOLE,
+    archived: bool | None = False,
+) -> Dossier:
+    """A dossier as ``user`` may see it, full or masked, and its access-log entry (DOMAIN §1).
+
+    Every page and API call that shows a dossier or a part of it reads it here, so the browser and the API
+    mask and log alike. The masking decision is the ``customers.view_dossier`` permission of ``crm/access.py``.
+    A full read by someone who is not the owner writes one access-log row (who, which customer, ``part`` as the
+    object, ``channel``, and the role that allows it as the reason): the one write a read makes, on purpose.
+    Raises ``CustomerNotFound`` if the user may not list the dossier, ``AccessDenied`` if they may only see it
+    masked and ``part`` has no masked form. ``today`` decides whether the review is overdue (DOMAIN §7).
+    """
+    customer = _listable(user, code, archived)
+    if not user.has_perm("customers.view_dossier", customer):
+        if part not in MASKABLE:
+            raise AccessDenied
+        return _masked(customer)
+    access_log_record(user=user, customer=customer, channel=channel, object_ref=str(part))
+    if part != DossierPart.WHOLE:
+        contacts = list(customer.contacts.all()) if part == DossierPart.CONTACTS else []
+        return Dossier(customer=customer, contacts=contacts, is_stale=_is_stale(customer, today))
+    return _full(customer, today)
+
+
+def _listable(user: AbstractBaseUser, code: str, archived: bool | None) -> Customer:
+    try:
+        return dossier_get(user=user, code=code, archived=archived)
+    except Customer.DoesNotExist:
+        raise CustomerNotFound(code) from None
+
+
+def _is_stale(customer: Customer, today: date) -> bool:
+    """Stale as the nightly scan stored it, or with its review overdue since (DOMAIN §7)."""
+    state = getattr(customer, "review_state", None)  # a dossier may lack its state row until the first scan
+    return state is not None and (state.is_stale or is_review_overdue(due=state.next_review_due, today=today))
+
+
+def _masked(customer: Customer) -> Dossier:
     """DOMAIN §1: a rep who does not own the customer sees code, unit name, owner, contact names and titles."""
-    return Dossier(customer=customer, contacts=list(customer.contacts.only("id", "name", "title", "customer_id")))
+    contacts = list(customer.contacts.only("id", "name", "title", "customer_id"))
+    return Dossier(customer=customer, contacts=contacts, masked=True)
 
 
-def dossier_full(*, customer: Customer, recent: int = 20) -> Dossier:
+def _full(customer: Customer, today: date, recent: int = 20) -> Dossier:
     """The full dossier: sections, contacts, recent interactions and history, figures, documents, reviews."""
     interactions = customer.interactions.select_related("author")
     figures = list(customer.financial_figures.order_by("metric", "-as_of"))
@@ -209,6 +282,7 @@ def dossier_full(*, customer: Customer, recent: int = 20) -> Dossier:
     return Dossier(
         customer=customer,
         contacts=list(customer.contacts.all()),
+        is_stale=_is_stale(customer, today),
         interactions=list(interactions[:recent]),
         interaction_count=interactions.count(),
         history=list(customer.changes.select_related("by")[:recent]),
@@ -217,6 +291,19 @@ def dossier_full(*, customer: Customer, recent: int = 20) -> Dossier:
         documents=list(customer.credit_documents.select_related("added_by")),
         reviews=list(customer.reviews.select_related("reviewed_by")[:5]),
     )
+
+
+class DossierRow(NamedTuple):
+    """A list row and whether the user sees it in full (True) or masked (DOMAIN §1)."""
+
+    customer: Customer
+    full: bool
+
+
+def dossier_rows(*, user: AbstractBaseUser, customers: Iterable[Customer]) -> list[DossierRow]:
+    """The rows of a customer list page, each with the masking decision of ``crm/access.py``. A list shows the
+    list columns, not the dossier, so its rows are not access-logged (a sync client pages through thousands)."""
+    return [DossierRow(customer, user.has_perm("customers.view_dossier", customer)) for customer in customers]
 
 
 def change_history(*, customer: Customer) -> QuerySet[ChangeRecord]:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from credit.selectors import review_policy
 from crm.access import interaction_kinds_allowed
+from crm.http import http_errors
 from crm.models import AccessLog
 from crm.services import access_log_record
 from customers import selectors, services
@@ -43,10 +44,28 @@ PERMS = {
 }
 
 
+def _archived(request) -> bool | None:
+    """Sales managers also reach archived dossiers (to restore them); everyone else only live ones."""
+    return None if request.user.has_perm(PERMS["archive"]) else False
+
+
 def _customer(request, code: str, perm: str = "customers.list_customers") -> Customer:
-    """The dossier behind ``code``; sales managers also reach archived ones (to restore them)."""
-    archived = None if request.user.has_perm(PERMS["archive"]) else False
-    return selectors.dossier_for(user=request.user, code=code, perm=perm, archived=archived)
+    """The dossier behind ``code`` for a write; 404 if the user may not list it, 403 without ``perm``."""
+    with http_errors():
+        return selectors.dossier_for(user=request.user, code=code, perm=perm, archived=_archived(request))
+
+
+def _read(request, code: str, part: selectors.DossierPart = selectors.DossierPart.WHOLE) -> selectors.Dossier:
+    """The dossier (or one part of it) as the user may see it, logged (DOMAIN §1); 404 / 403 as for a write."""
+    with http_errors():
+        return selectors.dossier_read(
+            user=request.user,
+            code=code,
+            channel=AccessLog.Channel.WEB,
+            today=timezone.localdate(),
+            part=part,
+            archived=_archived(request),
+        )
 
 
 def _may(user, customer: Customer) -> dict[str, bool]:
@@ -75,7 +94,7 @@ def customer_list(request):
     filters = _filters(form, may_see_archived=request.user.has_perm(PERMS["archive"]))
     customers = selectors.customer_list(user=request.user, filters=filters, today=timezone.localdate())
     page = Paginator(customers, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [(c, request.user.has_perm(PERMS["view"], c)) for c in page]
+    rows = selectors.dossier_rows(user=request.user, customers=page)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -107,30 +126,24 @@ def customer_create(request):
 
 @login_required
 def customer_detail(request, code: str):
-    customer = _customer(request, code)
-    may = _may(request.user, customer)
-    if may["view"]:
-        dossier = selectors.dossier_full(customer=customer)
-        access_log_record(user=request.user, customer=customer, channel=AccessLog.Channel.WEB)
-    else:
-        dossier = selectors.dossier_masked(customer=customer)
-    context = {
+    dossier = _read(request, code)
+    return render(request, "customers/customer_detail.html", _detail_context(request, dossier))
+
+
+def _detail_context(request, dossier: selectors.Dossier) -> dict:
+    customer, full = dossier.customer, not dossier.masked
+    missing = services.customer_missing_fields(customer, has_contacts=bool(dossier.contacts)) if full else []
+    return {
         "dossier": dossier,
         "customer": customer,
-        "may": may,
-        "masked": not may["view"],
+        "may": _may(request.user, customer),
+        "masked": dossier.masked,
         "today": timezone.localdate(),
         "review_form": ReviewForm(),
-        "sections": [(s, Section(s).label, section_values(customer, s)) for s in SECTION_MODELS] if may["view"] else [],
+        "sections": [(s, Section(s).label, section_values(customer, s)) for s in SECTION_MODELS] if full else [],
         "rows": history_rows(dossier.history),
-        "missing": [
-            _missing_label(name)
-            for name in services.customer_missing_fields(customer, has_contacts=bool(dossier.contacts))
-        ]
-        if may["view"]
-        else [],
+        "missing": [_missing_label(name) for name in missing],
     }
-    return render(request, "customers/customer_detail.html", context)
 
 
 def _missing_label(name: str) -> str:
@@ -241,7 +254,7 @@ def interaction_create(request, code: str):
 
 @login_required
 def interaction_list(request, code: str):
-    customer = _customer(request, code, PERMS["view"])
+    customer = _read(request, code, selectors.DossierPart.INTERACTIONS).customer
     page = Paginator(selectors.interaction_list(customer=customer), 50).get_page(request.GET.get("page"))
     return render(request, "customers/interaction_list.html", {"customer": customer, "page": page})
 
@@ -283,7 +296,7 @@ def credit_document_file(request, code: str, document_id: int):
 
 @login_required
 def history(request, code: str):
-    customer = _customer(request, code, PERMS["view"])
+    customer = _read(request, code, selectors.DossierPart.HISTORY).customer
     page = Paginator(selectors.change_history(customer=customer), 50).get_page(request.GET.get("page"))
     rows = history_rows(page)
     return render(request, "customers/history.html", {"customer": customer, "page": page, "rows": rows})

@@ -16,6 +16,7 @@ from archives.api.serializers import ArchiveDocumentSerializer, ScanDownloadQuer
 from archives.models import ArchiveDocument
 from archives.scans import scan_response
 from crm.api.pagination import CodeCursorPagination
+from crm.http import http_errors
 from crm.models import AccessLog
 from customers.selectors import dossier_for
 
@@ -34,12 +35,14 @@ class CustomerDocumentsApi(generics.ListCreateAPIView):
     pagination_class = DocumentPagination
     parser_classes = (MultiPartParser, FormParser, JSONParser)
 
+    @http_errors()
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return ArchiveDocument.objects.none()
         customer = dossier_for(user=self.request.user, code=self.kwargs["code"], perm=VIEW, archived=None)
         return ArchiveDocument.objects.filter(customer=customer).select_related("customer", "registered_by")
 
+    @http_errors()
     def create(self, request, *args, **kwargs):
         customer = dossier_for(user=request.user, code=kwargs["code"], perm=VIEW, archived=None)
         if not request.user.has_perm(KEEP):
@@ -58,6 +61,7 @@ class ArchiveDocumentApi(APIView):
     """One original of the register."""
 
     @extend_schema(responses={200: ArchiveDocumentSerializer})
+    @http_errors()
     def get(self, request, number: str):
         document = selectors.document_for(user=request.user, number=number)
         return Response(ArchiveDocumentSerializer(document).data)
@@ -75,6 +79,7 @@ class ArchiveScanApi(APIView):
         parameters=[OpenApiParameter("reason", str, required=True, description="Why the copy is needed")],
         responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: OpenApiResponse(description="No copy")},
     )
+    @http_errors()
     def get(self, request, number: str):
         document = services.archive_document_for_download(
             user=request.user, number=number, channel=AccessLog.Channel.API
@@ -90,6 +95,7 @@ class ArchiveScanApi(APIView):
         return response
 
     @extend_schema(request={"multipart/form-data": ScanUploadSerializer}, responses={200: ArchiveDocumentSerializer})
+    @http_errors()
     def post(self, request, number: str):
         document = selectors.document_for(user=request.user, number=number, perm=KEEP)
         upload = ScanUploadSerializer(data=request.data)

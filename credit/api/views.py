@@ -25,13 +25,26 @@ from credit.models import Assessment, CreditLimitRequest, Order, Payment
 from credit.rules.scoring import RatingError
 from crm.api.exceptions import Conflict
 from crm.api.pagination import CodeCursorPagination
+from crm.http import http_errors
+from crm.models import AccessLog
 from customers import selectors as customer_selectors
 from customers import services as customer_services
-from customers.models import CreditDocument
+from customers.models import CreditDocument, Customer
+from customers.selectors import DossierPart
 
 
 def _customer(request, code: str, perm: str = "customers.list_customers"):
-    return customer_selectors.dossier_for(user=request.user, code=code, perm=perm)
+    with http_errors():
+        return customer_selectors.dossier_for(user=request.user, code=code, perm=perm)
+
+
+def _read(request, code: str, part: DossierPart) -> Customer:
+    """A credit part of the dossier, for a caller who may read the dossier in full; logged (DOMAIN §1)."""
+    with http_errors():
+        dossier = customer_selectors.dossier_read(
+            user=request.user, code=code, channel=AccessLog.Channel.API, today=_today(), part=part
+        )
+    return dossier.customer
 
 
 def _today():
@@ -51,9 +64,7 @@ class OrderListCreateApi(generics.ListCreateAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Order.objects.none()
-        return selectors.customer_orders(
-            customer=_customer(self.request, self.kwargs["code"], "customers.view_dossier")
-        )
+        return selectors.customer_orders(customer=_read(self.request, self.kwargs["code"], DossierPart.ORDERS))
 
     def create(self, request, *args, **kwargs):
         customer = _customer(request, kwargs["code"], "credit.place_order")
@@ -109,7 +120,7 @@ class PaymentListCreateApi(generics.ListCreateAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Payment.objects.none()
-        customer = _customer(self.request, self.kwargs["code"], "customers.view_dossier")
+        customer = _read(self.request, self.kwargs["code"], DossierPart.PAYMENTS)
         return selectors.customer_payments(customer=customer)
 
     def create(self, request, *args, **kwargs):
@@ -129,10 +140,8 @@ class CreditProfileApi(APIView):
 
     @extend_schema(responses=CreditProfileSerializer)
     def get(self, request, code: str):
-        customer = _customer(request, code, "customers.view_dossier")
-        profile = selectors.credit_profile(customer=customer) or services.credit_profile_refresh(
-            customer=customer, today=_today()
-        )
+        customer = _read(request, code, DossierPart.CREDIT)
+        profile = selectors.credit_profile_read(customer=customer, today=_today())
         return Response(CreditProfileSerializer(profile).data)
 
 
@@ -145,7 +154,7 @@ class AssessmentListCreateApi(generics.ListCreateAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Assessment.objects.none()
-        customer = _customer(self.request, self.kwargs["code"], "customers.view_dossier")
+        customer = _read(self.request, self.kwargs["code"], DossierPart.ASSESSMENTS)
         return selectors.customer_assessments(customer=customer)
 
     @extend_schema(request=AssessmentInputSerializer, responses={201: AssessmentSerializer})
@@ -183,7 +192,7 @@ class LimitRequestListCreateApi(generics.ListCreateAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return CreditLimitRequest.objects.none()
-        customer = _customer(self.request, self.kwargs["code"], "customers.view_dossier")
+        customer = _read(self.request, self.kwargs["code"], DossierPart.LIMIT_REQUESTS)
         return selectors.customer_limit_requests(customer=customer)
 
     def create(self, request, *args, **kwargs):

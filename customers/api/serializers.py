@@ -148,9 +148,10 @@ class MaskedCustomerSerializer(serializers.ModelSerializer):
         return True
 
 
-def customer_representation(customer: Customer, *, full: bool, context: dict) -> dict:
-    serializer = CustomerSerializer if full else MaskedCustomerSerializer
-    return serializer(customer, context=context).data
+def customer_representation(dossier: selectors.Dossier, *, context: dict) -> dict:
+    """The API body of one dossier read (``selectors.dossier_read``): full, or masked as the read decided."""
+    serializer = MaskedCustomerSerializer if dossier.masked else CustomerSerializer
+    return serializer(dossier.customer, context=context).data
 
 
 class DeletedCustomerSerializer(serializers.ModelSerializer):

@@ -19,8 +19,8 @@ from rest_framework.views import APIView
 from crm.access import interaction_kinds_allowed
 from crm.api.exceptions import PreconditionFailed
 from crm.api.pagination import CodeCursorPagination, CustomerCursorPagination
+from crm.http import http_errors
 from crm.models import AccessLog
-from crm.services import access_log_record
 from customers import selectors, services
 from customers.api import bulk
 from customers.api.representation import full_customer, masked_customer
@@ -70,7 +70,16 @@ def _with_etag(response: Response, customer: Customer) -> Response:
 
 
 def _customer(request, code: str, perm: str = "customers.list_customers") -> Customer:
-    return selectors.dossier_for(user=request.user, code=code, perm=perm)
+    with http_errors():
+        return selectors.dossier_for(user=request.user, code=code, perm=perm)
+
+
+def _read(request, code: str, part: selectors.DossierPart = selectors.DossierPart.WHOLE) -> selectors.Dossier:
+    """The dossier (or one part) as the caller may see it, logged (DOMAIN §1): the same read as the browser's."""
+    with http_errors():
+        return selectors.dossier_read(
+            user=request.user, code=code, channel=AccessLog.Channel.API, today=timezone.localdate(), part=part
+        )
 
 
 class UtcDateTimeField(IsoDateTimeField):
@@ -153,7 +162,8 @@ class CustomerListCreateApi(generics.ListAPIView):
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         rows = [
-            full_customer(c) if request.user.has_perm("customers.view_dossier", c) else masked_customer(c) for c in page
+            full_customer(c) if full else masked_customer(c)
+            for c, full in selectors.dossier_rows(user=request.user, customers=page)
         ]
         return self.get_paginated_response(rows)
 
@@ -180,12 +190,9 @@ class CustomerDetailApi(APIView):
 
     @extend_schema(responses=CustomerSerializer)
     def get(self, request, code: str):
-        customer = _customer(request, code)
-        full = request.user.has_perm("customers.view_dossier", customer)
-        if full:
-            access_log_record(user=request.user, customer=customer, channel=AccessLog.Channel.API)
-        body = customer_representation(customer, full=full, context={"request": request})
-        return _with_etag(Response(body), customer)
+        dossier = _read(request, code)
+        body = customer_representation(dossier, context={"request": request})
+        return _with_etag(Response(body), dossier.customer)
 
     @extend_schema(request=CustomerSerializer, responses=CustomerSerializer)
     def put(self, request, code: str):
@@ -256,7 +263,7 @@ class CustomerHistoryApi(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return ChangeRecord.objects.none()
-        customer = _customer(self.request, self.kwargs["code"], "customers.view_dossier")
+        customer = _read(self.request, self.kwargs["code"], selectors.DossierPart.HISTORY).customer
         return selectors.change_history(customer=customer)
 
 
@@ -268,14 +275,12 @@ class ContactListCreateApi(generics.ListCreateAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Contact.objects.none()
-        self.customer = _customer(self.request, self.kwargs["code"])
-        return self.customer.contacts.all()
+        self.dossier = _read(self.request, self.kwargs["code"], selectors.DossierPart.CONTACTS)
+        return self.dossier.customer.contacts.all()
 
     def get_serializer_class(self):
-        customer = getattr(self, "customer", None)
-        if customer is not None and not self.request.user.has_perm("customers.view_dossier", customer):
-            return MaskedContactSerializer
-        return ContactSerializer
+        dossier = getattr(self, "dossier", None)
+        return MaskedContactSerializer if dossier is not None and dossier.masked else ContactSerializer
 
     def create(self, request, *args, **kwargs):
         customer = _customer(request, kwargs["code"], "customers.edit_dossier")
@@ -289,8 +294,10 @@ class ContactDetailApi(generics.RetrieveUpdateDestroyAPIView):
     serializer_class = ContactSerializer
 
     def get_object(self):
-        perm = "customers.view_dossier" if self.request.method == "GET" else "customers.edit_dossier"
-        customer = _customer(self.request, self.kwargs["code"], perm)
+        if self.request.method == "GET":
+            customer = _read(self.request, self.kwargs["code"], selectors.DossierPart.CONTACT).customer
+        else:
+            customer = _customer(self.request, self.kwargs["code"], "customers.edit_dossier")
         return get_object_or_404(Contact, customer=customer, pk=self.kwargs["pk"])
 
     def perform_update(self, serializer):
@@ -312,7 +319,7 @@ class InteractionListCreateApi(generics.ListCreateAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Interaction.objects.none()
-        customer = _customer(self.request, self.kwargs["code"], "customers.view_dossier")
+        customer = _read(self.request, self.kwargs["code"], selectors.DossierPart.INTERACTIONS).customer
         return selectors.interaction_list(customer=customer)
 
     def create(self, request, *args, **kwargs):
