@@ -42,6 +42,10 @@ class CreditError(Exception):
     """A credit action that the rules do not allow; the message says why."""
 
 
+class NotAllowed(CreditError):
+    """The caller's role may not do this (DOMAIN §1); entry points answer 403."""
+
+
 class FourEyesViolation(CreditError):
     pass
 
@@ -89,7 +93,10 @@ def order_place(
     external_id: str | None = None,
     historical: bool = False,
 ) -> Order:
-    """Record an order; unless it is a historical import, the credit check decides open or credit hold."""
+    """Record an order; unless it is a historical import, the credit check decides open or credit hold.
+    Only integration accounts import completed orders, which skip the check (DOMAIN §1, §6.4)."""
+    if historical and not by.has_perm("credit.import_historical_orders"):
+        raise NotAllowed("Only integration accounts import completed orders without a credit check.")
     profile = _profile_for_update(customer)
     amount = sum((line.amount for line in lines), Decimal(0))
     if historical:

@@ -71,24 +71,24 @@ class OrderListCreateApi(generics.ListCreateAPIView):
         serializer = OrderSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        historical = data.get("status") == Order.Status.COMPLETED
-        if historical and not request.user.has_perm("credit.import_historical_orders"):
-            raise PermissionDenied("Only integration accounts import completed orders without a credit check.")
         lines = [
             services.OrderLineInput(line["product"], line["quantity"], line["unit_price"], line.get("model", ""))
             for line in data["lines"]
         ]
-        order = services.order_place(
-            customer=customer,
-            lines=lines,
-            order_date=data["order_date"],
-            due_date=data["due_date"],
-            prepaid=data.get("prepaid", False),
-            external_id=data.get("external_id"),
-            by=request.user,
-            today=_today(),
-            historical=historical,
-        )
+        try:
+            order = services.order_place(
+                customer=customer,
+                lines=lines,
+                order_date=data["order_date"],
+                due_date=data["due_date"],
+                prepaid=data.get("prepaid", False),
+                external_id=data.get("external_id"),
+                by=request.user,
+                today=_today(),
+                historical=data.get("status") == Order.Status.COMPLETED,
+            )
+        except services.NotAllowed as refusal:
+            raise PermissionDenied(str(refusal)) from None
         return Response(OrderSerializer(order).data, status=status.HTTP_201_CREATED)
 
 

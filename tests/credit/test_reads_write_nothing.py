@@ -40,16 +40,17 @@ LIST_PAGES = ["customer_list", "dashboard", "credit_dashboard", "credit_approval
 
 
 @pytest.fixture
-def trading_customer(customer, rep):
+def trading_customer(customer, make_user):
     """A customer with a paid historical order and no stored profile, as after an import the nightly job has not
     seen yet: a read must compute its profile without storing it."""
     today = timezone.localdate()
+    erp = make_user(roles.INTEGRATION, username="erp")
     services.order_place(
         customer=customer,
         lines=[services.OrderLineInput("Gate valve", Decimal(2), Decimal("50000.00"))],
         order_date=today - timedelta(days=60),
         due_date=today - timedelta(days=30),
-        by=rep,
+        by=erp,
         today=today,
         historical=True,
     )

@@ -236,3 +236,10 @@ def test_five_c_assessment_keeps_the_suggested_ratings(buyer, analyst):
     assessment = services.assessment_submit(customer=buyer, method="5c", ratings=ratings, by=analyst, today=TODAY)
     assert assessment.suggested["character"] == 5  # unrated grade
     assert assessment.ratings["character"] == 6
+
+
+def test_section_1_only_integration_imports_completed_orders_whatever_the_entry_point(buyer, rep):
+    """DOMAIN §1, §6.4: a historical import skips the credit check, so the service itself refuses it to a rep."""
+    with pytest.raises(services.NotAllowed):
+        _order(buyer, rep, 1000, historical=True)
+    assert not Order.objects.filter(customer=buyer).exists()
