@@ -7,3 +7,10 @@ class CreditConfig(AppConfig):
 
     name = "credit"
     verbose_name = _("Credit")
+
+    def ready(self) -> None:
+        # The review intervals and report validity of dossiers are numbers of the credit policy (DOMAIN §7).
+        from credit.selectors import review_policy
+        from customers.policy import review_policy_source_set
+
+        review_policy_source_set(review_policy)

@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from crm.models import Reminder
 from crm.services import number_sequence_take, reminders_close, reminders_hand_over
-from customers.jobs import dossier_state_refresh
 from customers.models import (
     ChangeRecord,
     Contact,
@@ -29,6 +28,7 @@ from customers.models import (
 from customers.rules.completeness import completeness, missing_fields
 from customers.rules.review import ReviewPolicy, next_review_due
 from customers.sections import CUSTOMER_FIELDS, SECTION_MODELS, section_model_fields
+from customers.services.review_state import dossier_state_refresh
 
 CODE_SEQUENCE = "customer"
 DEFAULT_REVIEW_POLICY = ReviewPolicy()

@@ -1,4 +1,5 @@
-"""Scheduled credit work (DOMAIN §7–§8): limit and credit-report expiry, reorder reminders, nightly recompute."""
+"""Credit reminders (DOMAIN §7–§8), set-based: limit and credit-report expiry, reorders. Limit expiry also
+recomputes the profiles it affects. Once per cause: a rerun adds nothing."""
 
 from collections import defaultdict
 from datetime import date, timedelta
