@@ -1,9 +1,8 @@
 """Every read of dossiers the UI and API need, scoped to the caller, in a constant number of queries."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from dateutil.relativedelta import relativedelta
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
@@ -21,6 +20,7 @@ from customers.models import (
     Interaction,
     Review,
 )
+from customers.rules.credit_reports import earliest_report_date_valid_on
 
 PAGE_SIZE = 50
 ORDERINGS = {
@@ -119,14 +119,22 @@ CREDIT_REPORT = Q(
 
 
 def valid_credit_reports(*, today: date, months: int) -> QuerySet[CreditDocument]:
-    """Credit reports still valid today: until their ``valid_until``, else ``months`` after issue (DOMAIN §7)."""
-    oldest = today - relativedelta(months=months)
+    """Credit reports that count on ``today`` (DOMAIN §6.2, §7): ``rules.credit_reports.credit_report_expires_on``
+    on or after ``today``, as SQL."""
+    oldest = earliest_report_date_valid_on(today, months=months)
     valid = (
         Q(valid_until__gte=today)
         | Q(valid_until__isnull=True, issued_on__gte=oldest)
         | Q(valid_until__isnull=True, issued_on__isnull=True, obtained_on__gte=oldest)
     )
     return CreditDocument.objects.filter(CREDIT_REPORT, valid)
+
+
+def credit_reports_expiring(*, today: date, until: date, months: int) -> QuerySet[CreditDocument]:
+    """Credit reports whose last valid day falls between ``today`` and ``until``: valid today, no longer the day
+    after ``until`` (the expiry reminder, DOMAIN §7), by the same definition as ``valid_credit_reports``."""
+    still_valid = valid_credit_reports(today=until + timedelta(days=1), months=months)
+    return valid_credit_reports(today=today, months=months).exclude(pk__in=still_valid.values("pk"))
 
 
 def uscc_taken(uscc: str, *, exclude: Customer | None = None) -> bool:
