@@ -99,7 +99,9 @@ def customer_list(*, user: AbstractBaseUser, filters: CustomerFilters, today: da
     if filters.completeness in COMPLETENESS_BANDS:
         low, high = COMPLETENESS_BANDS[filters.completeness]
         qs = qs.filter(completeness__gte=low, completeness__lte=high)
-    stale = Q(review_state__is_stale=True) | Q(review_state__next_review_due__lt=today)
+    # Stale is what the daily staleness scan stored (rules/review.py, as SQL in services/review_state.py). All three
+    # causes change as days pass (a review falls due, a report expires, a limit nears its end): no read re-derives one.
+    stale = Q(review_state__is_stale=True)
     if filters.updated_since is not None:
         qs = qs.filter(updated_at__gte=filters.updated_since)
     if filters.is_stale is True:
