@@ -33,10 +33,11 @@ run: $(VENV)/.run-deps
 	  $(PY) manage.py runserver $(HOST):$(PORT) $(RUNSERVER_ARGS) & \
 	  wait -n'
 
-## make test: ruff, migrations check, the whole test suite.
+## make test: ruff, the import contracts (pyproject.toml), migrations check, the whole test suite.
 test: $(VENV)/.test-deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 

@@ -21,9 +21,10 @@ from django.utils import timezone
 from credit.selectors import policy_current
 from crm.models import Reminder
 from crm.services import reminders_send_digests
-from customers.jobs import dossier_staleness_scan, review_reminders
 from customers.models import Customer, ReviewState
 from customers.rules.review import ReviewPolicy
+from customers.services.reminders import review_reminders
+from customers.services.review_state import dossier_staleness_scan
 
 
 def peak_mb() -> float:

@@ -13,3 +13,9 @@ class CreditConfig(AppConfig):
         from crm import events
 
         events.subscribe(events.CreditDataChanged, services.credit_profiles_follow_credit_data)
+
+        # The review intervals and report validity of dossiers are numbers of the credit policy (DOMAIN §7).
+        from credit.selectors import review_policy
+        from customers.policy import review_policy_source_set
+
+        review_policy_source_set(review_policy)

@@ -4,7 +4,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import groupby
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core import mail
@@ -17,8 +17,13 @@ from crm.events import OwnerChanged
 from crm.models import AccessLog, NumberSequence, Reminder
 from crm.roles import roles_of
 
-if TYPE_CHECKING:
-    from customers.models import Customer
+
+class OwnedDossier(Protocol):
+    """What the kernel needs of a dossier: its id and its owner's. A ``customers.models.Customer`` is one; the kernel
+    does not import customers (the layers contract in pyproject.toml)."""
+
+    pk: int
+    owner_id: int
 
 
 @transaction.atomic
@@ -39,7 +44,7 @@ def _no_role(user: AbstractBaseUser) -> str:
 def access_log_record(
     *,
     user: AbstractBaseUser,
-    customer: "Customer",
+    customer: OwnedDossier,
     channel: str,
     action: str = AccessLog.Action.DOSSIER_READ,
     object_ref: str = "",
@@ -53,7 +58,7 @@ def access_log_record(
     if not reason:  # no stated purpose: record the role that grants the access, so the log still says why
         reason = "role: " + ", ".join(sorted(roles_of(user))) if roles_of(user) else _no_role(user)
     return AccessLog.objects.create(
-        user=user, customer=customer, channel=channel, action=action, object_ref=object_ref, reason=reason[:200]
+        user=user, customer_id=customer.pk, channel=channel, action=action, object_ref=object_ref, reason=reason[:200]
     )
 
 

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "credit",
     "archives",
     "analytics",
+    "demo",
 ]
 
 MIDDLEWARE = [

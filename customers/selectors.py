@@ -2,11 +2,10 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import NamedTuple
 
-from dateutil.relativedelta import relativedelta
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Prefetch, Q, QuerySet
@@ -24,7 +23,7 @@ from customers.models import (
     Interaction,
     Review,
 )
-from customers.rules.review import is_review_overdue
+from customers.rules.credit_reports import earliest_report_date_valid_on
 
 __all__ = ["AccessDenied", "CustomerNotFound"]  # the refusals entry points translate (crm.http)
 
@@ -105,7 +104,9 @@ def customer_list(*, user: AbstractBaseUser, filters: CustomerFilters, today: da
     if filters.completeness in COMPLETENESS_BANDS:
         low, high = COMPLETENESS_BANDS[filters.completeness]
         qs = qs.filter(completeness__gte=low, completeness__lte=high)
-    stale = Q(review_state__is_stale=True) | Q(review_state__next_review_due__lt=today)
+    # Stale is what the daily staleness scan stored (rules/review.py, as SQL in services/review_state.py). All three
+    # causes change as days pass (a review falls due, a report expires, a limit nears its end): no read re-derives one.
+    stale = Q(review_state__is_stale=True)
     if filters.updated_since is not None:
         qs = qs.filter(updated_at__gte=filters.updated_since)
     if filters.is_stale is True:
@@ -125,14 +126,22 @@ CREDIT_REPORT = Q(
 
 
 def valid_credit_reports(*, today: date, months: int) -> QuerySet[CreditDocument]:
-    """Credit reports still valid today: until their ``valid_until``, else ``months`` after issue (DOMAIN §7)."""
-    oldest = today - relativedelta(months=months)
+    """Credit reports that count on ``today`` (DOMAIN §6.2, §7): ``rules.credit_reports.credit_report_expires_on``
+    on or after ``today``, as SQL."""
+    oldest = earliest_report_date_valid_on(today, months=months)
     valid = (
         Q(valid_until__gte=today)
         | Q(valid_until__isnull=True, issued_on__gte=oldest)
         | Q(valid_until__isnull=True, issued_on__isnull=True, obtained_on__gte=oldest)
     )
     return CreditDocument.objects.filter(CREDIT_REPORT, valid)
+
+
+def credit_reports_expiring(*, today: date, until: date, months: int) -> QuerySet[CreditDocument]:
+    """Credit reports whose last valid day falls between ``today`` and ``until``: valid today, no longer the day
+    after ``until`` (the expiry reminder, DOMAIN §7), by the same definition as ``valid_credit_reports``."""
+    still_valid = valid_credit_reports(today=until + timedelta(days=1), months=months)
+    return valid_credit_reports(today=today, months=months).exclude(pk__in=still_valid.values("pk"))
 
 
 def uscc_taken(uscc: str, *, exclude: Customer | None = None) -> bool:
@@ -249,7 +258,7 @@ def dossier_read(
     access_log_record(user=user, customer=customer, channel=channel, object_ref=str(part))
     if part != DossierPart.WHOLE:
         contacts = list(customer.contacts.all()) if part == DossierPart.CONTACTS else []
-        return Dossier(customer=customer, contacts=contacts, is_stale=_is_stale(customer, today))
+        return Dossier(customer=customer, contacts=contacts, is_stale=_is_stale(customer))
     return _full(customer, today)
 
 
@@ -260,10 +269,10 @@ def _listable(user: AbstractBaseUser, code: str, archived: bool | None) -> Custo
         raise CustomerNotFound(code) from None
 
 
-def _is_stale(customer: Customer, today: date) -> bool:
-    """Stale as the nightly scan stored it, or with its review overdue since (DOMAIN §7)."""
+def _is_stale(customer: Customer) -> bool:
+    """Stale as the daily staleness scan stored it (DOMAIN §7): the one definition every page and filter reads."""
     state = getattr(customer, "review_state", None)  # a dossier may lack its state row until the first scan
-    return state is not None and (state.is_stale or is_review_overdue(due=state.next_review_due, today=today))
+    return state is not None and state.is_stale
 
 
 def _masked(customer: Customer) -> Dossier:
@@ -282,7 +291,7 @@ def _full(customer: Customer, today: date, recent: int = 20) -> Dossier:
     return Dossier(
         customer=customer,
         contacts=list(customer.contacts.all()),
-        is_stale=_is_stale(customer, today),
+        is_stale=_is_stale(customer),
         interactions=list(interactions[:recent]),
         interaction_count=interactions.count(),
         history=list(customer.changes.select_related("by")[:recent]),

@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from credit.selectors import review_policy
 from crm.access import interaction_kinds_allowed
 from crm.http import http_errors
 from crm.models import AccessLog
@@ -30,6 +29,7 @@ from customers.forms import (
     section_form_class,
 )
 from customers.models import Contact, CreditDocument, Customer, Section
+from customers.policy import review_policy
 from customers.sections import SECTION_MODELS, field_label, history_rows, section_values
 
 PERMS = {

@@ -14,7 +14,6 @@ from django.utils import timezone
 from crm import events
 from crm.models import Reminder
 from crm.services import reminders_close
-from customers.jobs import dossier_state_refresh
 from customers.models import (
     ChangeRecord,
     Contact,
@@ -54,6 +53,7 @@ __all__ = [  # the write path's types, for entry points that build inputs
     "customer_missing_fields",
     "dossiers_write",
 ]
+from customers.services.review_state import dossier_state_refresh
 
 DEFAULT_REVIEW_POLICY = ReviewPolicy()
 REVIEW_REMINDER_KINDS = (Reminder.Kind.REVIEW_DUE, Reminder.Kind.REVIEW_OVERDUE, Reminder.Kind.STALE_DOSSIER)

@@ -7,9 +7,9 @@ import time_machine
 from django.db import IntegrityError
 
 from archives import services
-from archives.jobs import borrowing_reminders
 from archives.models import ArchiveDocument, Borrowing, DocumentEvent
 from archives.rules.custody import BorrowingAction
+from archives.services.reminders import borrowing_reminders
 from crm.models import AccessLog, Reminder
 from crm.services import ReminderInput, reminders_create
 from customers import services as customer_services

@@ -11,6 +11,7 @@ from crm import roles
 from crm.errors import AccessDenied
 from crm.models import AccessLog
 from customers import selectors
+from customers.models import ReviewState
 from customers.selectors import CustomerNotFound, DossierPart, dossier_read
 
 pytestmark = pytest.mark.django_db
@@ -102,11 +103,13 @@ def test_unknown_unlisted_or_archived_dossiers_are_not_found(customer, make_user
     assert AccessLog.objects.count() == 1
 
 
-def test_staleness_is_decided_for_the_given_day(customer, rep):
+def test_staleness_is_what_the_scan_stored_the_one_definition_domain_7(customer, rep):
+    """A page never re-derives staleness: it shows the flag the daily scan (rules/review.py) stored."""
     due = customer.review_state.next_review_due
-    assert _read(rep, customer).is_stale is False
     later = dossier_read(user=rep, code=customer.code, channel="web", today=due + timedelta(days=1))
-    assert later.is_stale is True
+    assert later.is_stale is False  # the scan has not run yet
+    ReviewState.objects.filter(customer=customer).update(is_stale=True)
+    assert _read(rep, customer).is_stale is True
 
 
 def test_the_browser_page_and_the_api_both_read_through_dossier_read(

@@ -43,7 +43,7 @@ def celery_app(redis_url):
 def test_worker_runs_the_staleness_scan_and_a_second_run_changes_nothing(celery_app):
     from celery.contrib.testing.worker import start_worker
 
-    from crm import tasks
+    from customers import tasks
 
     import_module("crm.migrations.0002_roles_and_sequences").create_roles(apps, None)
     import_module("credit.migrations.0002_policy_models_sequences").ship(apps, None)

@@ -9,15 +9,16 @@ from django.core import mail
 from django.db import IntegrityError
 from django.urls import reverse
 
-from credit import jobs as credit_jobs
 from credit import services as credit_services
 from credit.models import CreditLimit, CreditProfile
+from credit.services import reminders as credit_reminders
 from crm import roles
 from crm.models import Reminder
 from crm.services import ReminderInput, reminders_create, reminders_send_digests
-from customers import jobs, services
+from customers import services
 from customers.models import ReviewState
 from customers.rules.review import ReviewPolicy
+from customers.services import reminders, review_state
 from tests.factories import make_customer
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +26,7 @@ TODAY = date(2026, 11, 22)
 
 
 def _scan(today=TODAY):
-    return jobs.dossier_staleness_scan(today=today, policy=ReviewPolicy(), report_months=6, chunk=2)
+    return review_state.dossier_staleness_scan(today=today, policy=ReviewPolicy(), report_months=6, chunk=2)
 
 
 @pytest.fixture
@@ -63,22 +64,22 @@ def test_core_customers_are_reviewed_every_60_days(old_customer):
 def test_review_reminders_once_per_due_date_and_cleared_by_the_review(old_customer, rep):
     """DOMAIN §7: owners are reminded 14 days ahead and when overdue; never twice for the same cause."""
     _scan()
-    assert jobs.review_reminders(today=TODAY) == 1
-    assert jobs.review_reminders(today=TODAY) == 0
+    assert reminders.review_reminders(today=TODAY) == 1
+    assert reminders.review_reminders(today=TODAY) == 0
     reminder = Reminder.objects.get()
     assert (reminder.kind, reminder.recipient, reminder.customer) == ("review_overdue", rep, old_customer)
     services.dossier_review_record(customer=old_customer, sections=["basic"], notes="", by=rep, today=TODAY)
     assert Reminder.objects.get().status == "done"
     _scan()
-    assert jobs.review_reminders(today=TODAY) == 0
+    assert reminders.review_reminders(today=TODAY) == 0
 
 
 def test_due_soon_is_reminded_14_days_ahead_not_15(rep):
     customer = make_customer(owner=rep, name="Soon")
     ReviewState.objects.filter(customer=customer).update(next_review_due=TODAY + timedelta(days=15))
-    assert jobs.review_reminders(today=TODAY) == 0
+    assert reminders.review_reminders(today=TODAY) == 0
     ReviewState.objects.filter(customer=customer).update(next_review_due=TODAY + timedelta(days=14))
-    assert jobs.review_reminders(today=TODAY) == 1
+    assert reminders.review_reminders(today=TODAY) == 1
     assert Reminder.objects.get().kind == "review_due"
 
 
@@ -93,9 +94,9 @@ def test_birthday_reminders_seven_days_ahead(customer, rep):
     contact = customer.contacts.get()
     contact.birthday = date(1980, 11, 29)
     contact.save()
-    assert jobs.birthday_reminders(today=TODAY) == 1
-    assert jobs.birthday_reminders(today=TODAY) == 0
-    assert jobs.birthday_reminders(today=TODAY - timedelta(days=1)) == 0  # eight days ahead: not yet
+    assert reminders.birthday_reminders(today=TODAY) == 1
+    assert reminders.birthday_reminders(today=TODAY) == 0
+    assert reminders.birthday_reminders(today=TODAY - timedelta(days=1)) == 0  # eight days ahead: not yet
 
 
 @pytest.mark.parametrize(
@@ -108,7 +109,7 @@ def test_birthday_on_29_february_is_reminded_every_year(customer, rep, today, du
     contact = customer.contacts.get()
     contact.birthday = date(1984, 2, 29)
     contact.save()
-    assert jobs.birthday_reminders(today=today) == 1
+    assert reminders.birthday_reminders(today=today) == 1
     assert Reminder.objects.get(kind="birthday").due_on == due_on
 
 
@@ -120,13 +121,13 @@ def test_limit_expiry_reminds_and_drops_the_available_credit(rep, make_user):
         customer=customer, amount=Decimal(9000), reason="x", by=analyst, today=TODAY - timedelta(days=340)
     )
     credit_services.credit_limit_approve(request=request, by=manager, today=TODAY - timedelta(days=340))
-    assert credit_jobs.limit_reminders(today=TODAY) == 1
+    assert credit_reminders.limit_reminders(today=TODAY) == 1
     assert Reminder.objects.get().kind == "limit_expiring"
     after = CreditLimit.objects.get().valid_until + timedelta(days=1)
-    assert credit_jobs.limit_reminders(today=after) == 1
+    assert credit_reminders.limit_reminders(today=after) == 1
     profile = CreditProfile.objects.get(customer=customer)
     assert (profile.credit_limit, profile.available_credit) == (None, Decimal(0))
-    assert credit_jobs.limit_reminders(today=after) == 0
+    assert credit_reminders.limit_reminders(today=after) == 0
 
 
 def test_reorder_reminder_once_per_cycle(rep, make_user):
@@ -143,8 +144,8 @@ def test_reorder_reminder_once_per_cycle(rep, make_user):
             today=TODAY,
             historical=True,
         )
-    assert credit_jobs.reorder_reminders(today=TODAY) == 1
-    assert credit_jobs.reorder_reminders(today=TODAY) == 0
+    assert credit_reminders.reorder_reminders(today=TODAY) == 1
+    assert credit_reminders.reorder_reminders(today=TODAY) == 0
     assert "M8317" in Reminder.objects.get(kind="reorder").message
 
 
@@ -251,7 +252,7 @@ def test_a_scan_killed_midway_finishes_on_the_next_run(rep, monkeypatch):
     """Chunks commit one by one: a crash keeps the finished chunks, the rerun does the rest, once."""
     with time_machine.travel("2026-01-05 09:00 +0800", tick=False):
         customers = [make_customer(owner=rep, name=f"C{i}") for i in range(5)]
-    original, calls = jobs._scan_chunk, []
+    original, calls = review_state._scan_chunk, []
 
     def crash_on_third_chunk(*args, **kwargs):
         calls.append(args)
@@ -259,10 +260,10 @@ def test_a_scan_killed_midway_finishes_on_the_next_run(rep, monkeypatch):
             raise RuntimeError("worker killed")
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(jobs, "_scan_chunk", crash_on_third_chunk)
+    monkeypatch.setattr(review_state, "_scan_chunk", crash_on_third_chunk)
     with pytest.raises(RuntimeError):
         _scan()
-    monkeypatch.setattr(jobs, "_scan_chunk", original)
+    monkeypatch.setattr(review_state, "_scan_chunk", original)
     assert 0 < ReviewState.objects.filter(is_stale=True).count() < 5
     _scan()
     assert ReviewState.objects.filter(customer__in=customers, is_stale=True).count() == 5

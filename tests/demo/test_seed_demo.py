@@ -5,8 +5,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
 
-from archives.jobs import borrowing_reminders
 from archives.models import ArchiveDocument, Borrowing
+from archives.services.reminders import borrowing_reminders
 from crm import roles
 from customers.models import ChangeRecord, Customer
 

@@ -1,11 +1,10 @@
-"""Scheduled credit work (DOMAIN §7–§8): limit and credit-report expiry, reorder reminders, nightly recompute."""
+"""Credit reminders (DOMAIN §7–§8), set-based: limit and credit-report expiry, reorders. Limit expiry also
+recomputes the profiles it affects. Once per cause: a rerun adds nothing."""
 
 from collections import defaultdict
 from datetime import date, timedelta
 
-from dateutil.relativedelta import relativedelta
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from credit import selectors
@@ -14,8 +13,8 @@ from credit.rules.reorder import reorder_due
 from credit.services import credit_profiles_refresh
 from crm.models import Reminder
 from crm.services import ReminderInput, reminders_create
-from customers.models import CreditDocument
-from customers.selectors import CREDIT_REPORT
+from customers.rules.credit_reports import credit_report_expires_on
+from customers.selectors import credit_reports_expiring
 
 
 def limit_reminders(*, today: date, days_ahead: int = 30) -> int:
@@ -60,18 +59,18 @@ def limit_reminders(*, today: date, days_ahead: int = 30) -> int:
 
 
 def credit_report_reminders(*, today: date, days_ahead: int = 30) -> int:
-    """Agency credit reports and bank certificates that expire within 30 days (DOMAIN §7)."""
+    """Agency credit reports and bank certificates that expire within 30 days (DOMAIN §7); a report counts until
+    the same day for the limit approval (DOMAIN §6.2) and the staleness scan."""
     months = selectors.policy_current().credit_report_valid_months
-    reports = CreditDocument.objects.filter(CREDIT_REPORT, customer__deleted_at__isnull=True).select_related("customer")
-    horizon = today + timedelta(days=days_ahead)
+    reports = credit_reports_expiring(today=today, until=today + timedelta(days=days_ahead), months=months)
     rows = []
-    for document in reports.filter(
-        Q(valid_until__range=(today, horizon))
-        | Q(valid_until__isnull=True, issued_on__range=(today - relativedelta(months=months), horizon))
-    ):
-        expires = document.valid_until or (document.issued_on + relativedelta(months=months))
-        if not today <= expires <= horizon:
-            continue
+    for document in reports.filter(customer__deleted_at__isnull=True).select_related("customer"):
+        expires = credit_report_expires_on(
+            valid_until=document.valid_until,
+            issued_on=document.issued_on,
+            obtained_on=document.obtained_on,
+            months=months,
+        )
         rows.append(
             ReminderInput(
                 Reminder.Kind.CREDIT_REPORT_EXPIRING,

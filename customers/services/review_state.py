@@ -1,9 +1,7 @@
-"""Scheduled work on dossiers (DOMAIN §7): the staleness scan and the review and birthday reminders.
-
-Each job reads in chunks and writes set-based; running it twice changes nothing more.
+"""The review state of dossiers (DOMAIN §7): next review due and stale, set-based for the nightly scan and for one
+dossier right after a review. Reads in chunks and writes set-based; running it twice changes nothing more.
 """
 
-import calendar
 from datetime import date, timedelta
 
 from django.db import transaction
@@ -24,12 +22,9 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, TruncDate
-from django.utils.translation import gettext as _
 
 from crm.bulk import upsert_from_query
-from crm.models import Reminder
-from crm.services import ReminderInput, reminders_create
-from customers.models import Contact, Customer, ReviewState, Size
+from customers.models import Customer, ReviewState, Size
 from customers.rules.review import ReviewPolicy
 from customers.selectors import valid_credit_reports
 
@@ -96,61 +91,3 @@ def dossier_staleness_scan(*, today: date, policy: ReviewPolicy, report_months: 
         with transaction.atomic():
             changed += _scan_chunk(low, low + chunk, today=today, policy=policy, report_months=report_months)
     return changed
-
-
-def review_reminders(*, today: date, days_ahead: int = 14) -> int:
-    """Remind owners of reviews due within 14 days, and of overdue ones; once per due date (DOMAIN §7)."""
-    due = Customer.objects.filter(
-        deleted_at__isnull=True, review_state__next_review_due__lte=today + timedelta(days=days_ahead)
-    )
-    rows = []
-    columns = ("pk", "owner_id", "code", "name", "review_state__next_review_due")
-    for pk, owner_id, code, name, due_on in due.values_list(*columns):
-        overdue = due_on < today
-        kind = Reminder.Kind.REVIEW_OVERDUE if overdue else Reminder.Kind.REVIEW_DUE
-        text = (
-            _("Review of %(code)s %(name)s was due on %(date)s")
-            if overdue
-            else _("Review of %(code)s %(name)s is due on %(date)s")
-        )
-        rows.append(
-            ReminderInput(
-                kind,
-                owner_id,
-                due_on,
-                f"{kind}:{pk}:{due_on.isoformat()}",
-                text % {"code": code, "name": name, "date": due_on.isoformat()},
-                pk,
-            )
-        )
-    return reminders_create(rows)
-
-
-def birthday_reminders(*, today: date, days_ahead: int = 7) -> int:
-    """Contacts' birthdays in the next 7 days, to the customer's owner; once a year per contact (DOMAIN §7)."""
-    days = [today + timedelta(days=n) for n in range(days_ahead + 1)]
-    # Born on 29 February: in a year without one, the birthday is kept on 28 February.
-    celebrated = {(d.month, d.day): d for d in days}
-    if (2, 28) in celebrated and not calendar.isleap(celebrated[(2, 28)].year):
-        celebrated[(2, 29)] = celebrated[(2, 28)]
-    match = Q()
-    for month, day_of_month in celebrated:
-        match |= Q(birthday__month=month, birthday__day=day_of_month)
-    contacts = Contact.objects.filter(match, customer__deleted_at__isnull=True).values_list(
-        "pk", "name", "birthday", "customer_id", "customer__owner_id", "customer__name"
-    )
-    rows = []
-    for pk, name, birthday, customer_id, owner_id, customer_name in contacts:
-        day = celebrated[(birthday.month, birthday.day)]
-        rows.append(
-            ReminderInput(
-                Reminder.Kind.BIRTHDAY,
-                owner_id,
-                day,
-                f"birthday:{pk}:{day.year}",
-                _("%(name)s of %(customer)s has a birthday on %(date)s")
-                % {"name": name, "customer": customer_name, "date": day.isoformat()},
-                customer_id,
-            )
-        )
-    return reminders_create(rows)

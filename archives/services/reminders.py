@@ -1,4 +1,4 @@
-"""Scheduled work of the archives (DOMAIN §9): overdue borrowings are reminded."""
+"""Reminders of the archives (DOMAIN §9): overdue borrowings."""
 
 from datetime import date
 

@@ -1,0 +1,24 @@
+"""Credit-report validity (DOMAIN §6.2, §7): one definition for the limit approval, the staleness scan and the
+expiry reminder."""
+
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+
+def credit_report_expires_on(
+    *, valid_until: date | None, issued_on: date | None, obtained_on: date, months: int
+) -> date:
+    """The last day a credit report counts (DOMAIN §7): its own valid-until date, else ``months`` (3–12, the credit
+    policy) after its date, which is the issue date or, for a report without one, the day it was obtained."""
+    if valid_until is not None:
+        return valid_until
+    return (issued_on or obtained_on) + relativedelta(months=months)
+
+
+def earliest_report_date_valid_on(day: date, *, months: int) -> date:
+    """The earliest date (issue, else obtained) of a report without a valid-until date that still counts on ``day``:
+    ``credit_report_expires_on(...) >= day`` exactly when the report's date is on or after this one. Month ends
+    included: six months after 28 February is 28 August, so on 31 August a report needs a date from 1 March."""
+    oldest = day - relativedelta(months=months)
+    return oldest if oldest + relativedelta(months=months) >= day else oldest + timedelta(days=1)
