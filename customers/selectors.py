@@ -1,7 +1,9 @@
 """Every read of dossiers the UI and API need, scoped to the caller, in a constant number of queries."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
@@ -21,6 +23,7 @@ from customers.models import (
     Review,
 )
 from customers.rules.credit_reports import earliest_report_date_valid_on
+from customers.rules.figures import latest_by_metric
 
 PAGE_SIZE = 50
 ORDERINGS = {
@@ -213,9 +216,7 @@ def dossier_full(*, customer: Customer, recent: int = 20) -> Dossier:
     """The full dossier: sections, contacts, recent interactions and history, figures, documents, reviews."""
     interactions = customer.interactions.select_related("author")
     figures = list(customer.financial_figures.order_by("metric", "-as_of"))
-    latest: dict[str, FinancialFigure] = {}
-    for figure in figures:
-        latest.setdefault(figure.metric, figure)
+    latest = latest_by_metric(figures)
     return Dossier(
         customer=customer,
         contacts=list(customer.contacts.all()),
@@ -227,6 +228,19 @@ def dossier_full(*, customer: Customer, recent: int = 20) -> Dossier:
         documents=list(customer.credit_documents.select_related("added_by")),
         reviews=list(customer.reviews.select_related("reviewed_by")[:5]),
     )
+
+
+def latest_figure_values(*, customer_ids: Sequence[int], metrics: Sequence[str] = ()) -> dict[int, dict[str, Decimal]]:
+    """Per customer, the value of the latest figure of each metric (``rules.figures.latest_by_metric``), one query."""
+    figures = FinancialFigure.objects.filter(customer_id__in=customer_ids).only(
+        "customer_id", "metric", "as_of", "value"
+    )
+    if metrics:
+        figures = figures.filter(metric__in=metrics)
+    by_customer: dict[int, list[FinancialFigure]] = {pk: [] for pk in customer_ids}
+    for figure in figures.order_by():
+        by_customer[figure.customer_id].append(figure)
+    return {pk: {m: f.value for m, f in latest_by_metric(rows).items()} for pk, rows in by_customer.items()}
 
 
 def change_history(*, customer: Customer) -> QuerySet[ChangeRecord]:
