@@ -20,9 +20,9 @@ from credit.models import (
 from credit.rules.grade import PaymentIn
 from credit.rules.policy import CreditPolicy
 from credit.rules.profile import OrderRow, ProfileInputs, compute_profile
-from customers.models import CreditDocument, Customer, FinancialFigure, FinancialMetric
+from customers.models import CreditDocument, Customer, FinancialMetric
 from customers.rules.review import ReviewPolicy
-from customers.selectors import valid_credit_reports
+from customers.selectors import latest_figure_values, valid_credit_reports
 
 
 def policy_current() -> CreditPolicyVersion:
@@ -85,12 +85,9 @@ def profile_inputs(*, customer_ids: Sequence[int], today: date, policy: CreditPo
         "customer_id", "id", "paid_on", "amount", "order_id"
     ):
         inputs[p[0]].payments.append(PaymentIn(*p[1:]))
-    for customer_id, value in (
-        FinancialFigure.objects.filter(customer_id__in=customer_ids, metric=FinancialMetric.NET_WORTH)
-        .order_by("customer_id", "as_of")
-        .values_list("customer_id", "value")
-    ):
-        inputs[customer_id].net_worth = value  # the latest wins
+    net_worth = latest_figure_values(customer_ids=list(inputs), metrics=[FinancialMetric.NET_WORTH])
+    for customer_id, latest in net_worth.items():
+        inputs[customer_id].net_worth = latest.get(FinancialMetric.NET_WORTH)
     for customer_id, percentage in (
         Assessment.objects.filter(customer_id__in=customer_ids, valid_until__gte=today)
         .order_by("customer_id", "assessed_on", "id")
@@ -170,11 +167,7 @@ def suggested_five_c(*, customer: Customer) -> dict[str, int | None]:
     from credit.rules.grade import Grade
     from credit.rules.scoring import Financials, suggest_five_c
 
-    latest: dict[str, object] = {}
-    for metric, value in (
-        FinancialFigure.objects.filter(customer=customer).order_by("metric", "as_of").values_list("metric", "value")
-    ):
-        latest[metric] = value
+    latest = latest_figure_values(customer_ids=[customer.pk])[customer.pk]
     figures = Financials(**{name: latest.get(name) for name in Financials.__dataclass_fields__})
     profile = credit_profile(customer=customer)
     grade = Grade(profile.payment_grade) if profile else Grade.UNRATED

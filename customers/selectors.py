@@ -1,8 +1,9 @@
 """Every read of dossiers the UI and API need, scoped to the caller, in a constant number of queries."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from enum import StrEnum
 from typing import NamedTuple
 
@@ -24,6 +25,7 @@ from customers.models import (
     Review,
 )
 from customers.rules.credit_reports import earliest_report_date_valid_on
+from customers.rules.figures import latest_by_metric
 
 __all__ = ["AccessDenied", "CustomerNotFound"]  # the refusals entry points translate (crm.http)
 
@@ -285,9 +287,7 @@ def _full(customer: Customer, today: date, recent: int = 20) -> Dossier:
     """The full dossier: sections, contacts, recent interactions and history, figures, documents, reviews."""
     interactions = customer.interactions.select_related("author")
     figures = list(customer.financial_figures.order_by("metric", "-as_of"))
-    latest: dict[str, FinancialFigure] = {}
-    for figure in figures:
-        latest.setdefault(figure.metric, figure)
+    latest = latest_by_metric(figures)
     return Dossier(
         customer=customer,
         contacts=list(customer.contacts.all()),
@@ -313,6 +313,19 @@ def dossier_rows(*, user: AbstractBaseUser, customers: Iterable[Customer]) -> li
     """The rows of a customer list page, each with the masking decision of ``crm/access.py``. A list shows the
     list columns, not the dossier, so its rows are not access-logged (a sync client pages through thousands)."""
     return [DossierRow(customer, user.has_perm("customers.view_dossier", customer)) for customer in customers]
+
+
+def latest_figure_values(*, customer_ids: Sequence[int], metrics: Sequence[str] = ()) -> dict[int, dict[str, Decimal]]:
+    """Per customer, the value of the latest figure of each metric (``rules.figures.latest_by_metric``), one query."""
+    figures = FinancialFigure.objects.filter(customer_id__in=customer_ids).only(
+        "customer_id", "metric", "as_of", "value"
+    )
+    if metrics:
+        figures = figures.filter(metric__in=metrics)
+    by_customer: dict[int, list[FinancialFigure]] = {pk: [] for pk in customer_ids}
+    for figure in figures.order_by():
+        by_customer[figure.customer_id].append(figure)
+    return {pk: {m: f.value for m, f in latest_by_metric(rows).items()} for pk, rows in by_customer.items()}
 
 
 def change_history(*, customer: Customer) -> QuerySet[ChangeRecord]:
