@@ -20,9 +20,9 @@ from customers.models import (
     Interaction,
     Section,
 )
-from customers.sections import CUSTOMER_FIELDS_BY_KIND, SECTION_FIELDS, SECTION_MODELS
+from customers.sections import CONTACT_FIELDS, CUSTOMER_FIELDS_BY_KIND, SECTION_FIELDS, SECTION_MODELS
 from customers.selectors import COMPLETENESS_BANDS, ORDERINGS
-from customers.services import CONTACT_FIELDS, FigureInput
+from customers.services import FigureInput
 
 
 def _date_widgets(model, fields) -> dict:

@@ -34,6 +34,15 @@ CUSTOMER_FIELDS = (
     "payment_terms_days",
     "expected_monthly_purchases",
 )
+CONTACT_FIELDS = ("name", "title", "phone", "mobile", "email", "birthday", "preferences", "notes")
+"""What a contact 联系人 has (DOMAIN §2 contacts): the form, the API, the history and the write path read this list."""
+
+CREDIT_INPUT_FIELDS = frozenset(
+    {"size", "payment_terms_days", "expected_monthly_purchases", "basic.relationship_since"}
+)
+"""The dossier fields the credit assessment reads (DOMAIN §3–§6: size, terms, expected purchases, years of
+relationship; with the financial figures and credit documents): a change to one is a change of credit data."""
+
 CUSTOMER_FIELDS_BY_KIND = {
     Kind.INTERMEDIATE.value: CUSTOMER_FIELDS,
     Kind.END.value: tuple(f for f in CUSTOMER_FIELDS if f not in {"unified_social_credit_code", "industry"}),

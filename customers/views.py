@@ -193,9 +193,12 @@ def _save_section(request, customer: Customer, section: str, forms: list) -> Non
             figures=figures.figures(),
             source=figures.cleaned_data["source"],
             by=request.user,
+            today=timezone.localdate(),
         )
     else:
-        services.dossier_section_update(customer=customer, section=section, values=values, by=request.user)
+        services.dossier_section_update(
+            customer=customer, section=section, values=values, by=request.user, today=timezone.localdate()
+        )
 
 
 def customer_url(customer: Customer) -> str:
@@ -329,7 +332,9 @@ def customer_reassign(request, code: str):
     customer = _customer(request, code, PERMS["reassign"])
     form = ReassignForm(request.POST or None, owners=selectors.owner_candidates(), initial={"owner": customer.owner})
     if request.method == "POST" and form.is_valid():
-        services.customer_reassign(customer=customer, new_owner=form.cleaned_data["owner"], by=request.user)
+        services.customer_reassign(
+            customer=customer, new_owner=form.cleaned_data["owner"], by=request.user, today=timezone.localdate()
+        )
         messages.success(request, _("Owner changed."))
         return redirect(customer_url(customer))
     return _simple_form(request, customer, form, _("Change owner"), _("Change owner"), "")

@@ -106,6 +106,17 @@ def max_grantable(size: str, has_valid_credit_report: bool, policy: CreditPolicy
     return policy.small_customer_ceiling
 
 
+def four_eyes_kept(*, requested_by: int, deciding: int) -> bool:
+    """Four eyes 双人复核 (DOMAIN §6.3): a limit request is decided by someone other than who asked for it."""
+    return requested_by != deciding
+
+
+def exposure(*, billable: Decimal, paid: Decimal) -> Decimal:
+    """Exposure 风险敞口 (DOMAIN §6.4): what billable (open and completed) orders leave unpaid once every payment is
+    allocated, never below zero. Payments of a cancelled order move to the others, so cancelling hides nothing."""
+    return max(billable - paid, Decimal(0))
+
+
 @dataclass(frozen=True, slots=True)
 class OrderCheck:
     passed: bool

@@ -61,9 +61,9 @@ def compute_profile(inputs: ProfileInputs, *, policy: CreditPolicy, today: date)
         ),
         policy,
     )
-    exposure = max(
-        sum((r.amount for r in receivables), Decimal(0)) - sum((p.amount for p in inputs.payments), Decimal(0)),
-        Decimal(0),
+    exposure = limits.exposure(
+        billable=sum((r.amount for r in receivables), Decimal(0)),
+        paid=sum((p.amount for p in inputs.payments), Decimal(0)),
     )
     years = None if inputs.relationship_since is None else (today - inputs.relationship_since).days / 365.25
     reasons = list(recommendation.reasons) + (["grade_overridden"] if inputs.grade_override else [])

@@ -26,7 +26,7 @@ from credit.models import (
     ScoringModel,
 )
 from credit.rules import grade as grade_rules
-from credit.rules import limits, scoring
+from credit.rules import limits, scoring, tier
 from credit.rules.policy import CreditPolicy
 from credit.rules.profile import compute_profile
 from crm.bulk import bulk_update_rows
@@ -35,7 +35,6 @@ from crm.services import number_sequence_take
 from customers.models import Customer
 
 CENT = Decimal("0.01")
-BILLABLE = (Order.Status.OPEN, Order.Status.COMPLETED)
 
 
 class CreditError(Exception):
@@ -69,15 +68,10 @@ def _profile_for_update(customer: Customer) -> CreditProfile:
 
 
 def credit_exposure(customer: Customer) -> Decimal:
-    """Unpaid amounts of open and completed orders (DOMAIN §6.4).
-
-    Payments are allocated to billable orders first by name, then oldest due first, so what stays
-    unpaid is the billable total less everything paid, never below zero. A cancelled order's
-    payments move to the other orders: cancelling or closing never hides exposure.
-    """
-    billable = Order.objects.filter(customer=customer, status__in=BILLABLE).aggregate(s=Sum("amount"))["s"]
+    """The customer's exposure now (``rules.limits.exposure``, DOMAIN §6.4), from two sums."""
+    billable = Order.objects.filter(customer=customer, status__in=tier.BILLABLE).aggregate(s=Sum("amount"))["s"]
     paid = Payment.objects.filter(customer=customer).aggregate(s=Sum("amount"))["s"]
-    return max((billable or Decimal(0)) - (paid or Decimal(0)), Decimal(0))
+    return limits.exposure(billable=billable or Decimal(0), paid=paid or Decimal(0))
 
 
 @transaction.atomic
@@ -291,7 +285,7 @@ def credit_limit_approve(
     request = CreditLimitRequest.objects.select_for_update().select_related("customer").get(pk=request.pk)
     if request.status != CreditLimitRequest.Status.PENDING:
         raise CreditError("This request has already been decided.")
-    if request.requested_by_id == by.pk:
+    if not limits.four_eyes_kept(requested_by=request.requested_by_id, deciding=by.pk):
         raise FourEyesViolation("The requester cannot decide their own request.")
     customer = request.customer
     policy = selectors.policy_current().as_rule()
@@ -325,7 +319,7 @@ def credit_limit_reject(*, request: CreditLimitRequest, by: AbstractBaseUser, to
     request = CreditLimitRequest.objects.select_for_update().select_related("customer").get(pk=request.pk)
     if request.status != CreditLimitRequest.Status.PENDING:
         raise CreditError("This request has already been decided.")
-    if request.requested_by_id == by.pk:
+    if not limits.four_eyes_kept(requested_by=request.requested_by_id, deciding=by.pk):
         raise FourEyesViolation("The requester cannot decide their own request.")
     profile = credit_profile_refresh(customer=request.customer, today=today)
     request.status, request.decided_by, request.decided_at = CreditLimitRequest.Status.REJECTED, by, timezone.now()

@@ -16,9 +16,9 @@ from django.utils import timezone
 
 from customers.api.serializers import CustomerSerializer, credit_summary
 from customers.models import Contact, Customer, ReviewState
-from customers.sections import CUSTOMER_FIELDS, SECTION_MODELS, section_model_fields
+from customers.sections import CONTACT_FIELDS, CUSTOMER_FIELDS, SECTION_MODELS, section_model_fields
 
-CONTACT_FIELDS = ("id", "name", "title", "phone", "mobile", "email", "birthday", "preferences", "notes", "created_at")
+CONTACT_COLUMNS = ("id", *CONTACT_FIELDS, "created_at")
 
 
 def _datetime(value: datetime | None) -> str | None:
@@ -61,7 +61,7 @@ _CUSTOMER = _converters(Customer, ("code", "external_id", *CUSTOMER_FIELDS))
 _REVIEW = _converters(ReviewState, ("is_stale", "next_review_due"))
 _CUSTOMER_TAIL = _converters(Customer, ("created_at", "updated_at"))
 _SECTIONS = tuple((name, _converters(model, section_model_fields(name))) for name, model in SECTION_MODELS.items())
-_CONTACT = _converters(Contact, CONTACT_FIELDS)
+_CONTACT = _converters(Contact, CONTACT_COLUMNS)
 _DISPLAYS = tuple(name for name in CustomerSerializer.Meta.fields if name.endswith("_display"))
 
 

@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from customers import selectors
 from customers.models import ChangeRecord, Contact, Customer, Interaction
-from customers.sections import CUSTOMER_FIELDS, SECTION_MODELS, section_model_fields
+from customers.sections import CONTACT_FIELDS, CUSTOMER_FIELDS, SECTION_MODELS, section_model_fields
 
 CHOICE_FIELDS = ("kind", "nature", "size")
 READ_ONLY = ("code", "completeness", "created_at", "updated_at")
@@ -26,7 +26,7 @@ SECTION_SERIALIZERS = {section: _section_serializer(section) for section in SECT
 class ContactSerializer(serializers.ModelSerializer):
     class Meta:
         model = Contact
-        fields = ("id", "name", "title", "phone", "mobile", "email", "birthday", "preferences", "notes", "created_at")
+        fields = ("id", *CONTACT_FIELDS, "created_at")
         read_only_fields = ("id", "created_at")
 
 

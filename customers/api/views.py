@@ -226,6 +226,7 @@ class CustomerDetailApi(APIView):
                 sections=arguments["sections"],
                 owner=arguments["owner"],
                 by=request.user,
+                today=timezone.localdate(),
                 expected_version=expected_version(request),
             )
         except services.VersionConflict:

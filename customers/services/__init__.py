@@ -25,8 +25,9 @@ from customers.models import (
     ReviewState,
     Section,
 )
+from customers.rules.figures import latest_by_metric
 from customers.rules.review import ReviewPolicy
-from customers.sections import CUSTOMER_FIELDS, SECTION_MODELS
+from customers.sections import CONTACT_FIELDS, CUSTOMER_FIELDS, SECTION_MODELS
 from customers.services.completeness import customer_completeness, customer_missing_fields
 from customers.services.dossiers import (
     CODE_SEQUENCE,
@@ -57,7 +58,6 @@ from customers.services.review_state import dossier_state_refresh
 
 DEFAULT_REVIEW_POLICY = ReviewPolicy()
 REVIEW_REMINDER_KINDS = (Reminder.Kind.REVIEW_DUE, Reminder.Kind.REVIEW_OVERDUE, Reminder.Kind.STALE_DOSSIER)
-CONTACT_FIELDS = ("name", "title", "phone", "mobile", "email", "birthday", "preferences", "notes")
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,13 +135,13 @@ def _split_section_values(section: str, values: Mapping[str, Any]) -> tuple[dict
 
 
 def dossier_section_update(
-    *, customer: Customer, section: str, values: Mapping[str, Any], by: AbstractBaseUser
+    *, customer: Customer, section: str, values: Mapping[str, Any], by: AbstractBaseUser, today: date
 ) -> bool:
     """Save one section's form: only changed fields are written, each into the history (DOMAIN §2)."""
     if section not in SECTION_MODELS:
         raise ValueError(f"unknown section {section!r}")
     customer_values, sections = _split_section_values(section, values)
-    return dossier_update(customer=customer, values=customer_values, sections=sections, by=by)
+    return dossier_update(customer=customer, values=customer_values, sections=sections, by=by, today=today)
 
 
 def dossier_update(
@@ -150,6 +150,7 @@ def dossier_update(
     values: Mapping[str, Any],
     sections: Mapping[str, Mapping[str, Any]],
     by: AbstractBaseUser,
+    today: date,
     owner: AbstractBaseUser | None = None,
     expected_version: int | None = None,
 ) -> bool:
@@ -167,7 +168,7 @@ def dossier_update(
         owner=owner,
         expected_version=expected_version,
     )
-    return _one(dossiers_write(items=[item], by=by, today=None)).outcome == Outcome.UPDATED
+    return _one(dossiers_write(items=[item], by=by, today=today)).outcome == Outcome.UPDATED
 
 
 @transaction.atomic
@@ -178,13 +179,16 @@ def operating_status_update(
     figures: Sequence[FigureInput],
     source: str,
     by: AbstractBaseUser,
+    today: date,
 ) -> bool:
     """Save the operating status 营运状况 and its dated financial figures with their source (DOMAIN §2, §2.2).
 
     A figure with a new date adds a row (the earlier ones stay as the figure's history); a new value
-    for an existing date replaces it. Both enter the change history.
+    for an existing date replaces it. Both enter the change history; new figures are credit data (net worth).
     """
-    changed = dossier_section_update(customer=customer, section=Section.OPERATING_STATUS, values=values, by=by)
+    changed = dossier_section_update(
+        customer=customer, section=Section.OPERATING_STATUS, values=values, by=by, today=today
+    )
     latest = latest_figures(customer)
     figure_changes = []
     for figure in figures:
@@ -203,15 +207,14 @@ def operating_status_update(
         customer = _lock(customer)
         _touch(customer)
     history_record(customer, by, Section.OPERATING_STATUS, figure_changes)
+    if figure_changes:
+        events.publish(events.CreditDataChanged(customer_ids=(customer.pk,), today=today))
     return changed or bool(figure_changes)
 
 
 def latest_figures(customer: Customer) -> dict[str, FinancialFigure]:
-    """The most recent figure per metric."""
-    latest: dict[str, FinancialFigure] = {}
-    for figure in FinancialFigure.objects.filter(customer=customer).order_by("metric", "-as_of"):
-        latest.setdefault(figure.metric, figure)
-    return latest
+    """The most recent figure per metric (``rules.figures.latest_by_metric``)."""
+    return latest_by_metric(FinancialFigure.objects.filter(customer=customer))
 
 
 @transaction.atomic
@@ -293,9 +296,11 @@ def dossier_review_record(
     return review
 
 
-def customer_reassign(*, customer: Customer, new_owner: AbstractBaseUser, by: AbstractBaseUser) -> Customer:
+def customer_reassign(
+    *, customer: Customer, new_owner: AbstractBaseUser, by: AbstractBaseUser, today: date
+) -> Customer:
     """Give the dossier to another owner; the company, not the rep, owns the customer (DOMAIN §2)."""
-    dossier_update(customer=customer, values={}, sections={}, owner=new_owner, by=by)
+    dossier_update(customer=customer, values={}, sections={}, owner=new_owner, by=by, today=today)
     customer.refresh_from_db()
     return customer
 

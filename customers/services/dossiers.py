@@ -32,7 +32,13 @@ from crm.bulk import bulk_update_rows, insert_rows
 from crm.services import number_sequence_take
 from customers.models import ChangeRecord, Contact, Customer, ReviewState, Section
 from customers.rules.review import next_review_due
-from customers.sections import CUSTOMER_FIELDS, CUSTOMER_FIELDS_BY_KIND, SECTION_MODELS, section_model_fields
+from customers.sections import (
+    CREDIT_INPUT_FIELDS,
+    CUSTOMER_FIELDS,
+    CUSTOMER_FIELDS_BY_KIND,
+    SECTION_MODELS,
+    section_model_fields,
+)
 from customers.services.completeness import customer_completeness
 from customers.services.history import created_entry, customer_code, history_text
 
@@ -300,6 +306,7 @@ class _Writes:
     section_fields: dict[str, set[str]] = field(default_factory=lambda: {s: set() for s in SECTION_MODELS})
     history: list[tuple[Any, str, list]] = field(default_factory=list)
     owner_moves: list[events.OwnerMove] = field(default_factory=list)
+    credit_data_changed: set[int] = field(default_factory=set)
     defaults: dict[type, dict[str, Any]] = field(
         default_factory=lambda: {model: _defaults(model) for model in (Customer, *SECTION_MODELS.values())}
     )
@@ -340,6 +347,8 @@ def _plan_update(item: CustomerInput, customer: _Row, rows: dict, owner, writes:
     writes.customer_fields.update(name for name, _, _ in changes)
     writes.history.append((customer, Section.BASIC, changes))
     changed = bool(changes)
+    if any(name in CREDIT_INPUT_FIELDS for name, _, _ in changes):
+        writes.credit_data_changed.add(customer.pk)
     sections = _section_values(item)
     for section in SECTION_MODELS:
         row = rows[section]
@@ -352,6 +361,8 @@ def _plan_update(item: CustomerInput, customer: _Row, rows: dict, owner, writes:
         else:
             writes.section_inserts[section].append(row)
         writes.history.append((customer, section, row_changes))
+        if any(f"{section}.{name}" in CREDIT_INPUT_FIELDS for name, _, _ in row_changes):
+            writes.credit_data_changed.add(customer.pk)
         changed = True
     if owner is not None and owner.pk != customer.owner_id:
         owner_change = ("owner", customer.owner_username, owner.get_username())
@@ -374,7 +385,7 @@ def _values(objects, columns: tuple[str, ...]) -> list[tuple]:
     return [row_of(obj) for obj in objects]
 
 
-def _save_new(writes: _Writes, now, today: date | None) -> None:
+def _save_new(writes: _Writes, now, today: date) -> None:
     numbers = number_sequence_take(name=CODE_SEQUENCE, count=len(writes.new))
     for (customer, _rows), number in zip(writes.new, numbers, strict=True):
         customer.code, customer.created_at, customer.updated_at = customer_code(number), now, now
@@ -411,7 +422,7 @@ def _save_changed(writes: _Writes, sections: Mapping[int, dict], now) -> None:
         insert_rows(model, _columns(model), _values(writes.section_inserts[section], _columns(model)))
 
 
-def _save(writes: _Writes, sections: Mapping[int, dict], by: AbstractBaseUser, today: date | None) -> None:
+def _save(writes: _Writes, sections: Mapping[int, dict], by: AbstractBaseUser, today: date) -> None:
     now = timezone.now()
     if writes.new:
         _save_new(writes, now, today)
@@ -428,6 +439,8 @@ def _save(writes: _Writes, sections: Mapping[int, dict], by: AbstractBaseUser, t
     )
     if writes.owner_moves:
         events.publish(events.OwnerChanged(moves=tuple(writes.owner_moves)))
+    if writes.credit_data_changed:
+        events.publish(events.CreditDataChanged(customer_ids=tuple(sorted(writes.credit_data_changed)), today=today))
 
 
 def _plan(item: CustomerInput, batch: _Batch, by, writes: _Writes, claims: _Claims) -> InputResult:
@@ -456,12 +469,11 @@ def _plan(item: CustomerInput, batch: _Batch, by, writes: _Writes, claims: _Clai
 
 
 @transaction.atomic
-def dossiers_write(*, items: Sequence[CustomerInput], by: AbstractBaseUser, today: date | None) -> WriteResult:
+def dossiers_write(*, items: Sequence[CustomerInput], by: AbstractBaseUser, today: date) -> WriteResult:
     """Create or change each dossier; report the inputs that cannot be saved, and save the rest together.
 
-    ``today`` starts the review cycle of new dossiers (DOMAIN §7); only a batch that creates needs it."""
-    if today is None and any(item.action != Action.UPDATE for item in items):
-        raise ValueError("creating dossiers needs today")
+    ``today`` starts the review cycle of new dossiers (DOMAIN §7) and dates the credit profiles derived again
+    when credit data changed (DOMAIN §3–§6)."""
     batch = _read_batch(items, by)
     writes, claims, result = _Writes(), _Claims(), WriteResult()
     seen: set[tuple[str, Any]] = set()

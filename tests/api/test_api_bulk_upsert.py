@@ -1,11 +1,15 @@
 """API.md bulk-upsert: up to 1,000 records by external_id; valid ones saved, invalid ones reported, idempotent."""
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
 from customers import services
 from customers.models import ChangeRecord, CharacteristicsSection, Customer, SalesStatusSection
 from tests.factories import make_customer
+
+TODAY = date(2026, 11, 22)  # the frozen test clock's business day (tests/conftest.py)
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/customers/bulk-upsert/"
@@ -21,7 +25,7 @@ def test_url_is_the_contract_path():
 
 def test_creates_updates_and_reports_errors_by_index(rep, api_for):
     existing = make_customer(owner=rep, name="Old name")
-    services.dossier_update(customer=existing, values={"external_id": "ERP-OLD"}, sections={}, by=rep)
+    services.dossier_update(customer=existing, values={"external_id": "ERP-OLD"}, sections={}, by=rep, today=TODAY)
     batch = [
         {"external_id": "ERP-NEW", "name": "新客户", "size": "large", "basic": {"postcode": "310000"}},
         {"external_id": "ERP-OLD", "name": "Renamed", "sales_status": {"cooperation": "稳定"}},
@@ -74,7 +78,7 @@ def test_uniqueness_within_the_batch_and_against_the_database(customer, rep, api
 
 def test_records_the_caller_may_not_change_are_refused_one_by_one(rep, other_rep, api_for):
     theirs = make_customer(owner=other_rep, name="Theirs")
-    services.dossier_update(customer=theirs, values={"external_id": "THEIRS"}, sections={}, by=other_rep)
+    services.dossier_update(customer=theirs, values={"external_id": "THEIRS"}, sections={}, by=other_rep, today=TODAY)
     body = _post(
         api_for(rep), [{"external_id": "THEIRS", "name": "Mine now"}, {"external_id": "X", "name": "X"}]
     ).json()
@@ -86,7 +90,7 @@ def test_records_the_caller_may_not_change_are_refused_one_by_one(rep, other_rep
 
 def test_archived_customers_are_reported_not_revived(rep, manager, api_for):
     customer = make_customer(owner=rep)
-    services.dossier_update(customer=customer, values={"external_id": "GONE"}, sections={}, by=rep)
+    services.dossier_update(customer=customer, values={"external_id": "GONE"}, sections={}, by=rep, today=TODAY)
     services.customer_archive(customer=customer, by=manager)
     body = _post(api_for(rep), [{"external_id": "GONE", "name": "Back?"}]).json()
     assert body["errors"][0]["errors"] == {"external_id": ["This customer is archived; restore it before changing it."]}
@@ -118,7 +122,9 @@ def test_query_count_is_constant_per_batch(rep, api_for, django_assert_max_num_q
     def batch(prefix, size):
         for i in range(size):
             customer = make_customer(owner=rep, name=f"{prefix}-old-{i}")
-            services.dossier_update(customer=customer, values={"external_id": f"{prefix}-old-{i}"}, sections={}, by=rep)
+            services.dossier_update(
+                customer=customer, values={"external_id": f"{prefix}-old-{i}"}, sections={}, by=rep, today=TODAY
+            )
         return [{"external_id": f"{prefix}-new-{i}", "name": "n"} for i in range(size)] + [
             {"external_id": f"{prefix}-old-{i}", "name": "changed"} for i in range(size)
         ]
@@ -163,6 +169,6 @@ def test_a_section_row_is_written_only_once_the_section_has_a_value(rep, api_for
     assert SalesStatusSection.objects.get(customer=customer).cooperation == "稳定"
     assert ChangeRecord.objects.get(customer=customer, field="cooperation").new == "稳定"
     services.dossier_section_update(
-        customer=customer, section="characteristics", values={"market_area": "华东"}, by=rep
+        customer=customer, section="characteristics", values={"market_area": "华东"}, by=rep, today=TODAY
     )
     assert CharacteristicsSection.objects.get(customer=customer).market_area == "华东"

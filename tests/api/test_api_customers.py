@@ -1,5 +1,7 @@
 """API.md "Customers": list, filters, create, read, update with ETag/If-Match, archive, feeds, masking."""
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -9,6 +11,8 @@ from crm.models import AccessLog
 from customers import services
 from customers.models import Customer, ReviewState
 from tests.factories import make_customer
+
+TODAY = date(2026, 11, 22)  # the frozen test clock's business day (tests/conftest.py)
 
 pytestmark = pytest.mark.django_db
 
@@ -141,7 +145,7 @@ def test_create_refuses_bad_input_with_field_errors_and_saves_nothing(rep, api_f
 
 
 def test_create_refuses_a_taken_uscc_or_external_id(customer, rep, api_for):
-    services.dossier_update(customer=customer, values={"external_id": "ERP-9"}, sections={}, by=rep)
+    services.dossier_update(customer=customer, values={"external_id": "ERP-9"}, sections={}, by=rep, today=TODAY)
     client = api_for(rep)
     taken = client.post(
         reverse("api_customer_list"),
@@ -192,7 +196,7 @@ def test_full_api_read_by_a_non_owner_is_logged(customer, manager, api_for):
 
 
 def test_patch_merges_section_fields_and_records_history(customer, rep, api_for):
-    services.dossier_section_update(customer=customer, section="basic", values={"fax": "1"}, by=rep)
+    services.dossier_section_update(customer=customer, section="basic", values={"fax": "1"}, by=rep, today=TODAY)
     response = api_for(rep).patch(_detail(customer), {"basic": {"postcode": "310000"}}, format="json")
     assert response.status_code == 200
     customer.refresh_from_db()
@@ -247,7 +251,9 @@ def test_delete_archives_for_a_sales_manager_only(customer, rep, manager, api_fo
 
 
 def test_history_endpoint_lists_section_changes(customer, rep, api_for):
-    services.dossier_section_update(customer=customer, section="sales_status", values={"cooperation": "稳定"}, by=rep)
+    services.dossier_section_update(
+        customer=customer, section="sales_status", values={"cooperation": "稳定"}, by=rep, today=TODAY
+    )
     rows = api_for(rep).get(reverse("api_customer_history", args=[customer.code])).json()["results"]
     assert rows[0] == {
         "at": rows[0]["at"],

@@ -11,6 +11,8 @@ from customers.api.serializers import CustomerSerializer, MaskedCustomerSerializ
 from customers.models import Customer
 from tests.factories import make_customer
 
+TODAY = date(2026, 11, 22)  # the frozen test clock's business day (tests/conftest.py)
+
 pytestmark = pytest.mark.django_db
 
 
@@ -27,7 +29,7 @@ def rich_customer(rep):
         },
         contacts=2,
     )
-    services.dossier_update(customer=customer, values={"external_id": "E-1"}, sections={}, by=rep)
+    services.dossier_update(customer=customer, values={"external_id": "E-1"}, sections={}, by=rep, today=TODAY)
     return customer
 
 

@@ -300,7 +300,7 @@ def test_section_9_a_single_owner_change_moves_the_open_reminders_too(
 ):
     reminders_create([ReminderInput("review_due", rep.pk, TODAY, f"review:{customer.pk}", "Review", customer.pk)])
     with django_capture_on_commit_callbacks(execute=True):
-        customer_services.customer_reassign(customer=customer, new_owner=successor, by=manager)
+        customer_services.customer_reassign(customer=customer, new_owner=successor, by=manager, today=TODAY)
     assert Reminder.objects.get(kind="review_due").recipient == successor
 
 

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from credit.rules import limits
 from credit.rules.grade import Grade
 from credit.rules.limits import LimitFacts, SalesPolicy, check_order, recommend_limit, sales_policy
 from credit.rules.policy import CreditPolicy
@@ -139,3 +140,17 @@ def test_yi_never_gets_more_than_jia(trailing, risk):
     jia = recommend_limit(facts(trailing_purchases=trailing, risk=risk, grade=Grade.JIA), POLICY).amount
     yi = recommend_limit(facts(trailing_purchases=trailing, risk=risk, grade=Grade.YI), POLICY).amount
     assert yi <= jia
+
+
+@pytest.mark.parametrize(
+    ("billable", "paid", "expected"),
+    [("1000", "0", "1000"), ("1000", "400", "600"), ("1000", "1000", "0"), ("1000", "1500", "0"), ("0", "0", "0")],
+    ids=["unpaid", "part-paid", "paid", "overpaid-never-negative", "nothing"],
+)
+def test_section_6_4_exposure_is_billable_less_paid_never_below_zero(billable, paid, expected):
+    assert limits.exposure(billable=Decimal(billable), paid=Decimal(paid)) == Decimal(expected)
+
+
+def test_section_6_3_four_eyes_the_requester_never_decides():
+    assert limits.four_eyes_kept(requested_by=1, deciding=2) is True
+    assert limits.four_eyes_kept(requested_by=1, deciding=1) is False

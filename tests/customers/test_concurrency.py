@@ -2,6 +2,7 @@
 and the history, with the right old values; nothing fails. Row locks are PostgreSQL behaviour (CI)."""
 
 import threading
+from datetime import date
 from importlib import import_module
 
 import pytest
@@ -12,6 +13,8 @@ from crm import roles
 from customers import services
 from customers.models import ChangeRecord, SalesStatusSection
 from tests.factories import UserFactory, make_customer
+
+TODAY = date(2026, 11, 22)  # the frozen test clock's business day (tests/conftest.py)
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -29,7 +32,7 @@ def test_section_2_concurrent_first_writes_of_a_section_serialise(transactional_
         try:
             barrier.wait()
             services.dossier_section_update(
-                customer=customer, section="sales_status", values={"cooperation": value}, by=user
+                customer=customer, section="sales_status", values={"cooperation": value}, by=user, today=TODAY
             )
         except Exception as error:
             errors.append(error)

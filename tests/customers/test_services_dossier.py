@@ -27,7 +27,9 @@ def test_codes_are_server_generated_unique_and_sequential(rep):
 
 def test_code_survives_every_section_edit(customer, rep):
     code = customer.code
-    services.dossier_section_update(customer=customer, section="basic", values={"name": "New name"}, by=rep)
+    services.dossier_section_update(
+        customer=customer, section="basic", values={"name": "New name"}, by=rep, today=TODAY
+    )
     customer.refresh_from_db()
     assert customer.code == code
     assert customer.name == "New name"
@@ -40,7 +42,9 @@ def test_a_new_dossier_has_one_created_entry_and_later_changes_keep_the_first_va
     assert list(ChangeRecord.objects.filter(customer=customer).values_list("section", "field", "old", "new", "by")) == [
         ("record", "created", "", "rep", rep.pk)
     ]
-    services.dossier_section_update(customer=customer, section="basic", values={"postcode": "200000"}, by=rep)
+    services.dossier_section_update(
+        customer=customer, section="basic", values={"postcode": "200000"}, by=rep, today=TODAY
+    )
     change = ChangeRecord.objects.get(customer=customer, field="postcode")
     assert (change.old, change.new) == ("310000", "200000")
 
@@ -52,6 +56,7 @@ def test_section_edit_records_who_when_field_old_and_new(customer, rep):
         section="characteristics",
         values={"market_area": "华东", "development_potential": "高"},
         by=rep,
+        today=TODAY,
     )
     records = ChangeRecord.objects.filter(customer=customer, section=Section.CHARACTERISTICS)
     assert {(r.field, r.old, r.new, r.by_id) for r in records} == {
@@ -63,7 +68,9 @@ def test_section_edit_records_who_when_field_old_and_new(customer, rep):
 def test_saving_unchanged_values_writes_no_history_and_keeps_the_version(customer, rep):
     before = ChangeRecord.objects.filter(customer=customer).count()
     version = customer.version
-    services.dossier_section_update(customer=customer, section="basic", values={"name": customer.name}, by=rep)
+    services.dossier_section_update(
+        customer=customer, section="basic", values={"name": customer.name}, by=rep, today=TODAY
+    )
     customer.refresh_from_db()
     assert ChangeRecord.objects.filter(customer=customer).count() == before
     assert customer.version == version
@@ -71,7 +78,11 @@ def test_saving_unchanged_values_writes_no_history_and_keeps_the_version(custome
 
 def test_basic_section_spans_customer_columns_and_the_basic_table(customer, rep):
     services.dossier_section_update(
-        customer=customer, section="basic", values={"phone": "021-1", "legal_representative": "李四"}, by=rep
+        customer=customer,
+        section="basic",
+        values={"phone": "021-1", "legal_representative": "李四"},
+        by=rep,
+        today=TODAY,
     )
     customer = Customer.objects.select_related("basic").get(pk=customer.pk)
     assert customer.phone == "021-1"
@@ -87,7 +98,9 @@ def test_completeness_rises_as_required_fields_are_filled(rep, settings):
     settings.CRM_COMPLETENESS_REQUIRED = {"intermediate": ["customer.name", "basic.legal_representative", "contacts"]}
     customer = make_customer(owner=rep)
     assert customer.completeness == 33
-    services.dossier_section_update(customer=customer, section="basic", values={"legal_representative": "王五"}, by=rep)
+    services.dossier_section_update(
+        customer=customer, section="basic", values={"legal_representative": "王五"}, by=rep, today=TODAY
+    )
     customer.refresh_from_db()
     assert customer.completeness == 66
     services.contact_save(customer=customer, values={"name": "赵六", "title": "采购"}, by=rep)
@@ -108,9 +121,11 @@ def test_removing_the_last_contact_lowers_completeness(rep, settings):
 def test_financial_figures_keep_their_date_and_earlier_values(customer, rep):
     """DOMAIN §2 operating status: figures as numbers, each with the date it refers to, and a source."""
     first = services.FigureInput(metric="net_worth", value=Decimal("1000000.00"), as_of=date(2025, 12, 31))
-    services.operating_status_update(customer=customer, values={}, figures=[first], source="bank", by=rep)
+    services.operating_status_update(customer=customer, values={}, figures=[first], source="bank", by=rep, today=TODAY)
     second = services.FigureInput(metric="net_worth", value=Decimal("1200000.00"), as_of=date(2026, 6, 30))
-    services.operating_status_update(customer=customer, values={}, figures=[second], source="customer", by=rep)
+    services.operating_status_update(
+        customer=customer, values={}, figures=[second], source="customer", by=rep, today=TODAY
+    )
     rows = FinancialFigure.objects.filter(customer=customer).order_by("as_of")
     assert [(r.value, r.as_of, r.source) for r in rows] == [
         (Decimal("1000000.00"), date(2025, 12, 31), "bank"),
@@ -123,8 +138,12 @@ def test_financial_figures_keep_their_date_and_earlier_values(customer, rep):
 
 def test_resaving_the_same_figure_records_nothing(customer, rep):
     figure = services.FigureInput(metric="employees", value=Decimal(120), as_of=date(2026, 1, 1))
-    services.operating_status_update(customer=customer, values={}, figures=[figure], source="customer", by=rep)
-    services.operating_status_update(customer=customer, values={}, figures=[figure], source="customer", by=rep)
+    services.operating_status_update(
+        customer=customer, values={}, figures=[figure], source="customer", by=rep, today=TODAY
+    )
+    services.operating_status_update(
+        customer=customer, values={}, figures=[figure], source="customer", by=rep, today=TODAY
+    )
     assert customer.changes.filter(field="employees").count() == 1
 
 
@@ -142,7 +161,7 @@ def test_archive_is_soft_and_restorable(customer, manager):
 
 
 def test_reassign_moves_the_dossier_and_records_it(customer, rep, other_rep, manager):
-    services.customer_reassign(customer=customer, new_owner=other_rep, by=manager)
+    services.customer_reassign(customer=customer, new_owner=other_rep, by=manager, today=TODAY)
     customer.refresh_from_db()
     assert customer.owner == other_rep
     change = customer.changes.filter(field="owner").first()

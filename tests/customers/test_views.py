@@ -1,11 +1,15 @@
 """Browser pages through Django's whole stack: list, dossier, forms, history, query counts."""
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
 from customers import services
 from customers.models import ChangeRecord, Customer, ReviewState
 from tests.factories import ContactFactory, InteractionFactory, make_customer
+
+TODAY = date(2026, 11, 22)  # the frozen test clock's business day (tests/conftest.py)
 
 pytestmark = pytest.mark.django_db
 
@@ -118,7 +122,11 @@ def test_dossier_page_query_count_does_not_grow(customer, manager, client_for, d
         ContactFactory(customer=customer)
         InteractionFactory(customer=customer, author=manager)
         services.dossier_section_update(
-            customer=customer, section="basic", values={"phone": str(len(ChangeRecord.objects.all()))}, by=manager
+            customer=customer,
+            section="basic",
+            values={"phone": str(len(ChangeRecord.objects.all()))},
+            by=manager,
+            today=TODAY,
         )
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)

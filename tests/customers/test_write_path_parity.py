@@ -51,7 +51,7 @@ def test_section_9_an_owner_change_moves_the_reps_open_reminders_whatever_the_ch
 ):
     """Reproduced: the bulk upsert used to leave the reminders with the old rep while PATCH moved them."""
     customer = make_customer(owner=rep, name="Moving Co")
-    services.dossier_update(customer=customer, values={"external_id": "ERP-7"}, sections={}, by=rep)
+    services.dossier_update(customer=customer, values={"external_id": "ERP-7"}, sections={}, by=rep, today=TODAY)
     customer.refresh_from_db()
     version = customer.version
     _open_review_reminder(customer, rep)
@@ -156,7 +156,7 @@ def _stored(customer) -> dict:
 def test_section_2_the_same_edit_stores_the_same_dossier_whatever_the_channel(channel, rep, api_for, client_for):
     """A rep changes the phone and postcode of their own customer: same values, history, version, completeness."""
     customer = make_customer(owner=rep, name="Same Co", phone="0571-1")
-    services.dossier_update(customer=customer, values={"external_id": "SAME-1"}, sections={}, by=rep)
+    services.dossier_update(customer=customer, values={"external_id": "SAME-1"}, sections={}, by=rep, today=TODAY)
     if channel == "browser":
         identity = {"name": "Same Co", "kind": "intermediate", "nature": "company", "size": "small"}
         form = {f"customer-{name}": value for name, value in identity.items()}
@@ -196,3 +196,28 @@ def test_section_1_a_rep_cannot_give_a_new_customer_to_another_rep_whatever_the_
         assert body["created"] == 0
         assert "owner" in body["errors"][0]["errors"]
     assert not Customer.objects.filter(name="Gift Co").exists()
+
+
+@pytest.mark.parametrize("channel", ["browser", "api", "bulk"])
+def test_section_6_2_a_size_change_is_credit_data_whatever_the_channel(
+    channel, limited, rep, manager, integration, api_for, client_for, django_capture_on_commit_callbacks
+):
+    """DOMAIN §6.2: a small customer with a litigation record loses its limit; once the dossier says it is a
+    medium-sized customer, the profile is derived again after commit and the limit stands."""
+    with django_capture_on_commit_callbacks(execute=True):
+        services.credit_document_add(customer=limited, values={**LITIGATION, "obtained_on": TODAY}, by=rep, today=TODAY)
+    assert CreditProfile.objects.get(customer=limited).credit_limit is None
+    services.dossier_update(customer=limited, values={"external_id": "SIZE-1"}, sections={}, by=rep, today=TODAY)
+    with django_capture_on_commit_callbacks(execute=True):
+        if channel == "browser":
+            identity = {"name": "Limited Co", "kind": "intermediate", "nature": "company", "size": "medium"}
+            form = {f"customer-{name}": value for name, value in identity.items()} | {"customer-payment_terms_days": 30}
+            url = reverse("section_edit", args=[limited.code, "basic"])
+            assert client_for(rep).post(url, form).status_code == 302
+        elif channel == "api":
+            response = api_for(rep).patch(f"/api/v1/customers/{limited.code}/", {"size": "medium"}, "json")
+            assert response.status_code == 200
+        else:
+            body = api_for(integration).post(BULK, [{"external_id": "SIZE-1", "size": "medium"}], "json").json()
+            assert body["updated"] == 1
+    assert CreditProfile.objects.get(customer=limited).credit_limit == Decimal(20_000)
