@@ -13,3 +13,4 @@ class CreditConfig(AppConfig):
         from crm import events
 
         events.subscribe(events.CreditDataChanged, services.credit_profiles_follow_credit_data)
+        events.subscribe(events.DossiersCreated, services.review_cycle_start)

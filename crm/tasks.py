@@ -22,22 +22,23 @@ def staleness_scan(today_iso: str | None = None) -> int:
     from credit.selectors import review_policy
     from customers.jobs import dossier_staleness_scan
 
-    review, report_months = review_policy()
-    return dossier_staleness_scan(today=_day(today_iso), policy=review, report_months=report_months)
+    return dossier_staleness_scan(today=_day(today_iso), policy=review_policy())
 
 
 @shared_task(**RETRY)
 def review_reminders(today_iso: str | None = None) -> int:
+    from credit.selectors import review_policy
     from customers.jobs import review_reminders as job
 
-    return job(today=_day(today_iso))
+    return job(today=_day(today_iso), policy=review_policy())
 
 
 @shared_task(**RETRY)
 def birthday_reminders(today_iso: str | None = None) -> int:
+    from credit.selectors import review_policy
     from customers.jobs import birthday_reminders as job
 
-    return job(today=_day(today_iso))
+    return job(today=_day(today_iso), policy=review_policy())
 
 
 @shared_task(**RETRY)

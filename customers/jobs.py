@@ -4,6 +4,7 @@ Each job reads in chunks and writes set-based; running it twice changes nothing 
 """
 
 import calendar
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 from django.db import transaction
@@ -46,11 +47,11 @@ class _AddDays(Func):
         return self.as_sql(compiler, connection, template="date(%(expressions)s || ' days')", **extra)
 
 
-def _dossier_states(low: int, high: int, *, today: date, policy: ReviewPolicy, report_months: int) -> QuerySet:
+def _dossier_states(low: int, high: int, *, today: date, policy: ReviewPolicy) -> QuerySet:
     """``rules.review.dossier_state`` of the live dossiers with ids in [low, high), as SQL: (id, due, stale)
     for the ones whose stored state differs or is missing. The rule stays the definition; a test holds the two
     to the same answers (DOMAIN §7)."""
-    reports = valid_credit_reports(today=today, months=report_months).filter(customer_id=OuterRef("pk"))
+    reports = valid_credit_reports(today=today, months=policy.report_months).filter(customer_id=OuterRef("pk"))
     interval = Case(When(core=True, then=Value(policy.core_days)), default=Value(policy.other_days))
     warn_by = today + timedelta(days=policy.limit_warning_days)
     report_missing = Q(size__in=(Size.MEDIUM, Size.LARGE)) & Q(limit__isnull=False) & Q(has_report=False)
@@ -73,18 +74,21 @@ def _dossier_states(low: int, high: int, *, today: date, policy: ReviewPolicy, r
     )
 
 
-def _scan_chunk(low: int, high: int, *, today: date, policy: ReviewPolicy, report_months: int) -> int:
-    states = _dossier_states(low, high, today=today, policy=policy, report_months=report_months)
+def _scan_chunk(low: int, high: int, *, today: date, policy: ReviewPolicy) -> int:
+    states = _dossier_states(low, high, today=today, policy=policy)
     return upsert_from_query(ReviewState, ("customer", "next_review_due", "is_stale"), states)
 
 
-def dossier_state_refresh(*, customer_id: int, today: date, policy: ReviewPolicy, report_months: int) -> bool:
-    """One dossier's review state by the scan's own query, e.g. right after a review (DOMAIN §7): the next due
-    date follows the policy's interval for its tier at once, not the night after. True when it changed."""
-    return bool(_scan_chunk(customer_id, customer_id + 1, today=today, policy=policy, report_months=report_months))
+def dossier_state_refresh(*, customer_ids: Sequence[int], today: date, policy: ReviewPolicy) -> int:
+    """These dossiers' review state by the scan's own query, e.g. right after a review or when they were created
+    (DOMAIN §7): the next due date follows the policy's interval for its tier at once, not the night after.
+    Returns how many changed."""
+    if not customer_ids:
+        return 0
+    return _scan_chunk(min(customer_ids), max(customer_ids) + 1, today=today, policy=policy)
 
 
-def dossier_staleness_scan(*, today: date, policy: ReviewPolicy, report_months: int, chunk: int = 50_000) -> int:
+def dossier_staleness_scan(*, today: date, policy: ReviewPolicy, chunk: int = 50_000) -> int:
     """Set next review due and stale on every live dossier (DOMAIN §7), a chunk of ids at a time, inside the
     database: only changed review states are written, on the narrow review state table. A scan killed midway
     is simply run again. Returns how many dossiers changed."""
@@ -94,14 +98,15 @@ def dossier_staleness_scan(*, today: date, policy: ReviewPolicy, report_months: 
     changed = 0
     for low in range(bounds["low"], bounds["high"] + 1, chunk):
         with transaction.atomic():
-            changed += _scan_chunk(low, low + chunk, today=today, policy=policy, report_months=report_months)
+            changed += _scan_chunk(low, low + chunk, today=today, policy=policy)
     return changed
 
 
-def review_reminders(*, today: date, days_ahead: int = 14) -> int:
-    """Remind owners of reviews due within 14 days, and of overdue ones; once per due date (DOMAIN §7)."""
+def review_reminders(*, today: date, policy: ReviewPolicy) -> int:
+    """Remind owners of reviews due within the policy's horizon (14 days by default), and of overdue ones; once
+    per due date (DOMAIN §7)."""
     due = Customer.objects.filter(
-        deleted_at__isnull=True, review_state__next_review_due__lte=today + timedelta(days=days_ahead)
+        deleted_at__isnull=True, review_state__next_review_due__lte=today + timedelta(days=policy.reminder_days)
     )
     rows = []
     columns = ("pk", "owner_id", "code", "name", "review_state__next_review_due")
@@ -126,9 +131,10 @@ def review_reminders(*, today: date, days_ahead: int = 14) -> int:
     return reminders_create(rows)
 
 
-def birthday_reminders(*, today: date, days_ahead: int = 7) -> int:
-    """Contacts' birthdays in the next 7 days, to the customer's owner; once a year per contact (DOMAIN §7)."""
-    days = [today + timedelta(days=n) for n in range(days_ahead + 1)]
+def birthday_reminders(*, today: date, policy: ReviewPolicy) -> int:
+    """Contacts' birthdays within the policy's horizon (7 days by default), to the customer's owner; once a year
+    per contact (DOMAIN §7)."""
+    days = [today + timedelta(days=n) for n in range(policy.birthday_days + 1)]
     # Born on 29 February: in a year without one, the birthday is kept on 28 February.
     celebrated = {(d.month, d.day): d for d in days}
     if (2, 28) in celebrated and not calendar.isleap(celebrated[(2, 28)].year):
