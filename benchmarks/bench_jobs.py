@@ -10,6 +10,7 @@
 import resource
 import time
 import uuid
+from dataclasses import replace
 from datetime import timedelta
 
 import _setup  # noqa: F401
@@ -18,11 +19,10 @@ from django.db import connection
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from credit.selectors import policy_current
+from credit.selectors import review_policy
 from crm.models import Reminder
 from crm.services import reminders_send_digests
 from customers.models import Customer, ReviewState
-from customers.rules.review import ReviewPolicy
 from customers.services.reminders import review_reminders
 from customers.services.review_state import dossier_staleness_scan
 
@@ -33,10 +33,9 @@ def peak_mb() -> float:
 
 def main() -> None:
     today = timezone.localdate()
-    policy = policy_current()
-    review = ReviewPolicy(core_days=policy.review_days_core, other_days=policy.review_days_other)
+    review = review_policy()
     print(f"dossiers {Customer.objects.count():,}, database {connection.vendor}, memory before {peak_mb():.0f} MB")
-    changed_policy = ReviewPolicy(core_days=review.core_days + 1, other_days=review.other_days + 1)
+    changed_policy = replace(review, core_days=review.core_days + 1, other_days=review.other_days + 1)
     runs = [
         ("first", review),
         ("cold, review intervals changed (+1 day)", changed_policy),
@@ -45,7 +44,7 @@ def main() -> None:
     ]
     for run, intervals in runs:
         started = time.perf_counter()
-        changed = dossier_staleness_scan(today=today, policy=intervals, report_months=policy.credit_report_valid_months)
+        changed = dossier_staleness_scan(today=today, policy=intervals)
         print(
             f"staleness scan, {run}: {changed:,} dossiers changed in {time.perf_counter() - started:.1f} s, "
             f"peak memory {peak_mb():.0f} MB"
@@ -61,12 +60,12 @@ def main() -> None:
     Reminder.objects.filter(emailed_at__isnull=True).update(emailed_at=timezone.now())
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
         started = time.perf_counter()
-        created = review_reminders(today=day)
+        created = review_reminders(today=day, policy=review)
         sent = reminders_send_digests()
         elapsed = time.perf_counter() - started
     print(f"reminder pass: {created:,} reminders and {sent:,} digest e-mails in {elapsed:.1f} s")
     ReviewState.objects.filter(customer__in=ids).update(next_review_due=today + timedelta(days=90))
-    again = review_reminders(today=day)
+    again = review_reminders(today=day, policy=review)
     print(f"second pass the same day: {again} new reminders")
 
 

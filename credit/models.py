@@ -1,5 +1,6 @@
 """Trade records and credit decisions (DOMAIN §3–§6)."""
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.conf import settings
@@ -26,7 +27,7 @@ class PaymentGrade(models.TextChoices):
     JIA = "jia", _("甲 (pays on time)")
     YI = "yi", _("乙 (mostly on time)")
     BING = "bing", _("丙 (often late)")
-    DING = "ding", _("丁 (over 90 days late)")
+    DING = "ding", _("丁 (seriously late)")  # beyond the policy's days late: no number in a label
     UNRATED = "unrated", _("Unrated")
 
 
@@ -77,6 +78,63 @@ class CreditPolicyVersion(models.Model):
     )
     review_days_core = models.PositiveSmallIntegerField(_("review interval, core customers (days)"), default=60)
     review_days_other = models.PositiveSmallIntegerField(_("review interval, other customers (days)"), default=180)
+    core_relationship_years = models.PositiveSmallIntegerField(
+        _("core with tier B purchases after (years of relationship)"), default=3
+    )
+    risk_low_from = models.DecimalField(_("low risk from score"), max_digits=5, decimal_places=2, default=Decimal(80))
+    risk_moderate_from = models.DecimalField(
+        _("moderate risk from score"), max_digits=5, decimal_places=2, default=Decimal(60)
+    )
+    risk_high_from = models.DecimalField(_("high risk from score"), max_digits=5, decimal_places=2, default=Decimal(40))
+    limit_rounding = models.DecimalField(
+        _("limits rounded down to"), **MONEY, default=Decimal(1000), validators=[MinValueValidator(1)]
+    )
+    limit_warning_days = models.PositiveSmallIntegerField(_("stale when the limit expires within (days)"), default=30)
+    review_reminder_days = models.PositiveSmallIntegerField(_("review reminders ahead (days)"), default=14)
+    limit_reminder_days = models.PositiveSmallIntegerField(_("limit expiry reminders ahead (days)"), default=30)
+    credit_report_reminder_days = models.PositiveSmallIntegerField(
+        _("credit report expiry reminders ahead (days)"), default=30
+    )
+    birthday_reminder_days = models.PositiveSmallIntegerField(
+        _("birthday reminders ahead (days)"), default=7, validators=[MaxValueValidator(60)]
+    )
+    dashboard_review_days = models.PositiveSmallIntegerField(_("dashboard: reviews due within (days)"), default=14)
+    dashboard_limit_days = models.PositiveSmallIntegerField(_("dashboard: limits expiring within (days)"), default=30)
+    reorder_grace_min_days = models.PositiveSmallIntegerField(_("reorder grace, at least (days)"), default=7)
+    reorder_grace_share = models.DecimalField(
+        _("reorder grace, share of the cycle"),
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0.2"),
+        validators=[MaxValueValidator(1)],
+    )
+    capital_debt_ratio_10 = models.DecimalField(
+        _("5C Capital 10 up to debt ratio"), max_digits=4, decimal_places=3, default=Decimal("0.3")
+    )
+    capital_debt_ratio_8 = models.DecimalField(
+        _("5C Capital 8 up to debt ratio"), max_digits=4, decimal_places=3, default=Decimal("0.5")
+    )
+    capital_debt_ratio_5 = models.DecimalField(
+        _("5C Capital 5 up to debt ratio"), max_digits=4, decimal_places=3, default=Decimal("0.7")
+    )
+    capital_debt_ratio_2 = models.DecimalField(
+        _("5C Capital 2 up to debt ratio"), max_digits=4, decimal_places=3, default=Decimal("0.9")
+    )
+    capital_current_ratio_strong = models.DecimalField(
+        _("5C Capital kept from current ratio"), max_digits=5, decimal_places=2, default=Decimal(2)
+    )
+    capital_current_ratio_weak = models.DecimalField(
+        _("5C Capital 1 point off from current ratio (3 below)"), max_digits=5, decimal_places=2, default=Decimal(1)
+    )
+    capacity_margin_9 = models.DecimalField(
+        _("5C Capacity 9 from net margin"), max_digits=4, decimal_places=3, default=Decimal("0.1")
+    )
+    capacity_margin_7 = models.DecimalField(
+        _("5C Capacity 7 from net margin"), max_digits=4, decimal_places=3, default=Decimal("0.05")
+    )
+    character_litigation_penalty = models.PositiveSmallIntegerField(
+        _("5C Character points off per litigation record"), default=3, validators=[MaxValueValidator(10)]
+    )
     note = models.CharField(_("why it changed"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("in force since"), default=timezone.now)
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
@@ -88,6 +146,21 @@ class CreditPolicyVersion(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(tier_a_threshold__gt=F("tier_b_threshold")), name="policy_a_above_b"),
             models.CheckConstraint(condition=Q(tier_b_threshold__gt=0), name="policy_b_positive"),
+            models.CheckConstraint(
+                condition=Q(risk_low_from__gt=F("risk_moderate_from"), risk_moderate_from__gt=F("risk_high_from")),
+                name="policy_risk_classes_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    capital_debt_ratio_10__lt=F("capital_debt_ratio_8"),
+                    capital_debt_ratio_8__lt=F("capital_debt_ratio_5"),
+                    capital_debt_ratio_5__lt=F("capital_debt_ratio_2"),
+                    capital_current_ratio_strong__gt=F("capital_current_ratio_weak"),
+                    capacity_margin_9__gt=F("capacity_margin_7"),
+                    capacity_margin_7__gte=0,
+                ),
+                name="policy_5c_cut_offs_ordered",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -405,15 +478,15 @@ SALES_POLICY_LABELS = {
     "not_rated": _("Not rated yet: credit only within an approved limit"),
 }
 REASON_LABELS = {
-    "risk_low": _("low risk: factor 1.5"),
-    "risk_moderate": _("moderate risk: factor 1.2"),
-    "risk_high": _("high risk: factor 0.6"),
-    "risk_very_high": _("very high risk: no credit"),
+    "risk_low": _("low risk: factor %(factor_low)s"),
+    "risk_moderate": _("moderate risk: factor %(factor_moderate)s"),
+    "risk_high": _("high risk: factor %(factor_high)s"),
+    "risk_very_high": _("very high risk: factor %(factor_very_high)s"),
     "unassessed_small_customer_ceiling": _("small customer without assessment: up to the small-customer ceiling"),
     "investigation_required": _("medium or large customer without a valid assessment: investigation required"),
-    "capped_by_net_worth": _("capped at one tenth of net worth"),
+    "capped_by_net_worth": _("capped at %(capacity_share)s of net worth"),
     "no_valid_credit_report": _("no valid credit report: at most the small-customer ceiling"),
-    "grade_yi": _("grade 乙: 80 percent of the recommendation"),
+    "grade_yi": _("grade 乙: %(yi_share)s of the recommendation"),
     "grade_bing": _("grade 丙: no new credit"),
     "grade_ding": _("grade 丁: no new credit"),
     "grade_overridden": _("grade overridden by a credit manager"),
@@ -423,3 +496,25 @@ REASON_LABELS = {
     "grade_requires_prepayment": _("grade 丙/丁 requires prepayment"),
     "historical_import": _("historical import"),
 }
+
+
+def _number(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def _percent(share: Decimal) -> str:
+    return f"{(share * 100).normalize():f}%"
+
+
+def reason_texts(reasons: Sequence[str], policy: CreditPolicy) -> list[str]:
+    """The profile's reasons in words, their numbers filled from the policy in force so that they stay true
+    after a credit manager edits it (DOMAIN §6.1)."""
+    numbers = {
+        "factor_low": _number(policy.factor_low),
+        "factor_moderate": _number(policy.factor_moderate),
+        "factor_high": _number(policy.factor_high),
+        "factor_very_high": _number(policy.factor_very_high),
+        "capacity_share": _percent(policy.capacity_share_of_net_worth),
+        "yi_share": _percent(policy.yi_limit_factor),
+    }
+    return [str(REASON_LABELS[r]) % numbers if r in REASON_LABELS else r for r in reasons]

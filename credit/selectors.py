@@ -26,15 +26,24 @@ from customers.selectors import latest_figure_values, valid_credit_reports
 
 
 def policy_current() -> CreditPolicyVersion:
-    policy = CreditPolicyVersion.objects.order_by("-created_at", "-id").first()
+    """The version in force: the last one saved (by id, so a clock that moved back cannot bring an older back)."""
+    policy = CreditPolicyVersion.objects.order_by("-id").first()
     return policy or CreditPolicyVersion.objects.create(note="defaults")
 
 
-def review_policy() -> tuple[ReviewPolicy, int]:
-    """The current policy's DOMAIN §7 numbers for the staleness rule: review intervals and report validity."""
+def review_policy() -> ReviewPolicy:
+    """The current policy's numbers for dossier work (DOMAIN §7): review intervals, staleness, report validity,
+    reminder horizons and the dashboard window, as the one value the customers app takes."""
     policy = policy_current()
-    review = ReviewPolicy(core_days=policy.review_days_core, other_days=policy.review_days_other)
-    return review, policy.credit_report_valid_months
+    return ReviewPolicy(
+        core_days=policy.review_days_core,
+        other_days=policy.review_days_other,
+        limit_warning_days=policy.limit_warning_days,
+        report_months=policy.credit_report_valid_months,
+        reminder_days=policy.review_reminder_days,
+        birthday_days=policy.birthday_reminder_days,
+        dashboard_days=policy.dashboard_review_days,
+    )
 
 
 def policy_history() -> QuerySet[CreditPolicyVersion]:
@@ -174,4 +183,4 @@ def suggested_five_c(*, customer: Customer) -> dict[str, int | None]:
     litigation = CreditDocument.objects.filter(
         customer=customer, doc_type=CreditDocument.Type.LITIGATION_RECORD
     ).count()
-    return suggest_five_c(figures, grade, litigation)
+    return suggest_five_c(figures, grade, litigation, policy_current().as_rule())

@@ -17,7 +17,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from credit import selectors, services
 from credit.forms import AssessmentForm, CreditPolicyForm, GradeOverrideForm, LimitDecisionForm, LimitRequestForm
 from credit.models import (
-    REASON_LABELS,
     SALES_POLICY_LABELS,
     CreditLimitRequest,
     CreditProfile,
@@ -25,6 +24,7 @@ from credit.models import (
     PaymentGrade,
     ScoringModel,
     Tier,
+    reason_texts,
 )
 from credit.rules.scoring import RatingError
 from crm.http import http_errors
@@ -66,7 +66,7 @@ def _panel_context(request, customer: Customer) -> dict:
         "customer": customer,
         "profile": profile,
         "sales_policy": SALES_POLICY_LABELS.get(profile.sales_policy, profile.sales_policy),
-        "reasons": [REASON_LABELS.get(reason, reason) for reason in profile.reasons],
+        "reasons": reason_texts(profile.reasons, selectors.policy_current().as_rule()),
         "history": list(selectors.credit_history(customer=customer)[:12]),
         "orders": list(selectors.customer_orders(customer=customer)[:10]),
         "payments": list(selectors.customer_payments(customer=customer)[:10]),
@@ -250,9 +250,10 @@ def policy(request):
 
 @login_required
 def dashboard(request):
-    """Tier × grade counts and amounts, limits expiring within 30 days, customers flagged for phase-out."""
+    """Tier × grade counts and amounts, limits expiring within the policy's window, customers flagged for
+    phase-out."""
     _require(request, "credit.view_credit_queues")
-    today = timezone.localdate()
+    today, window_days = timezone.localdate(), selectors.policy_current().dashboard_limit_days
     live = CreditProfile.objects.filter(customer__deleted_at__isnull=True)
     cells = {
         (r["tier"], r["payment_grade"]): r
@@ -263,12 +264,13 @@ def dashboard(request):
     grades = list(PaymentGrade.values)
     matrix = [(tier, label, [cells.get((tier, g)) for g in grades]) for tier, label in Tier.choices]
     expiring = (
-        live.filter(limit_valid_until__gte=today, limit_valid_until__lte=today + timedelta(days=30))
+        live.filter(limit_valid_until__gte=today, limit_valid_until__lte=today + timedelta(days=window_days))
         .select_related("customer")
         .order_by("limit_valid_until")[:50]
     )
     phase_out = live.filter(payment_grade=PaymentGrade.DING).select_related("customer").order_by("-exposure")[:50]
     context = {
+        "window_days": window_days,
         "matrix": matrix,
         "grades": PaymentGrade.choices,
         "expiring": expiring,

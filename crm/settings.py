@@ -220,8 +220,8 @@ CRM_COMPLETENESS_REQUIRED = env.json(
         ],
     },
 )
-# DOMAIN §7 review interval (days) until the credit policy (credit app) takes over.
-CRM_REVIEW_INTERVAL_DAYS = env.int("CRM_REVIEW_INTERVAL_DAYS", default=180)
+# Every DOMAIN number (review intervals, reminder horizons, …) is a field of the versioned credit policy
+# (credit.models.CreditPolicyVersion, edited on /credit/policy/), never an environment variable.
 CRM_CUSTOMERS_PER_PAGE = 50
 
 # Archives (DOMAIN §9): archive number pattern, the largest upload accepted, the longest loan of an original.

@@ -8,17 +8,18 @@ from django.core.exceptions import ImproperlyConfigured
 
 from customers.rules.review import ReviewPolicy
 
-ReviewPolicySource = Callable[[], tuple[ReviewPolicy, int]]
+ReviewPolicySource = Callable[[], ReviewPolicy]
 _sources: list[ReviewPolicySource] = []
 
 
 def review_policy_source_set(source: ReviewPolicySource) -> None:
-    """Name the one function that returns the current (review policy, credit-report validity in months)."""
+    """Name the one function that returns the current review policy (intervals, horizons, report validity)."""
     _sources[:] = [source]
 
 
-def review_policy() -> tuple[ReviewPolicy, int]:
-    """The current review intervals and credit-report validity in months (DOMAIN §7), as the credit policy says."""
+def review_policy() -> ReviewPolicy:
+    """The current review intervals, reminder horizons and credit-report validity (DOMAIN §7), as the credit policy
+    says."""
     if not _sources:
         raise ImproperlyConfigured("No source of the review policy: is the credit app in INSTALLED_APPS?")
     return _sources[0]()

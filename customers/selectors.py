@@ -26,6 +26,7 @@ from customers.models import (
 )
 from customers.rules.credit_reports import earliest_report_date_valid_on
 from customers.rules.figures import latest_by_metric
+from customers.rules.review import ReviewPolicy
 
 __all__ = ["AccessDenied", "CustomerNotFound"]  # the refusals entry points translate (crm.http)
 
@@ -353,15 +354,17 @@ class Dashboard:
     my_count: int
     incomplete_count: int
     review_due_count: int
+    soon_days: int  # "reviews due soon" means within this many days (the policy's dashboard window)
     incomplete: list[Customer]
     review_due: list[Customer]
     recent_interactions: list[Interaction]
 
 
-def dashboard_for(*, user: AbstractBaseUser, today: date, soon_days: int = 14) -> Dashboard:
-    """My customers, my incomplete dossiers, reviews due soon and recent interactions on my customers."""
+def dashboard_for(*, user: AbstractBaseUser, today: date, policy: ReviewPolicy) -> Dashboard:
+    """My customers, my incomplete dossiers, reviews due within the policy's dashboard window and recent
+    interactions on my customers."""
     mine = customer_scope(user=user).filter(owner=user)
-    due_by = date.fromordinal(today.toordinal() + soon_days)
+    due_by = date.fromordinal(today.toordinal() + policy.dashboard_days)
     review_due = mine.filter(Q(review_state__next_review_due__lte=due_by) | Q(review_state__is_stale=True))
     incomplete = mine.filter(completeness__lt=100)
     recent = (
@@ -373,6 +376,7 @@ def dashboard_for(*, user: AbstractBaseUser, today: date, soon_days: int = 14) -
         my_count=mine.count(),
         incomplete_count=incomplete.count(),
         review_due_count=review_due.count(),
+        soon_days=policy.dashboard_days,
         incomplete=list(incomplete.order_by("completeness", "name")[:10]),
         review_due=list(review_due.select_related("review_state").order_by("review_state__next_review_due")[:10]),
         recent_interactions=list(recent),

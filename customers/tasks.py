@@ -10,15 +10,14 @@ from customers.services.review_state import dossier_staleness_scan
 
 @shared_task(**RETRY)
 def staleness_scan(today_iso: str | None = None) -> int:
-    review, report_months = review_policy()
-    return dossier_staleness_scan(today=business_day(today_iso), policy=review, report_months=report_months)
+    return dossier_staleness_scan(today=business_day(today_iso), policy=review_policy())
 
 
 @shared_task(**RETRY)
 def review_reminders(today_iso: str | None = None) -> int:
-    return reminders.review_reminders(today=business_day(today_iso))
+    return reminders.review_reminders(today=business_day(today_iso), policy=review_policy())
 
 
 @shared_task(**RETRY)
 def birthday_reminders(today_iso: str | None = None) -> int:
-    return reminders.birthday_reminders(today=business_day(today_iso))
+    return reminders.birthday_reminders(today=business_day(today_iso), policy=review_policy())

@@ -74,7 +74,7 @@ def _may(user, customer: Customer) -> dict[str, bool]:
 
 @login_required
 def dashboard(request):
-    board = selectors.dashboard_for(user=request.user, today=timezone.localdate())
+    board = selectors.dashboard_for(user=request.user, today=timezone.localdate(), policy=review_policy())
     return render(request, "customers/dashboard.html", {"board": board, "today": timezone.localdate()})
 
 
@@ -313,13 +313,11 @@ def review_record(request, code: str):
     if not form.is_valid():
         messages.error(request, " ".join(form.errors.get("sections", [])) or _("The review could not be saved."))
         return redirect(f"{customer_url(customer)}#reviews")
-    policy, report_months = review_policy()
     services.dossier_review_record(
         customer=customer,
         by=request.user,
         today=timezone.localdate(),
-        policy=policy,
-        report_months=report_months,
+        policy=review_policy(),
         **form.cleaned_data,
     )
     messages.success(request, _("Review recorded; the next one is due in the regular cycle."))

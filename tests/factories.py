@@ -3,6 +3,7 @@
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.test import TestCase
 from django.utils import timezone
 
 from customers import services
@@ -30,9 +31,15 @@ class UserFactory(factory.django.DjangoModelFactory):
 def make_customer(*, owner, by=None, sections=None, contacts=0, **values):
     """A dossier created by the real service; ``values`` override the customer-level fields."""
     defaults = {"name": f"Valve Trading {owner.username}", "kind": "intermediate", "nature": "company", "size": "small"}
-    customer = services.customer_create(
-        by=by or owner, owner=owner, values={**defaults, **values}, sections=sections or {}, today=timezone.localdate()
-    )
+    # as in production, the after-commit reactions run (the review cycle starts by the credit policy)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        customer = services.customer_create(
+            by=by or owner,
+            owner=owner,
+            values={**defaults, **values},
+            sections=sections or {},
+            today=timezone.localdate(),
+        )
     for index in range(contacts):
         services.contact_save(customer=customer, values={"name": f"Contact {index}", "title": "Buyer"}, by=by or owner)
     customer.refresh_from_db()

@@ -28,3 +28,21 @@ class CreditPolicy:
     review_days_core: int = 60  # §7
     review_days_other: int = 180  # §7
     core_relationship_years: int = 3  # §2.1 core with tier B purchases
+    limit_warning_days: int = 30  # §7 stale when the limit expires within this
+    review_reminder_days: int = 14  # §7 review reminders this far ahead
+    limit_reminder_days: int = 30  # §7 limit expiry reminders this far ahead
+    credit_report_reminder_days: int = 30  # §7 credit-report expiry reminders this far ahead
+    birthday_reminder_days: int = 7  # §7 contact birthday reminders this far ahead
+    dashboard_review_days: int = 14  # the rep's dashboard: reviews due within this
+    dashboard_limit_days: int = 30  # the credit dashboard: limits expiring within this
+    reorder_grace_min_days: int = 7  # §8 grace = max(this, share × cycle)
+    reorder_grace_share: Decimal = Decimal("0.20")  # §8
+    capital_debt_ratio_10: Decimal = Decimal("0.30")  # §5.1 suggested Capital 10 at a debt ratio up to this
+    capital_debt_ratio_8: Decimal = Decimal("0.50")  # … 8 up to this
+    capital_debt_ratio_5: Decimal = Decimal("0.70")  # … 5 up to this
+    capital_debt_ratio_2: Decimal = Decimal("0.90")  # … 2 up to this, 0 above
+    capital_current_ratio_strong: Decimal = Decimal(2)  # §5.1 no deduction at a current ratio from this
+    capital_current_ratio_weak: Decimal = Decimal(1)  # … 1 point off from this, 3 below it
+    capacity_margin_9: Decimal = Decimal("0.10")  # §5.1 suggested Capacity 9 at a net margin from this
+    capacity_margin_7: Decimal = Decimal("0.05")  # … 7 from this, 5 from zero, 2 below
+    character_litigation_penalty: int = 3  # §5.1 suggested Character points off per litigation record

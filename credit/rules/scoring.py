@@ -91,36 +91,40 @@ def _clamp(value: int) -> int:
     return max(0, min(MAX_RATING, value))
 
 
-def suggest_capital(f: Financials) -> int | None:
-    """Capital from the debt ratio (liabilities / assets), lowered by a weak current ratio."""
+def suggest_capital(f: Financials, policy: CreditPolicy) -> int | None:
+    """Capital from the debt ratio (liabilities / assets), lowered by a weak current ratio; the cut-offs are
+    the policy's (DOMAIN §5.1)."""
     if not f.total_assets or f.total_liabilities is None:
         return None
     debt_ratio = f.total_liabilities / f.total_assets
     rating = next(
-        r
-        for limit, r in (
-            (Decimal("0.3"), 10),
-            (Decimal("0.5"), 8),
-            (Decimal("0.7"), 5),
-            (Decimal("0.9"), 2),
-            (Decimal("Infinity"), 0),
-        )
-        if debt_ratio <= limit
+        (
+            r
+            for limit, r in (
+                (policy.capital_debt_ratio_10, 10),
+                (policy.capital_debt_ratio_8, 8),
+                (policy.capital_debt_ratio_5, 5),
+                (policy.capital_debt_ratio_2, 2),
+            )
+            if debt_ratio <= limit
+        ),
+        0,
     )
     if f.current_assets is not None and f.current_liabilities:
         current_ratio = f.current_assets / f.current_liabilities
-        rating -= 0 if current_ratio >= 2 else 1 if current_ratio >= 1 else 3
+        strong, weak = policy.capital_current_ratio_strong, policy.capital_current_ratio_weak
+        rating -= 0 if current_ratio >= strong else 1 if current_ratio >= weak else 3
     return _clamp(rating)
 
 
-def suggest_capacity(f: Financials) -> int | None:
-    """Capacity from the net margin (net profit / revenue)."""
+def suggest_capacity(f: Financials, policy: CreditPolicy) -> int | None:
+    """Capacity from the net margin (net profit / revenue), by the policy's cut-offs (DOMAIN §5.1)."""
     if not f.annual_revenue or f.net_profit is None:
         return None
     margin = f.net_profit / f.annual_revenue
-    if margin >= Decimal("0.10"):
+    if margin >= policy.capacity_margin_9:
         return 9
-    if margin >= Decimal("0.05"):
+    if margin >= policy.capacity_margin_7:
         return 7
     return 5 if margin >= 0 else 2
 
@@ -128,17 +132,17 @@ def suggest_capacity(f: Financials) -> int | None:
 CHARACTER_BY_GRADE = {Grade.JIA: 10, Grade.YI: 7, Grade.BING: 4, Grade.DING: 0, Grade.UNRATED: 5}
 
 
-def suggest_character(grade: Grade, litigation_records: int) -> int:
-    """Character from the payment grade, 3 points off per litigation record."""
-    return _clamp(CHARACTER_BY_GRADE[grade] - 3 * litigation_records)
+def suggest_character(grade: Grade, litigation_records: int, policy: CreditPolicy) -> int:
+    """Character from the payment grade, the policy's points off per litigation record (DOMAIN §5.1)."""
+    return _clamp(CHARACTER_BY_GRADE[grade] - policy.character_litigation_penalty * litigation_records)
 
 
-def suggest_five_c(f: Financials, grade: Grade, litigation_records: int) -> dict[str, int | None]:
+def suggest_five_c(f: Financials, grade: Grade, litigation_records: int, policy: CreditPolicy) -> dict[str, int | None]:
     """Suggested 5C ratings where figures exist (DOMAIN §5.1); the analyst confirms or changes them."""
     return {
-        "character": suggest_character(grade, litigation_records),
-        "capacity": suggest_capacity(f),
-        "capital": suggest_capital(f),
+        "character": suggest_character(grade, litigation_records, policy),
+        "capacity": suggest_capacity(f, policy),
+        "capital": suggest_capital(f, policy),
         "collateral": None,
         "conditions": None,
     }

@@ -17,9 +17,10 @@ from customers.rules.credit_reports import credit_report_expires_on
 from customers.selectors import credit_reports_expiring
 
 
-def limit_reminders(*, today: date, days_ahead: int = 30) -> int:
-    """Limits expiring within 30 days, and expired ones; expiry itself recomputes the profile so the
-    available credit drops to nothing (DOMAIN §6.3, §7). Once per limit."""
+def limit_reminders(*, today: date) -> int:
+    """Limits expiring within the policy's horizon (30 days by default), and expired ones; expiry itself
+    recomputes the profile so the available credit drops to nothing (DOMAIN §6.3, §7). Once per limit."""
+    days_ahead = selectors.policy_current().limit_reminder_days
     live = CreditLimit.objects.filter(revoked_at__isnull=True, customer__deleted_at__isnull=True).select_related(
         "customer"
     )
@@ -58,10 +59,11 @@ def limit_reminders(*, today: date, days_ahead: int = 30) -> int:
     return reminders_create(rows)
 
 
-def credit_report_reminders(*, today: date, days_ahead: int = 30) -> int:
-    """Agency credit reports and bank certificates that expire within 30 days (DOMAIN §7); a report counts until
-    the same day for the limit approval (DOMAIN §6.2) and the staleness scan."""
-    months = selectors.policy_current().credit_report_valid_months
+def credit_report_reminders(*, today: date) -> int:
+    """Agency credit reports and bank certificates that expire within the policy's horizon (30 days by default,
+    DOMAIN §7); a report counts until the same day for the limit approval (DOMAIN §6.2) and the staleness scan."""
+    policy = selectors.policy_current()
+    months, days_ahead = policy.credit_report_valid_months, policy.credit_report_reminder_days
     reports = credit_reports_expiring(today=today, until=today + timedelta(days=days_ahead), months=months)
     rows = []
     for document in reports.filter(customer__deleted_at__isnull=True).select_related("customer"):
@@ -100,9 +102,9 @@ def reorder_reminders(*, today: date) -> int:
     history: dict[tuple, list[date]] = defaultdict(list)
     for customer_id, owner_id, name, product, order_date in lines.iterator(5000):
         history[(customer_id, owner_id, name, product)].append(order_date)
-    rows = []
+    rows, policy = [], selectors.policy_current().as_rule()
     for (customer_id, owner_id, name, product), dates in history.items():
-        due = reorder_due(dates, today=today)
+        due = reorder_due(dates, today=today, policy=policy)
         if due is not None:
             last = max(dates)
             rows.append(

@@ -90,7 +90,7 @@ class CustomerSerializer(serializers.ModelSerializer):
     operating_status = SECTION_SERIALIZERS["operating_status"](required=False)
     contacts = ContactSerializer(many=True, read_only=True)
     is_stale = serializers.BooleanField(source="review_state.is_stale", read_only=True)
-    next_review_due = serializers.DateField(source="review_state.next_review_due", read_only=True)
+    next_review_due = serializers.DateField(source="review_state.next_review_due", read_only=True, allow_null=True)
     credit = serializers.SerializerMethodField()
     masked = serializers.SerializerMethodField()
 

@@ -15,11 +15,17 @@ def is_review_overdue(*, due: date | None, today: date) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class ReviewPolicy:
-    """DOMAIN §7 numbers the staleness scan needs (from the credit policy)."""
+    """The credit policy's numbers that dossier work needs (DOMAIN §7): review intervals, staleness, reminder
+    horizons and the dashboard window. Entry points take it from the current policy version; the defaults
+    here are DOMAIN's, for rule tests."""
 
     core_days: int = 60
     other_days: int = 180
     limit_warning_days: int = 30
+    report_months: int = 6  # a credit report's validity
+    reminder_days: int = 14  # review reminders this far ahead
+    birthday_days: int = 7  # contact birthday reminders this far ahead
+    dashboard_days: int = 14  # the dashboard's "reviews due soon"
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +41,7 @@ class DossierFacts:
 
 def dossier_state(facts: DossierFacts, *, policy: ReviewPolicy, today: date) -> tuple[date, bool]:
     """(next review due, stale?) — stale when the review is overdue, a medium/large customer with a limit
-    has no valid credit report, or the limit expires within 30 days (DOMAIN §7)."""
+    has no valid credit report, or the limit expires within the policy's warning days (DOMAIN §7)."""
     interval = policy.core_days if facts.is_core else policy.other_days
     due = next_review_due(last_reviewed_on=facts.last_reviewed_on, created_on=facts.created_on, interval_days=interval)
     report_missing = facts.size in ("medium", "large") and facts.has_limit and not facts.has_valid_credit_report

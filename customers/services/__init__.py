@@ -56,7 +56,6 @@ __all__ = [  # the write path's types, for entry points that build inputs
 ]
 from customers.services.review_state import dossier_state_refresh
 
-DEFAULT_REVIEW_POLICY = ReviewPolicy()
 REVIEW_REMINDER_KINDS = (Reminder.Kind.REVIEW_DUE, Reminder.Kind.REVIEW_OVERDUE, Reminder.Kind.STALE_DOSSIER)
 
 
@@ -276,12 +275,11 @@ def dossier_review_record(
     notes: str,
     by: AbstractBaseUser,
     today: date,
-    policy: ReviewPolicy = DEFAULT_REVIEW_POLICY,
-    report_months: int = 6,
+    policy: ReviewPolicy,
 ) -> Review:
     """Record a comprehensive review 全面修订核查 and restart the review cycle (DOMAIN §7). The next due date
-    and the stale flag come from the nightly scan's own rule at once, with the caller's credit policy: 60 days
-    for core customers, 180 for the others; still stale if a medium/large customer with a limit has no valid
+    and the stale flag come from the nightly scan's own rule at once, with the caller's credit policy (by default
+    60 days for core customers, 180 for the others); still stale if a medium/large customer with a limit has no valid
     credit report."""
     customer = _lock(customer)
     review = Review.objects.create(
@@ -290,7 +288,7 @@ def dossier_review_record(
     history_record(customer, by, Section.RECORD, [("reviewed", history_text(customer.last_reviewed_on), today)])
     customer.last_reviewed_on = today
     customer.save(update_fields=["last_reviewed_on"])
-    dossier_state_refresh(customer_id=customer.pk, today=today, policy=policy, report_months=report_months)
+    dossier_state_refresh(customer_ids=[customer.pk], today=today, policy=policy)
     customer.review_state = ReviewState.objects.get(customer=customer)
     reminders_close(customer_id=customer.pk, kinds=REVIEW_REMINDER_KINDS)
     return review

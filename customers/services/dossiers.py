@@ -7,7 +7,7 @@ one of the owners, one of the taken credit codes and external ids, then one inse
 Each valid input is saved and each invalid one reported; an input that changes nothing writes nothing.
 
 Consequences that other parts own are announced after commit (``crm.events``): an owner change moves
-the rep's open reminders to the new owner.
+the rep's open reminders to the new owner; new dossiers start their review cycle by the credit policy.
 """
 
 import functools
@@ -19,7 +19,6 @@ from enum import StrEnum
 from types import SimpleNamespace
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -31,7 +30,6 @@ from crm import events, roles
 from crm.bulk import bulk_update_rows, insert_rows
 from crm.services import number_sequence_take
 from customers.models import ChangeRecord, Contact, Customer, ReviewState, Section
-from customers.rules.review import next_review_due
 from customers.sections import (
     CREDIT_INPUT_FIELDS,
     CUSTOMER_FIELDS,
@@ -393,8 +391,9 @@ def _save_new(writes: _Writes, now, today: date) -> None:
     pks = insert_rows(Customer, columns, _values([c for c, _rows in writes.new], columns), returning_pk=True)
     for (customer, _rows), pk in zip(writes.new, pks, strict=True):
         customer.pk = pk
-    due = next_review_due(last_reviewed_on=None, created_on=today, interval_days=settings.CRM_REVIEW_INTERVAL_DAYS)
-    insert_rows(ReviewState, ("customer_id", "next_review_due", "is_stale"), [(pk, due, False) for pk in pks])
+    # the review cycle starts when credit, which keeps the policy's intervals, reacts to the fact (DOMAIN §7)
+    insert_rows(ReviewState, ("customer_id", "next_review_due", "is_stale"), [(pk, None, False) for pk in pks])
+    events.publish(events.DossiersCreated(customer_ids=tuple(pks), today=today))
     for section, model in SECTION_MODELS.items():
         columns = _columns(model)
         filled = [(customer, rows[section]) for customer, rows in writes.new if section in customer.filled_sections]

@@ -10,12 +10,14 @@ from django.utils.translation import gettext as _
 from crm.models import Reminder
 from crm.services import ReminderInput, reminders_create
 from customers.models import Contact, Customer
+from customers.rules.review import ReviewPolicy
 
 
-def review_reminders(*, today: date, days_ahead: int = 14) -> int:
-    """Remind owners of reviews due within 14 days, and of overdue ones; once per due date (DOMAIN §7)."""
+def review_reminders(*, today: date, policy: ReviewPolicy) -> int:
+    """Remind owners of reviews due within the policy's horizon (14 days by default), and of overdue ones; once
+    per due date (DOMAIN §7)."""
     due = Customer.objects.filter(
-        deleted_at__isnull=True, review_state__next_review_due__lte=today + timedelta(days=days_ahead)
+        deleted_at__isnull=True, review_state__next_review_due__lte=today + timedelta(days=policy.reminder_days)
     )
     rows = []
     columns = ("pk", "owner_id", "code", "name", "review_state__next_review_due")
@@ -40,9 +42,10 @@ def review_reminders(*, today: date, days_ahead: int = 14) -> int:
     return reminders_create(rows)
 
 
-def birthday_reminders(*, today: date, days_ahead: int = 7) -> int:
-    """Contacts' birthdays in the next 7 days, to the customer's owner; once a year per contact (DOMAIN §7)."""
-    days = [today + timedelta(days=n) for n in range(days_ahead + 1)]
+def birthday_reminders(*, today: date, policy: ReviewPolicy) -> int:
+    """Contacts' birthdays within the policy's horizon (7 days by default), to the customer's owner; once a year
+    per contact (DOMAIN §7)."""
+    days = [today + timedelta(days=n) for n in range(policy.birthday_days + 1)]
     # Born on 29 February: in a year without one, the birthday is kept on 28 February.
     celebrated = {(d.month, d.day): d for d in days}
     if (2, 28) in celebrated and not calendar.isleap(celebrated[(2, 28)].year):

@@ -2,6 +2,7 @@
 dossier right after a review. Reads in chunks and writes set-based; running it twice changes nothing more.
 """
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 from django.db import transaction
@@ -41,11 +42,11 @@ class _AddDays(Func):
         return self.as_sql(compiler, connection, template="date(%(expressions)s || ' days')", **extra)
 
 
-def _dossier_states(low: int, high: int, *, today: date, policy: ReviewPolicy, report_months: int) -> QuerySet:
+def _dossier_states(low: int, high: int, *, today: date, policy: ReviewPolicy) -> QuerySet:
     """``rules.review.dossier_state`` of the live dossiers with ids in [low, high), as SQL: (id, due, stale)
     for the ones whose stored state differs or is missing. The rule stays the definition; a test holds the two
     to the same answers (DOMAIN §7)."""
-    reports = valid_credit_reports(today=today, months=report_months).filter(customer_id=OuterRef("pk"))
+    reports = valid_credit_reports(today=today, months=policy.report_months).filter(customer_id=OuterRef("pk"))
     interval = Case(When(core=True, then=Value(policy.core_days)), default=Value(policy.other_days))
     warn_by = today + timedelta(days=policy.limit_warning_days)
     report_missing = Q(size__in=(Size.MEDIUM, Size.LARGE)) & Q(limit__isnull=False) & Q(has_report=False)
@@ -68,18 +69,21 @@ def _dossier_states(low: int, high: int, *, today: date, policy: ReviewPolicy, r
     )
 
 
-def _scan_chunk(low: int, high: int, *, today: date, policy: ReviewPolicy, report_months: int) -> int:
-    states = _dossier_states(low, high, today=today, policy=policy, report_months=report_months)
+def _scan_chunk(low: int, high: int, *, today: date, policy: ReviewPolicy) -> int:
+    states = _dossier_states(low, high, today=today, policy=policy)
     return upsert_from_query(ReviewState, ("customer", "next_review_due", "is_stale"), states)
 
 
-def dossier_state_refresh(*, customer_id: int, today: date, policy: ReviewPolicy, report_months: int) -> bool:
-    """One dossier's review state by the scan's own query, e.g. right after a review (DOMAIN §7): the next due
-    date follows the policy's interval for its tier at once, not the night after. True when it changed."""
-    return bool(_scan_chunk(customer_id, customer_id + 1, today=today, policy=policy, report_months=report_months))
+def dossier_state_refresh(*, customer_ids: Sequence[int], today: date, policy: ReviewPolicy) -> int:
+    """These dossiers' review state by the scan's own query, e.g. right after a review or when they were created
+    (DOMAIN §7): the next due date follows the policy's interval for its tier at once, not the night after.
+    Returns how many changed."""
+    if not customer_ids:
+        return 0
+    return _scan_chunk(min(customer_ids), max(customer_ids) + 1, today=today, policy=policy)
 
 
-def dossier_staleness_scan(*, today: date, policy: ReviewPolicy, report_months: int, chunk: int = 50_000) -> int:
+def dossier_staleness_scan(*, today: date, policy: ReviewPolicy, chunk: int = 50_000) -> int:
     """Set next review due and stale on every live dossier (DOMAIN §7), a chunk of ids at a time, inside the
     database: only changed review states are written, on the narrow review state table. A scan killed midway
     is simply run again. Returns how many dossiers changed."""
@@ -89,5 +93,5 @@ def dossier_staleness_scan(*, today: date, policy: ReviewPolicy, report_months: 
     changed = 0
     for low in range(bounds["low"], bounds["high"] + 1, chunk):
         with transaction.atomic():
-            changed += _scan_chunk(low, low + chunk, today=today, policy=policy, report_months=report_months)
+            changed += _scan_chunk(low, low + chunk, today=today, policy=policy)
     return changed

@@ -1,5 +1,6 @@
 """DOMAIN §5 scores: 5C, feature analysis, risk class, suggested ratings; pure rules."""
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -15,6 +16,9 @@ from credit.rules.scoring import (
     RiskClass,
     five_c_score,
     risk_class,
+    suggest_capacity,
+    suggest_capital,
+    suggest_character,
     suggest_five_c,
     weighted_score,
 )
@@ -82,14 +86,49 @@ def test_suggested_ratings_from_figures_and_history():
         annual_revenue=D(1000),
         net_profit=D(120),
     )
-    assert suggest_five_c(figures, Grade.JIA, litigation_records=1) == {
+    assert suggest_five_c(figures, Grade.JIA, 1, POLICY) == {
         "character": 7,
         "capacity": 9,
         "capital": 10,
         "collateral": None,
         "conditions": None,
     }
-    assert suggest_five_c(Financials(), Grade.DING, 0)["capital"] is None
+    assert suggest_five_c(Financials(), Grade.DING, 0, POLICY)["capital"] is None
+
+
+@pytest.mark.parametrize(
+    ("liabilities", "current_assets", "rating"),
+    [
+        pytest.param(300, 200, 10, id="debt-ratio-at-30pc"),
+        pytest.param(301, 200, 8, id="debt-ratio-above-30pc"),
+        pytest.param(500, 200, 8, id="debt-ratio-at-50pc"),
+        pytest.param(700, 200, 5, id="debt-ratio-at-70pc"),
+        pytest.param(900, 200, 2, id="debt-ratio-at-90pc"),
+        pytest.param(901, 200, 0, id="debt-ratio-above-90pc"),
+        pytest.param(300, 199, 9, id="current-ratio-below-2"),
+        pytest.param(300, 99, 7, id="current-ratio-below-1"),
+    ],
+)
+def test_suggested_capital_at_each_cut_off(liabilities, current_assets, rating):
+    """DOMAIN §5.1: Capital from the debt ratio, less for a current ratio below 2 (one point) or 1 (three)."""
+    figures = Financials(
+        total_assets=D(1000),
+        total_liabilities=D(liabilities),
+        current_assets=D(current_assets),
+        current_liabilities=D(100),
+    )
+    assert suggest_capital(figures, POLICY) == rating
+
+
+def test_suggestion_cut_offs_are_the_policys():
+    """DOMAIN opening, §5.1: the 5C suggestion cut-offs are policy numbers; another policy suggests otherwise."""
+    figures = Financials(total_assets=D(1000), total_liabilities=D(250), annual_revenue=D(1000), net_profit=D(80))
+    changed = replace(
+        POLICY, capital_debt_ratio_10=D("0.2"), capacity_margin_9=D("0.08"), character_litigation_penalty=5
+    )
+    assert (suggest_capital(figures, POLICY), suggest_capital(figures, changed)) == (10, 8)
+    assert (suggest_capacity(figures, POLICY), suggest_capacity(figures, changed)) == (7, 9)
+    assert (suggest_character(Grade.JIA, 1, POLICY), suggest_character(Grade.JIA, 1, changed)) == (7, 5)
 
 
 weights = st.dictionaries(st.sampled_from("abcdefgh"), st.integers(min_value=1, max_value=10), min_size=1)

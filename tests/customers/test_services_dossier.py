@@ -168,11 +168,15 @@ def test_reassign_moves_the_dossier_and_records_it(customer, rep, other_rep, man
     assert (change.old, change.new, change.by) == (rep.username, other_rep.username, manager)
 
 
-def test_review_restarts_the_cycle(customer, rep, settings):
+def test_review_restarts_the_cycle(customer, rep):
     """DOMAIN §7: a review is a record of who confirmed which sections; the next one is due an interval later."""
-    settings.CRM_REVIEW_INTERVAL_DAYS = 180
     review = services.dossier_review_record(
-        customer=customer, sections=["basic", "contacts"], notes="Visited", by=rep, today=date(2026, 11, 1)
+        customer=customer,
+        sections=["basic", "contacts"],
+        notes="Visited",
+        by=rep,
+        today=date(2026, 11, 1),
+        policy=ReviewPolicy(),
     )
     customer.refresh_from_db()
     assert Review.objects.get() == review
@@ -200,7 +204,9 @@ def test_review_leaves_a_medium_customer_with_a_limit_and_no_report_stale(rep):
     """DOMAIN §7: a review does not clear staleness that has another cause (no valid credit report)."""
     customer = make_customer(owner=rep, size="medium")
     CreditProfile.objects.create(customer=customer, credit_limit=Decimal(80000))
-    services.dossier_review_record(customer=customer, sections=["basic"], notes="", by=rep, today=date(2026, 11, 1))
+    services.dossier_review_record(
+        customer=customer, sections=["basic"], notes="", by=rep, today=date(2026, 11, 1), policy=ReviewPolicy()
+    )
     customer.refresh_from_db()
     assert customer.review_state.is_stale is True
 

@@ -27,7 +27,7 @@ def dossiers(rep):
         customer=no_report, credit_limit=Decimal(80_000), limit_valid_until=TODAY + timedelta(days=200)
     )
     fresh = make_customer(owner=rep, name="Fresh Co")
-    dossier_staleness_scan(today=TODAY, policy=ReviewPolicy(), report_months=6)
+    dossier_staleness_scan(today=TODAY, policy=ReviewPolicy())
     return {"overdue": overdue, "no_report": no_report, "fresh": fresh}
 
 

@@ -23,10 +23,11 @@ from tests.factories import make_customer
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 22)
+POLICY = ReviewPolicy()
 
 
 def _scan(today=TODAY):
-    return review_state.dossier_staleness_scan(today=today, policy=ReviewPolicy(), report_months=6, chunk=2)
+    return review_state.dossier_staleness_scan(today=today, policy=POLICY, chunk=2)
 
 
 @pytest.fixture
@@ -41,7 +42,9 @@ def test_scan_marks_overdue_dossiers_stale_and_a_review_clears_them(old_customer
     old_customer.refresh_from_db()
     assert old_customer.review_state.next_review_due == date(2026, 9, 28)
     assert old_customer.review_state.is_stale is True
-    services.dossier_review_record(customer=old_customer, sections=["basic"], notes="", by=rep, today=TODAY)
+    services.dossier_review_record(
+        customer=old_customer, sections=["basic"], notes="", by=rep, today=TODAY, policy=POLICY
+    )
     _scan()
     old_customer.refresh_from_db()
     state = old_customer.review_state
@@ -64,22 +67,24 @@ def test_core_customers_are_reviewed_every_60_days(old_customer):
 def test_review_reminders_once_per_due_date_and_cleared_by_the_review(old_customer, rep):
     """DOMAIN §7: owners are reminded 14 days ahead and when overdue; never twice for the same cause."""
     _scan()
-    assert reminders.review_reminders(today=TODAY) == 1
-    assert reminders.review_reminders(today=TODAY) == 0
+    assert reminders.review_reminders(today=TODAY, policy=POLICY) == 1
+    assert reminders.review_reminders(today=TODAY, policy=POLICY) == 0
     reminder = Reminder.objects.get()
     assert (reminder.kind, reminder.recipient, reminder.customer) == ("review_overdue", rep, old_customer)
-    services.dossier_review_record(customer=old_customer, sections=["basic"], notes="", by=rep, today=TODAY)
+    services.dossier_review_record(
+        customer=old_customer, sections=["basic"], notes="", by=rep, today=TODAY, policy=POLICY
+    )
     assert Reminder.objects.get().status == "done"
     _scan()
-    assert reminders.review_reminders(today=TODAY) == 0
+    assert reminders.review_reminders(today=TODAY, policy=POLICY) == 0
 
 
 def test_due_soon_is_reminded_14_days_ahead_not_15(rep):
     customer = make_customer(owner=rep, name="Soon")
     ReviewState.objects.filter(customer=customer).update(next_review_due=TODAY + timedelta(days=15))
-    assert reminders.review_reminders(today=TODAY) == 0
+    assert reminders.review_reminders(today=TODAY, policy=POLICY) == 0
     ReviewState.objects.filter(customer=customer).update(next_review_due=TODAY + timedelta(days=14))
-    assert reminders.review_reminders(today=TODAY) == 1
+    assert reminders.review_reminders(today=TODAY, policy=POLICY) == 1
     assert Reminder.objects.get().kind == "review_due"
 
 
@@ -94,9 +99,11 @@ def test_birthday_reminders_seven_days_ahead(customer, rep):
     contact = customer.contacts.get()
     contact.birthday = date(1980, 11, 29)
     contact.save()
-    assert reminders.birthday_reminders(today=TODAY) == 1
-    assert reminders.birthday_reminders(today=TODAY) == 0
-    assert reminders.birthday_reminders(today=TODAY - timedelta(days=1)) == 0  # eight days ahead: not yet
+    assert reminders.birthday_reminders(today=TODAY, policy=POLICY) == 1
+    assert reminders.birthday_reminders(today=TODAY, policy=POLICY) == 0
+    assert (
+        reminders.birthday_reminders(today=TODAY - timedelta(days=1), policy=POLICY) == 0
+    )  # eight days ahead: not yet
 
 
 @pytest.mark.parametrize(
@@ -109,7 +116,7 @@ def test_birthday_on_29_february_is_reminded_every_year(customer, rep, today, du
     contact = customer.contacts.get()
     contact.birthday = date(1984, 2, 29)
     contact.save()
-    assert reminders.birthday_reminders(today=today) == 1
+    assert reminders.birthday_reminders(today=today, policy=POLICY) == 1
     assert Reminder.objects.get(kind="birthday").due_on == due_on
 
 

@@ -73,22 +73,22 @@ def test_scan_in_sql_agrees_with_the_review_rule_on_every_boundary_domain_7(rep)
         cases.append((_dossier(rep, facts), facts))
     ReviewState.objects.update(next_review_due=None, is_stale=False)
 
-    assert review_state.dossier_staleness_scan(today=TODAY, policy=POLICY, report_months=6, chunk=7) == len(cases)
+    assert review_state.dossier_staleness_scan(today=TODAY, policy=POLICY, chunk=7) == len(cases)
 
     states = {s.customer_id: (s.next_review_due, s.is_stale) for s in ReviewState.objects.all()}
     expected = {customer.pk: dossier_state(facts, policy=POLICY, today=TODAY) for customer, facts in cases}
     assert states == expected
     assert {stale for _due, stale in expected.values()} == {True, False}
-    assert review_state.dossier_staleness_scan(today=TODAY, policy=POLICY, report_months=6, chunk=7) == 0
+    assert review_state.dossier_staleness_scan(today=TODAY, policy=POLICY, chunk=7) == 0
 
 
 def test_scan_follows_a_change_of_the_review_interval_policy_domain_7(rep):
     """DOMAIN §7: when the credit policy changes the intervals, the next scan moves every due date."""
     with time_machine.travel(ON_TODAY, tick=False):
         customers = [make_customer(owner=rep, name=f"C{i}") for i in range(3)]
-    review_state.dossier_staleness_scan(today=TODAY, policy=POLICY, report_months=6)
+    review_state.dossier_staleness_scan(today=TODAY, policy=POLICY)
     longer = ReviewPolicy(core_days=90, other_days=365)
-    assert review_state.dossier_staleness_scan(today=TODAY, policy=longer, report_months=6) == 3
+    assert review_state.dossier_staleness_scan(today=TODAY, policy=longer) == 3
     due = set(ReviewState.objects.filter(customer__in=customers).values_list("next_review_due", flat=True))
     assert due == {TODAY + timedelta(days=365)}
 
@@ -98,7 +98,7 @@ def test_scan_gives_a_dossier_without_review_state_its_state_domain_7(rep):
     with time_machine.travel(ON_TODAY, tick=False):
         customer = make_customer(owner=rep, name="Imported")
     ReviewState.objects.filter(customer=customer).delete()
-    assert review_state.dossier_staleness_scan(today=TODAY, policy=POLICY, report_months=6) == 1
+    assert review_state.dossier_staleness_scan(today=TODAY, policy=POLICY) == 1
     assert ReviewState.objects.get(customer=customer).next_review_due == TODAY + timedelta(days=180)
 
 
@@ -106,14 +106,17 @@ def test_archived_dossiers_are_left_alone_by_the_scan(rep):
     customer = make_customer(owner=rep, name="Gone")
     Customer.objects.filter(pk=customer.pk).update(deleted_at=datetime(2026, 1, 1, tzinfo=SHANGHAI))
     ReviewState.objects.filter(customer=customer).update(next_review_due=None)
-    assert review_state.dossier_staleness_scan(today=TODAY, policy=POLICY, report_months=6) == 0
+    assert review_state.dossier_staleness_scan(today=TODAY, policy=POLICY) == 0
 
 
-def test_every_new_dossier_has_its_review_state_domain_7(rep, settings):
-    """The browser/API create and the bulk upsert both open the review cycle: due an interval after today."""
-    settings.CRM_REVIEW_INTERVAL_DAYS = 180
-    created = make_customer(owner=rep, name="One by one")
-    dossiers_write(items=[CustomerInput(Action.UPSERT, {"name": "In bulk"}, external_id="ext-1")], by=rep, today=TODAY)
+def test_every_new_dossier_has_its_review_state_domain_7(rep, django_capture_on_commit_callbacks):
+    """The browser/API create and the bulk upsert both open the review cycle once they commit: due the policy's
+    interval for other customers after the day of creation."""
+    with django_capture_on_commit_callbacks(execute=True):
+        created = make_customer(owner=rep, name="One by one")
+    with django_capture_on_commit_callbacks(execute=True):
+        items = [CustomerInput(Action.UPSERT, {"name": "In bulk"}, external_id="ext-1")]
+        dossiers_write(items=items, by=rep, today=TODAY)
     imported = Customer.objects.get(external_id="ext-1")
     for customer in (created, imported):
         state = ReviewState.objects.get(customer=customer)

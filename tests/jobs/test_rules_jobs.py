@@ -4,11 +4,13 @@ from datetime import date, timedelta
 
 import pytest
 
+from credit.rules.policy import CreditPolicy
 from credit.rules.reorder import reorder_cycle_days, reorder_due
 from customers.rules.review import DossierFacts, ReviewPolicy, dossier_state
 
 TODAY = date(2026, 11, 22)
 POLICY = ReviewPolicy()
+CREDIT_POLICY = CreditPolicy()
 
 
 def facts(**overrides) -> DossierFacts:
@@ -81,10 +83,10 @@ def test_reorder_needs_three_orders():
 def test_reorder_due_after_cycle_and_minimum_grace(today, due):
     """DOMAIN §8: cycle 30 days, grace max(7, 20% = 6) = 7: due = last + 37 days, reminded once past it."""
     orders = [date(2026, 1, 1), date(2026, 1, 31), date(2026, 3, 2)]
-    assert reorder_due(orders, today=today) == due
+    assert reorder_due(orders, today=today, policy=CREDIT_POLICY) == due
 
 
 def test_reorder_grace_is_20_percent_of_a_long_cycle():
     orders = [date(2025, 1, 1), date(2025, 4, 11), date(2025, 7, 20)]  # 100-day cycle, grace 20
-    assert reorder_due(orders, today=date(2025, 11, 16)) is None
-    assert reorder_due(orders, today=date(2025, 11, 18)) == date(2025, 11, 17)
+    assert reorder_due(orders, policy=CREDIT_POLICY, today=date(2025, 11, 16)) is None
+    assert reorder_due(orders, policy=CREDIT_POLICY, today=date(2025, 11, 18)) == date(2025, 11, 17)

@@ -4,7 +4,6 @@ import random
 from datetime import timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
@@ -16,7 +15,7 @@ from archives.demo import seed_archives
 from credit.demo import seed_trade
 from crm import roles
 from customers import services
-from customers.models import Contact, Customer, Interaction, Kind, Nature, ReviewState, Size
+from customers.models import Contact, Customer, Interaction, Kind, Nature, Size
 from customers.rules.uscc import CHARSET, uscc_check_character
 
 DEMO_PASSWORD = "demo1234"
@@ -216,5 +215,4 @@ class Command(BaseCommand):
         customer.completeness = services.customer_completeness(customer, has_contacts=bool(contacts))
         customer.last_reviewed_on = reviewed
         customer.save(update_fields=["completeness", "last_reviewed_on"])
-        due = reviewed + timedelta(days=settings.CRM_REVIEW_INTERVAL_DAYS)
-        ReviewState.objects.filter(customer=customer).update(next_review_due=due)
+        # the next review falls due by the credit policy once this dossier's transaction commits (DOMAIN §7)
