@@ -14,8 +14,10 @@ from faker import Faker
 from archives.demo import seed_archives
 from credit.demo import seed_trade
 from crm import roles
+from crm.access import CUSTOMER_SERVICE_INTERACTION_KINDS
 from customers import services
-from customers.models import Contact, Customer, Interaction, Kind, Nature, Size
+from customers.models import Customer, Interaction, Kind, Nature, Size
+from customers.policy import review_policy
 from customers.rules.uscc import CHARSET, uscc_check_character
 
 DEMO_PASSWORD = "demo1234"
@@ -41,6 +43,16 @@ PRODUCT_LINES = [
     "截止阀 globe valves",
     "安全阀 safety valves",
 ]
+
+
+SUBJECTS = (
+    "拜访采购部",
+    "Quality issue on DN100 valves",
+    "交货确认",
+    "Technical spec review",
+    "投诉: 交期延误",
+    "Promotion: spring catalogue",
+)
 
 
 def demo_uscc(rng: random.Random) -> str:
@@ -178,41 +190,30 @@ class Command(BaseCommand):
         }
 
     def _people_and_records(self, rng: random.Random, fake: Faker, customer, owner, users: dict, today) -> None:
-        contacts = [
-            Contact(
-                customer=customer,
-                name=fake.name(),
-                title=rng.choice(["采购经理", "总经理", "财务总监", "Purchasing manager", "Engineer"]),
-                phone=fake.phone_number(),
-                email=fake.email(),
-                birthday=today - timedelta(days=rng.randrange(25 * 365, 60 * 365)) if rng.random() < 0.6 else None,
-            )
-            for _ in range(rng.choice([0, 1, 2, 2, 3]))
-        ]
-        Contact.objects.bulk_create(contacts)
-        kinds = Interaction.Kind.values
-        Interaction.objects.bulk_create(
-            Interaction(
+        """Contacts, customer-card records and a past review, each through its service like any other write."""
+        for _ in range(rng.choice([0, 1, 2, 2, 3])):
+            birthday = today - timedelta(days=rng.randrange(25 * 365, 60 * 365)) if rng.random() < 0.6 else None
+            contact = {
+                "name": fake.name(),
+                "title": rng.choice(["采购经理", "总经理", "财务总监", "Purchasing manager", "Engineer"]),
+                "phone": fake.phone_number(),
+                "email": fake.email(),
+                "birthday": birthday,
+            }
+            services.contact_save(customer=customer, values=contact, by=owner)
+        for _ in range(rng.randrange(0, 6)):
+            author = rng.choice([owner, users["service"]])
+            kinds = Interaction.Kind.values if author == owner else sorted(CUSTOMER_SERVICE_INTERACTION_KINDS)
+            services.interaction_record(
                 customer=customer,
                 kind=rng.choice(kinds),
                 occurred_on=today - timedelta(days=rng.randrange(0, 400)),
-                subject=rng.choice(
-                    [
-                        "拜访采购部",
-                        "Quality issue on DN100 valves",
-                        "交货确认",
-                        "Technical spec review",
-                        "投诉: 交期延误",
-                        "Promotion: spring catalogue",
-                    ]
-                ),
+                subject=rng.choice(SUBJECTS),
                 details=fake.paragraph(),
-                author=rng.choice([owner, users["service"]]),
+                by=author,
             )
-            for _ in range(rng.randrange(0, 6))
-        )
+        # a past review: the next one falls due by the credit policy (DOMAIN §7)
         reviewed = today - timedelta(days=rng.randrange(0, 240))
-        customer.completeness = services.customer_completeness(customer, has_contacts=bool(contacts))
-        customer.last_reviewed_on = reviewed
-        customer.save(update_fields=["completeness", "last_reviewed_on"])
-        # the next review falls due by the credit policy once this dossier's transaction commits (DOMAIN §7)
+        services.dossier_review_record(
+            customer=customer, sections=["basic"], notes="", by=owner, today=reviewed, policy=review_policy()
+        )
