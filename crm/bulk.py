@@ -79,7 +79,8 @@ def insert_rows(
     if returning_pk:
         sql += f" RETURNING {quote(meta.pk.column)}"
     connection.ensure_connection()
-    with connection.cursor() as cursor:
+    # The raw cursor's errors become Django's (IntegrityError, …), as on every other path.
+    with connection.cursor() as cursor, connection.wrap_database_errors:
         result = execute_values(cursor.cursor, sql, rows, page_size=len(rows), fetch=returning_pk)
     return [row[0] for row in result] if returning_pk else []
 

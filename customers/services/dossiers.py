@@ -41,7 +41,6 @@ from customers.services.completeness import customer_completeness
 from customers.services.history import created_entry, customer_code, history_text
 
 CODE_SEQUENCE = "customer"
-MAX_BATCH = 1000
 UPDATABLE_FIELDS = (*CUSTOMER_FIELDS, "external_id")
 
 
@@ -93,8 +92,10 @@ class Outcome(StrEnum):
 
 @dataclass(slots=True)
 class InputResult:
+    """What became of one input. ``key`` names it as the caller did: its external_id, or its customer_id."""
+
     index: int
-    external_id: Any
+    key: Any
     outcome: Outcome
     customer_id: int | None = None
     errors: dict[str, Any] = field(default_factory=dict)
@@ -114,7 +115,7 @@ class WriteResult:
     def errors(self) -> list[dict]:
         """The refused inputs as API.md's bulk errors: index, external_id and field errors."""
         return [
-            {"index": i.index, "external_id": i.external_id, "errors": i.errors}
+            {"index": i.index, "external_id": i.key, "errors": i.errors}
             for i in self.items
             if i.outcome in {Outcome.REFUSED, Outcome.CONFLICT}
         ]
