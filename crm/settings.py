@@ -231,6 +231,9 @@ CRM_BORROWING_MAX_DAYS = env.int("CRM_BORROWING_MAX_DAYS", default=30)
 
 # REST API (API.md): knox tokens (hashed, expiring, several per user, revocable) and sessions.
 REST_FRAMEWORK = {
+    # Bodies are JSON; the few endpoints that take a file say so themselves (multipart), so the schema names one
+    # content type per body and generated clients can send it.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
@@ -270,6 +273,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "COMPONENT_NO_READ_ONLY_REQUIRED": True,  # masked customers omit everything but code, name, owner, contacts
     "ENUM_NAME_OVERRIDES": {"PaymentGradeEnum": "credit.models.PaymentGrade"},
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "crm.api.schema.document_errors"],
 }
 
 LOGGING = {

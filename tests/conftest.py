@@ -43,6 +43,17 @@ def _fast_tests(settings, tmp_path):
 
 
 @pytest.fixture
+def data_migrations(transactional_db):
+    """Transactional tests flush the data migrations' rows; put the role groups and credit data back."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("crm.migrations.0002_roles_and_sequences").create_roles(apps, None)
+    import_module("credit.migrations.0002_policy_models_sequences").ship(apps, None)
+
+
+@pytest.fixture
 def password():
     return PASSWORD
 

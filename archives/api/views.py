@@ -3,7 +3,7 @@ download the scan (logged). Translators to archives.selectors and archives.servi
 
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from knox.auth import TokenAuthentication
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -27,6 +27,11 @@ class DocumentPagination(CodeCursorPagination):
     ordering = ("-registered_at", "-id")
 
 
+@extend_schema_view(
+    post=extend_schema(
+        request={"multipart/form-data": ArchiveDocumentSerializer}, responses={201: ArchiveDocumentSerializer}
+    )
+)
 class CustomerDocumentsApi(generics.ListCreateAPIView):
     """The customer's originals (its catalogue 客户档案目录); POST registers one, with its scan as a multipart
     ``scan`` field (archivists only)."""

@@ -80,6 +80,13 @@ class OrderSerializer(serializers.ModelSerializer):
         return body
 
 
+class OrderOutputSerializer(OrderSerializer):
+    """An order as the API answers it: its status is any of the order's states (DOMAIN §6.4), while a client
+    may only send ``open`` or ``completed`` (``OrderSerializer``)."""
+
+    status = serializers.ChoiceField(choices=Order.Status.choices, read_only=True)
+
+
 class PaymentSerializer(serializers.ModelSerializer):
     order = serializers.SlugRelatedField(
         slug_field="number", queryset=Order.objects.all(), required=False, allow_null=True

@@ -2,7 +2,7 @@
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -17,6 +17,7 @@ from credit.api.serializers import (
     CreditReportSerializer,
     LimitDecisionSerializer,
     LimitRequestSerializer,
+    OrderOutputSerializer,
     OrderSerializer,
     PaymentSerializer,
     ScoringModelSerializer,
@@ -55,10 +56,11 @@ def _paged(ordering):
     return type("Pagination", (CodeCursorPagination,), {"ordering": ordering})
 
 
+@extend_schema_view(post=extend_schema(request=OrderSerializer, responses={201: OrderOutputSerializer}))
 class OrderListCreateApi(generics.ListCreateAPIView):
     """The customer's orders; POST places one and runs the order credit check (DOMAIN §6.4)."""
 
-    serializer_class = OrderSerializer
+    serializer_class = OrderOutputSerializer
     pagination_class = _paged(("-order_date", "-id"))
 
     def get_queryset(self):
@@ -89,7 +91,7 @@ class OrderListCreateApi(generics.ListCreateAPIView):
             )
         except services.NotAllowed as refusal:
             raise PermissionDenied(str(refusal)) from None
-        return Response(OrderSerializer(order).data, status=status.HTTP_201_CREATED)
+        return Response(OrderOutputSerializer(order).data, status=status.HTTP_201_CREATED)
 
 
 class OrderActionApi(APIView):
@@ -98,7 +100,7 @@ class OrderActionApi(APIView):
     action_name = ""
     permission = ""
 
-    @extend_schema(request=None, responses=OrderSerializer)
+    @extend_schema(request=None, responses=OrderOutputSerializer)
     def post(self, request, number: str):
         order = get_object_or_404(Order.objects.select_related("customer"), number=number)
         _customer(request, order.customer.code)
@@ -108,7 +110,7 @@ class OrderActionApi(APIView):
             order = services.order_transition(order=order, action=self.action_name, by=request.user, today=_today())
         except services.CreditError as error:
             raise Conflict(str(error)) from None
-        return Response(OrderSerializer(order).data)
+        return Response(OrderOutputSerializer(order).data)
 
 
 class PaymentListCreateApi(generics.ListCreateAPIView):
@@ -251,8 +253,10 @@ class CreditReportCreateApi(APIView):
     parser_classes = (JSONParser, MultiPartParser, FormParser)
 
     @extend_schema(
-        request={"application/json": CreditReportSerializer, "multipart/form-data": CreditReportSerializer},
+        request={"multipart/form-data": CreditReportSerializer},
         responses={201: CreditReportSerializer},
+        description="Multipart carries every field and the optional `file`; a JSON body without the file is accepted "
+        "too (API.md).",
     )
     def post(self, request, code: str):
         customer = _customer(request, code, "customers.edit_credit_data")

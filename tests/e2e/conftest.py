@@ -2,10 +2,8 @@
 
 import os
 import shutil
-from importlib import import_module
 
 import pytest
-from django.apps import apps
 
 from tests.conftest import running_in_ci
 
@@ -20,10 +18,8 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(autouse=True)
-def _data_migrations(transactional_db):
-    """Transactional tests flush the data migrations' rows; put the role groups and credit data back."""
-    import_module("crm.migrations.0002_roles_and_sequences").create_roles(apps, None)
-    import_module("credit.migrations.0002_policy_models_sequences").ship(apps, None)
+def _data_migrations(data_migrations):
+    """Every browser test runs against a live server, in a transactional database."""
 
 
 @pytest.fixture(scope="module")
