@@ -21,3 +21,6 @@ urlpatterns = [
     path("", include("credit.urls")),
     path("", include("customers.urls")),
 ]
+
+handler404 = "crm.views.not_found"
+handler500 = "crm.views.server_error"

@@ -87,3 +87,11 @@ def test_schema_and_docs_are_served_without_a_cdn(client, db):
     docs = client.get("/api/docs/").content.decode()
     assert "/static/drf_spectacular_sidecar/" in docs
     assert "cdn" not in docs.lower()
+
+
+def test_a_path_no_url_matches_is_a_json_404_under_the_api(client, rep, api_for):
+    """A client never has to parse HTML: a letter where an id belongs still answers API.md's error shape."""
+    response = api_for(rep).get("/api/v1/customers/C1/contacts/null,null/")
+    assert (response.status_code, response["Content-Type"]) == (404, "application/json")
+    assert response.json() == {"detail": "Not found."}
+    assert client.get("/no-such-page/")["Content-Type"].startswith("text/html")
