@@ -6,12 +6,14 @@ from datetime import date, datetime
 from itertools import groupby
 from typing import Protocol
 
+from axes.models import AccessAttempt
 from django.contrib.auth.models import AbstractBaseUser
 from django.core import mail
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext
+from knox.models import AuthToken
 
 from crm.events import OwnerChanged
 from crm.models import AccessLog, NumberSequence, Reminder
@@ -161,3 +163,19 @@ def reminders_send_digests(*, now: datetime | None = None) -> int:
                 sent += 1
             Reminder.objects.filter(pk__in=[r.pk for r in items]).update(emailed_at=now)
     return sent
+
+
+def api_tokens_revoke_all(*, user: AbstractBaseUser) -> int:
+    """Revoke every API token of the user (a password change, issue 16); returns how many there were."""
+    deleted, _by_model = AuthToken.objects.filter(user=user).delete()
+    return deleted
+
+
+@transaction.atomic
+def sign_in_lockouts_lift(*, usernames: Iterable[str], addresses: Iterable[str]) -> int:
+    """Lift the sign-in lockouts of these accounts and client addresses: forget the failed attempts counted against
+    them (django-axes). Returns how many attempt records were removed."""
+    attempts = AccessAttempt.objects.filter(Q(username__in=list(usernames)) | Q(ip_address__in=list(addresses)))
+    count = attempts.count()
+    attempts.delete()
+    return count

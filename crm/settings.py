@@ -282,3 +282,22 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# Sign-in protection (issue 16 point 4), kept in one block that extends the lists above.
+# django-axes locks out an account, and separately a client address, after CRM_LOGIN_FAILURE_LIMIT failed sign-ins
+# (browser, admin and API token endpoint alike) until CRM_LOGIN_COOLOFF_MINUTES pass without one (0: until an admin
+# lifts it). The client address is REMOTE_ADDR unless CRM_TRUSTED_PROXY_COUNT proxies we run append X-Forwarded-For;
+# the API throttles count the same address. A saved new password revokes the account's API tokens.
+CRM_TRUSTED_PROXY_COUNT = env.int("CRM_TRUSTED_PROXY_COUNT", default=0)
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]  # last: turns a lockout into the 429 page
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", *AUTHENTICATION_BACKENDS]
+AUTH_PASSWORD_VALIDATORS += [{"NAME": "crm.signin.ApiTokensRevokedOnPasswordChange"}]
+AXES_FAILURE_LIMIT = env.int("CRM_LOGIN_FAILURE_LIMIT", default=10)
+_LOGIN_COOLOFF_MINUTES = env.int("CRM_LOGIN_COOLOFF_MINUTES", default=15)
+AXES_COOLOFF_TIME = timedelta(minutes=_LOGIN_COOLOFF_MINUTES) if _LOGIN_COOLOFF_MINUTES > 0 else None
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "crm.signin.client_ip"
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_RESET_ON_SUCCESS = False  # a success does not wipe the failures counted against an address
+REST_FRAMEWORK["NUM_PROXIES"] = CRM_TRUSTED_PROXY_COUNT

@@ -2,6 +2,7 @@ import os
 
 import pytest
 import time_machine
+from django.test import RequestFactory
 from rest_framework.test import APIClient
 
 from crm import roles
@@ -113,7 +114,9 @@ def client_for(client, password):
     """A Django test client signed in as the given user."""
 
     def sign_in(user):
-        assert client.login(username=user.username, password=password)
+        # django-axes counts sign-ins per client address, so the login carries a request like a browser's
+        browser = RequestFactory().post("/accounts/login/")
+        assert client.login(request=browser, username=user.username, password=password)
         return client
 
     return sign_in

@@ -1,6 +1,9 @@
 """factory_boy factories; customers are created through the service so codes, sections and history are real."""
 
+import io
+
 import factory
+import pikepdf
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.test import TestCase
@@ -10,6 +13,19 @@ from customers import services
 from customers.models import Contact, Interaction
 
 PASSWORD = "pw-for-tests-1"
+
+
+def pdf_bytes(*, pages: int = 1, **save_options) -> bytes:
+    """A real PDF (pikepdf) with blank pages: uploads are opened by a PDF reader, so hand-made stubs no longer do."""
+    pdf = pikepdf.new()
+    for _ in range(pages):
+        pdf.add_blank_page()
+    out = io.BytesIO()
+    pdf.save(out, deterministic_id=True, **save_options)
+    return out.getvalue()
+
+
+PDF = pdf_bytes()
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -7,13 +7,13 @@ from knox.views import LogoutAllView as KnoxLogoutAllView
 from knox.views import LogoutView as KnoxLogoutView
 from rest_framework import generics, serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import Throttled, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from crm import services
+from crm import services, signin
 from crm.api.pagination import CodeCursorPagination
 from crm.models import Reminder
 
@@ -23,7 +23,8 @@ TOKEN_RESPONSE = inline_serializer(
 
 
 class TokenCreateApi(KnoxLoginView):
-    """``POST {"username", "password"}`` → ``{"token", "expiry"}``; use it as ``Authorization: Token <token>``."""
+    """``POST {"username", "password"}`` → ``{"token", "expiry"}``; use it as ``Authorization: Token <token>``.
+    After too many failed attempts for the account or the client address: 429 until the lockout ends or is lifted."""
 
     authentication_classes = ()
     permission_classes = (AllowAny,)
@@ -33,7 +34,10 @@ class TokenCreateApi(KnoxLoginView):
     @extend_schema(request=AuthTokenSerializer, responses={200: TOKEN_RESPONSE}, tags=["auth"])
     def post(self, request, format=None):
         serializer = AuthTokenSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
+        if not serializer.is_valid():
+            if signin.is_locked_out(request):
+                raise Throttled(wait=signin.lockout_seconds(), detail=str(signin.LOCKED_OUT))
+            raise ValidationError(serializer.errors)
         request.user = serializer.validated_data["user"]
         return super().post(request, format=format)
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from credit.models import CreditLimitRequest, Order
 from crm import roles
 from customers.models import CreditDocument
-from tests.factories import make_customer
+from tests.factories import make_customer, pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -174,7 +174,7 @@ def test_credit_report_with_its_file_as_multipart(people, api_for):
     """API.md credit reports take an optional ``file``: stored with the report, checked like every upload."""
     buyer = make_customer(owner=people["rep"], name="Report holder", size="medium")
     body = {"source": "bank", "issued_on": timezone.localdate().isoformat(), "summary": "AA"}
-    pdf = SimpleUploadedFile("report.pdf", b"%PDF-1.7\n%%EOF\n")
+    pdf = SimpleUploadedFile("report.pdf", pdf_bytes())
     created = api_for(people["analyst"]).post(
         _url("api_credit_report", buyer), {**body, "file": pdf}, format="multipart"
     )

@@ -6,10 +6,10 @@ from django.urls import reverse
 
 from crm.models import AccessLog
 from customers.forms import CreditDocumentForm, FinancialFiguresForm, InteractionForm
+from tests.factories import PDF
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
 DOCUMENT = {"doc_type": "credit_report", "title": "Dun report", "source": "credit_agency", "obtained_on": "2026-10-01"}
 
 

@@ -9,11 +9,9 @@ from django.conf import settings
 
 from archives.models import ArchiveDocument, Borrowing
 from crm import roles
-from tests.factories import make_customer
+from tests.factories import PDF, make_customer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
 def signed_in(browser, live_server, username: str, password: str):
