@@ -199,20 +199,13 @@ def credit_reports_expiring(*, today: date, until: date, months: int) -> QuerySe
     return valid_credit_reports(today=today, months=months).exclude(pk__in=still_valid.values("pk"))
 
 
-def uscc_taken(uscc: str, *, exclude: Customer | None = None) -> bool:
-    """DOMAIN §2 唯一性: is this unified social credit code already on another dossier (archived ones too)?"""
-    qs = Customer.objects.filter(unified_social_credit_code=uscc)
-    return (qs.exclude(pk=exclude.pk) if exclude is not None else qs).exists()
-
-
-def external_id_taken(external_id: str, *, exclude: Customer | None = None) -> bool:
-    qs = Customer.objects.filter(external_id=external_id)
-    return (qs.exclude(pk=exclude.pk) if exclude is not None else qs).exists()
-
-
 def deleted_feed(*, user: AbstractBaseUser, since: datetime | None) -> QuerySet[Customer]:
-    """Archived dossiers, for sync clients (API.md deleted feed)."""
+    """Archived dossiers, for sync clients (API.md deleted feed): each with ``feed_external_id``, its external id,
+    or null on a dossier the user may see only masked (DOMAIN §1: code and name, not another rep's sync keys)."""
     qs = customer_scope(user=user, archived=True)
+    fully_visible = access.dossiers_fully_visible(user)
+    shown = F("external_id") if fully_visible is None else Case(When(fully_visible, then=F("external_id")))
+    qs = qs.annotate(feed_external_id=shown)
     return qs.filter(deleted_at__gte=since) if since is not None else qs
 
 
