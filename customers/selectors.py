@@ -14,7 +14,7 @@ from django.db.models.functions import RowNumber
 
 from crm import access, roles
 from crm.errors import AccessDenied, NotFound
-from crm.services import access_log_record
+from crm.services import access_log_record, access_log_record_rows
 from customers.models import (
     ChangeRecord,
     Contact,
@@ -242,6 +242,16 @@ def dossier_for(
     return customer
 
 
+def dossier_part_read(
+    *, user: AbstractBaseUser, code: str, perm: str, part: "DossierPart", channel: str, archived: bool | None = False
+) -> Customer:
+    """``dossier_for`` for a read of one part that its own permission guards (the archive catalogue), logged as
+    ``dossier_read`` logs a full read by someone who is not the owner (DOMAIN §1)."""
+    customer = dossier_for(user=user, code=code, perm=perm, archived=archived)
+    access_log_record(user=user, customer=customer, channel=channel, object_ref=str(part))
+    return customer
+
+
 class DossierPart(StrEnum):
     """Which part of a dossier a read shows; the access log names every part but the whole dossier."""
 
@@ -255,6 +265,7 @@ class DossierPart(StrEnum):
     LIMIT_REQUESTS = "limit_requests"
     HISTORY = "history"
     INTERACTIONS = "interactions"
+    CATALOGUE = "catalogue"  # the archive's catalogue of originals (DOMAIN §9), under archives.view_documents
 
 
 MASKABLE = frozenset({DossierPart.WHOLE, DossierPart.CONTACTS})
@@ -356,10 +367,15 @@ class DossierRow(NamedTuple):
     full: bool
 
 
-def dossier_rows(*, user: AbstractBaseUser, customers: Iterable[Customer]) -> list[DossierRow]:
-    """The rows of a customer list page, each with the masking decision of ``crm/access.py``. A list shows the
-    list columns, not the dossier, so its rows are not access-logged (a sync client pages through thousands)."""
-    return [DossierRow(customer, user.has_perm("customers.view_dossier", customer)) for customer in customers]
+def dossier_rows(*, user: AbstractBaseUser, customers: Iterable[Customer], channel: str) -> list[DossierRow]:
+    """The rows of a customer list page, each with the masking decision of ``crm/access.py``. The full rows of
+    customers the user does not own are access-logged (DOMAIN §1: they show phones, USCC, figures), one entry per
+    customer with ``list`` as the object, in one INSERT per page."""
+    rows = [DossierRow(customer, user.has_perm("customers.view_dossier", customer)) for customer in customers]
+    access_log_record_rows(
+        user=user, customers=[row.customer for row in rows if row.full], channel=channel, object_ref="list"
+    )
+    return rows
 
 
 def latest_figure_values(*, customer_ids: Sequence[int], metrics: Sequence[str] = ()) -> dict[int, dict[str, Decimal]]:

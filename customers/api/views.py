@@ -153,7 +153,7 @@ class CustomerListCreateApi(generics.ListAPIView):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         rows = [
             full_customer(c) if full else masked_customer(c)
-            for c, full in selectors.dossier_rows(user=request.user, customers=page)
+            for c, full in selectors.dossier_rows(user=request.user, customers=page, channel=AccessLog.Channel.API)
         ]
         return self.get_paginated_response(rows)
 
