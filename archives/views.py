@@ -29,7 +29,7 @@ from archives.rules.custody import BorrowingAction
 from archives.scans import scan_response
 from crm.http import http_errors
 from crm.models import AccessLog
-from customers.selectors import dossier_for, owner_candidates
+from customers.selectors import DossierPart, dossier_for, dossier_part_read, owner_candidates
 
 VIEW, KEEP = "archives.view_documents", "archives.keep_register"
 HANDOVER_CHOICES_SHOWN = 1000
@@ -63,7 +63,14 @@ def register(request):
 @http_errors()
 def catalogue(request, code: str):
     """The customer's catalogue 客户档案目录; a fragment for the dossier tab, or a printable page."""
-    customer = dossier_for(user=request.user, code=code, perm=VIEW, archived=None)
+    customer = dossier_part_read(
+        user=request.user,
+        code=code,
+        perm=VIEW,
+        part=DossierPart.CATALOGUE,
+        channel=AccessLog.Channel.WEB,
+        archived=None,
+    )
     documents = selectors.catalogue(customer=customer, today=timezone.localdate())
     template = "archives/catalogue_tab.html" if request.headers.get("HX-Request") else "archives/catalogue.html"
     context = {

@@ -5,6 +5,7 @@ with ``user.has_perm("<perm>", customer)``. Superusers may do everything.
 """
 
 import rules
+from django.db.models import Q
 
 from crm import roles
 
@@ -39,6 +40,17 @@ may_edit_dossier = (is_owner & is_sales_staff) | is_sales_manager | is_integrati
 # full-or-masked decision that customers.selectors.dossier_read (every page and API read) and list rows ask.
 rules.add_perm("customers.list_customers", has_any_role)
 rules.add_perm("customers.view_dossier", is_owner | reads_every_dossier)
+
+
+def dossiers_fully_visible(user) -> Q | None:
+    """``customers.view_dossier`` as a condition on customers, for lists: None when the user reads every dossier
+    (no condition), else the dossiers they own. A list filters, searches and sorts on a hidden field (DOMAIN §1)
+    only within these rows, so a masked row never answers for a value its reader may not see."""
+    if user.is_superuser or reads_every_dossier(user):
+        return None
+    return Q(owner_id=user.pk)
+
+
 rules.add_perm("customers.create_customer", is_sales_staff | is_integration)
 rules.add_perm("customers.edit_dossier", may_edit_dossier)
 rules.add_perm("customers.edit_credit_data", may_edit_dossier | is_credit_staff)

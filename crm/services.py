@@ -64,6 +64,21 @@ def access_log_record(
     )
 
 
+def access_log_record_rows(
+    *, user: AbstractBaseUser, customers: Iterable[OwnedDossier], channel: str, object_ref: str
+) -> int:
+    """Log the full rows of a list page read by someone who is not their owner (DOMAIN §1): one row per customer,
+    written in one INSERT per page (SQLite splits one past its parameter limit). Returns how many were logged."""
+    reason = "role: " + ", ".join(sorted(roles_of(user))) if roles_of(user) else _no_role(user)
+    entries = [
+        AccessLog(user=user, customer_id=c.pk, channel=channel, object_ref=object_ref, reason=reason[:200])
+        for c in customers
+        if c.owner_id != user.pk
+    ]
+    AccessLog.objects.bulk_create(entries)
+    return len(entries)
+
+
 @dataclass(frozen=True, slots=True)
 class ReminderInput:
     kind: str

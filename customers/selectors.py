@@ -9,11 +9,12 @@ from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, F, Prefetch, Q, QuerySet, Value, When, Window
+from django.db.models.functions import RowNumber
 
-from crm import roles
+from crm import access, roles
 from crm.errors import AccessDenied, NotFound
-from crm.services import access_log_record
+from crm.services import access_log_record, access_log_record_rows
 from customers.models import (
     ChangeRecord,
     Contact,
@@ -31,7 +32,7 @@ from customers.rules.review import ReviewPolicy
 __all__ = ["AccessDenied", "CustomerNotFound"]  # the refusals entry points translate (crm.http)
 
 PAGE_SIZE = 50
-ORDERINGS = {
+ORDERINGS = {  # the browser list's
     "name": ("name", "id"),
     "-name": ("-name", "-id"),
     "code": ("code",),
@@ -42,6 +43,20 @@ ORDERINGS = {
     "-updated": ("-updated_at", "-id"),
     "review": ("review_state__next_review_due", "id"),
 }
+API_ORDERINGS = {  # API.md customers ``ordering``; the first key is the cursor's position
+    "code": ("code",),
+    "-code": ("-code",),
+    "name": ("name", "id"),
+    "-name": ("-name", "-id"),
+    "updated_at": ("updated_at", "id"),
+    "-updated_at": ("-updated_at", "-id"),
+    "created_at": ("created_at", "id"),
+    "-created_at": ("-created_at", "-id"),
+    "completeness": ("completeness", "id"),
+    "-completeness": ("-completeness", "-id"),
+}
+VISIBLE_SORT_KEYS = frozenset({"name", "code", "id"})
+"""What a list may sort masked rows by (DOMAIN §1: code, unit name, owner); every other key is a hidden field."""
 COMPLETENESS_BANDS = {"lt50": (0, 49), "50-79": (50, 79), "80-99": (80, 99), "100": (100, 100)}
 
 
@@ -75,8 +90,9 @@ def customer_scope(*, user: AbstractBaseUser, archived: bool | None = False) -> 
     return qs if archived is None else qs.filter(deleted_at__isnull=not archived)
 
 
-def _search(qs: QuerySet[Customer], q: str) -> QuerySet[Customer]:
-    """Match name or contact name (substring), code or USCC (exact), case-insensitively.
+def _search(qs: QuerySet[Customer], q: str, fully_visible: Q | None) -> QuerySet[Customer]:
+    """Match name or contact name (substring), code or USCC (exact), case-insensitively; the USCC is hidden on a
+    masked row (DOMAIN §1), so it matches only rows the user may see in full.
 
     Text without letter case (Chinese) uses a plain LIKE, twice as fast as a case-insensitive match;
     on PostgreSQL both LIKE and ILIKE use the trigram index on the name for 3+ characters.
@@ -86,40 +102,76 @@ def _search(qs: QuerySet[Customer], q: str) -> QuerySet[Customer]:
         return qs
     lookup = "name__contains" if q.upper() == q.lower() else "name__ilike"
     contacts = Contact.objects.filter(**{lookup: q}).values("customer_id")
-    return qs.filter(
-        Q(**{lookup: q}) | Q(code=q.upper()) | Q(unified_social_credit_code=q.upper()) | Q(pk__in=contacts)
-    )
+    uscc = Q(unified_social_credit_code=q.upper())
+    if fully_visible is not None:
+        uscc &= fully_visible
+    return qs.filter(Q(**{lookup: q}) | Q(code=q.upper()) | uscc | Q(pk__in=contacts))
 
 
-def customer_list(*, user: AbstractBaseUser, filters: CustomerFilters, today: date) -> QuerySet[Customer]:
-    """The customer list, filtered and sorted; rows carry their owner and review state (two queries per page)."""
-    qs = _search(customer_scope(user=user, archived=filters.archived), filters.q)
+def _hidden_conditions(filters: CustomerFilters) -> list[Q]:
+    """The filters on fields a masked row hides (DOMAIN §1: all but code, unit name, owner and contacts)."""
     exact = {
         "kind": filters.kind,
         "nature": filters.nature,
         "size": filters.size,
-        "owner__username": filters.owner,
         "credit_profile__tier": filters.tier,
         "credit_profile__payment_grade": filters.payment_grade,
         "credit_profile__risk_class": filters.risk_class,
     }
-    qs = qs.filter(**{key: value for key, value in exact.items() if value})
+    conditions = [Q(**{key: value}) for key, value in exact.items() if value]
     if filters.completeness in COMPLETENESS_BANDS:
         low, high = COMPLETENESS_BANDS[filters.completeness]
-        qs = qs.filter(completeness__gte=low, completeness__lte=high)
+        conditions.append(Q(completeness__gte=low, completeness__lte=high))
+    if filters.updated_since is not None:
+        conditions.append(Q(updated_at__gte=filters.updated_since))
     # Stale is what the daily staleness scan stored (rules/review.py, as SQL in services/review_state.py). All three
     # causes change as days pass (a review falls due, a report expires, a limit nears its end): no read re-derives one.
     stale = Q(review_state__is_stale=True)
-    if filters.updated_since is not None:
-        qs = qs.filter(updated_at__gte=filters.updated_since)
-    if filters.is_stale is True:
-        qs = qs.filter(stale)
-    elif filters.is_stale is False:
-        qs = qs.exclude(stale)
+    if filters.is_stale is not None:
+        conditions.append(stale if filters.is_stale else ~stale)
+    return conditions
+
+
+def _ordered(qs: QuerySet[Customer], ordering: Sequence[str], fully_visible: Q | None) -> QuerySet[Customer]:
+    """Sort by ``ordering``; on a hidden key, for a user who sees some rows masked, rank the rows they see in full
+    by it and the masked rows after them by the remaining (visible) keys, never by a hidden value (DOMAIN §1).
+
+    That ranking is one number, ``list_position``, so the API's cursor pages by it and carries no hidden value."""
+    if fully_visible is None or ordering[0].lstrip("-") in VISIBLE_SORT_KEYS:
+        return qs.order_by(*ordering)
+    key = F(ordering[0].lstrip("-"))
+    hidden = Case(When(fully_visible, then=key))  # NULL on masked rows
+    rank = [
+        Case(When(fully_visible, then=Value(0)), default=Value(1)).asc(),
+        hidden.desc() if ordering[0].startswith("-") else hidden.asc(),
+        *(F(name[1:]).desc() if name.startswith("-") else F(name).asc() for name in ordering[1:]),
+    ]
+    return qs.annotate(list_position=Window(RowNumber(), order_by=rank)).order_by("list_position")
+
+
+def customer_list(
+    *, user: AbstractBaseUser, filters: CustomerFilters, today: date, orderings: dict | None = None
+) -> QuerySet[Customer]:
+    """The customer list, filtered and sorted; rows carry their owner and review state (two queries per page).
+
+    A condition on a field that a masked row hides holds only for the rows the user may see in full (``crm.access
+    .dossiers_fully_visible``), so a rep's results are the same whatever another rep's customers hold (DOMAIN §1).
+    ``orderings``: the sort keys the caller offers (the browser's ``ORDERINGS`` by default, or ``API_ORDERINGS``).
+    """
+    orderings = orderings or ORDERINGS
+    fully_visible = access.dossiers_fully_visible(user)
+    qs = _search(customer_scope(user=user, archived=filters.archived), filters.q, fully_visible)
+    if filters.owner:
+        qs = qs.filter(owner__username=filters.owner)
+    conditions = _hidden_conditions(filters)
+    for condition in conditions:
+        qs = qs.filter(condition)
+    if conditions and fully_visible is not None:
+        qs = qs.filter(fully_visible)
     # The review state comes in a second query for the page's rows only: joined, it would be read for every row
     # a deep page skips (the last page at 100k dossiers: +70 ms).
     qs = qs.select_related("owner").prefetch_related("review_state")
-    return qs.order_by(*ORDERINGS.get(filters.ordering, ORDERINGS["name"]))
+    return _ordered(qs, orderings.get(filters.ordering) or next(iter(orderings.values())), fully_visible)
 
 
 CREDIT_REPORT = Q(
@@ -147,27 +199,21 @@ def credit_reports_expiring(*, today: date, until: date, months: int) -> QuerySe
     return valid_credit_reports(today=today, months=months).exclude(pk__in=still_valid.values("pk"))
 
 
-def uscc_taken(uscc: str, *, exclude: Customer | None = None) -> bool:
-    """DOMAIN §2 唯一性: is this unified social credit code already on another dossier (archived ones too)?"""
-    qs = Customer.objects.filter(unified_social_credit_code=uscc)
-    return (qs.exclude(pk=exclude.pk) if exclude is not None else qs).exists()
-
-
-def external_id_taken(external_id: str, *, exclude: Customer | None = None) -> bool:
-    qs = Customer.objects.filter(external_id=external_id)
-    return (qs.exclude(pk=exclude.pk) if exclude is not None else qs).exists()
-
-
 def deleted_feed(*, user: AbstractBaseUser, since: datetime | None) -> QuerySet[Customer]:
-    """Archived dossiers, for sync clients (API.md deleted feed)."""
+    """Archived dossiers, for sync clients (API.md deleted feed): each with ``feed_external_id``, its external id,
+    or null on a dossier the user may see only masked (DOMAIN §1: code and name, not another rep's sync keys)."""
     qs = customer_scope(user=user, archived=True)
+    fully_visible = access.dossiers_fully_visible(user)
+    shown = F("external_id") if fully_visible is None else Case(When(fully_visible, then=F("external_id")))
+    qs = qs.annotate(feed_external_id=shown)
     return qs.filter(deleted_at__gte=since) if since is not None else qs
 
 
 def customer_api_list(*, user: AbstractBaseUser, filters: CustomerFilters, today: date) -> QuerySet[Customer]:
-    """The API list: every row with its sections and contacts, in a constant number of queries."""
+    """The API list: every row with its sections and contacts, in a constant number of queries, sorted by
+    ``API_ORDERINGS`` (the cursor pages by the first key of ``query.order_by``)."""
     return (
-        customer_list(user=user, filters=filters, today=today)
+        customer_list(user=user, filters=filters, today=today, orderings=API_ORDERINGS)
         .select_related("basic", "characteristics", "sales_status", "operating_status", "credit_profile")
         .prefetch_related(Prefetch("contacts", to_attr="contact_list"))
     )
@@ -196,6 +242,16 @@ def dossier_for(
     return customer
 
 
+def dossier_part_read(
+    *, user: AbstractBaseUser, code: str, perm: str, part: "DossierPart", channel: str, archived: bool | None = False
+) -> Customer:
+    """``dossier_for`` for a read of one part that its own permission guards (the archive catalogue), logged as
+    ``dossier_read`` logs a full read by someone who is not the owner (DOMAIN §1)."""
+    customer = dossier_for(user=user, code=code, perm=perm, archived=archived)
+    access_log_record(user=user, customer=customer, channel=channel, object_ref=str(part))
+    return customer
+
+
 class DossierPart(StrEnum):
     """Which part of a dossier a read shows; the access log names every part but the whole dossier."""
 
@@ -209,6 +265,7 @@ class DossierPart(StrEnum):
     LIMIT_REQUESTS = "limit_requests"
     HISTORY = "history"
     INTERACTIONS = "interactions"
+    CATALOGUE = "catalogue"  # the archive's catalogue of originals (DOMAIN §9), under archives.view_documents
 
 
 MASKABLE = frozenset({DossierPart.WHOLE, DossierPart.CONTACTS})
@@ -310,10 +367,15 @@ class DossierRow(NamedTuple):
     full: bool
 
 
-def dossier_rows(*, user: AbstractBaseUser, customers: Iterable[Customer]) -> list[DossierRow]:
-    """The rows of a customer list page, each with the masking decision of ``crm/access.py``. A list shows the
-    list columns, not the dossier, so its rows are not access-logged (a sync client pages through thousands)."""
-    return [DossierRow(customer, user.has_perm("customers.view_dossier", customer)) for customer in customers]
+def dossier_rows(*, user: AbstractBaseUser, customers: Iterable[Customer], channel: str) -> list[DossierRow]:
+    """The rows of a customer list page, each with the masking decision of ``crm/access.py``. The full rows of
+    customers the user does not own are access-logged (DOMAIN §1: they show phones, USCC, figures), one entry per
+    customer with ``list`` as the object, in one INSERT per page."""
+    rows = [DossierRow(customer, user.has_perm("customers.view_dossier", customer)) for customer in customers]
+    access_log_record_rows(
+        user=user, customers=[row.customer for row in rows if row.full], channel=channel, object_ref="list"
+    )
+    return rows
 
 
 def latest_figure_values(*, customer_ids: Sequence[int], metrics: Sequence[str] = ()) -> dict[int, dict[str, Decimal]]:

@@ -94,7 +94,7 @@ def customer_list(request):
     filters = _filters(form, may_see_archived=request.user.has_perm(PERMS["archive"]))
     customers = selectors.customer_list(user=request.user, filters=filters, today=timezone.localdate())
     page = Paginator(customers, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = selectors.dossier_rows(user=request.user, customers=page)
+    rows = selectors.dossier_rows(user=request.user, customers=page, channel=AccessLog.Channel.WEB)
     query = request.GET.copy()
     query.pop("page", None)
     context = {

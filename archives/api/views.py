@@ -18,7 +18,7 @@ from archives.scans import scan_response
 from crm.api.pagination import CodeCursorPagination
 from crm.http import http_errors
 from crm.models import AccessLog
-from customers.selectors import dossier_for
+from customers.selectors import DossierPart, dossier_for, dossier_part_read
 
 VIEW, KEEP = "archives.view_documents", "archives.keep_register"
 
@@ -44,7 +44,14 @@ class CustomerDocumentsApi(generics.ListCreateAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return ArchiveDocument.objects.none()
-        customer = dossier_for(user=self.request.user, code=self.kwargs["code"], perm=VIEW, archived=None)
+        customer = dossier_part_read(
+            user=self.request.user,
+            code=self.kwargs["code"],
+            perm=VIEW,
+            part=DossierPart.CATALOGUE,
+            channel=AccessLog.Channel.API,
+            archived=None,
+        )
         return ArchiveDocument.objects.filter(customer=customer).select_related("customer", "registered_by")
 
     @http_errors()

@@ -8,6 +8,7 @@ from rest_framework import serializers
 from customers import selectors
 from customers.models import ChangeRecord, Contact, Customer, Interaction
 from customers.sections import CONTACT_FIELDS, CUSTOMER_FIELDS, SECTION_MODELS, section_model_fields
+from customers.validators import validate_uscc
 
 CHOICE_FIELDS = ("kind", "nature", "size")
 READ_ONLY = ("code", "completeness", "created_at", "updated_at")
@@ -113,7 +114,10 @@ class CustomerSerializer(serializers.ModelSerializer):
             "masked",
         )
         read_only_fields = READ_ONLY
-        extra_kwargs = {"external_id": {"validators": []}}  # uniqueness checked below, with a clear message
+        extra_kwargs = {  # uniqueness is the write service's, with the message the writer may be told (DOMAIN §1)
+            "external_id": {"validators": []},
+            "unified_social_credit_code": {"validators": [validate_uscc]},
+        }
 
     @extend_schema_field(CreditSummarySerializer)
     def get_credit(self, customer: Customer) -> dict:
@@ -122,17 +126,13 @@ class CustomerSerializer(serializers.ModelSerializer):
     def get_masked(self, customer: Customer) -> bool:
         return False
 
+    # Uniqueness is the write service's question (customers.services.dossiers._unique_problems), with the message
+    # a writer may be told (DOMAIN §1): here only the normalised values.
     def validate_unified_social_credit_code(self, value: str) -> str:
-        value = value.strip().upper()
-        if value and selectors.uscc_taken(value, exclude=self.instance):
-            raise serializers.ValidationError(_("Another customer already has this unified social credit code."))
-        return value
+        return value.strip().upper()
 
     def validate_external_id(self, value: str | None) -> str | None:
-        value = (value or "").strip() or None
-        if value and selectors.external_id_taken(value, exclude=self.instance):
-            raise serializers.ValidationError(_("Another customer already has this external ID."))
-        return value
+        return (value or "").strip() or None
 
 
 class MaskedCustomerSerializer(serializers.ModelSerializer):
@@ -155,6 +155,9 @@ def customer_representation(dossier: selectors.Dossier, *, context: dict) -> dic
 
 
 class DeletedCustomerSerializer(serializers.ModelSerializer):
+    """A row of ``selectors.deleted_feed``: the external id is null where the caller may not see it."""
+
+    external_id = serializers.CharField(source="feed_external_id", allow_null=True, read_only=True)
     deleted_at = serializers.DateTimeField()
 
     class Meta:

@@ -36,18 +36,6 @@ from customers.api.serializers import (
 from customers.models import ChangeRecord, Contact, Customer, Interaction, Kind, Nature, Size
 from customers.sections import CUSTOMER_FIELDS, SECTION_MODELS
 
-API_ORDERINGS = {
-    "code": ("code",),
-    "-code": ("-code",),
-    "name": ("name", "id"),
-    "-name": ("-name", "-id"),
-    "updated_at": ("updated_at", "id"),
-    "-updated_at": ("-updated_at", "-id"),
-    "created_at": ("created_at", "id"),
-    "-created_at": ("-created_at", "-id"),
-    "completeness": ("completeness", "id"),
-    "-completeness": ("-completeness", "-id"),
-}
 ETAG_VERSION = re.compile(r'"v(\d+)"')
 
 
@@ -112,7 +100,7 @@ class CustomerFilterSet(filters.FilterSet):
     tier = filters.ChoiceFilter(choices=[(t, t) for t in "ABCD"])
     payment_grade = filters.ChoiceFilter(choices=[(g, g) for g in ("jia", "yi", "bing", "ding", "unrated")])
     risk_class = filters.ChoiceFilter(choices=[(r, r) for r in ("low", "moderate", "high", "very_high", "unassessed")])
-    ordering = filters.ChoiceFilter(choices=[(k, k) for k in API_ORDERINGS], help_text="default: code")
+    ordering = filters.ChoiceFilter(choices=[(k, k) for k in selectors.API_ORDERINGS], help_text="default: code")
 
     def filter_queryset(self, queryset):
         data = self.form.cleaned_data
@@ -127,13 +115,15 @@ class CustomerFilterSet(filters.FilterSet):
             tier=data.get("tier") or "",
             payment_grade=data.get("payment_grade") or "",
             risk_class=data.get("risk_class") or "",
+            ordering=data.get("ordering") or "code",
         )
         return selectors.customer_api_list(user=self.request.user, filters=criteria, today=timezone.localdate())
 
 
 class CustomerPagination(CustomerCursorPagination):
     def get_ordering(self, request, queryset, view):
-        return API_ORDERINGS.get(request.query_params.get("ordering", ""), ("code",))
+        """The selector's sort (``selectors.API_ORDERINGS``, or the masking-safe ``list_position``)."""
+        return tuple(queryset.query.order_by) or ("code",)
 
 
 def _write_arguments(data: dict) -> dict:
@@ -163,7 +153,7 @@ class CustomerListCreateApi(generics.ListAPIView):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         rows = [
             full_customer(c) if full else masked_customer(c)
-            for c, full in selectors.dossier_rows(user=request.user, customers=page)
+            for c, full in selectors.dossier_rows(user=request.user, customers=page, channel=AccessLog.Channel.API)
         ]
         return self.get_paginated_response(rows)
 

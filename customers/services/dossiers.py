@@ -266,12 +266,22 @@ def _unique_problems(item: CustomerInput, customer: _Row | None, batch: _Batch, 
     """DOMAIN §2 唯一性: a credit code or external id belongs to one dossier (archived ones too)."""
     problems: dict[str, list] = {}
     mine = customer.pk if customer is not None else -item.index - 1
+    # DOMAIN §1: a writer who may not read every dossier is not told that another customer holds the value
+    neutral = not batch.may("customers.view_dossier")
     uscc = item.values.get("unified_social_credit_code")
     if uscc and batch.uscc_holders.get(uscc, claims.uscc.get(uscc, mine)) != mine:
-        problems["unified_social_credit_code"] = [_("Another customer already has this unified social credit code.")]
+        problems["unified_social_credit_code"] = [
+            _("This unified social credit code cannot be used for this customer.")
+            if neutral
+            else _("Another customer already has this unified social credit code.")
+        ]
     new_id = item.values.get("external_id") or (item.external_id if item.action == Action.CREATE else None)
     if new_id and batch.external_id_holders.get(new_id, claims.external_ids.get(new_id, mine)) != mine:
-        problems["external_id"] = [_("Another customer already has this external ID.")]
+        problems["external_id"] = [
+            _("This external ID cannot be used for this customer.")
+            if neutral
+            else _("Another customer already has this external ID.")
+        ]
     return problems
 
 
