@@ -5,6 +5,7 @@ from credit.models import (
     CreditHistory,
     CreditLimit,
     CreditLimitRequest,
+    CreditNote,
     CreditPolicyVersion,
     CreditProfile,
     GradeOverride,
@@ -31,6 +32,13 @@ class OrderAdmin(ReadOnlyAdmin):
     list_select_related = ("customer",)
     inlines = [OrderLineInline]
     show_full_result_count = False
+
+
+@admin.register(CreditNote)
+class CreditNoteAdmin(ReadOnlyAdmin):
+    list_display = ("order", "customer", "issued_on", "amount", "reason", "created_by")
+    search_fields = ("order__number", "customer__code")
+    list_select_related = ("order", "customer", "created_by")
 
 
 @admin.register(Payment)

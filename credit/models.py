@@ -518,3 +518,29 @@ def reason_texts(reasons: Sequence[str], policy: CreditPolicy) -> list[str]:
         "yi_share": _percent(policy.yi_limit_factor),
     }
     return [str(REASON_LABELS[r]) % numbers if r in REASON_LABELS else r for r in reasons]
+
+
+class CreditNote(models.Model):
+    """A credit note 红字冲销 (or write-off) on a completed order: a credit manager's recorded decision that part of
+    what the customer owes on it will not be collected (DOMAIN §6.4). It lowers the exposure as a payment would
+    but is no payment: the payment grade (DOMAIN §4) does not see it. Who, when, how much and why are kept."""
+
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="credit_notes")
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="credit_notes")
+    amount = models.DecimalField(_("amount"), **MONEY)
+    reason = models.CharField(_("reason"), max_length=300)
+    issued_on = models.DateField(_("issued on"))
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("credit note")
+        verbose_name_plural = _("credit notes")
+        ordering = ["-issued_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="credit_note_amount_positive"),
+            models.CheckConstraint(condition=~Q(reason=""), name="credit_note_reason_given"),
+        ]
+
+    def __str__(self) -> str:
+        return f"credit note {self.amount} on order {self.order_id}"

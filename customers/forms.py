@@ -22,7 +22,7 @@ from customers.models import (
 )
 from customers.sections import CONTACT_FIELDS, CUSTOMER_FIELDS_BY_KIND, SECTION_FIELDS, SECTION_MODELS
 from customers.selectors import COMPLETENESS_BANDS, ORDERINGS
-from customers.services import FigureInput
+from customers.services import FigureInput, VersionConflict
 
 
 def _date_widgets(model, fields) -> dict:
@@ -166,6 +166,22 @@ class FinancialFiguresForm(StyledFormMixin, forms.Form):
             for m in FinancialMetric.values
             if data.get(m) is not None and data.get(f"{m}_as_of") is not None
         ]
+
+
+class DossierVersionForm(forms.Form):
+    """The dossier version an edit form was loaded with, carried as a hidden field (the browser's If-Match, API.md):
+    the service refuses a save against a newer version, so a form loaded before an API PATCH cannot revert it."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, data=None, *, customer: Customer):
+        super().__init__(data, initial={"version": customer.version}, prefix="dossier")
+
+    def expected_version(self) -> int:
+        """The version the form was loaded with; a form that lost it cannot prove it is current."""
+        if not self.is_valid():
+            raise VersionConflict("The form carries no dossier version.")
+        return self.cleaned_data["version"]
 
 
 class ContactForm(StyledFormMixin, forms.ModelForm):

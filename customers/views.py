@@ -22,6 +22,7 @@ from customers.forms import (
     CustomerCreateForm,
     CustomerFilterForm,
     CustomerIdentityForm,
+    DossierVersionForm,
     FinancialFiguresForm,
     InteractionForm,
     ReassignForm,
@@ -171,16 +172,49 @@ def section_edit(request, code: str, section: str):
     if section not in SECTION_MODELS:
         raise Http404
     customer = _customer(request, code, PERMS["edit"])
+    version = DossierVersionForm(request.POST or None, customer=customer)
     forms = _section_forms(section, customer, request.POST or None)
     if request.method == "POST" and all(form.is_valid() for form in forms):
-        _save_section(request, customer, section, forms)
+        try:
+            _save_section(request, customer, section, forms, expected_version=version.expected_version())
+        except services.VersionConflict:
+            return _stale_section(request, code, section)
         messages.success(request, _("%(section)s saved.") % {"section": Section(section).label})
         return redirect(f"{customer_url(customer)}#{section}")
-    context = {"customer": customer, "section": section, "section_label": Section(section).label, "forms": forms}
-    return render(request, "customers/section_form.html", context)
+    return _section_page(request, customer, section, forms, version)
 
 
-def _save_section(request, customer: Customer, section: str, forms: list) -> None:
+def _section_page(request, customer: Customer, section: str, forms: list, version, status: int = 200):
+    context = {
+        "customer": customer,
+        "section": section,
+        "section_label": Section(section).label,
+        "forms": forms,
+        "version_form": version,
+    }
+    return render(request, "customers/section_form.html", context, status=status)
+
+
+def _stale(request) -> None:
+    """The message of a save refused because the dossier changed since the form was loaded (issue 16 point 7)."""
+    messages.error(
+        request,
+        _(
+            "Nothing was saved: someone else changed this dossier after you opened this form. "
+            "The form now shows the current values; please make your changes again."
+        ),
+    )
+
+
+def _stale_section(request, code: str, section: str):
+    """Nothing written; the form again with the dossier's current values and version, 409."""
+    _stale(request)
+    customer = _customer(request, code, PERMS["edit"])
+    forms = _section_forms(section, customer)
+    return _section_page(request, customer, section, forms, DossierVersionForm(customer=customer), status=409)
+
+
+def _save_section(request, customer: Customer, section: str, forms: list, *, expected_version: int) -> None:
     values = {}
     for form in forms:
         if not isinstance(form, FinancialFiguresForm):
@@ -194,10 +228,16 @@ def _save_section(request, customer: Customer, section: str, forms: list) -> Non
             source=figures.cleaned_data["source"],
             by=request.user,
             today=timezone.localdate(),
+            expected_version=expected_version,
         )
     else:
         services.dossier_section_update(
-            customer=customer, section=section, values=values, by=request.user, today=timezone.localdate()
+            customer=customer,
+            section=section,
+            values=values,
+            by=request.user,
+            today=timezone.localdate(),
+            expected_version=expected_version,
         )
 
 
@@ -205,9 +245,10 @@ def customer_url(customer: Customer) -> str:
     return reverse("customer_detail", kwargs={"code": customer.code})
 
 
-def _simple_form(request, customer: Customer, form, heading: str, submit_label: str, anchor: str):
+def _simple_form(request, customer: Customer, form, heading: str, submit_label: str, anchor: str, **extra):
+    status = extra.pop("status", 200)
     context = {"customer": customer, "form": form, "heading": heading, "submit_label": submit_label, "anchor": anchor}
-    return render(request, "customers/simple_form.html", context)
+    return render(request, "customers/simple_form.html", context | extra, status=status)
 
 
 @login_required
@@ -215,13 +256,36 @@ def _simple_form(request, customer: Customer, form, heading: str, submit_label: 
 def contact_edit(request, code: str, contact_id: int | None = None):
     customer = _customer(request, code, PERMS["edit"])
     contact = get_object_or_404(Contact, pk=contact_id, customer=customer) if contact_id else None
+    version = DossierVersionForm(request.POST or None, customer=customer)
     form = ContactForm(request.POST or None, instance=contact)
     if request.method == "POST" and form.is_valid():
-        services.contact_save(customer=customer, contact=contact, values=form.cleaned_data, by=request.user)
+        values = form.cleaned_data
+        try:
+            expected = version.expected_version()
+            services.contact_save(
+                customer=customer, contact=contact, values=values, by=request.user, expected_version=expected
+            )
+        except services.VersionConflict:
+            return _stale_contact(request, code, contact_id)
         messages.success(request, _("Contact saved."))
         return redirect(f"{customer_url(customer)}#contacts")
+    return _contact_page(request, customer, contact, form, version)
+
+
+def _contact_page(request, customer: Customer, contact: Contact | None, form, version, status: int = 200):
     heading = _("Edit contact %(name)s") % {"name": contact.name} if contact else _("Add contact")
-    return _simple_form(request, customer, form, heading, _("Save contact"), "contacts")
+    return _simple_form(
+        request, customer, form, heading, _("Save contact"), "contacts", version_form=version, status=status
+    )
+
+
+def _stale_contact(request, code: str, contact_id: int | None):
+    """Nothing written; the contact form again with the current contact and the dossier's version, 409."""
+    _stale(request)
+    customer = _customer(request, code, PERMS["edit"])
+    contact = get_object_or_404(Contact, pk=contact_id, customer=customer) if contact_id else None
+    version = DossierVersionForm(customer=customer)
+    return _contact_page(request, customer, contact, ContactForm(instance=contact), version, status=409)
 
 
 @login_required
@@ -229,17 +293,25 @@ def contact_edit(request, code: str, contact_id: int | None = None):
 def contact_delete(request, code: str, contact_id: int):
     customer = _customer(request, code, PERMS["edit"])
     contact = get_object_or_404(Contact, pk=contact_id, customer=customer)
+    status = 200
     if request.method == "POST":
-        services.contact_delete(contact=contact, by=request.user)
-        messages.success(request, _("Contact removed."))
-        return redirect(f"{customer_url(customer)}#contacts")
+        try:
+            expected = DossierVersionForm(request.POST, customer=customer).expected_version()
+            services.contact_delete(contact=contact, by=request.user, expected_version=expected)
+        except services.VersionConflict:
+            _stale(request)
+            customer, status = _customer(request, code, PERMS["edit"]), 409
+        else:
+            messages.success(request, _("Contact removed."))
+            return redirect(f"{customer_url(customer)}#contacts")
     context = {
         "customer": customer,
         "title": _("Remove contact %(name)s?") % {"name": contact.name},
         "message": _("The contact is deleted from the dossier; the change history keeps a record of it."),
         "confirm_label": _("Remove contact"),
+        "version_form": DossierVersionForm(customer=customer),
     }
-    return render(request, "customers/confirm.html", context)
+    return render(request, "customers/confirm.html", context, status=status)
 
 
 @login_required

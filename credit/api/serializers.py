@@ -9,6 +9,7 @@ from rest_framework import serializers
 from credit.models import (
     Assessment,
     CreditLimitRequest,
+    CreditNote,
     CreditProfile,
     Indicator,
     Order,
@@ -85,6 +86,20 @@ class OrderOutputSerializer(OrderSerializer):
     may only send ``open`` or ``completed`` (``OrderSerializer``)."""
 
     status = serializers.ChoiceField(choices=Order.Status.choices, read_only=True)
+
+
+class CreditNoteSerializer(serializers.ModelSerializer):
+    """A credit note (write-off) on a completed order, by a credit manager (DOMAIN §6.4)."""
+
+    order = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    amount = serializers.DecimalField(**MONEY, min_value=Decimal("0.01"))
+    reason = serializers.CharField(max_length=300, allow_blank=False, trim_whitespace=True)
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = CreditNote
+        fields = ("id", "order", "amount", "reason", "issued_on", "created_by", "created_at")
+        read_only_fields = ("id", "issued_on", "created_at")
 
 
 class PaymentSerializer(serializers.ModelSerializer):

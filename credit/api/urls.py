@@ -28,6 +28,7 @@ urlpatterns = [
         views.OrderActionApi.as_view(action_name="cancel", permission="credit.cancel_order"),
         name="api_order_cancel",
     ),
+    path("orders/<str:number>/credit-notes/", views.CreditNoteListCreateApi.as_view(), name="api_credit_notes"),
     path("scoring-models/", views.ScoringModelListApi.as_view(), name="api_scoring_models"),
     path(
         "credit-limit-requests/<int:pk>/approve/",

@@ -13,6 +13,7 @@ from credit import selectors, services
 from credit.api.serializers import (
     AssessmentInputSerializer,
     AssessmentSerializer,
+    CreditNoteSerializer,
     CreditProfileSerializer,
     CreditReportSerializer,
     LimitDecisionSerializer,
@@ -22,7 +23,7 @@ from credit.api.serializers import (
     PaymentSerializer,
     ScoringModelSerializer,
 )
-from credit.models import Assessment, CreditLimitRequest, Order, Payment
+from credit.models import Assessment, CreditLimitRequest, CreditNote, Order, Payment
 from credit.rules.scoring import RatingError
 from crm.api.exceptions import Conflict
 from crm.api.pagination import CodeCursorPagination
@@ -91,6 +92,8 @@ class OrderListCreateApi(generics.ListCreateAPIView):
             )
         except services.NotAllowed as refusal:
             raise PermissionDenied(str(refusal)) from None
+        except services.DuplicateOrder as refusal:
+            raise ValidationError({"external_id": [str(refusal)]}) from None
         return Response(OrderOutputSerializer(order).data, status=status.HTTP_201_CREATED)
 
 
@@ -111,6 +114,37 @@ class OrderActionApi(APIView):
         except services.CreditError as error:
             raise Conflict(str(error)) from None
         return Response(OrderOutputSerializer(order).data)
+
+
+class CreditNoteListCreateApi(generics.ListCreateAPIView):
+    """Credit notes (write-offs) on a completed order: a credit manager lowers what is owed on it, recorded with
+    who, when, amount and reason (DOMAIN §6.4); the only way besides a payment to lower the exposure."""
+
+    serializer_class = CreditNoteSerializer
+    pagination_class = _paged(("-issued_on", "-id"))
+
+    def _order(self) -> Order:
+        return get_object_or_404(Order.objects.select_related("customer"), number=self.kwargs["number"])
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return CreditNote.objects.none()
+        order = self._order()
+        _read(self.request, order.customer.code, DossierPart.ORDERS)
+        return selectors.order_credit_notes(order=order)
+
+    def create(self, request, *args, **kwargs):
+        order = self._order()
+        _customer(request, order.customer.code)
+        serializer = CreditNoteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            note = services.credit_note_issue(order=order, by=request.user, today=_today(), **serializer.validated_data)
+        except services.NotAllowed as refusal:
+            raise PermissionDenied(str(refusal)) from None
+        except services.CreditError as error:
+            raise Conflict(str(error)) from None
+        return Response(CreditNoteSerializer(note).data, status=status.HTTP_201_CREATED)
 
 
 class PaymentListCreateApi(generics.ListCreateAPIView):

@@ -1,10 +1,11 @@
 """Recommended credit limit, sales policy and the order credit check (DOMAIN §4.1, §6)."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
 
-from credit.rules.grade import Grade
+from credit.rules.grade import Grade, PaymentIn, Receivable, allocate
 from credit.rules.policy import CreditPolicy
 from credit.rules.scoring import RiskClass
 
@@ -111,10 +112,26 @@ def four_eyes_kept(*, requested_by: int, deciding: int) -> bool:
     return requested_by != deciding
 
 
-def exposure(*, billable: Decimal, paid: Decimal) -> Decimal:
+def exposure(*, billable: Decimal, paid: Decimal, credited: Decimal = Decimal(0)) -> Decimal:
     """Exposure 风险敞口 (DOMAIN §6.4): what billable (open and completed) orders leave unpaid once every payment is
-    allocated, never below zero. Payments of a cancelled order move to the others, so cancelling hides nothing."""
-    return max(billable - paid, Decimal(0))
+    allocated and the credit notes on them are deducted, never below zero. Payments of a cancelled order move to
+    the others, so cancelling hides nothing.
+
+    A credit note 红字冲销 (a write-off) lowers what the customer owes on a completed order, as a payment would, but
+    it is no payment: the payment grade (DOMAIN §4) reads payments only, so a written-off amount stays unpaid
+    there. Only a credit manager records one (``credit.write_off``), with who, when, amount and reason."""
+    return max(billable - credited - paid, Decimal(0))
+
+
+def credit_note_room(
+    *, order_id: int, receivables: Sequence[Receivable], payments: Sequence[PaymentIn], exposure: Decimal
+) -> Decimal:
+    """The most a credit note on this order may credit (DOMAIN §6.4): what the payments, allocated as for the
+    grade (DOMAIN §4), leave unpaid on it, and never more than the exposure, so a credit note never turns into
+    a credit balance that would cover later orders. ``receivables`` are net of earlier credit notes."""
+    allocated = sum((a.amount for a in allocate(receivables, payments) if a.order_id == order_id), Decimal(0))
+    owed = sum((r.amount for r in receivables if r.order_id == order_id), Decimal(0))
+    return max(min(owed - allocated, exposure), Decimal(0))
 
 
 @dataclass(frozen=True, slots=True)

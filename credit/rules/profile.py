@@ -33,6 +33,7 @@ class ProfileInputs:
     litigation_records: int = 0
     orders: list[OrderRow] = field(default_factory=list)
     payments: list[grade_rules.PaymentIn] = field(default_factory=list)
+    credited: Decimal = Decimal(0)  # credit notes on billable orders: exposure, not the grade (DOMAIN §6.4)
 
 
 def compute_profile(inputs: ProfileInputs, *, policy: CreditPolicy, today: date) -> dict:
@@ -64,6 +65,7 @@ def compute_profile(inputs: ProfileInputs, *, policy: CreditPolicy, today: date)
     exposure = limits.exposure(
         billable=sum((r.amount for r in receivables), Decimal(0)),
         paid=sum((p.amount for p in inputs.payments), Decimal(0)),
+        credited=inputs.credited,
     )
     years = None if inputs.relationship_since is None else (today - inputs.relationship_since).days / 365.25
     reasons = list(recommendation.reasons) + (["grade_overridden"] if inputs.grade_override else [])

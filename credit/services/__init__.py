@@ -17,6 +17,7 @@ from credit.models import (
     CreditHistory,
     CreditLimit,
     CreditLimitRequest,
+    CreditNote,
     CreditPolicyVersion,
     CreditProfile,
     GradeOverride,
@@ -26,7 +27,7 @@ from credit.models import (
     ScoringModel,
 )
 from credit.rules import grade as grade_rules
-from credit.rules import limits, scoring, tier
+from credit.rules import limits, orders, scoring, tier
 from credit.rules.policy import CreditPolicy
 from credit.rules.profile import compute_profile
 from crm.bulk import bulk_update_rows
@@ -50,6 +51,10 @@ class FourEyesViolation(CreditError):
     pass
 
 
+class DuplicateOrder(CreditError):
+    """An order with this external ID exists already: a re-import changes nothing."""
+
+
 @dataclass(frozen=True, slots=True)
 class OrderLineInput:
     product: str
@@ -69,10 +74,13 @@ def _profile_for_update(customer: Customer) -> CreditProfile:
 
 
 def credit_exposure(customer: Customer) -> Decimal:
-    """The customer's exposure now (``rules.limits.exposure``, DOMAIN §6.4), from two sums."""
+    """The customer's exposure now (``rules.limits.exposure``, DOMAIN §6.4), from three sums."""
     billable = Order.objects.filter(customer=customer, status__in=tier.BILLABLE).aggregate(s=Sum("amount"))["s"]
     paid = Payment.objects.filter(customer=customer).aggregate(s=Sum("amount"))["s"]
-    return limits.exposure(billable=billable or Decimal(0), paid=paid or Decimal(0))
+    credited = CreditNote.objects.filter(customer=customer, order__status__in=tier.BILLABLE).aggregate(s=Sum("amount"))[
+        "s"
+    ]
+    return limits.exposure(billable=billable or Decimal(0), paid=paid or Decimal(0), credited=credited or Decimal(0))
 
 
 @transaction.atomic
@@ -93,6 +101,9 @@ def order_place(
     if historical and not by.has_perm("credit.import_historical_orders"):
         raise NotAllowed("Only integration accounts import completed orders without a credit check.")
     profile = _profile_for_update(customer)
+    if external_id and Order.objects.filter(external_id=external_id).exists():
+        # A re-import never replaces or revives an order: the first one stands, whatever its state.
+        raise DuplicateOrder("Another order already has this external ID.")
     amount = sum((line.amount for line in lines), Decimal(0))
     if historical:
         status, check = Order.Status.COMPLETED, {"passed": True, "reasons": ["historical_import"]}
@@ -150,28 +161,68 @@ def _check_json(verdict: limits.OrderCheck) -> dict[str, Any]:
     }
 
 
-ORDER_TRANSITIONS = {
-    "release": ({Order.Status.CREDIT_HOLD}, Order.Status.OPEN),
-    "reject": ({Order.Status.CREDIT_HOLD}, Order.Status.REJECTED),
-    "complete": ({Order.Status.OPEN}, Order.Status.COMPLETED),
-    "cancel": ({Order.Status.OPEN, Order.Status.COMPLETED, Order.Status.CREDIT_HOLD}, Order.Status.CANCELLED),
-}
-
-
 @transaction.atomic
 def order_transition(*, order: Order, action: str, by: AbstractBaseUser, today: date) -> Order:
-    """release/reject a held order (credit manager), complete or cancel one (DOMAIN §6.4 states)."""
+    """release/reject a held order (credit manager), complete or cancel one (DOMAIN §6.4 states, as
+    ``rules.orders`` allows them: a completed order is never cancelled, nothing reopens)."""
     _profile_for_update(order.customer)
     order = Order.objects.select_for_update().get(pk=order.pk)
-    allowed, target = ORDER_TRANSITIONS[action]
-    if order.status not in allowed:
-        raise CreditError(f"An order that is {order.status} cannot be {action}d.")
-    order.status = target
+    try:
+        order.status = orders.transition_target(order.status, action)
+    except orders.TransitionRefused as refusal:
+        raise CreditError(str(refusal)) from None
     if action in ("release", "reject"):
         order.decided_by, order.decided_at = by, timezone.now()
     order.save(update_fields=["status", "decided_by", "decided_at"])
     credit_profile_refresh(customer=order.customer, today=today)
     return order
+
+
+@transaction.atomic
+def credit_note_issue(*, order: Order, amount: Decimal, reason: str, by: AbstractBaseUser, today: date) -> CreditNote:
+    """A credit manager credits (writes off) part or all of what is unpaid on a completed order, with a reason
+    (DOMAIN §6.4). It lowers the exposure like a payment but is no payment for the grade (DOMAIN §4); it never
+    exceeds what the payments leave unpaid on the order, nor the exposure (``rules.limits.credit_note_room``)."""
+    if not by.has_perm("credit.write_off", order.customer):
+        raise NotAllowed("Only a credit manager records a credit note.")
+    if not reason.strip():
+        raise CreditError("A credit note needs a reason.")
+    _profile_for_update(order.customer)
+    order = Order.objects.select_for_update().select_related("customer").get(pk=order.pk)
+    if order.status != Order.Status.COMPLETED:
+        raise CreditError("Only a completed (delivered) order takes a credit note; an open one is cancelled.")
+    room = _credit_note_room(order)
+    if amount <= 0 or amount > room:
+        raise CreditError(f"A credit note on {order.number} may credit at most {room:.2f}.")
+    note = CreditNote.objects.create(
+        customer=order.customer, order=order, amount=amount, reason=reason.strip(), issued_on=today, created_by=by
+    )
+    credit_profile_refresh(customer=order.customer, today=today)
+    return note
+
+
+def _credit_note_room(order: Order) -> Decimal:
+    """The customer's ledger (billable orders net of credit notes, payments) mapped to the rule's inputs."""
+    customer = order.customer
+    credited = dict(
+        CreditNote.objects.filter(customer=customer)
+        .values("order_id")
+        .annotate(s=Sum("amount"))
+        .values_list("order_id", "s")
+    )
+    receivables = [
+        grade_rules.Receivable(pk, due_date, amount - credited.get(pk, Decimal(0)))
+        for pk, due_date, amount in Order.objects.filter(customer=customer, status__in=tier.BILLABLE).values_list(
+            "pk", "due_date", "amount"
+        )
+    ]
+    payments = [
+        grade_rules.PaymentIn(*row)
+        for row in Payment.objects.filter(customer=customer).values_list("pk", "paid_on", "amount", "order_id")
+    ]
+    return limits.credit_note_room(
+        order_id=order.pk, receivables=receivables, payments=payments, exposure=credit_exposure(customer)
+    )
 
 
 @transaction.atomic

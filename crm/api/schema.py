@@ -1,6 +1,6 @@
 """The OpenAPI schema says what every operation may answer besides success, as API.md describes it: field errors
-(400), not signed in (401), not allowed (403), not found (404), throttled (429), and for a customer's dossier the
-ETag it carries, the If-Match it honours, 412 when that tag is stale and 409 on a uniqueness race. Generated
+(400), not signed in (401), not allowed (403), not found (404), a state or race conflict on writes (409), throttled
+(429), and for a customer's dossier the ETag it carries, the If-Match it honours and 412 when that tag is stale. Generated
 clients then know every status they can get and its body."""
 
 from typing import Any
@@ -47,8 +47,8 @@ def _statuses(path: str, method: str) -> dict[str, dict]:
         statuses["400"] = _error("The input is invalid; nothing was written.", "FieldErrors")
     if path == DOSSIER and method in {"put", "patch", "delete"}:
         statuses["412"] = _error("If-Match names an older version of the dossier; nothing was written.")
-    if method == "post" and path in {"/api/v1/customers/", "/api/v1/customers/bulk-upsert/"}:
-        statuses["409"] = _error("Another request created the same unique value at the same moment; retry.")
+    if method in WRITES | {"delete"}:
+        statuses["409"] = _error("The resource's state does not allow this, or another request won a race; retry.")
     return statuses
 
 

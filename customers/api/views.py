@@ -293,7 +293,7 @@ class ContactDetailApi(generics.RetrieveUpdateDestroyAPIView):
 
     def perform_update(self, serializer):
         contact = serializer.instance
-        services.contact_save(
+        serializer.instance = services.contact_save(
             customer=contact.customer, contact=contact, values=serializer.validated_data, by=self.request.user
         )
 

@@ -134,13 +134,27 @@ def _split_section_values(section: str, values: Mapping[str, Any]) -> tuple[dict
 
 
 def dossier_section_update(
-    *, customer: Customer, section: str, values: Mapping[str, Any], by: AbstractBaseUser, today: date
+    *,
+    customer: Customer,
+    section: str,
+    values: Mapping[str, Any],
+    by: AbstractBaseUser,
+    today: date,
+    expected_version: int | None = None,
 ) -> bool:
-    """Save one section's form: only changed fields are written, each into the history (DOMAIN §2)."""
+    """Save one section's form: only changed fields are written, each into the history (DOMAIN §2).
+    ``expected_version`` as for ``dossier_update`` (the browser form's hidden version)."""
     if section not in SECTION_MODELS:
         raise ValueError(f"unknown section {section!r}")
     customer_values, sections = _split_section_values(section, values)
-    return dossier_update(customer=customer, values=customer_values, sections=sections, by=by, today=today)
+    return dossier_update(
+        customer=customer,
+        values=customer_values,
+        sections=sections,
+        by=by,
+        today=today,
+        expected_version=expected_version,
+    )
 
 
 def dossier_update(
@@ -179,14 +193,21 @@ def operating_status_update(
     source: str,
     by: AbstractBaseUser,
     today: date,
+    expected_version: int | None = None,
 ) -> bool:
     """Save the operating status 营运状况 and its dated financial figures with their source (DOMAIN §2, §2.2).
 
     A figure with a new date adds a row (the earlier ones stay as the figure's history); a new value
     for an existing date replaces it. Both enter the change history; new figures are credit data (net worth).
+    A stale ``expected_version`` raises VersionConflict before anything, figures included, is written.
     """
     changed = dossier_section_update(
-        customer=customer, section=Section.OPERATING_STATUS, values=values, by=by, today=today
+        customer=customer,
+        section=Section.OPERATING_STATUS,
+        values=values,
+        by=by,
+        today=today,
+        expected_version=expected_version,
     )
     latest = latest_figures(customer)
     figure_changes = []
@@ -216,14 +237,29 @@ def latest_figures(customer: Customer) -> dict[str, FinancialFigure]:
     return latest_by_metric(FinancialFigure.objects.filter(customer=customer))
 
 
+def _check_version(customer: Customer, expected_version: int | None) -> None:
+    """Under the row lock: the caller's version must still be the dossier's (lost updates, If-Match)."""
+    if expected_version is not None and expected_version != customer.version:
+        raise VersionConflict(str(customer.version))
+
+
 @transaction.atomic
 def contact_save(
-    *, customer: Customer, values: Mapping[str, Any], by: AbstractBaseUser, contact: Contact | None = None
+    *,
+    customer: Customer,
+    values: Mapping[str, Any],
+    by: AbstractBaseUser,
+    contact: Contact | None = None,
+    expected_version: int | None = None,
 ) -> Contact:
-    """Add a contact or change one; the change history names the contact and the field."""
+    """Add a contact or change one; the change history names the contact and the field. A stale
+    ``expected_version`` (the dossier changed since the form was loaded) raises VersionConflict, nothing written."""
     customer = _lock(customer)
+    _check_version(customer, expected_version)
     is_new = contact is None
-    contact = contact or Contact(customer=customer)
+    # The stored row, read under the lock: the caller's instance may be stale, or already carry the new values
+    # (a bound ModelForm writes them into its instance), which would hide every change.
+    contact = Contact(customer=customer) if is_new else Contact.objects.get(pk=contact.pk, customer=customer)
     changes = _apply(contact, values, CONTACT_FIELDS)
     if not changes and not is_new:
         return contact
@@ -235,8 +271,9 @@ def contact_save(
 
 
 @transaction.atomic
-def contact_delete(*, contact: Contact, by: AbstractBaseUser) -> None:
+def contact_delete(*, contact: Contact, by: AbstractBaseUser, expected_version: int | None = None) -> None:
     customer = _lock(contact.customer)
+    _check_version(customer, expected_version)
     history_record(customer, by, Section.CONTACTS, [(contact.name, f"{contact.name} ({contact.title})", None)])
     contact.delete()
     _touch(customer)

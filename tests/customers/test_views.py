@@ -14,6 +14,11 @@ TODAY = date(2026, 11, 22)  # the frozen test clock's business day (tests/confte
 pytestmark = pytest.mark.django_db
 
 
+def _version(customer) -> int:
+    """The version an edit form loaded now carries (issue 16 point 7)."""
+    return Customer.objects.get(pk=customer.pk).version
+
+
 def _codes(response) -> list[str]:
     return [customer.code for customer, _full in response.context["rows"]]
 
@@ -221,7 +226,12 @@ def test_section_save_redirects_to_its_tab_and_shows_in_history(customer, rep, c
     url = reverse("section_edit", args=[customer.code, "sales_status"])
     response = client.post(
         url,
-        {"section-sales_performance": "年销售额 2 亿元", "section-market_share": "12.5", "section-cooperation": "稳定"},
+        {
+            "section-sales_performance": "年销售额 2 亿元",
+            "section-market_share": "12.5",
+            "section-cooperation": "稳定",
+            "dossier-version": _version(customer),
+        },
     )
     assert response.status_code == 302
     assert response.url.endswith("#sales_status")
@@ -237,7 +247,13 @@ def test_operating_status_figures_need_their_date(customer, rep, client_for):
     assert "net_worth_as_of" in response.context["forms"][-1].errors
     assert not customer.financial_figures.exists()
     ok = client_for(rep).post(
-        url, {"figures-source": "bank", "figures-net_worth": "1000000", "figures-net_worth_as_of": "2025-12-31"}
+        url,
+        {
+            "figures-source": "bank",
+            "figures-net_worth": "1000000",
+            "figures-net_worth_as_of": "2025-12-31",
+            "dossier-version": _version(customer),
+        },
     )
     assert ok.status_code == 302
     assert customer.financial_figures.get().source == "bank"

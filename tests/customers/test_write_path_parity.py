@@ -161,6 +161,7 @@ def test_section_2_the_same_edit_stores_the_same_dossier_whatever_the_channel(ch
         identity = {"name": "Same Co", "kind": "intermediate", "nature": "company", "size": "small"}
         form = {f"customer-{name}": value for name, value in identity.items()}
         form |= {"customer-payment_terms_days": "30", "customer-phone": "0571-2", "section-postcode": "310000"}
+        form["dossier-version"] = Customer.objects.get(pk=customer.pk).version
         url = reverse("section_edit", args=[customer.code, "basic"])
         assert client_for(rep).post(url, form).status_code == 302
     elif channel == "api":
@@ -212,6 +213,7 @@ def test_section_6_2_a_size_change_is_credit_data_whatever_the_channel(
         if channel == "browser":
             identity = {"name": "Limited Co", "kind": "intermediate", "nature": "company", "size": "medium"}
             form = {f"customer-{name}": value for name, value in identity.items()} | {"customer-payment_terms_days": 30}
+            form["dossier-version"] = Customer.objects.get(pk=limited.pk).version
             url = reverse("section_edit", args=[limited.code, "basic"])
             assert client_for(rep).post(url, form).status_code == 302
         elif channel == "api":
