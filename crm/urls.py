@@ -21,3 +21,8 @@ urlpatterns = [
     path("", include("credit.urls")),
     path("", include("customers.urls")),
 ]
+
+handler400 = "crm.api.fallback.bad_request"
+handler403 = "crm.api.fallback.permission_denied"
+handler404 = "crm.api.fallback.page_not_found"
+handler500 = "crm.api.fallback.server_error"

@@ -372,7 +372,7 @@ class CustomerBulkUpsertApi(APIView):
                 invalid.append({"index": index, "external_id": external_id, "errors": errors})
             else:
                 items.append(item)
-        saved = services.dossiers_write(items=items, by=request.user, today=timezone.localdate())
+        saved = services.dossiers_sync(items=items, by=request.user, today=timezone.localdate())
         body = {
             "created": saved.count(services.Outcome.CREATED),
             "updated": saved.count(services.Outcome.UPDATED),
