@@ -17,7 +17,7 @@ VAR_DIR.mkdir(exist_ok=True)
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-DEBUG = env.bool("DEBUG", default=True)
+DEBUG = env.bool("DEBUG", default=False)  # on only when set: `make run` and the tests set DEBUG=1
 SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-change-me-in-production-0123456789")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -278,3 +278,17 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# --- Robustness and response headers (issue 16 §3 no 500, §8 Redis down, §10 headers) ---
+# The API parses JSON with a nesting bound (a 1,000-deep body is a 400, not a RecursionError).
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
+    "crm.api.parsers.BoundedJSONParser",
+    "rest_framework.parsers.FormParser",
+    "rest_framework.parsers.MultiPartParser",
+]
+# Redis down: the cache fails open (logged), so the API throttle lets requests through; /healthz reports it.
+if REDIS_URL:
+    CACHES["default"]["BACKEND"] = "crm.cache.FailOpenRedisCache"
+    CACHES["default"]["OPTIONS"] = {"socket_connect_timeout": 1, "socket_timeout": 1}
+# /healthz answers 503 when one of these is down (database, storage, cache, broker, jobs); the others only degrade.
+HEALTH_CHECK_REQUIRED = env.list("HEALTH_CHECK_REQUIRED", default=["database", "storage"])
