@@ -292,3 +292,26 @@ if REDIS_URL:
     CACHES["default"]["OPTIONS"] = {"socket_connect_timeout": 1, "socket_timeout": 1}
 # /healthz answers 503 when one of these is down (database, storage, cache, broker, jobs); the others only degrade.
 HEALTH_CHECK_REQUIRED = env.list("HEALTH_CHECK_REQUIRED", default=["database", "storage"])
+# Response headers: a Content-Security-Policy (django-csp) with no inline script or style on our pages (the admin
+# and the API docs get inline styles, crm/middleware.py), and Cache-Control: no-store on every /api/ response.
+_after_security = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1
+MIDDLEWARE[_after_security:_after_security] = [
+    "crm.middleware.PathCSPMiddleware",
+    "crm.middleware.ApiNoStoreMiddleware",
+]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],  # Bootstrap's form controls draw their icons as data: SVG
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# The OpenAPI schema and the docs pages are for signed-in users (crm/urls.py).
+SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"] = ["rest_framework.permissions.IsAuthenticated"]

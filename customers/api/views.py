@@ -48,7 +48,7 @@ API_ORDERINGS = {
     "completeness": ("completeness", "id"),
     "-completeness": ("-completeness", "-id"),
 }
-ETAG_VERSION = re.compile(r'"v(\d+)"')
+ETAG_VERSION = re.compile(r'(W/)?"v(\d+)"')
 
 
 def etag(customer: Customer) -> str:
@@ -56,11 +56,12 @@ def etag(customer: Customer) -> str:
 
 
 def expected_version(request) -> int | None:
-    """The version named by ``If-Match``; None when absent or ``*``. An unknown tag can never match."""
+    """The version named by ``If-Match``; None when absent or ``*``. An unknown tag can never match, nor can a weak
+    one (``W/"v3"``): If-Match compares strongly (RFC 9110 §13.1.1), so a write with only weak tags gets 412."""
     header = request.headers.get("If-Match", "").strip()
     if not header or header == "*":
         return None
-    versions = [int(v) for v in ETAG_VERSION.findall(header)]
+    versions = [int(v) for weak, v in ETAG_VERSION.findall(header) if not weak]
     return versions[0] if len(versions) == 1 else -1
 
 
