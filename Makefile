@@ -20,6 +20,8 @@ $(VENV)/.test-deps: requirements.txt requirements-dev.txt | $(PY)
 	touch $@ $(VENV)/.run-deps
 
 ## make run: install, migrate, load demo data, then serve the web app with a Celery worker and beat.
+## DEBUG is off unless set (crm/settings.py); the development server runs with DEBUG=1.
+run: export DEBUG ?= 1
 run: $(VENV)/.run-deps
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo

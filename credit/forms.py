@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from credit.models import CreditPolicyVersion, PaymentGrade, ScoringModel
 from credit.rules.scoring import FIVE_C
 from crm.forms import StyledFormMixin
+from crm.validators import plausible_date
 
 FIVE_C_LABELS = {
     "character": _("Character"),
@@ -71,7 +72,9 @@ class LimitDecisionForm(StyledFormMixin, forms.Form):
 class GradeOverrideForm(StyledFormMixin, forms.Form):
     grade = forms.ChoiceField(label=_("Grade"), choices=PaymentGrade.choices)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
-    valid_until = forms.DateField(label=_("Valid until"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_until = forms.DateField(
+        label=_("Valid until"), widget=forms.DateInput(attrs={"type": "date"}), validators=[plausible_date]
+    )
 
     def clean_valid_until(self):
         value = self.cleaned_data["valid_until"]

@@ -17,7 +17,7 @@ VAR_DIR.mkdir(exist_ok=True)
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-DEBUG = env.bool("DEBUG", default=True)
+DEBUG = env.bool("DEBUG", default=False)  # on only when set: `make run` and the tests set DEBUG=1
 SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-change-me-in-production-0123456789")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -231,9 +231,6 @@ CRM_BORROWING_MAX_DAYS = env.int("CRM_BORROWING_MAX_DAYS", default=30)
 
 # REST API (API.md): knox tokens (hashed, expiring, several per user, revocable) and sessions.
 REST_FRAMEWORK = {
-    # Bodies are JSON; the few endpoints that take a file say so themselves (multipart), so the schema names one
-    # content type per body and generated clients can send it.
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
@@ -282,6 +279,41 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# --- Robustness and response headers (issue 16 §3 no 500, §8 Redis down, §10 headers) ---
+# The API parses JSON with a nesting bound (a 1,000-deep body is a 400, not a RecursionError).
+# Bodies are JSON; the few endpoints that take a file say so themselves (multipart), so the schema names one
+# content type per body and generated clients can send it.
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["crm.api.parsers.BoundedJSONParser"]
+# Redis down: the cache fails open (logged), so the API throttle lets requests through; /healthz reports it.
+if REDIS_URL:
+    CACHES["default"]["BACKEND"] = "crm.cache.FailOpenRedisCache"
+    CACHES["default"]["OPTIONS"] = {"socket_connect_timeout": 1, "socket_timeout": 1}
+# /healthz answers 503 when one of these is down (database, storage, cache, broker, jobs); the others only degrade.
+HEALTH_CHECK_REQUIRED = env.list("HEALTH_CHECK_REQUIRED", default=["database", "storage"])
+# Response headers: a Content-Security-Policy (django-csp) with no inline script or style on our pages (the admin
+# and the API docs get inline styles, crm/middleware.py), and Cache-Control: no-store on every /api/ response.
+_after_security = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1
+MIDDLEWARE[_after_security:_after_security] = [
+    "crm.middleware.PathCSPMiddleware",
+    "crm.middleware.ApiNoStoreMiddleware",
+]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],  # Bootstrap's form controls draw their icons as data: SVG
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# The OpenAPI schema and the docs pages are for signed-in users (crm/urls.py).
+SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"] = ["rest_framework.permissions.IsAuthenticated"]
 
 # Sign-in protection (issue 16 point 4), kept in one block that extends the lists above.
 # django-axes locks out an account, and separately a client address, after CRM_LOGIN_FAILURE_LIMIT failed sign-ins

@@ -14,6 +14,7 @@ from django.db import OperationalError
 from django.utils import timezone
 
 from crm.celery import NIGHTLY_JOBS, app
+from crm.health import jobs_heartbeat_record
 from crm.services import reminders_send_digests
 
 RETRY = {"acks_late": True, "autoretry_for": (OperationalError,), "retry_backoff": True, "max_retries": 5}
@@ -26,7 +27,10 @@ def business_day(today_iso: str | None) -> date:
 
 @shared_task(**RETRY)
 def reminder_digests() -> int:
-    return reminders_send_digests()
+    """The hourly e-mail digests; each run is also the heartbeat of the scheduled jobs that /healthz reports."""
+    sent = reminders_send_digests()
+    jobs_heartbeat_record()
+    return sent
 
 
 @shared_task(**RETRY)

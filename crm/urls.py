@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.permissions import IsAuthenticated
 
 from crm.views import healthz, reminder_mark, reminders_inbox
 
@@ -14,13 +16,24 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("crm.api.urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="api_schema"), name="api_redoc"),
+    # Schema and docs for signed-in users only: a token client gets the schema, a browser is sent to the login page.
+    path("api/schema/", SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]), name="api_schema"),
+    path(
+        "api/docs/",
+        login_required(SpectacularSwaggerView.as_view(url_name="api_schema", permission_classes=[IsAuthenticated])),
+        name="api_docs",
+    ),
+    path(
+        "api/redoc/",
+        login_required(SpectacularRedocView.as_view(url_name="api_schema", permission_classes=[IsAuthenticated])),
+        name="api_redoc",
+    ),
     path("", include("archives.urls")),
     path("", include("credit.urls")),
     path("", include("customers.urls")),
 ]
 
-handler404 = "crm.views.not_found"
-handler500 = "crm.views.server_error"
+handler400 = "crm.api.fallback.bad_request"
+handler403 = "crm.api.fallback.permission_denied"
+handler404 = "crm.api.fallback.page_not_found"
+handler500 = "crm.api.fallback.server_error"

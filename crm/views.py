@@ -1,29 +1,22 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
-from django.views.defaults import page_not_found
-from django.views.defaults import server_error as django_server_error
 
 from crm import services
+from crm.health import health_report
 from crm.models import Reminder
 
 
 @never_cache
 @require_GET
 def healthz(request):
-    """200 when the database answers, 503 otherwise (for load balancers and the CI smoke step)."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Exception as exc:
-        return JsonResponse({"status": "error", "database": type(exc).__name__}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    """Each dependency's state as JSON (crm/health.py): 200 when the required ones are up, 503 otherwise."""
+    healthy, report = health_report()
+    return JsonResponse(report, status=200 if healthy else 503)
 
 
 @login_required
@@ -62,20 +55,3 @@ def reminder_mark(request, pk: int, status: str):
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
     return redirect(target if target and safe else "reminders")
-
-
-API_PREFIX = "/api/"
-
-
-def not_found(request, exception=None):
-    """404 for a path no URL matches (e.g. a letter where an id belongs): JSON under /api/, as API.md promises."""
-    if request.path.startswith(API_PREFIX):
-        return JsonResponse({"detail": "Not found."}, status=404)
-    return page_not_found(request, exception)
-
-
-def server_error(request):
-    """500: JSON under /api/ (a client must never parse HTML), the plain page elsewhere."""
-    if request.path.startswith(API_PREFIX):
-        return JsonResponse({"detail": "Server error."}, status=500)
-    return django_server_error(request)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.forms import DATE_WIDGET, StyledFormMixin
 from crm.uploads import CheckedFileField
+from crm.validators import plausible_date
 from customers.models import (
     Contact,
     CreditDocument,
@@ -138,7 +139,11 @@ class FinancialFiguresForm(StyledFormMixin, forms.Form):
                 validators=[MinValueValidator(0)] if metric != FinancialMetric.NET_PROFIT else [],
             )
             self.fields[f"{metric}_as_of"] = forms.DateField(
-                label=_("as of"), required=False, widget=DATE_WIDGET, initial=figure.as_of if figure else None
+                label=_("as of"),
+                required=False,
+                widget=DATE_WIDGET,
+                initial=figure.as_of if figure else None,
+                validators=[plausible_date],
             )
         self.apply_styles()
 

@@ -184,11 +184,8 @@ def valid_credit_reports(*, today: date, months: int) -> QuerySet[CreditDocument
     """Credit reports that count on ``today`` (DOMAIN §6.2, §7): ``rules.credit_reports.credit_report_expires_on``
     on or after ``today``, as SQL."""
     oldest = earliest_report_date_valid_on(today, months=months)
-    valid = (
-        Q(valid_until__gte=today)
-        | Q(valid_until__isnull=True, issued_on__gte=oldest)
-        | Q(valid_until__isnull=True, issued_on__isnull=True, obtained_on__gte=oldest)
-    )
+    recent = Q(issued_on__gte=oldest) | Q(issued_on__isnull=True, obtained_on__gte=oldest)
+    valid = recent & (Q(valid_until__isnull=True) | Q(valid_until__gte=today))
     return CreditDocument.objects.filter(CREDIT_REPORT, valid)
 
 

@@ -7,7 +7,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from knox.auth import TokenAuthentication
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound, PermissionDenied
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -16,6 +16,7 @@ from archives.api.serializers import ArchiveDocumentSerializer, ScanDownloadQuer
 from archives.models import ArchiveDocument
 from archives.scans import scan_response
 from crm.api.pagination import CodeCursorPagination
+from crm.api.parsers import BoundedJSONParser
 from crm.http import http_errors
 from crm.models import AccessLog
 from customers.selectors import DossierPart, dossier_for, dossier_part_read
@@ -38,7 +39,7 @@ class CustomerDocumentsApi(generics.ListCreateAPIView):
 
     serializer_class = ArchiveDocumentSerializer
     pagination_class = DocumentPagination
-    parser_classes = (MultiPartParser, FormParser, JSONParser)
+    parser_classes = (MultiPartParser, FormParser, BoundedJSONParser)
 
     @http_errors()
     def get_queryset(self):

@@ -17,10 +17,12 @@ from credit.models import (
     Payment,
     ScoringModel,
 )
+from crm.api.fields import PlausibleDatesMixin
 from crm.uploads import CheckedUploadField
 from customers.models import CreditDocument, InformationSource
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
+MAX_MONEY = Decimal("99999999999999.99")  # the largest amount a MONEY column holds (credit/models.py)
 
 
 class OrderLineSerializer(serializers.ModelSerializer):
@@ -32,8 +34,15 @@ class OrderLineSerializer(serializers.ModelSerializer):
         fields = ("product", "model", "quantity", "unit_price", "amount")
         read_only_fields = ("amount",)
 
+    def validate(self, data):
+        if data["quantity"] * data["unit_price"] > MAX_MONEY:
+            raise serializers.ValidationError(
+                {"unit_price": [_("The line amount (quantity × unit price) is too large.")]}
+            )
+        return data
 
-class OrderSerializer(serializers.ModelSerializer):
+
+class OrderSerializer(PlausibleDatesMixin, serializers.ModelSerializer):
     lines = OrderLineSerializer(many=True)
     status = serializers.ChoiceField(
         choices=[("open", "open"), ("completed", "completed")],
@@ -63,6 +72,8 @@ class OrderSerializer(serializers.ModelSerializer):
     def validate_lines(self, lines):
         if not lines:
             raise serializers.ValidationError(_("An order needs at least one line."))
+        if sum(line["quantity"] * line["unit_price"] for line in lines) > MAX_MONEY:
+            raise serializers.ValidationError(_("The order amount is too large."))
         return lines
 
     def validate_external_id(self, value):
@@ -102,7 +113,7 @@ class CreditNoteSerializer(serializers.ModelSerializer):
         read_only_fields = ("id", "issued_on", "created_at")
 
 
-class PaymentSerializer(serializers.ModelSerializer):
+class PaymentSerializer(PlausibleDatesMixin, serializers.ModelSerializer):
     order = serializers.SlugRelatedField(
         slug_field="number", queryset=Order.objects.all(), required=False, allow_null=True
     )
@@ -252,7 +263,7 @@ class LimitDecisionSerializer(serializers.Serializer):
     note = serializers.CharField(allow_blank=True, default="")
 
 
-class CreditReportSerializer(serializers.ModelSerializer):
+class CreditReportSerializer(PlausibleDatesMixin, serializers.ModelSerializer):
     """API.md credit reports: a credit-data document with its information source (DOMAIN §2.2)."""
 
     source = serializers.ChoiceField(choices=InformationSource.choices)

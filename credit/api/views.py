@@ -5,7 +5,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -27,6 +27,7 @@ from credit.models import Assessment, CreditLimitRequest, CreditNote, Order, Pay
 from credit.rules.scoring import RatingError
 from crm.api.exceptions import Conflict
 from crm.api.pagination import CodeCursorPagination
+from crm.api.parsers import BoundedJSONParser
 from crm.http import http_errors
 from crm.models import AccessLog
 from customers import selectors as customer_selectors
@@ -284,7 +285,7 @@ class CreditReportCreateApi(APIView):
     """Attach a credit report (or bank certificate) with its information source (DOMAIN §2.2, §6.2); JSON, or
     multipart with the report's ``file``."""
 
-    parser_classes = (JSONParser, MultiPartParser, FormParser)
+    parser_classes = (BoundedJSONParser, MultiPartParser, FormParser)
 
     @extend_schema(
         request={"multipart/form-data": CreditReportSerializer},

@@ -1,9 +1,10 @@
 """API errors as API.md describes them; no input ever yields a 500."""
 
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from rest_framework import status
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import APIException, ParseError, ValidationError
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler
 
@@ -20,10 +21,21 @@ class Conflict(APIException):
     default_code = "conflict"
 
 
+class PayloadTooLarge(APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The request body is larger than the server accepts."
+    default_code = "payload_too_large"
+
+
 def api_exception_handler(exc, context):
-    """DRF's handler, plus Django validation errors as 400 and integrity races as 409."""
+    """DRF's handler, plus Django validation errors as 400, integrity races as 409, a body over
+    DATA_UPLOAD_MAX_MEMORY_SIZE as 413 and other refused requests (too many fields, …) as 400."""
     if isinstance(exc, DjangoValidationError):
         exc = ValidationError(as_serializer_error(exc))
     elif isinstance(exc, IntegrityError):
         exc = Conflict()
+    elif isinstance(exc, RequestDataTooBig):
+        exc = PayloadTooLarge()
+    elif isinstance(exc, SuspiciousOperation):
+        exc = ParseError(str(exc))
     return exception_handler(exc, context)

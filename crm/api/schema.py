@@ -1,7 +1,7 @@
 """The OpenAPI schema says what every operation may answer besides success, as API.md describes it: field errors
 (400), not signed in (401), not allowed (403), not found (404), a state or race conflict on writes (409), throttled
-(429), and for a customer's dossier the ETag it carries, the If-Match it honours and 412 when that tag is stale. Generated
-clients then know every status they can get and its body."""
+(429), and for a customer's dossier the ETag it carries, the If-Match it honours and 412 when that tag is stale.
+Generated clients then know every status they can get and its body."""
 
 from typing import Any
 

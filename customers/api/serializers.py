@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from crm.api.fields import PlausibleDatesMixin
 from customers import selectors
 from customers.models import ChangeRecord, Contact, Customer, Interaction
 from customers.sections import CONTACT_FIELDS, CUSTOMER_FIELDS, SECTION_MODELS, section_model_fields
@@ -18,13 +19,13 @@ def _section_serializer(section: str) -> type[serializers.ModelSerializer]:
     model = SECTION_MODELS[section]
     meta = type("Meta", (), {"model": model, "fields": section_model_fields(section)})
     name = f"{model.__name__.removesuffix('Section')}Section"
-    return type(f"{name}Serializer", (serializers.ModelSerializer,), {"Meta": meta})
+    return type(f"{name}Serializer", (PlausibleDatesMixin, serializers.ModelSerializer), {"Meta": meta})
 
 
 SECTION_SERIALIZERS = {section: _section_serializer(section) for section in SECTION_MODELS}
 
 
-class ContactSerializer(serializers.ModelSerializer):
+class ContactSerializer(PlausibleDatesMixin, serializers.ModelSerializer):
     class Meta:
         model = Contact
         fields = ("id", *CONTACT_FIELDS, "created_at")
@@ -173,7 +174,7 @@ class ChangeRecordSerializer(serializers.ModelSerializer):
         fields = ("at", "by", "section", "field", "old", "new")
 
 
-class InteractionSerializer(serializers.ModelSerializer):
+class InteractionSerializer(PlausibleDatesMixin, serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     author = serializers.SlugRelatedField(slug_field="username", read_only=True)
 

@@ -36,7 +36,7 @@ from customers.api.serializers import (
 from customers.models import ChangeRecord, Contact, Customer, Interaction, Kind, Nature, Size
 from customers.sections import CUSTOMER_FIELDS, SECTION_MODELS
 
-ETAG_VERSION = re.compile(r'"v(\d+)"')
+ETAG_VERSION = re.compile(r'(W/)?"v(\d+)"')
 
 
 def etag(customer: Customer) -> str:
@@ -44,11 +44,12 @@ def etag(customer: Customer) -> str:
 
 
 def expected_version(request) -> int | None:
-    """The version named by ``If-Match``; None when absent or ``*``. An unknown tag can never match."""
+    """The version named by ``If-Match``; None when absent or ``*``. An unknown tag can never match, nor can a weak
+    one (``W/"v3"``): If-Match compares strongly (RFC 9110 §13.1.1), so a write with only weak tags gets 412."""
     header = request.headers.get("If-Match", "").strip()
     if not header or header == "*":
         return None
-    versions = [int(v) for v in ETAG_VERSION.findall(header)]
+    versions = [int(v) for weak, v in ETAG_VERSION.findall(header) if not weak]
     return versions[0] if len(versions) == 1 else -1
 
 
@@ -362,7 +363,7 @@ class CustomerBulkUpsertApi(APIView):
                 invalid.append({"index": index, "external_id": external_id, "errors": errors})
             else:
                 items.append(item)
-        saved = services.dossiers_write(items=items, by=request.user, today=timezone.localdate())
+        saved = services.dossiers_sync(items=items, by=request.user, today=timezone.localdate())
         body = {
             "created": saved.count(services.Outcome.CREATED),
             "updated": saved.count(services.Outcome.UPDATED),

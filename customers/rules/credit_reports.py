@@ -9,11 +9,12 @@ from dateutil.relativedelta import relativedelta
 def credit_report_expires_on(
     *, valid_until: date | None, issued_on: date | None, obtained_on: date, months: int
 ) -> date:
-    """The last day a credit report counts (DOMAIN §7): its own valid-until date, else ``months`` (3–12, the credit
-    policy) after its date, which is the issue date or, for a report without one, the day it was obtained."""
-    if valid_until is not None:
-        return valid_until
-    return (issued_on or obtained_on) + relativedelta(months=months)
+    """The last day a credit report counts (DOMAIN §6.2, §7): ``months`` (3–12, the credit policy) after its date,
+    which is the issue date or, for a report without one, the day it was obtained; or its own valid-until date when
+    that comes earlier. The policy's validity is the maximum: a report "valid until 9999-12-31" counts no longer than
+    any other, so it cannot lift the approval ceiling for ever."""
+    policy_end = (issued_on or obtained_on) + relativedelta(months=months)
+    return policy_end if valid_until is None else min(valid_until, policy_end)
 
 
 def earliest_report_date_valid_on(day: date, *, months: int) -> date:

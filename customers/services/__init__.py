@@ -38,6 +38,7 @@ from customers.services.dossiers import (
     SectionChanges,
     WriteResult,
     _apply,
+    dossiers_sync,
     dossiers_write,
 )
 from customers.services.history import created_entry, customer_code, history_record, history_text
@@ -52,6 +53,7 @@ __all__ = [  # the write path's types, for entry points that build inputs
     "created_entry",
     "customer_code",
     "customer_missing_fields",
+    "dossiers_sync",
     "dossiers_write",
 ]
 from customers.services.review_state import dossier_state_refresh

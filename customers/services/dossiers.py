@@ -21,7 +21,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -500,3 +500,21 @@ def dossiers_write(*, items: Sequence[CustomerInput], by: AbstractBaseUser, toda
         if item.planned is not None:
             item.customer_id, item.planned = item.planned.pk, None
     return result
+
+
+SYNC_ATTEMPTS = 3
+
+
+def dossiers_sync(*, items: Sequence[CustomerInput], by: AbstractBaseUser, today: date) -> WriteResult:
+    """``dossiers_write`` for sync clients (bulk upsert), idempotent under concurrency: when another batch creates
+    the same external ids (or credit codes) between our read and our insert, the unique constraints refuse our
+    insert and the whole batch rolls back; it is then written again, and what the other batch created is now an
+    update (usually ``unchanged``) or a reported conflict, never a 500."""
+    attempt = 1
+    while True:
+        try:
+            return dossiers_write(items=items, by=by, today=today)
+        except IntegrityError:
+            if attempt >= SYNC_ATTEMPTS:
+                raise
+            attempt += 1

@@ -37,3 +37,11 @@ document.addEventListener("submit", (event) => {
 document.addEventListener("click", (event) => {
   if (event.target.closest("[data-print]")) window.print();
 });
+
+// Progress bars (the completeness include) take their width from data-width: no style attribute, so the pages
+// pass the Content-Security-Policy (style-src 'self'). Runs on load and on every fragment htmx swaps in.
+const applyWidths = (root) => {
+  root.querySelectorAll("[data-width]").forEach((bar) => { bar.style.width = `${Number(bar.dataset.width)}%`; });
+};
+document.addEventListener("DOMContentLoaded", () => applyWidths(document));
+document.addEventListener("htmx:load", (event) => applyWidths(event.target.parentNode || document));

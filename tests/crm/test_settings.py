@@ -44,3 +44,21 @@ def test_default_development_settings_run_on_sqlite_without_redis():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-2:] == ["django.db.backends.sqlite3", "filesystem://"]
+
+
+def test_with_redis_the_cache_fails_open():
+    """Issue 16 §8: the throttle's cache must not turn a Redis outage into 500s."""
+    result = _manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; print(s.CACHES['default']['BACKEND'])",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == "crm.cache.FailOpenRedisCache"
+
+
+def test_debug_is_off_unless_set():
+    result = _manage("shell", "-c", "from django.conf import settings as s; print(s.DEBUG, s.SECURE_SSL_REDIRECT)")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-2:] == ["False", "True"]

@@ -51,3 +51,38 @@ def test_section_2_concurrent_first_writes_of_a_section_serialise(transactional_
     )
     first = history[0][1]
     assert history == [("", first), (first, final)]
+
+
+def test_two_identical_new_bulk_batches_at_once_both_succeed(transactional_db):
+    """Issue 16 §3: two sync clients send the same new batch at the same moment; the one that loses the race on
+    the unique external ids writes again and finds the dossiers created: no 500, no duplicate."""
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent inserts need PostgreSQL; CI runs this test there")
+    from rest_framework.test import APIClient
+
+    from customers.models import Customer
+
+    import_module("crm.migrations.0002_roles_and_sequences").create_roles(apps, None)
+    erp = UserFactory(role=roles.INTEGRATION, username="erp")
+    owner = UserFactory(role=roles.SALES, username="rep")
+    batch = [{"external_id": f"ERP-{i}", "name": f"Sync {i}", "owner": "rep"} for i in range(200)]
+    barrier, answers = threading.Barrier(2), []
+
+    def send():
+        client = APIClient()
+        client.force_authenticate(erp)
+        try:
+            barrier.wait()
+            answers.append(client.post("/api/v1/customers/bulk-upsert/", batch, format="json"))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [a.status_code for a in answers] == [200, 200]
+    bodies = sorted((a.json()["created"], a.json()["unchanged"], a.json()["errors"]) for a in answers)
+    assert bodies == [(0, 200, []), (200, 0, [])]
+    assert Customer.objects.filter(external_id__startswith="ERP-", owner=owner).count() == 200

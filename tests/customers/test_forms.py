@@ -73,3 +73,25 @@ def test_a_rejected_upload_adds_no_document(customer, rep, client_for):
     )
     assert response.status_code == 200
     assert not customer.credit_documents.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        pytest.param("valid_until", "9999-12-31", id="valid-until-9999"),
+        pytest.param("issued_on", "0001-01-01", id="issued-year-1"),
+    ],
+)
+def test_credit_document_dates_must_be_plausible(field, value):
+    """Issue 16 §3: dates between 1900 and ten years ahead (crm/rules/dates.py), the same bound as the API."""
+    form = CreditDocumentForm(data={**DOCUMENT, field: value})
+    assert not form.is_valid()
+    assert "Enter a date between 1900-01-01" in form.errors[field][0]
+
+
+def test_financial_figure_dates_must_be_plausible():
+    form = FinancialFiguresForm(
+        data={"source": "credit_agency", "total_assets": "100", "total_assets_as_of": "0001-01-01"}
+    )
+    assert not form.is_valid()
+    assert "total_assets_as_of" in form.errors

@@ -1,5 +1,5 @@
-"""Credit-report validity, the one definition (DOMAIN §6.2, §7): until its valid-until date, else the policy's
-months after its issue date, else after the day it was obtained."""
+"""Credit-report validity, the one definition (DOMAIN §6.2, §7): the policy's months after its issue date, else
+after the day it was obtained, or until its own valid-until date when that is earlier (the policy is the maximum)."""
 
 from datetime import date, timedelta
 
@@ -13,7 +13,11 @@ from customers.rules.credit_reports import credit_report_expires_on, earliest_re
 @pytest.mark.parametrize(
     ("valid_until", "issued_on", "obtained_on", "months", "expires"),
     [
-        pytest.param(date(2026, 12, 1), date(2026, 1, 1), date(2026, 1, 5), 6, date(2026, 12, 1), id="own-date-wins"),
+        pytest.param(
+            date(2026, 5, 1), date(2026, 1, 1), date(2026, 1, 5), 6, date(2026, 5, 1), id="earlier-own-date-wins"
+        ),
+        pytest.param(date(2026, 12, 1), date(2026, 1, 1), date(2026, 1, 5), 6, date(2026, 7, 1), id="capped-by-policy"),
+        pytest.param(date(9999, 12, 31), None, date(2026, 1, 5), 6, date(2026, 7, 5), id="year-9999-capped"),
         pytest.param(None, date(2026, 5, 22), date(2026, 6, 1), 6, date(2026, 11, 22), id="months-after-issue"),
         pytest.param(None, None, date(2026, 6, 1), 6, date(2026, 12, 1), id="no-issue-date-months-after-obtained"),
         pytest.param(None, date(2026, 2, 28), date(2026, 3, 2), 6, date(2026, 8, 28), id="month-end"),
@@ -22,7 +26,7 @@ from customers.rules.credit_reports import credit_report_expires_on, earliest_re
         pytest.param(None, date(2026, 1, 10), date(2026, 1, 10), 12, date(2027, 1, 10), id="policy-12-months"),
     ],
 )
-def test_a_report_expires_on_its_own_date_else_months_after_its_date(
+def test_a_report_expires_months_after_its_date_or_earlier_on_its_own_date(
     valid_until, issued_on, obtained_on, months, expires
 ):
     assert (

@@ -296,7 +296,7 @@ def test_pages_switch_to_simplified_chinese(customer, rep, client_for):
 def test_healthz_answers_when_the_database_does(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json()["database"] == "ok"
+    assert response.json()["checks"]["database"]["status"] == "ok"
 
 
 def test_dossier_page_lists_the_required_fields_still_missing(rep, client_for, settings):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 from credit.models import CreditLimitRequest
 from crm import roles
@@ -68,5 +69,5 @@ def test_medium_customer_from_dossier_to_approved_limit(live_server, page, make_
     page.click("#credit-tab")
     page.wait_for_selector("[data-testid=available]")
     assert page.inner_text("[data-testid=available]") == "120,000.00"
-    page.wait_for_function("getComputedStyle(document.querySelector('#credit-pane')).opacity === '1'")
+    expect(page.locator("#credit-pane")).to_have_css("opacity", "1")  # no eval: the page's CSP forbids it
     page.screenshot(path=str(Path(settings.BASE_DIR) / "var" / "e2e-credit.png"), full_page=True)
