@@ -2,7 +2,7 @@
 
 import pytest
 
-from crm.rules.uploads import check_copy
+from crm.rules.uploads import check_copy, copy_type_for_name
 
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -64,3 +64,23 @@ def test_section_9_size_limit_is_inclusive():
 def test_section_9_refuses_pdf_with_active_content(marker):
     content = PDF + b"2 0 obj << /S " + marker + b" (app.alert(1)) >> endobj"
     assert check("licence.pdf", content).error == "active_content"
+
+
+@pytest.mark.parametrize(
+    ("name", "copy_type"),
+    [
+        pytest.param("pdf", None, id="no-suffix-is-no-type"),
+        pytest.param("licence", None, id="a-name-without-a-dot"),
+        pytest.param("scan.2026.pdf", "pdf", id="the-last-suffix-counts"),
+        pytest.param("report.pdf.png", "png", id="a-pdf-inside-the-name-is-not-a-pdf"),
+    ],
+)
+def test_the_type_comes_from_the_last_suffix(name, copy_type):
+    assert copy_type_for_name(name) == copy_type
+
+
+def test_a_one_byte_copy_is_not_empty():
+    """Only a declared size of 0 is "empty"; the bytes decide the rest."""
+    verdict = check_copy(name="scan.pdf", size=1, head=b"%PDF-", body=None, max_bytes=MAX)
+    assert (verdict.copy_type, verdict.error) == ("pdf", None)
+    assert check_copy(name="scan.pdf", size=0, head=b"", body=None, max_bytes=MAX).error == "empty"
