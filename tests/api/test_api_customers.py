@@ -38,6 +38,17 @@ def test_list_is_cursor_paginated_with_a_page_size_cap(rep, api_for):
     assert client.get(reverse("api_customer_list"), {"page_size": 10_000}).status_code == 200
 
 
+def test_page_size_is_capped_at_500(integration, rep, api_for):
+    """API.md "Lists": ``page_size`` ≤ 500; a larger request gets 500 rows and a cursor to the rest."""
+    client = api_for(integration)
+    batch = [{"external_id": f"ERP-{i:03d}", "name": f"Customer {i}", "owner": "rep"} for i in range(501)]
+    assert client.post(reverse("api_customer_bulk_upsert"), batch, format="json").json()["created"] == 501
+    for asked, served in [(499, 499), (500, 500), (501, 500), (10_000, 500)]:
+        page = client.get(reverse("api_customer_list"), {"page_size": asked}).json()
+        assert (asked, len(page["results"])) == (asked, served)
+        assert page["next"] is not None
+
+
 @pytest.mark.parametrize(
     ("params", "expected"),
     [
@@ -231,6 +242,23 @@ def test_stale_if_match_is_412_and_changes_nothing(customer, rep, manager, api_f
 def test_without_if_match_the_last_writer_wins(customer, rep, manager, api_for):
     api_for(manager).patch(_detail(customer), {"phone": "1"}, format="json")
     assert api_for(rep).patch(_detail(customer), {"phone": "2"}, format="json").status_code == 200
+
+
+def test_without_if_match_the_last_writer_wins_and_its_value_is_stored(customer, rep, manager, api_for):
+    """API.md: without If-Match the write goes through (last writer wins): the second value is the one kept,
+    both writes enter the history, and each bumps the ETag."""
+    before = api_for(rep).get(_detail(customer))["ETag"]
+    first = api_for(manager).patch(_detail(customer), {"phone": "1"}, format="json")
+    second = api_for(rep).patch(_detail(customer), {"phone": "2"}, format="json")
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert second.json()["phone"] == "2"
+    customer.refresh_from_db()
+    assert customer.phone == "2"
+    assert api_for(rep).get(_detail(customer)).json()["phone"] == "2"
+    assert len({before, first["ETag"], second["ETag"]}) == 3
+    assert second["ETag"] == f'"v{customer.version}"'
+    history = customer.changes.filter(field="phone").order_by("at", "id")
+    assert [(c.old, c.new, c.by) for c in history] == [("0571-88001234", "1", manager), ("1", "2", rep)]
 
 
 def test_code_cannot_be_changed(customer, rep, api_for):

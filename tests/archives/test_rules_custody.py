@@ -111,6 +111,7 @@ def test_section_9_view_only_originals_are_never_lent(status, action):
     with pytest.raises(TransitionRefused) as refused:
         borrowing_next(step(status, action, view_only=True))
     assert refused.value.reason == "view_only"
+    assert str(refused.value) == "view_only"  # what a log line or an unhandled error shows
 
 
 @pytest.mark.parametrize("custody", [Custody.MISSING, Custody.LENT])

@@ -11,6 +11,7 @@ from credit.rules.grade import (
     Allocation,
     Collection,
     Grade,
+    GradeFacts,
     PaymentIn,
     Receivable,
     allocate,
@@ -144,3 +145,77 @@ def test_allocation_never_exceeds_an_order_or_the_payments(ledger):
         assert sum(a.amount for a in allocations if a.payment_id == p.payment_id) <= p.amount
     ratio = grade_facts(collections(receivables, allocations, today=TODAY, policy=POLICY), POLICY).on_time_ratio
     assert ratio is None or 0 <= ratio <= 1
+
+
+def _collections(receivables, payments):
+    return collections(receivables, allocate(receivables, payments), today=TODAY, policy=POLICY)
+
+
+@pytest.mark.parametrize(
+    ("amount", "allocated"),
+    [pytest.param(D("0.50"), D("0.50"), id="half-a-yuan"), pytest.param(D(1), D(1), id="one-yuan")],
+)
+def test_small_payments_are_allocated_too(amount, allocated):
+    receivables = [Receivable(1, date(2026, 1, 1), D(100))]
+    assert allocate(receivables, [PaymentIn(1, date(2026, 1, 1), amount)]) == [
+        Allocation(1, 1, date(2026, 1, 1), allocated)
+    ]
+
+
+def test_two_payments_on_time_settle_an_order():
+    """DOMAIN §4: the amounts paid on or before the due date add up; a settled order is not overdue."""
+    due = TODAY - timedelta(days=10)
+    receivables = [Receivable(1, due, D(100))]
+    payments = [PaymentIn(1, due - timedelta(days=5), D(50)), PaymentIn(2, due, D(50))]
+    assert _collections(receivables, payments) == [Collection(D(100), D(100), 0)]
+    assert _grade(receivables, payments) is Grade.JIA
+
+
+def test_a_few_cents_unpaid_past_due_count_as_overdue():
+    """DOMAIN §4 L counts unpaid overdue amounts, however small."""
+    due = TODAY - timedelta(days=10)
+    receivables = [Receivable(1, due, D(100))]
+    assert _collections(receivables, [PaymentIn(1, due, D("99.50"))]) == [Collection(D(100), D("99.50"), 10)]
+
+
+@pytest.mark.parametrize(
+    ("days_ago", "graded"),
+    [
+        pytest.param(POLICY.window_days, False, id="due-365-days-ago-out"),
+        pytest.param(POLICY.window_days - 1, True, id="due-364-days-ago-in"),
+        pytest.param(0, True, id="due-today-in"),
+        pytest.param(-1, False, id="due-tomorrow-out"),
+    ],
+)
+def test_the_window_is_the_trailing_365_days(days_ago, graded):
+    """DOMAIN §4: orders whose due date lies in the trailing 365 days (paid ones; unpaid overdue ones always count)."""
+    due = TODAY - timedelta(days=days_ago)
+    receivables = [Receivable(1, due, D(100))]
+    paid = _collections(receivables, [PaymentIn(1, min(due, TODAY), D(100))])
+    assert paid == ([Collection(D(100), D(100), 0)] if graded else [])
+
+
+def test_an_order_due_today_and_unpaid_is_due_but_not_late():
+    assert _collections([Receivable(1, TODAY, D(100))], []) == [Collection(D(100), D(0), 0)]
+
+
+def test_an_order_outside_the_window_does_not_hide_the_next_one():
+    receivables = [Receivable(1, TODAY + timedelta(days=30), D(100)), Receivable(2, TODAY - timedelta(days=1), D(50))]
+    assert _collections(receivables, []) == [Collection(D(50), D(0), 1)]
+
+
+@pytest.mark.parametrize(
+    ("items", "facts"),
+    [
+        pytest.param([], GradeFacts(Grade.UNRATED, None, 0), id="nothing-due"),
+        pytest.param([Collection(D(1), D(1), 0)], GradeFacts(Grade.JIA, D(1), 0), id="one-yuan-on-time"),
+        pytest.param(
+            [Collection(D(60), D(60), 0), Collection(D(40), D(20), 12)],
+            GradeFacts(Grade.YI, D("0.8"), 12),
+            id="yi-80-percent-12-days",
+        ),
+    ],
+)
+def test_grade_facts(items, facts):
+    """DOMAIN §4: R = paid by due date / due; L = the largest number of days late; unrated when nothing is due."""
+    assert grade_facts(items, POLICY) == facts

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from credit.rules import limits
 from credit.rules.grade import Grade
-from credit.rules.limits import LimitFacts, SalesPolicy, check_order, recommend_limit, sales_policy
+from credit.rules.limits import LimitFacts, SalesPolicy, check_order, max_grantable, recommend_limit, sales_policy
 from credit.rules.policy import CreditPolicy
 from credit.rules.scoring import RiskClass
 
@@ -154,3 +154,112 @@ def test_section_6_4_exposure_is_billable_less_paid_never_below_zero(billable, p
 def test_section_6_3_four_eyes_the_requester_never_decides():
     assert limits.four_eyes_kept(requested_by=1, deciding=2) is True
     assert limits.four_eyes_kept(requested_by=1, deciding=1) is False
+
+
+# A policy that rounds to the cent, so that amounts below the default 1,000 step stay visible.
+TO_THE_CENT = CreditPolicy(limit_rounding=D("0.01"))
+
+
+@pytest.mark.parametrize(
+    ("overrides", "reasons"),
+    [
+        pytest.param({}, ("risk_low",), id="low"),
+        pytest.param({"net_worth": D(250_000)}, ("risk_low", "capped_by_net_worth"), id="capped"),
+        pytest.param({"net_worth": D(300_000)}, ("risk_low",), id="cap-equal-to-the-amount-is-no-cap"),
+        pytest.param({"grade": Grade.YI}, ("risk_low", "grade_yi"), id="yi"),
+        pytest.param({"grade": Grade.BING}, ("risk_low", "grade_bing"), id="bing"),
+        pytest.param({"risk": RiskClass.UNASSESSED}, ("investigation_required",), id="unassessed-medium"),
+        pytest.param(
+            {"risk": RiskClass.UNASSESSED, "size": "small"}, ("unassessed_small_customer_ceiling",), id="small"
+        ),
+        pytest.param(
+            {"trailing_purchases": D(2_400_000), "has_valid_credit_report": False},
+            ("risk_low", "no_valid_credit_report"),
+            id="no-report",
+        ),
+    ],
+)
+def test_recommendation_states_its_reasons(overrides, reasons):
+    """DOMAIN §6.1–§6.2: every step that changed the amount is named, and no other."""
+    assert recommend_limit(facts(**overrides), POLICY).reasons == reasons
+
+
+def test_recommendation_keeps_the_need_it_started_from():
+    """§6.1 need = T / 12 × terms / 30 = 240,000 / 12 × 45 / 30."""
+    result = recommend_limit(facts(payment_terms_days=45), POLICY)
+    assert (result.need, result.amount, result.investigation_required) == (D(30_000), D(45_000), False)
+
+
+@pytest.mark.parametrize(
+    ("trailing", "expected", "need"),
+    [
+        pytest.param(D(0), None, D(0), id="no-history-no-expectation"),
+        pytest.param(D(0), D(9_000), D(9_000), id="no-history-expected-purchases"),
+        pytest.param(D("0.60"), D(9_000), D("0.05"), id="any-history-beats-the-expectation"),
+    ],
+)
+def test_need_without_history_is_the_expected_monthly_purchases(trailing, expected, need):
+    """DOMAIN §6.1: for a customer with no history, the sales rep's expected monthly purchases."""
+    result = recommend_limit(facts(trailing_purchases=trailing, expected_monthly_purchases=expected), TO_THE_CENT)
+    assert result.need == need
+
+
+@pytest.mark.parametrize(
+    ("overrides", "amount"),
+    [
+        pytest.param({"risk": RiskClass.UNASSESSED}, D(0), id="investigation-means-nothing"),
+        pytest.param({"grade": Grade.DING}, D(0), id="ding-nothing"),
+        pytest.param({"net_worth": D(-10_000)}, D(0), id="negative-net-worth-nothing"),
+        pytest.param({"trailing_purchases": D(1_000)}, D("125.00"), id="small-need-kept"),
+    ],
+)
+def test_nothing_means_zero_even_when_rounding_to_the_cent(overrides, amount):
+    assert recommend_limit(facts(**overrides), TO_THE_CENT).amount == amount
+
+
+@pytest.mark.parametrize(
+    ("overrides", "amount", "capped"),
+    [
+        pytest.param({"net_worth": D(500_000)}, D(50_000), False, id="medium-exactly-at-the-ceiling"),
+        pytest.param({"net_worth": D("500010")}, D(50_000), True, id="medium-a-unit-above-the-ceiling"),
+        pytest.param({"size": "large"}, D(50_000), True, id="large"),
+        pytest.param({"size": "small"}, D(100_000), False, id="small-needs-no-report"),
+        pytest.param({"size": "large", "has_valid_credit_report": True}, D(100_000), False, id="large-with-report"),
+    ],
+)
+def test_small_ceiling_without_a_credit_report(overrides, amount, capped):
+    """DOMAIN §6.2: medium and large, no limit above 50,000 without a valid credit report; small ones need none."""
+    base = {"trailing_purchases": D(800_000), "has_valid_credit_report": False, "size": "medium"}
+    result = recommend_limit(facts(**(base | overrides)), POLICY)
+    assert result.amount == amount
+    assert ("no_valid_credit_report" in result.reasons) is capped
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "available"),
+    [
+        pytest.param({}, D(40_000), id="limit-minus-exposure"),
+        pytest.param({"limit": None}, D(-60_000), id="no-limit-counts-as-zero"),
+        pytest.param({"exposure": D(120_000)}, D(-20_000), id="over-the-limit-already"),
+    ],
+)
+def test_order_check_reports_exposure_limit_and_available_credit(kwargs, available):
+    """DOMAIN §6.4: available = approved limit − exposure."""
+    args = {"amount": D(10_000), "exposure": D(60_000), "limit": D(100_000), "grade": Grade.JIA, "prepaid": False}
+    args |= kwargs
+    result = check_order(**args)
+    assert (result.exposure, result.limit, result.available) == (args["exposure"], args["limit"], available)
+
+
+@pytest.mark.parametrize(
+    ("size", "report", "ceiling"),
+    [
+        pytest.param("small", False, None, id="small-unbounded"),
+        pytest.param("medium", False, D(50_000), id="medium-without-report"),
+        pytest.param("large", False, D(50_000), id="large-without-report"),
+        pytest.param("large", True, None, id="large-with-report"),
+    ],
+)
+def test_most_a_manager_may_approve(size, report, ceiling):
+    """DOMAIN §6.3: never above the small ceiling for a medium or large customer without a valid credit report."""
+    assert max_grantable(size, report, POLICY) == ceiling

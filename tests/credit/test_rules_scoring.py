@@ -145,3 +145,135 @@ def test_raising_a_rating_never_lowers_the_score(values, index):
     ratings = dict(zip(FIVE_C, values, strict=True))
     better = ratings | {FIVE_C[index]: min(10, values[index] + 1)}
     assert five_c_score(better).percentage >= five_c_score(ratings).percentage
+
+
+def test_five_c_score_and_maximum_with_equal_weights():
+    """DOMAIN §5.1: default weights are equal, one each: the maximum is 5 × 10."""
+    score = five_c_score({"character": 8, "capacity": 6, "capital": 7, "collateral": 5, "conditions": 9})
+    assert (score.score, score.max_score) == (D(35), D(50))
+
+
+def test_ratings_0_and_10_are_allowed():
+    """DOMAIN §5.1–§5.2: each rated 0–10, both ends included."""
+    assert weighted_score({"a": 0, "b": 10}, {"a": 1, "b": 1}).percentage == D("50.00")
+
+
+@pytest.mark.parametrize(
+    ("ratings", "weights", "message"),
+    [
+        pytest.param({"a": 5, "c": 5}, {"a": 1, "b": 1}, r"missing \['b'\], unknown \['c'\]", id="missing-and-unknown"),
+        pytest.param(
+            {"a": 11, "b": 0, "c": 10, "d": -1}, dict.fromkeys("abcd", 1), r"outside 0–10: \['a', 'd'\]$", id="out"
+        ),
+        pytest.param({"a": 5}, {"a": 0}, "^the weights add up to nothing$", id="zero-weights"),
+    ],
+)
+def test_refusals_name_what_is_wrong(ratings, weights, message):
+    """The analyst sees which rating to fix (the message reaches the form and the API)."""
+    with pytest.raises(RatingError, match=message):
+        weighted_score(ratings, weights)
+
+
+def test_a_small_weight_still_scores():
+    """Weights may be fractions: Σ weight × 10 = 1 is a valid maximum."""
+    assert weighted_score({"a": 10}, {"a": D("0.1")}).percentage == D("100.00")
+
+
+@pytest.mark.parametrize(
+    ("rating_a", "percentage"),
+    [pytest.param(1, D("0.13"), id="0.125-rounds-up"), pytest.param(5, D("0.63"), id="0.625-rounds-up")],
+)
+def test_credit_level_rounds_half_up(rating_a, percentage):
+    """Score 1 (or 5) of 800 is 0.125% (0.625%): shown with two places, halves rounded up."""
+    assert weighted_score({"a": rating_a, "b": 0}, {"a": 1, "b": 79}).percentage == percentage
+
+
+@pytest.mark.parametrize(
+    ("liabilities", "capital"),
+    [
+        pytest.param(300, 10, id="debt-ratio-0.30"),
+        pytest.param(301, 8, id="debt-ratio-0.301"),
+        pytest.param(500, 8, id="debt-ratio-0.50"),
+        pytest.param(501, 5, id="debt-ratio-0.501"),
+        pytest.param(700, 5, id="debt-ratio-0.70"),
+        pytest.param(701, 2, id="debt-ratio-0.701"),
+        pytest.param(900, 2, id="debt-ratio-0.90"),
+        pytest.param(901, 0, id="debt-ratio-0.901"),
+        pytest.param(5000, 0, id="debt-ratio-5"),
+    ],
+)
+def test_suggested_capital_by_debt_ratio(liabilities, capital):
+    """DOMAIN §5.1: Capital from the debt ratio (liabilities / assets): ≤ 30% 10, ≤ 50% 8, ≤ 70% 5, ≤ 90% 2, else 0."""
+    figures = Financials(total_assets=D(1000), total_liabilities=D(liabilities))
+    assert suggest_five_c(figures, Grade.JIA, 0, POLICY)["capital"] == capital
+
+
+@pytest.mark.parametrize(
+    ("current_assets", "current_liabilities", "capital"),
+    [
+        pytest.param(D(200), D(100), 10, id="current-ratio-2-no-cut"),
+        pytest.param(D(199), D(100), 9, id="current-ratio-1.99-one-off"),
+        pytest.param(D(100), D(100), 9, id="current-ratio-1-one-off"),
+        pytest.param(D(99), D(100), 7, id="current-ratio-0.99-three-off"),
+        pytest.param(None, D(100), 10, id="current-assets-unknown"),
+        pytest.param(D(100), None, 10, id="current-liabilities-unknown"),
+        pytest.param(D(100), D(0), 10, id="no-current-liabilities"),
+    ],
+)
+def test_suggested_capital_is_lowered_by_a_weak_current_ratio(current_assets, current_liabilities, capital):
+    """DOMAIN §5.1: the current ratio (current assets / current liabilities) takes 0 at ≥ 2, 1 at ≥ 1, else 3."""
+    figures = Financials(
+        total_assets=D(1000),
+        total_liabilities=D(100),
+        current_assets=current_assets,
+        current_liabilities=current_liabilities,
+    )
+    assert suggest_five_c(figures, Grade.JIA, 0, POLICY)["capital"] == capital
+
+
+def test_suggested_capital_never_goes_below_0():
+    figures = Financials(
+        total_assets=D(1000), total_liabilities=D(950), current_assets=D(10), current_liabilities=D(100)
+    )
+    assert suggest_five_c(figures, Grade.JIA, 0, POLICY)["capital"] == 0
+
+
+@pytest.mark.parametrize(
+    "figures",
+    [
+        pytest.param(Financials(total_assets=D(1000)), id="liabilities-unknown"),
+        pytest.param(Financials(total_liabilities=D(100)), id="assets-unknown"),
+        pytest.param(Financials(total_assets=D(0), total_liabilities=D(100)), id="no-assets"),
+    ],
+)
+def test_no_capital_suggestion_without_both_figures(figures):
+    assert suggest_five_c(figures, Grade.JIA, 0, POLICY)["capital"] is None
+
+
+@pytest.mark.parametrize(
+    ("profit", "capacity"),
+    [
+        pytest.param("100", 9, id="margin-10pct"),
+        pytest.param("99.99", 7, id="margin-just-below-10pct"),
+        pytest.param("50", 7, id="margin-5pct"),
+        pytest.param("49.99", 5, id="margin-just-below-5pct"),
+        pytest.param("0", 5, id="break-even"),
+        pytest.param("-0.01", 2, id="loss"),
+    ],
+)
+def test_suggested_capacity_by_net_margin(profit, capacity):
+    """DOMAIN §5.1: Capacity from the net margin: ≥ 10% 9, ≥ 5% 7, ≥ 0 5, a loss 2."""
+    figures = Financials(annual_revenue=D(1000), net_profit=D(profit))
+    assert suggest_five_c(figures, Grade.JIA, 0, POLICY)["capacity"] == capacity
+
+
+@pytest.mark.parametrize(
+    "figures",
+    [
+        pytest.param(Financials(annual_revenue=D(1000)), id="profit-unknown"),
+        pytest.param(Financials(net_profit=D(10)), id="revenue-unknown"),
+        pytest.param(Financials(annual_revenue=D(0), net_profit=D(10)), id="no-revenue"),
+    ],
+)
+def test_no_capacity_suggestion_without_both_figures(figures):
+    assert suggest_five_c(figures, Grade.JIA, 0, POLICY)["capacity"] is None

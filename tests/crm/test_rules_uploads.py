@@ -2,7 +2,7 @@
 
 import pytest
 
-from crm.rules.uploads import PdfContent, check_copy
+from crm.rules.uploads import PdfContent, check_copy, copy_type_for_name
 
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -109,3 +109,23 @@ def test_section_9_refuses_pdf_html_polyglots(content):
 def test_section_9_html_in_the_middle_of_a_large_pdf_is_not_a_polyglot():
     content = PDF + b"%" + b"x" * 2000 + b"<html>" + b"x" * 2000 + b"\n%%EOF\n"
     assert check("licence.pdf", content, max_bytes=10_000).accepted
+
+
+@pytest.mark.parametrize(
+    ("name", "copy_type"),
+    [
+        pytest.param("pdf", None, id="no-suffix-is-no-type"),
+        pytest.param("licence", None, id="a-name-without-a-dot"),
+        pytest.param("scan.2026.pdf", "pdf", id="the-last-suffix-counts"),
+        pytest.param("report.pdf.png", "png", id="a-pdf-inside-the-name-is-not-a-pdf"),
+    ],
+)
+def test_the_type_comes_from_the_last_suffix(name, copy_type):
+    assert copy_type_for_name(name) == copy_type
+
+
+def test_a_one_byte_copy_is_not_empty():
+    """Only a declared size of 0 is "empty"; the bytes decide the rest."""
+    verdict = check_copy(name="scan.pdf", size=1, head=b"%PDF-", body=None, max_bytes=MAX, pdf=READABLE)
+    assert (verdict.copy_type, verdict.error) == ("pdf", None)
+    assert check_copy(name="scan.pdf", size=0, head=b"", body=None, max_bytes=MAX).error == "empty"

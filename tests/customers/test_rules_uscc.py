@@ -59,3 +59,10 @@ def test_a_single_typo_in_the_body_is_caught(body, position, replacement):
     typo = code[:position] + replacement + code[position + 1 :]
     if typo != code:
         assert uscc_problem(typo) == "check"
+
+
+@pytest.mark.parametrize("body", ["91350100M000100Y", "91350100M000100Y43"], ids=["16-characters", "18-characters"])
+def test_the_check_character_needs_exactly_17_characters(body):
+    """GB 32100-2015: 17 characters and their 17 weights; a shorter or longer body is a programming error."""
+    with pytest.raises(ValueError, match="zip"):
+        uscc_check_character(body)

@@ -39,6 +39,9 @@ def facts(**overrides) -> DossierFacts:
             {"size": "medium", "has_limit": True}, TODAY + timedelta(days=170), True, id="medium-with-limit-no-report"
         ),
         pytest.param(
+            {"size": "large", "has_limit": True}, TODAY + timedelta(days=170), True, id="large-with-limit-no-report"
+        ),
+        pytest.param(
             {"size": "medium", "has_limit": True, "has_valid_credit_report": True},
             TODAY + timedelta(days=170),
             False,
