@@ -13,7 +13,6 @@ class CreditConfig(AppConfig):
         from crm import events
 
         events.subscribe(events.CreditDataChanged, services.credit_profiles_follow_credit_data)
-        events.subscribe(events.DossiersCreated, services.review_cycle_start)
 
         # The review intervals and report validity of dossiers are numbers of the credit policy (DOMAIN §7).
         from credit.selectors import review_policy

@@ -36,16 +36,7 @@ class CreditDataChanged:
     today: date
 
 
-@dataclass(frozen=True, slots=True)
-class DossiersCreated:
-    """New dossiers were opened on ``today``: their review cycle starts by the credit policy's intervals
-    (DOMAIN §7), which the customers app does not keep."""
-
-    customer_ids: tuple[int, ...]
-    today: date
-
-
-Fact = OwnerChanged | CreditDataChanged | DossiersCreated
+Fact = OwnerChanged | CreditDataChanged
 Handler = Callable[[Fact], object]
 _handlers: dict[type, list[Handler]] = defaultdict(list)
 

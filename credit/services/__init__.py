@@ -31,10 +31,9 @@ from credit.rules import limits, orders, scoring, tier
 from credit.rules.policy import CreditPolicy
 from credit.rules.profile import compute_profile
 from crm.bulk import bulk_update_rows
-from crm.events import CreditDataChanged, DossiersCreated
+from crm.events import CreditDataChanged
 from crm.services import number_sequence_take
 from customers.models import Customer
-from customers.services import dossier_state_refresh
 
 CENT = Decimal("0.01")
 
@@ -415,13 +414,6 @@ def credit_profile_refresh(*, customer: Customer, today: date) -> CreditProfile:
 def credit_profiles_follow_credit_data(fact: CreditDataChanged) -> None:
     """Reaction to new credit data from any channel (browser, API, import): derive the profiles again."""
     credit_profiles_refresh(customer_ids=fact.customer_ids, today=fact.today)
-
-
-def review_cycle_start(fact: DossiersCreated) -> None:
-    """Reaction to new dossiers from any channel: their first review falls due by the policy's interval for their
-    tier (DOMAIN §7), as the nightly scan would set it."""
-    with transaction.atomic():
-        dossier_state_refresh(customer_ids=fact.customer_ids, today=fact.today, policy=selectors.review_policy())
 
 
 def credit_profiles_refresh(*, customer_ids: Sequence[int], today: date) -> None:

@@ -9,15 +9,14 @@ MAX_DEPTH = 64
 
 def nesting_depth(value) -> int:
     """How deeply ``value`` nests lists and dicts, counted without recursion."""
+    if not isinstance(value, dict | list):
+        return 0
     deepest, stack = 0, [(value, 1)]
     while stack:
         item, depth = stack.pop()
-        if isinstance(item, dict):
-            item = item.values()
-        elif not isinstance(item, list):
-            continue
         deepest = max(deepest, depth)
-        stack.extend((child, depth + 1) for child in item)
+        children = item.values() if isinstance(item, dict) else item
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))  # scalars end here
     return deepest
 
 

@@ -7,7 +7,7 @@ one of the owners, one of the taken credit codes and external ids, then one inse
 Each valid input is saved and each invalid one reported; an input that changes nothing writes nothing.
 
 Consequences that other parts own are announced after commit (``crm.events``): an owner change moves
-the rep's open reminders to the new owner; new dossiers start their review cycle by the credit policy.
+the rep's open reminders to the new owner; changed credit data has the credit app derive the profile again.
 """
 
 import functools
@@ -30,6 +30,8 @@ from crm import events, roles
 from crm.bulk import bulk_update_rows, insert_rows
 from crm.services import number_sequence_take
 from customers.models import ChangeRecord, Contact, Customer, ReviewState, Section
+from customers.policy import review_policy
+from customers.rules.review import next_review_due
 from customers.sections import (
     CREDIT_INPUT_FIELDS,
     CUSTOMER_FIELDS,
@@ -285,11 +287,16 @@ def _unique_problems(item: CustomerInput, customer: _Row | None, batch: _Batch, 
     return problems
 
 
-def _kind_values(values: Mapping[str, Any], kind: str) -> dict[str, Any]:
+_ABSENT_BY_KIND = {
+    kind: {name: "" for name in CUSTOMER_FIELDS if name not in kept} for kind, kept in CUSTOMER_FIELDS_BY_KIND.items()
+}
+
+
+def _kind_values(values: Mapping[str, Any], kind: str) -> Mapping[str, Any]:
     """The values with the fields the customer's kind does not have stored empty: an end customer has no
     unified social credit code and no industry (DOMAIN §2), whichever channel sent them."""
-    kept = CUSTOMER_FIELDS_BY_KIND.get(kind, CUSTOMER_FIELDS)
-    return {**values, **{name: "" for name in CUSTOMER_FIELDS if name not in kept}}
+    absent = _ABSENT_BY_KIND.get(kind)
+    return {**values, **absent} if absent else values
 
 
 def _apply(target, values: Mapping[str, Any], fields: Sequence[str]) -> list[tuple[str, Any, Any]]:
@@ -328,25 +335,29 @@ def _section_values(item: CustomerInput) -> dict[str, Mapping[str, Any]]:
 def _plan_create(
     item: CustomerInput, owner: AbstractBaseUser, by: AbstractBaseUser, writes: _Writes
 ) -> SimpleNamespace:
-    values = {name: value for name, value in item.values.items() if name in CUSTOMER_FIELDS}
+    values = {name: value for name, value in item.values.items() if name in _CUSTOMER_FIELD_SET}
     customer = SimpleNamespace(**writes.defaults[Customer])
     customer.__dict__.update(_kind_values(values, values.get("kind", customer.kind)))
     customer.owner_id, customer.created_by_id = owner.pk, by.pk
     customer.external_id = item.external_id or item.values.get("external_id") or None
-    sections = _section_values(item)
+    filled = {change.section: _fields_of(change.section, change.values) for change in item.sections}
     rows = {
-        section: SimpleNamespace(**{**writes.defaults[model], **_fields_of(section, sections.get(section, {}))})
+        section: SimpleNamespace(**{**writes.defaults[model], **filled.get(section, {})})
         for section, model in SECTION_MODELS.items()
     }
-    customer.filled_sections = {section for section in rows if _fields_of(section, sections.get(section, {}))}
+    customer.filled_sections = {section for section, values in filled.items() if values}
     writes.history.append((customer, Section.RECORD, [created_entry(owner)]))
     customer.completeness = customer_completeness(customer, has_contacts=False, rows=rows)
     writes.new.append((customer, rows))
     return customer
 
 
+_CUSTOMER_FIELD_SET = frozenset(CUSTOMER_FIELDS)
+_SECTION_FIELD_SETS = {section: frozenset(section_model_fields(section)) for section in SECTION_MODELS}
+
+
 def _fields_of(section: str, values: Mapping[str, Any]) -> dict[str, Any]:
-    names = section_model_fields(section)
+    names = _SECTION_FIELD_SETS.get(section, frozenset())
     return {name: value for name, value in values.items() if name in names}
 
 
@@ -402,9 +413,9 @@ def _save_new(writes: _Writes, now, today: date) -> None:
     pks = insert_rows(Customer, columns, _values([c for c, _rows in writes.new], columns), returning_pk=True)
     for (customer, _rows), pk in zip(writes.new, pks, strict=True):
         customer.pk = pk
-    # the review cycle starts when credit, which keeps the policy's intervals, reacts to the fact (DOMAIN §7)
-    insert_rows(ReviewState, ("customer_id", "next_review_due", "is_stale"), [(pk, None, False) for pk in pks])
-    events.publish(events.DossiersCreated(customer_ids=tuple(pks), today=today))
+    # the review cycle starts at once: a new dossier is not core yet, so the policy's interval for the others
+    due = next_review_due(last_reviewed_on=None, created_on=today, interval_days=review_policy().other_days)
+    insert_rows(ReviewState, ("customer_id", "next_review_due", "is_stale"), [(pk, due, False) for pk in pks])
     for section, model in SECTION_MODELS.items():
         columns = _columns(model)
         filled = [(customer, rows[section]) for customer, rows in writes.new if section in customer.filled_sections]
@@ -416,6 +427,7 @@ def _save_new(writes: _Writes, now, today: date) -> None:
 def _save_changed(writes: _Writes, sections: Mapping[int, dict], now) -> None:
     with_contacts = set(
         Contact.objects.filter(customer_id__in=[c.pk for c in writes.changed])
+        .order_by()
         .values_list("customer_id", flat=True)
         .distinct()
     )
