@@ -41,10 +41,8 @@ def _statuses(path: str, method: str) -> dict[str, dict]:
         "403": _error("The caller's role may not do this to this resource."),
         "429": _error("Too many requests; retry after the Retry-After header's seconds."),
     }
-    if "{" in path:
-        statuses["404"] = _error("No such resource, or not one the caller may see.")
-    if method in WRITES:
-        statuses["400"] = _error("The input is invalid; nothing was written.", "FieldErrors")
+    statuses["404"] = _error("No such resource, not one the caller may see, or a cursor that is not ours.")
+    statuses["400"] = _error("The input or a query parameter is invalid; nothing was written.", "FieldErrors")
     if path == DOSSIER and method in {"put", "patch", "delete"}:
         statuses["412"] = _error("If-Match names an older version of the dossier; nothing was written.")
     if method in WRITES | {"delete"}:
