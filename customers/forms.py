@@ -24,6 +24,7 @@ from customers.models import (
 from customers.sections import CONTACT_FIELDS, CUSTOMER_FIELDS_BY_KIND, SECTION_FIELDS, SECTION_MODELS
 from customers.selectors import COMPLETENESS_BANDS, ORDERINGS
 from customers.services import FigureInput, VersionConflict
+from customers.validators import validate_uscc
 
 
 def _date_widgets(model, fields) -> dict:
@@ -85,8 +86,16 @@ class CustomerCreateForm(StyledFormMixin, forms.ModelForm):
             self.fields["owner"].help_text = _("Leave empty to own it yourself.")
             self.fields["owner"].label_from_instance = lambda u: u.get_full_name() or u.username
 
+    def _get_validation_exclusions(self) -> set[str]:
+        """Uniqueness of the credit code is the write path's question: its answer does not reveal a dossier the user
+        may not see (issue 16), which the model's constraint check on the form would ("Another customer…")."""
+        return super()._get_validation_exclusions() | {"unified_social_credit_code"}
+
     def clean_unified_social_credit_code(self) -> str:
-        return self.cleaned_data["unified_social_credit_code"].strip().upper()
+        value = self.cleaned_data["unified_social_credit_code"].strip().upper()
+        if value:
+            validate_uscc(value)  # the model's own check, which the exclusion below skips at model level
+        return value
 
 
 class CustomerIdentityForm(CustomerCreateForm):

@@ -119,10 +119,22 @@ def customer_create(request):
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)
         owner = values.pop("owner", None)
-        customer = services.customer_create(by=request.user, owner=owner, values=values, today=timezone.localdate())
-        messages.success(request, _("Customer %(code)s created. Now fill in its dossier.") % {"code": customer.code})
-        return redirect("customer_detail", code=customer.code)
+        try:
+            customer = services.customer_create(by=request.user, owner=owner, values=values, today=timezone.localdate())
+        except services.DossierRefused as refusal:
+            _refusal_on_form(form, refusal)
+        else:
+            message = _("Customer %(code)s created. Now fill in its dossier.") % {"code": customer.code}
+            messages.success(request, message)
+            return redirect("customer_detail", code=customer.code)
     return render(request, "customers/customer_create.html", {"form": form})
+
+
+def _refusal_on_form(form, refusal) -> None:
+    """The write path's refusal (uniqueness, owner) shown on the form's fields, in its own neutral words."""
+    for field, errors in refusal.errors.items():
+        for error in errors if isinstance(errors, list) else [errors]:
+            form.add_error(field if field in form.fields else None, str(error))
 
 
 @login_required
@@ -179,6 +191,9 @@ def section_edit(request, code: str, section: str):
             _save_section(request, customer, section, forms, expected_version=version.expected_version())
         except services.VersionConflict:
             return _stale_section(request, code, section)
+        except services.DossierRefused as refusal:
+            _refusal_on_form(forms[0], refusal)
+            return _section_page(request, customer, section, forms, version)
         messages.success(request, _("%(section)s saved.") % {"section": Section(section).label})
         return redirect(f"{customer_url(customer)}#{section}")
     return _section_page(request, customer, section, forms, version)

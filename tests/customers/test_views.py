@@ -166,7 +166,8 @@ def test_create_refuses_a_bad_uscc_with_a_clear_error_and_saves_nothing(rep, cli
     assert not Customer.objects.filter(name="X").exists()
 
 
-def test_create_refuses_a_duplicate_uscc(customer, rep, client_for):
+def test_create_refuses_a_duplicate_uscc_without_saying_who_holds_it(customer, rep, client_for):
+    """Issue 16: the form's own uniqueness check named another dossier; the write path's neutral words do not."""
     response = client_for(rep).post(
         reverse("customer_create"),
         {
@@ -178,8 +179,11 @@ def test_create_refuses_a_duplicate_uscc(customer, rep, client_for):
             "unified_social_credit_code": customer.unified_social_credit_code.lower(),
         },
     )
+    page = response.content.decode()
     assert response.status_code == 200
-    assert "already has this unified social credit code" in response.content.decode()
+    assert "This unified social credit code cannot be used for this customer." in page
+    assert "already" not in page
+    assert Customer.objects.filter(unified_social_credit_code=customer.unified_social_credit_code).count() == 1
 
 
 def test_only_a_manager_chooses_another_owner_on_create(rep, other_rep, manager, client_for):
