@@ -226,6 +226,9 @@ def _access_problems(item: CustomerInput, customer: _Row | None, batch: _Batch) 
         and not batch.may("customers.edit_dossier")
         and not batch.may("customers.edit_dossier", customer)
     ):
+        if item.action == Action.UPSERT and not batch.may("customers.view_dossier", customer):
+            # keyed on a dossier the writer may not see: the words of a taken external id, nothing about whose
+            return {"external_id": [_("This external ID cannot be used for this customer.")]}
         return {"detail": [_("You may not change this customer.")]}
     if customer is not None and customer.deleted_at is not None:
         return {"external_id": [_("This customer is archived; restore it before changing it.")]}

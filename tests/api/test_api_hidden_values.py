@@ -61,6 +61,18 @@ def test_a_reps_bulk_collision_with_a_hidden_external_id_gets_a_neutral_message(
     }
 
 
+def test_a_reps_bulk_record_keyed_on_a_hidden_dossier_gets_the_same_neutral_words(rep, other_rep, api_for):
+    """Issue 16 point 1: a rep upserting by another rep's external id learns no more than from a taken id."""
+    theirs = make_customer(owner=other_rep, name="Theirs")
+    services.dossier_update(customer=theirs, values={"external_id": "THEIRS-1"}, sections={}, by=other_rep, today=TODAY)
+    batch = [{"external_id": "THEIRS-1", "name": "Mine now"}]
+    body = api_for(rep).post(reverse("api_customer_bulk_upsert"), batch, format="json").json()
+    assert (body["created"], body["updated"]) == (0, 0)
+    assert body["errors"][0]["errors"] == {"external_id": ["This external ID cannot be used for this customer."]}
+    theirs.refresh_from_db()
+    assert theirs.name == "Theirs"
+
+
 def test_who_reads_every_dossier_is_told_another_customer_holds_the_value(rep, manager, api_for):
     make_customer(owner=rep, name="Theirs", unified_social_credit_code=USCC)
     response = api_for(manager).post(
