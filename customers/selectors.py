@@ -150,7 +150,7 @@ def _ordered(qs: QuerySet[Customer], ordering: Sequence[str], fully_visible: Q |
 
 
 def customer_list(
-    *, user: AbstractBaseUser, filters: CustomerFilters, today: date, orderings: dict | None = None
+    *, user: AbstractBaseUser, filters: CustomerFilters, orderings: dict | None = None
 ) -> QuerySet[Customer]:
     """The customer list, filtered and sorted; rows carry their owner and review state (two queries per page).
 
@@ -206,11 +206,11 @@ def deleted_feed(*, user: AbstractBaseUser, since: datetime | None) -> QuerySet[
     return qs.filter(deleted_at__gte=since) if since is not None else qs
 
 
-def customer_api_list(*, user: AbstractBaseUser, filters: CustomerFilters, today: date) -> QuerySet[Customer]:
+def customer_api_list(*, user: AbstractBaseUser, filters: CustomerFilters) -> QuerySet[Customer]:
     """The API list: every row with its sections and contacts, in a constant number of queries, sorted by
     ``API_ORDERINGS`` (the cursor pages by the first key of ``query.order_by``)."""
     return (
-        customer_list(user=user, filters=filters, today=today, orderings=API_ORDERINGS)
+        customer_list(user=user, filters=filters, orderings=API_ORDERINGS)
         .select_related("basic", "characteristics", "sales_status", "operating_status", "credit_profile")
         .prefetch_related(Prefetch("contacts", to_attr="contact_list"))
     )
@@ -305,7 +305,7 @@ def dossier_read(
     A full read by someone who is not the owner writes one access-log row (who, which customer, ``part`` as the
     object, ``channel``, and the role that allows it as the reason): the one write a read makes, on purpose.
     Raises ``CustomerNotFound`` if the user may not list the dossier, ``AccessDenied`` if they may only see it
-    masked and ``part`` has no masked form. ``today`` decides whether the review is overdue (DOMAIN §7).
+    masked and ``part`` has no masked form. Staleness is the flag the daily scan stored (DOMAIN §7), not re-derived.
     """
     customer = _listable(user, code, archived)
     if not user.has_perm("customers.view_dossier", customer):
@@ -316,7 +316,7 @@ def dossier_read(
     if part != DossierPart.WHOLE:
         contacts = list(customer.contacts.all()) if part == DossierPart.CONTACTS else []
         return Dossier(customer=customer, contacts=contacts, is_stale=_is_stale(customer))
-    return _full(customer, today)
+    return _full(customer)
 
 
 def _listable(user: AbstractBaseUser, code: str, archived: bool | None) -> Customer:
@@ -338,7 +338,7 @@ def _masked(customer: Customer) -> Dossier:
     return Dossier(customer=customer, contacts=contacts, masked=True)
 
 
-def _full(customer: Customer, today: date, recent: int = 20) -> Dossier:
+def _full(customer: Customer, recent: int = 20) -> Dossier:
     """The full dossier: sections, contacts, recent interactions and history, figures, documents, reviews."""
     interactions = customer.interactions.select_related("author")
     figures = list(customer.financial_figures.order_by("metric", "-as_of"))

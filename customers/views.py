@@ -76,7 +76,7 @@ def _may(user, customer: Customer) -> dict[str, bool]:
 @login_required
 def dashboard(request):
     board = selectors.dashboard_for(user=request.user, today=timezone.localdate(), policy=review_policy())
-    return render(request, "customers/dashboard.html", {"board": board, "today": timezone.localdate()})
+    return render(request, "customers/dashboard.html", {"board": board})
 
 
 def _filters(form: CustomerFilterForm, *, may_see_archived: bool) -> selectors.CustomerFilters:
@@ -93,7 +93,7 @@ def customer_list(request):
         raise PermissionDenied
     form = CustomerFilterForm(request.GET, owners=selectors.owner_candidates())
     filters = _filters(form, may_see_archived=request.user.has_perm(PERMS["archive"]))
-    customers = selectors.customer_list(user=request.user, filters=filters, today=timezone.localdate())
+    customers = selectors.customer_list(user=request.user, filters=filters)
     page = Paginator(customers, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
     rows = selectors.dossier_rows(user=request.user, customers=page, channel=AccessLog.Channel.WEB)
     query = request.GET.copy()
@@ -104,7 +104,6 @@ def customer_list(request):
         "rows": rows,
         "filters": filters,
         "query": query.urlencode(),
-        "today": timezone.localdate(),
     }
     return render(request, "customers/customer_list.html", context)
 

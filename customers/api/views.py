@@ -118,7 +118,7 @@ class CustomerFilterSet(filters.FilterSet):
             risk_class=data.get("risk_class") or "",
             ordering=data.get("ordering") or "code",
         )
-        return selectors.customer_api_list(user=self.request.user, filters=criteria, today=timezone.localdate())
+        return selectors.customer_api_list(user=self.request.user, filters=criteria)
 
 
 class CustomerPagination(CustomerCursorPagination):

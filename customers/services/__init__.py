@@ -37,9 +37,9 @@ from customers.services.dossiers import (
     Outcome,
     SectionChanges,
     WriteResult,
-    _apply,
     dossiers_sync,
     dossiers_write,
+    values_apply,
 )
 from customers.services.history import created_entry, customer_code, history_record, history_text
 
@@ -262,7 +262,7 @@ def contact_save(
     # The stored row, read under the lock: the caller's instance may be stale, or already carry the new values
     # (a bound ModelForm writes them into its instance), which would hide every change.
     contact = Contact(customer=customer) if is_new else Contact.objects.get(pk=contact.pk, customer=customer)
-    changes = _apply(contact, values, CONTACT_FIELDS)
+    changes = values_apply(contact, values, CONTACT_FIELDS)
     if not changes and not is_new:
         return contact
     contact.save()

@@ -302,7 +302,7 @@ def _kind_values(values: Mapping[str, Any], kind: str) -> Mapping[str, Any]:
     return {**values, **absent} if absent else values
 
 
-def _apply(target, values: Mapping[str, Any], fields: Sequence[str]) -> list[tuple[str, Any, Any]]:
+def values_apply(target, values: Mapping[str, Any], fields: Sequence[str]) -> list[tuple[str, Any, Any]]:
     """Set the given fields on ``target``; return (field, old, new) for each value that changed."""
     changes = []
     for name in fields:
@@ -366,7 +366,7 @@ def _fields_of(section: str, values: Mapping[str, Any]) -> dict[str, Any]:
 
 def _plan_update(item: CustomerInput, customer: _Row, rows: dict, owner, writes: _Writes) -> bool:
     values = _kind_values(item.values, item.values.get("kind", customer.kind))
-    changes = _apply(customer, values, UPDATABLE_FIELDS)
+    changes = values_apply(customer, values, UPDATABLE_FIELDS)
     writes.customer_fields.update(name for name, _, _ in changes)
     writes.history.append((customer, Section.BASIC, changes))
     changed = bool(changes)
@@ -375,7 +375,7 @@ def _plan_update(item: CustomerInput, customer: _Row, rows: dict, owner, writes:
     sections = _section_values(item)
     for section in SECTION_MODELS:
         row = rows[section]
-        row_changes = _apply(row, sections.get(section, {}), section_model_fields(section))
+        row_changes = values_apply(row, sections.get(section, {}), section_model_fields(section))
         if not row_changes:
             continue
         if row.stored:

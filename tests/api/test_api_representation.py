@@ -34,7 +34,7 @@ def rich_customer(rep):
 
 
 def _listed(user, customer) -> Customer:
-    rows = selectors.customer_api_list(user=user, filters=selectors.CustomerFilters(), today=date(2026, 11, 22))
+    rows = selectors.customer_api_list(user=user, filters=selectors.CustomerFilters())
     return rows.get(pk=customer.pk)
 
 

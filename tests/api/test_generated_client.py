@@ -6,6 +6,7 @@ import pkgutil
 import shutil
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from tests.factories import make_customer
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("data_migrations")]
 PACKAGE = "dossier_client"
+TODAY = date(2026, 11, 22)  # the frozen test clock's business day (tests/conftest.py)
 
 
 @pytest.fixture(scope="module")
@@ -92,13 +94,7 @@ def test_a_sync_round_trip_with_the_generated_client(generated, live_server, mak
     assert (upserted.status_code, upserted.parsed.created, upserted.parsed.errors) == (200, 1, [])
 
     gone = make_customer(owner=rep, name="Gone Co")
-    services.dossier_update(customer=gone, values={"external_id": "GEN-3"}, sections={}, by=rep, today=_today())
+    services.dossier_update(customer=gone, values={"external_id": "GEN-3"}, sections={}, by=rep, today=TODAY)
     services.customer_archive(customer=gone, by=manager)
     deleted = call["deleted_list"].sync_detailed(client=client)
     assert [(row.code, row.external_id) for row in deleted.parsed.results] == [(gone.code, "GEN-3")]
-
-
-def _today():
-    from django.utils import timezone
-
-    return timezone.localdate()
