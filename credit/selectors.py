@@ -1,9 +1,11 @@
 """Reads of the credit engine, each a constant number of queries however many customers it covers."""
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Case, DecimalField, OuterRef, QuerySet, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
 
 from credit.models import (
     Assessment,
@@ -15,8 +17,12 @@ from credit.models import (
     CreditProfile,
     GradeOverride,
     Order,
+    OrderLine,
     Payment,
+    PaymentGrade,
+    RiskClass,
     ScoringModel,
+    Tier,
 )
 from credit.rules.grade import PaymentIn
 from credit.rules.policy import CreditPolicy
@@ -199,3 +205,69 @@ def suggested_five_c(*, customer: Customer) -> dict[str, int | None]:
         customer=customer, doc_type=CreditDocument.Type.LITIGATION_RECORD
     ).count()
     return suggest_five_c(figures, grade, litigation, policy_current().as_rule())
+
+
+# Reads for the analysis (DOMAIN §10): querysets over the customers a caller may read in full, for analytics to
+# aggregate in SQL. Sales are the amounts of open and completed orders (§10, as T of §3).
+
+
+def _billable(since: date | None, until: date) -> QuerySet[Order]:
+    qs = Order.objects.filter(status__in=BILLABLE, order_date__lte=until)
+    return qs if since is None else qs.filter(order_date__gt=since)
+
+
+def sales_orders(*, customers: QuerySet[Customer], since: date | None = None, until: date) -> QuerySet[Order]:
+    """Open and completed orders of these customers dated after ``since`` (if given) and not after ``until``."""
+    return _billable(since, until).filter(customer__in=customers.values("pk"))
+
+
+def sales_lines(*, customers: QuerySet[Customer], since: date | None = None, until: date) -> QuerySet[OrderLine]:
+    """The lines of ``sales_orders`` (products, DOMAIN §10.1)."""
+    orders = sales_orders(customers=customers, since=since, until=until)
+    return OrderLine.objects.filter(order__in=orders.values("pk"))
+
+
+def customers_with_credit_facts(*, customers: QuerySet[Customer], as_of: date, today: date) -> QuerySet[Customer]:
+    """These customers annotated with their credit picture as of a day (DOMAIN §3–§5.3, §10.1):
+    ``trailing`` (T: sales in the trailing window ending on ``as_of``), ``tier_code`` (from T and the policy in
+    force), ``grade_code`` (the profile's grade; for a past day the grade recorded in the credit history then, or
+    unrated) and ``risk_code`` (the profile's risk class; for a past day the latest assessment made by then that
+    was still valid, or unassessed)."""
+    policy = policy_current().as_rule()
+    window = _billable(as_of - timedelta(days=policy.window_days), as_of)
+    trailing = Coalesce(
+        Subquery(
+            window.filter(customer=OuterRef("pk")).order_by().values("customer").annotate(t=Sum("amount")).values("t")
+        ),
+        Value(Decimal(0)),
+        output_field=DecimalField(max_digits=14, decimal_places=2),
+    )
+    tier_code = Case(
+        When(trailing__gte=policy.tier_a_threshold, then=Value(Tier.A)),
+        When(trailing__gte=policy.tier_b_threshold, then=Value(Tier.B)),
+        When(trailing__gt=0, then=Value(Tier.C)),
+        default=Value(Tier.D),
+    )
+    qs = customers.annotate(trailing=trailing).annotate(tier_code=tier_code)
+    if as_of >= today:
+        return qs.annotate(
+            grade_code=Coalesce("credit_profile__payment_grade", Value(PaymentGrade.UNRATED)),
+            risk_code=Coalesce("credit_profile__risk_class", Value(RiskClass.UNASSESSED)),
+        )
+    graded = CreditHistory.objects.filter(customer=OuterRef("pk"), on__lte=as_of).order_by("-on")
+    assessed = Assessment.objects.filter(customer=OuterRef("pk"), assessed_on__lte=as_of, valid_until__gte=as_of)
+    return qs.annotate(
+        grade_code=Coalesce(Subquery(graded.values("payment_grade")[:1]), Value(PaymentGrade.UNRATED)),
+        risk_code=Coalesce(
+            Subquery(assessed.order_by("-assessed_on", "-id").values("risk_class")[:1]), Value(RiskClass.UNASSESSED)
+        ),
+    )
+
+
+def credit_choice_labels() -> dict[str, dict[str, str]]:
+    """Codes and their translated labels, in display order: tiers, payment grades, risk classes."""
+    return {
+        "tier": dict(Tier.choices),
+        "payment_grade": dict(PaymentGrade.choices),
+        "risk_class": dict(RiskClass.choices),
+    }

@@ -75,6 +75,9 @@ class CustomerFilters:
     tier: str = ""  # credit profile filters (API.md); the credit app keeps the profile
     payment_grade: str = ""
     risk_class: str = ""
+    region: str = ""
+    industry: str = ""
+    within: QuerySet | None = None  # customer ids a caller derived (an analysis drill-down), read in full only
     archived: bool = False
     ordering: str = "name"
 
@@ -117,8 +120,12 @@ def _hidden_conditions(filters: CustomerFilters) -> list[Q]:
         "credit_profile__tier": filters.tier,
         "credit_profile__payment_grade": filters.payment_grade,
         "credit_profile__risk_class": filters.risk_class,
+        "region": filters.region,
+        "industry": filters.industry,
     }
     conditions = [Q(**{key: value}) for key, value in exact.items() if value]
+    if filters.within is not None:
+        conditions.append(Q(pk__in=filters.within))
     if filters.completeness in COMPLETENESS_BANDS:
         low, high = COMPLETENESS_BANDS[filters.completeness]
         conditions.append(Q(completeness__gte=low, completeness__lte=high))
@@ -172,6 +179,20 @@ def customer_list(
     # a deep page skips (the last page at 100k dossiers: +70 ms).
     qs = qs.select_related("owner").prefetch_related("review_state")
     return _ordered(qs, orderings.get(filters.ordering) or next(iter(orderings.values())), fully_visible)
+
+
+def customers_read_in_full(*, user: AbstractBaseUser, owner: str = "", region: str = "") -> QuerySet[Customer]:
+    """The live dossiers a user may read in full (a sales rep: own ones; DOMAIN §1), for figures over them
+    (DOMAIN §10: every analysis covers exactly these), optionally one owner's (a username) or one region's."""
+    qs = customer_scope(user=user)
+    fully_visible = access.dossiers_fully_visible(user)
+    if fully_visible is not None:
+        qs = qs.filter(fully_visible)
+    if owner:
+        qs = qs.filter(owner__username=owner)
+    if region:
+        qs = qs.filter(region=region)
+    return qs
 
 
 CREDIT_REPORT = Q(
@@ -440,3 +461,8 @@ def dashboard_for(*, user: AbstractBaseUser, today: date, policy: ReviewPolicy) 
         review_due=list(review_due.select_related("review_state").order_by("review_state__next_review_due")[:10]),
         recent_interactions=list(recent),
     )
+
+
+def customer_choice_labels() -> dict[str, dict[str, str]]:
+    """Codes and their translated labels, in display order: kind, nature, size (DOMAIN §2)."""
+    return {name: dict(Customer._meta.get_field(name).choices) for name in ("kind", "nature", "size")}
