@@ -21,11 +21,18 @@ from customers.models import (
     CreditDocument,
     Customer,
     FinancialFigure,
-    InformationSource,
     Interaction,
     Review,
 )
-from customers.rules.credit_reports import earliest_report_date_valid_on
+from customers.policy import review_policy
+from customers.rules.credit_reports import (
+    CERTIFICATE_TYPE,
+    REPORT_SOURCES,
+    REPORT_TYPE,
+    credit_report_expires_on,
+    earliest_report_date_valid_on,
+    is_credit_report,
+)
 from customers.rules.figures import latest_by_metric
 from customers.rules.review import ReviewPolicy
 
@@ -195,9 +202,7 @@ def customers_read_in_full(*, user: AbstractBaseUser, owner: str = "", region: s
     return qs
 
 
-CREDIT_REPORT = Q(
-    doc_type=CreditDocument.Type.CREDIT_REPORT, source__in=(InformationSource.CREDIT_AGENCY, InformationSource.BANK)
-) | Q(doc_type=CreditDocument.Type.BANK_CREDIT_CERTIFICATE)
+CREDIT_REPORT = Q(doc_type=REPORT_TYPE, source__in=REPORT_SOURCES) | Q(doc_type=CERTIFICATE_TYPE)
 """Documents that count as a credit report (DOMAIN §6.2): an agency or bank report, or a bank certificate."""
 
 
@@ -337,7 +342,7 @@ def dossier_read(
     if part != DossierPart.WHOLE:
         contacts = list(customer.contacts.all()) if part == DossierPart.CONTACTS else []
         return Dossier(customer=customer, contacts=contacts, is_stale=_is_stale(customer))
-    return _full(customer)
+    return _full(customer, today=today)
 
 
 def _listable(user: AbstractBaseUser, code: str, archived: bool | None) -> Customer:
@@ -359,7 +364,27 @@ def _masked(customer: Customer) -> Dossier:
     return Dossier(customer=customer, contacts=contacts, masked=True)
 
 
-def _full(customer: Customer, recent: int = 20) -> Dossier:
+def _documents(customer: Customer, today: date) -> list[CreditDocument]:
+    """The credit documents, each with ``expires_on`` — for a credit report the last day it counts by the one
+    definition (``rules.credit_reports.credit_report_expires_on``, the policy's months), else its own valid-until
+    date — and ``expired`` on ``today``."""
+    documents = list(customer.credit_documents.select_related("added_by"))
+    months = None
+    for document in documents:
+        document.expires_on = document.valid_until
+        if is_credit_report(doc_type=document.doc_type, source=document.source):
+            months = months or review_policy().report_months
+            document.expires_on = credit_report_expires_on(
+                valid_until=document.valid_until,
+                issued_on=document.issued_on,
+                obtained_on=document.obtained_on,
+                months=months,
+            )
+        document.expired = document.expires_on is not None and document.expires_on < today
+    return documents
+
+
+def _full(customer: Customer, *, today: date, recent: int = 20) -> Dossier:
     """The full dossier: sections, contacts, recent interactions and history, figures, documents, reviews."""
     interactions = customer.interactions.select_related("author")
     figures = list(customer.financial_figures.order_by("metric", "-as_of"))
@@ -373,7 +398,7 @@ def _full(customer: Customer, recent: int = 20) -> Dossier:
         history=list(customer.changes.select_related("by")[:recent]),
         latest_figures=list(latest.values()),
         figure_history=figures,
-        documents=list(customer.credit_documents.select_related("added_by")),
+        documents=_documents(customer, today),
         reviews=list(customer.reviews.select_related("reviewed_by")[:5]),
     )
 
