@@ -24,12 +24,15 @@ from credit.models import (
     ScoringModel,
     Tier,
 )
-from credit.rules.grade import PaymentIn
+from credit.rules.decisions import LimitStanding, NoteCause, limit_standing, note_causes
+from credit.rules.grade import Grade, PaymentIn
+from credit.rules.limits import on_default_list
 from credit.rules.policy import CreditPolicy
 from credit.rules.profile import OrderRow, ProfileInputs, compute_profile
 from credit.rules.tier import BILLABLE
-from customers.models import CreditDocument, Customer, FinancialMetric
+from customers.models import CreditDocument, Customer, FinancialFigure, FinancialMetric
 from customers.rules.review import ReviewPolicy
+from customers.rules.sources import weakest_source
 from customers.selectors import latest_figure_values, valid_credit_reports
 
 
@@ -194,7 +197,6 @@ def scoring_models() -> QuerySet[ScoringModel]:
 
 def suggested_five_c(*, customer: Customer) -> dict[str, int | None]:
     """Suggested 5C ratings from the latest figures, the payment grade and litigation records (DOMAIN §5.1)."""
-    from credit.rules.grade import Grade
     from credit.rules.scoring import Financials, suggest_five_c
 
     latest = latest_figure_values(customer_ids=[customer.pk])[customer.pk]
@@ -271,3 +273,48 @@ def credit_choice_labels() -> dict[str, dict[str, str]]:
         "payment_grade": dict(PaymentGrade.choices),
         "risk_class": dict(RiskClass.choices),
     }
+
+
+def weakest_source_behind(*, customer: Customer, today: date) -> str | None:
+    """The least reliable information source behind the customer's credit picture (DOMAIN §2.2): its latest
+    financial figures, its valid credit reports and its litigation and tax records."""
+    policy = policy_current().as_rule()
+    latest = FinancialFigure.objects.filter(customer=customer).order_by("metric", "-as_of", "-id")
+    figures: dict[str, str] = {}
+    for metric, source in latest.values_list("metric", "source"):
+        figures.setdefault(metric, source)  # the latest of each figure
+    records = CreditDocument.objects.filter(
+        customer=customer, doc_type__in=(CreditDocument.Type.LITIGATION_RECORD, CreditDocument.Type.TAX_RECORD)
+    )
+    reports = _valid_reports(today, policy).filter(customer=customer)
+    sources = [*figures.values(), *records.values_list("source", flat=True), *reports.values_list("source", flat=True)]
+    return weakest_source(sources)
+
+
+def approval_note_causes(*, profile: CreditProfile, amount: Decimal) -> tuple[NoteCause, ...]:
+    """Why approving ``amount`` for this profile needs a written reason (``rules.decisions.note_causes``)."""
+    litigation = CreditDocument.objects.filter(
+        customer_id=profile.customer_id, doc_type=CreditDocument.Type.LITIGATION_RECORD
+    ).exists()
+    return note_causes(
+        amount=amount,
+        recommended=profile.recommended_limit,
+        grade=Grade(profile.payment_grade),
+        on_default_list=on_default_list(Grade(profile.computed_grade), int(litigation)),
+    )
+
+
+def limit_standing_read(*, customer: Customer, profile: CreditProfile, today: date) -> LimitStanding:
+    """The customer's last approved limit and whether it can carry an order today (``rules.decisions``)."""
+    last = (
+        CreditLimit.objects.filter(customer=customer, revoked_at__isnull=True, valid_from__lte=today)
+        .order_by("-valid_from", "-id")
+        .first()
+    )
+    return limit_standing(
+        approved=last.amount if last else None,
+        valid_until=last.valid_until if last else None,
+        grade=Grade(profile.payment_grade),
+        withdrawn="default_list_limit_withdrawn" in profile.reasons,
+        today=today,
+    )

@@ -9,6 +9,7 @@ urlpatterns = [
     path("customers/<str:code>/credit/override/", views.grade_override, name="credit_grade_override"),
     path("credit/", views.dashboard, name="credit_dashboard"),
     path("credit/approvals/", views.approvals, name="credit_approvals"),
+    path("credit/approvals/<int:pk>/", views.limit_review, name="credit_limit_review"),
     path("credit/approvals/<int:pk>/<str:decision>/", views.limit_decide, name="credit_limit_decide"),
     path("credit/holds/", views.holds, name="credit_holds"),
     path("credit/holds/<str:number>/<str:action>/", views.order_decide, name="credit_order_decide"),

@@ -269,6 +269,8 @@ class LimitDecisionApi(APIView):
                 services.credit_limit_reject(request=limit_request, by=request.user, today=_today(), note=data["note"])
         except services.FourEyesViolation as error:
             raise PermissionDenied(str(error)) from None
+        except services.NoteRequired as error:
+            raise ValidationError({"note": [str(error)]}) from None
         except services.CreditError as error:
             raise ValidationError({"approved_amount": [str(error)]}) from None
         limit_request.refresh_from_db()
