@@ -1,6 +1,7 @@
 """Reads of the credit engine, each a constant number of queries however many customers it covers."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -24,16 +25,18 @@ from credit.models import (
     ScoringModel,
     Tier,
 )
+from credit.rules.ageing import ledger_ageing
 from credit.rules.decisions import LimitStanding, NoteCause, limit_standing, note_causes
-from credit.rules.grade import Grade, PaymentIn
+from credit.rules.grade import Grade, PaymentIn, Receivable
 from credit.rules.limits import on_default_list
 from credit.rules.policy import CreditPolicy
 from credit.rules.profile import OrderRow, ProfileInputs, compute_profile
 from credit.rules.tier import BILLABLE
 from customers.models import CreditDocument, Customer, FinancialFigure, FinancialMetric
+from customers.rules.figures import financial_ratios
 from customers.rules.review import ReviewPolicy
 from customers.rules.sources import weakest_source
-from customers.selectors import latest_figure_values, valid_credit_reports
+from customers.selectors import Dossier, latest_figure_values, valid_credit_reports
 
 
 def policy_current() -> CreditPolicyVersion:
@@ -317,4 +320,66 @@ def limit_standing_read(*, customer: Customer, profile: CreditProfile, today: da
         grade=Grade(profile.payment_grade),
         withdrawn="default_list_limit_withdrawn" in profile.reasons,
         today=today,
+    )
+
+
+@dataclass(slots=True)
+class CreditFile:
+    """The credit file 客户资信档案 (DOMAIN §11): everything a credit manager files or sends upward on a customer."""
+
+    dossier: Dossier
+    profile: CreditProfile
+    history: list[CreditHistory]
+    assessments: list[Assessment]  # the latest 5C and the latest feature analysis
+    decisions: list[CreditLimitRequest]
+    ageing: dict[str, Decimal]
+    ratios: dict[str, Decimal | None]
+    figures: dict[str, Decimal]
+    weakest_source: str | None
+    standing: LimitStanding
+
+
+def _ledger(customer: Customer) -> tuple[list[Receivable], list[PaymentIn]]:
+    """The billable orders, each net of its credit notes, and the payments (DOMAIN §4, §6.4)."""
+    credited = dict(
+        CreditNote.objects.filter(customer=customer)
+        .values("order_id")
+        .annotate(total=Sum("amount"))
+        .values_list("order_id", "total")
+    )
+    receivables = [
+        Receivable(pk, due, amount - credited.get(pk, Decimal(0)))
+        for pk, due, amount in Order.objects.filter(customer=customer, status__in=BILLABLE).values_list(
+            "pk", "due_date", "amount"
+        )
+    ]
+    payments = [
+        PaymentIn(pk, paid_on, amount, order_id)
+        for pk, paid_on, amount, order_id in Payment.objects.filter(customer=customer).values_list(
+            "pk", "paid_on", "amount", "order_id"
+        )
+    ]
+    return receivables, payments
+
+
+def credit_file_read(*, dossier: Dossier, today: date) -> CreditFile:
+    """The credit file of a dossier read in full (``customers.selectors.dossier_read``), as of ``today``."""
+    customer = dossier.customer
+    profile = credit_profile_read(customer=customer, today=today)
+    latest: dict[str, Assessment] = {}
+    for assessment in customer_assessments(customer=customer):
+        latest.setdefault(assessment.method, assessment)
+    receivables, payments = _ledger(customer)
+    figures = {figure.metric: figure.value for figure in dossier.latest_figures}
+    return CreditFile(
+        dossier=dossier,
+        profile=profile,
+        history=list(credit_history(customer=customer)[:24]),
+        assessments=list(latest.values()),
+        decisions=list(customer_limit_requests(customer=customer).select_related("decided_by")),
+        ageing=ledger_ageing(receivables, payments, today=today),
+        ratios=financial_ratios(figures),
+        figures=figures,
+        weakest_source=weakest_source_behind(customer=customer, today=today),
+        standing=limit_standing_read(customer=customer, profile=profile, today=today),
     )

@@ -4,6 +4,7 @@ from credit import views
 
 urlpatterns = [
     path("customers/<str:code>/credit/", views.customer_credit, name="customer_credit"),
+    path("customers/<str:code>/credit/file.pdf", views.credit_file, name="credit_file"),
     path("customers/<str:code>/credit/assess/<str:method>/", views.assessment_create, name="credit_assess"),
     path("customers/<str:code>/credit/limit-request/", views.limit_request_create, name="credit_limit_request"),
     path("customers/<str:code>/credit/override/", views.grade_override, name="credit_grade_override"),

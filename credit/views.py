@@ -12,11 +12,12 @@ from django.db.models import Count, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from credit import selectors, services
+from credit.credit_file import credit_file_response
 from credit.forms import AssessmentForm, CreditPolicyForm, GradeOverrideForm, LimitDecisionForm, LimitRequestForm
 from credit.models import (
     LIMIT_STANDING_TEXTS,
@@ -42,18 +43,13 @@ def _customer(request, code: str, perm: str = "customers.view_dossier") -> Custo
         return customer_selectors.dossier_for(user=request.user, code=code, perm=perm)
 
 
-def _credit_read(request, code: str) -> Customer:
+def _credit_read(request, code: str, part=customer_selectors.DossierPart.CREDIT) -> customer_selectors.Dossier:
     """The dossier's credit part as the user may see it (refused when only the masked dossier is theirs), logged
     like every full read (DOMAIN §1)."""
     with http_errors():
-        dossier = customer_selectors.dossier_read(
-            user=request.user,
-            code=code,
-            channel=AccessLog.Channel.WEB,
-            today=timezone.localdate(),
-            part=customer_selectors.DossierPart.CREDIT,
+        return customer_selectors.dossier_read(
+            user=request.user, code=code, channel=AccessLog.Channel.WEB, today=timezone.localdate(), part=part
         )
-    return dossier.customer
 
 
 def _credit_url(customer: Customer) -> str:
@@ -104,9 +100,16 @@ def _panel_context(request, customer: Customer) -> dict:
 @login_required
 def customer_credit(request, code: str):
     """The credit panel: profile with reasons, tier/grade history, orders, payments, decisions."""
-    customer = _credit_read(request, code)
+    customer = _credit_read(request, code).customer
     template = "credit/panel.html" if request.headers.get("HX-Request") else "credit/customer_credit.html"
     return render(request, template, _panel_context(request, customer))
+
+
+@login_required
+def credit_file(request, code: str):
+    """The credit file 客户资信档案 as a PDF in the reader's language (DOMAIN §11); read like the dossier, logged."""
+    dossier = _credit_read(request, code, customer_selectors.DossierPart.CREDIT_FILE)
+    return credit_file_response(dossier, language=translation.get_language(), today=timezone.localdate())
 
 
 @login_required

@@ -289,6 +289,11 @@ class DossierPart(StrEnum):
     HISTORY = "history"
     INTERACTIONS = "interactions"
     CATALOGUE = "catalogue"  # the archive's catalogue of originals (DOMAIN §9), under archives.view_documents
+    CREDIT_FILE = "credit_file"  # the printable credit file 客户资信档案 (DOMAIN §11): the whole dossier, logged so
+
+
+WHOLE_PARTS = frozenset({DossierPart.WHOLE, DossierPart.CREDIT_FILE})
+"""The parts that show every section, figure, document and review."""
 
 
 MASKABLE = frozenset({DossierPart.WHOLE, DossierPart.CONTACTS})
@@ -339,7 +344,7 @@ def dossier_read(
             raise AccessDenied
         return _masked(customer)
     access_log_record(user=user, customer=customer, channel=channel, object_ref=str(part))
-    if part != DossierPart.WHOLE:
+    if part not in WHOLE_PARTS:
         contacts = list(customer.contacts.all()) if part == DossierPart.CONTACTS else []
         return Dossier(customer=customer, contacts=contacts, is_stale=_is_stale(customer))
     return _full(customer, today=today)
