@@ -335,7 +335,7 @@ def interaction_create(request, code: str):
     allowed = interaction_kinds_allowed(request.user, customer)
     form = InteractionForm(request.POST or None, allowed_kinds=allowed)
     if request.method == "POST" and form.is_valid():
-        services.interaction_record(customer=customer, by=request.user, **form.cleaned_data)
+        services.interaction_record(customer=customer, by=request.user, today=timezone.localdate(), **form.cleaned_data)
         messages.success(request, _("Interaction recorded."))
         return redirect(f"{customer_url(customer)}#interactions")
     return _simple_form(request, customer, form, _("Record interaction"), _("Record"), "interactions")

@@ -319,7 +319,9 @@ class InteractionListCreateApi(generics.ListCreateAPIView):
         context = {"request": request, "allowed_kinds": interaction_kinds_allowed(request.user, customer)}
         serializer = InteractionSerializer(data=request.data, context=context)
         serializer.is_valid(raise_exception=True)
-        interaction = services.interaction_record(customer=customer, by=request.user, **serializer.validated_data)
+        interaction = services.interaction_record(
+            customer=customer, by=request.user, today=timezone.localdate(), **serializer.validated_data
+        )
         return Response(InteractionSerializer(interaction).data, status=status.HTTP_201_CREATED)
 
 
