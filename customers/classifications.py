@@ -16,7 +16,7 @@ from customers.models import Interaction
 
 class TimeClass(models.TextChoices):
     FUTURE = "future", _("Future customer (no order yet)")
-    NEW = "new", _("New customer")
+    NEW = "new", _("Newly acquired customer")
     OLD = "old", _("Long-standing customer")
 
 

@@ -82,9 +82,14 @@ def dashboard(request):
 def _filters(form: CustomerFilterForm, *, may_see_archived: bool) -> selectors.CustomerFilters:
     form.is_valid()
     data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
-    stale = data.pop("stale", None)
+    stale, core = data.pop("stale", None), data.pop("is_core", None)
     archived = form.data.get("archived") == "1" and may_see_archived
-    return selectors.CustomerFilters(**data, is_stale=None if stale is None else stale == "1", archived=archived)
+    return selectors.CustomerFilters(
+        **data,
+        is_stale=None if stale is None else stale == "1",
+        is_core=None if core is None else core == "1",
+        archived=archived,
+    )
 
 
 @login_required

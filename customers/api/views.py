@@ -33,6 +33,7 @@ from customers.api.serializers import (
     MaskedContactSerializer,
     customer_representation,
 )
+from customers.classifications import ProcessClass, TimeClass, VolumeClass
 from customers.models import ChangeRecord, Contact, Customer, Interaction, Kind, Nature, Size
 from customers.sections import CUSTOMER_FIELDS, SECTION_MODELS
 
@@ -101,6 +102,10 @@ class CustomerFilterSet(filters.FilterSet):
     tier = filters.ChoiceFilter(choices=[(t, t) for t in "ABCD"])
     payment_grade = filters.ChoiceFilter(choices=[(g, g) for g in ("jia", "yi", "bing", "ding", "unrated")])
     risk_class = filters.ChoiceFilter(choices=[(r, r) for r in ("low", "moderate", "high", "very_high", "unassessed")])
+    time_class = filters.ChoiceFilter(choices=TimeClass.choices, help_text="DOMAIN §2.1 class by time")
+    process_class = filters.ChoiceFilter(choices=ProcessClass.choices, help_text="DOMAIN §2.1 class by transaction")
+    volume_class = filters.ChoiceFilter(choices=VolumeClass.choices, help_text="DOMAIN §2.1 class by volume")
+    is_core = filters.BooleanFilter(help_text="core (true) or ordinary (false) customers, DOMAIN §2.1")
     ordering = filters.ChoiceFilter(choices=[(k, k) for k in selectors.API_ORDERINGS], help_text="default: code")
 
     def filter_queryset(self, queryset):
@@ -116,6 +121,10 @@ class CustomerFilterSet(filters.FilterSet):
             tier=data.get("tier") or "",
             payment_grade=data.get("payment_grade") or "",
             risk_class=data.get("risk_class") or "",
+            time_class=data.get("time_class") or "",
+            process_class=data.get("process_class") or "",
+            volume_class=data.get("volume_class") or "",
+            is_core=data.get("is_core"),
             ordering=data.get("ordering") or "code",
         )
         return selectors.customer_api_list(user=self.request.user, filters=criteria)
