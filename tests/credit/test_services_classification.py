@@ -150,3 +150,13 @@ def test_a_pin_is_refused_without_the_role_a_reason_or_a_known_state(
     with pytest.raises(error):
         services.core_pin_set(customer=buyer, state=state, reason=reason, by=by, today=TODAY)
     assert not buyer.core_pins.exists()
+
+
+def test_the_windows_are_the_credit_policys_numbers(buyer, integration, credit_manager):
+    """DOMAIN opening: every §2.1 number is a policy setting; a shorter current window takes effect at the next
+    refresh (here the nightly one)."""
+    _order(buyer, integration, 1000, days_ago=40, historical=True)
+    assert _classes(buyer)[1] == "current"
+    services.credit_policy_update(values={"current_customer_days": 30}, note="tighter", by=credit_manager)
+    tasks.credit_recompute(TODAY.isoformat())
+    assert _classes(buyer)[1] == "lapsing"
