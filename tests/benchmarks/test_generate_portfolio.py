@@ -177,6 +177,17 @@ def test_the_database_is_built_reused_and_the_app_carries_on(data_migrations):
     credit_recompute_all(today=TODAY)
     assert list(CreditProfile.objects.order_by("pk").values_list(*fields)) == stored
 
+    interrupted = generate_portfolio.secondary_ddl()  # a run killed after dropping them, before putting them back
+    generate_portfolio._set_marker(status="building", ddl=interrupted)
+    with connection.cursor() as cursor:
+        for item in reversed(interrupted):
+            cursor.execute(item["drop"])
+    assert indexes() < before
+    assert generate_portfolio.build(scale, chunk=25) is True  # an unfinished build is done again, without --force
+    assert indexes() == before
+    with pytest.raises(SystemExit, match="another portfolio"):
+        generate_portfolio.build(portfolio_rows.Scale(customers=61, orders=700, seed=5, today=TODAY))
+
     assert number_sequence_take(name="customer")[0] == 61
     assert number_sequence_take(name="order")[0] == 701
     newest = Contact.objects.order_by("-pk").values_list("pk", flat=True).first()
