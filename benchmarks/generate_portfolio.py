@@ -4,8 +4,9 @@
     .venv/bin/python benchmarks/generate_portfolio.py --customers 10000 --orders 100000 \\
         --database-url postgres://postgres@127.0.0.1:5432/crm_bench10k
 
-Migrates the database, then reuses it when it already holds this portfolio (same customers, orders, seed: the
-``bench_portfolio`` marker row and the counts agree) and exits; ``--force`` rebuilds it. A rebuild empties every
+Migrates the database, then reuses it when it already holds this portfolio (the ``bench_portfolio`` marker row
+names the same customers, orders, seed and generator version, and the tables hold at least that many) and exits;
+``--force`` rebuilds it. A rebuild empties every
 customer table (TRUNCATE … CASCADE: dossiers, trade, credit, archives, access log, reminders), drops the secondary
 indexes and foreign keys of the tables it fills, streams the rows of portfolio_rows.py into them with COPY while the
 next chunk is generated, puts the indexes and keys back, sets the id sequences and the customer-code and
@@ -97,9 +98,8 @@ def build(scale: Scale, *, force: bool = False, chunk: int = 2_000, workers: int
     with connection.cursor() as cursor:
         cursor.execute(
             f"CREATE TABLE IF NOT EXISTS {MARKER} (id int PRIMARY KEY, customers bigint, orders bigint, seed bigint, "
-            "today date, status text, ddl jsonb, built_at timestamptz, seconds real, summary jsonb)"
+            "version int, today date, status text, ddl jsonb, built_at timestamptz, seconds real, summary jsonb)"
         )
-        cursor.execute(f"ALTER TABLE {MARKER} ADD COLUMN IF NOT EXISTS version int")
     marker = _marker()
     if not force and _holds(scale, marker):
         print(
@@ -180,11 +180,10 @@ def staff(customers: int) -> Staff:
     hashed = make_password(PASSWORD)
 
     def user(username: str, role: str, first: str, last: str):
-        made, created = User.objects.get_or_create(
+        made, _created = User.objects.get_or_create(
             username=username, defaults={"password": hashed, "first_name": first, "last_name": last}
         )
-        if created:
-            made.groups.add(Group.objects.get(name=role))
+        made.groups.add(Group.objects.get(name=role))  # also to a bench user another script made without it
         return made
 
     count = max(3, customers // 5000)

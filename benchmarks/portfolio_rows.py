@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from itertools import accumulate
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -312,7 +313,7 @@ class Portfolio:
         self.order_key = self.payment_key = 0
         self.today = scale.today.toordinal()
         self.stamp = f"{scale.today.isoformat()} 02:00:00+00"
-        self.rep_weights = [1.0 + 2.0 * (index % 7 == 0) for index in range(len(staff.reps))]
+        self.rep_weights = list(accumulate(1.0 + 2.0 * (index % 7 == 0) for index in range(len(staff.reps))))
         self.tally = {"tier": {}, "grade": {}}
 
     def chunks(self, size: int, *, part: int = 0, parts: int = 1) -> Iterator[Chunk]:
@@ -339,7 +340,7 @@ class Portfolio:
             if kind == "end"
             else rng.choices(("company", "partner", "government", "special"), (72, 14, 8, 6))[0]
         )
-        owner_id, owner_name = rng.choices(self.staff.reps, self.rep_weights)[0]
+        owner_id, owner_name = rng.choices(self.staff.reps, cum_weights=self.rep_weights)[0]
         region_code, region = rng.choice(REGIONS)
         city = region.split()[-1]
         person = self.person()
