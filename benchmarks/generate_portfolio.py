@@ -100,6 +100,7 @@ def build(scale: Scale, *, force: bool = False, chunk: int = 2_000, workers: int
             f"CREATE TABLE IF NOT EXISTS {MARKER} (id int PRIMARY KEY, customers bigint, orders bigint, seed bigint, "
             "version int, today date, status text, ddl jsonb, built_at timestamptz, seconds real, summary jsonb)"
         )
+        cursor.execute(f"ALTER TABLE {MARKER} ADD COLUMN IF NOT EXISTS version int")  # a marker from before versions
     marker = _marker()
     if not force and _holds(scale, marker):
         print(
