@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from credit.models import CreditPolicyVersion, PaymentGrade, ScoringModel
+from credit.models import POLICY_FIELDS, CreditPolicyVersion, PaymentGrade, ScoringModel
 from credit.rules.scoring import FIVE_C
 from crm.forms import StyledFormMixin
 from crm.validators import plausible_date
@@ -104,47 +104,4 @@ class CreditPolicyForm(StyledFormMixin, forms.ModelForm):
 
     class Meta:
         model = CreditPolicyVersion
-        fields = (
-            "tier_a_threshold",
-            "tier_b_threshold",
-            "max_days_late",
-            "yi_on_time_ratio",
-            "yi_limit_factor",
-            "small_customer_ceiling",
-            "capacity_share_of_net_worth",
-            "factor_low",
-            "factor_moderate",
-            "factor_high",
-            "factor_very_high",
-            "assessment_valid_days",
-            "limit_valid_days",
-            "credit_report_valid_months",
-            "review_days_core",
-            "review_days_other",
-            "core_relationship_years",
-            "new_customer_days",
-            "current_customer_days",
-            "past_customer_days",
-            "risk_low_from",
-            "risk_moderate_from",
-            "risk_high_from",
-            "limit_rounding",
-            "limit_warning_days",
-            "review_reminder_days",
-            "limit_reminder_days",
-            "credit_report_reminder_days",
-            "birthday_reminder_days",
-            "dashboard_review_days",
-            "dashboard_limit_days",
-            "reorder_grace_min_days",
-            "reorder_grace_share",
-            "capital_debt_ratio_10",
-            "capital_debt_ratio_8",
-            "capital_debt_ratio_5",
-            "capital_debt_ratio_2",
-            "capital_current_ratio_strong",
-            "capital_current_ratio_weak",
-            "capacity_margin_9",
-            "capacity_margin_7",
-            "character_litigation_penalty",
-        )
+        fields = POLICY_FIELDS

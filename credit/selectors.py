@@ -1,11 +1,11 @@
 """Reads of the credit engine, each a constant number of queries however many customers it covers."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Case, DecimalField, Max, OuterRef, QuerySet, Subquery, Sum, Value, When
+from django.db.models import Case, DecimalField, Exists, Max, OuterRef, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from credit.models import (
@@ -32,6 +32,7 @@ from credit.rules.decisions import LimitStanding, NoteCause, limit_standing, not
 from credit.rules.grade import Grade, PaymentIn, Receivable
 from credit.rules.limits import on_default_list
 from credit.rules.policy import CreditPolicy
+from credit.rules.preview import CustomerFacts, Preview, preview
 from credit.rules.profile import OrderRow, ProfileInputs, compute_profile
 from credit.rules.tier import BILLABLE
 from customers.classifications import OPPORTUNITY_KINDS
@@ -410,3 +411,77 @@ def credit_file_read(*, dossier: Dossier, today: date) -> CreditFile:
         weakest_source=weakest_source_behind(customer=customer, today=today),
         standing=limit_standing_read(customer=customer, profile=profile, today=today),
     )
+
+
+def _preview_facts(*, today: date, policy: CreditPolicy):
+    """Every live customer's stored credit facts as ``rules.preview.CustomerFacts``, streamed in one query."""
+    net_worth = FinancialFigure.objects.filter(customer=OuterRef("customer_id"), metric=FinancialMetric.NET_WORTH)
+    override = GradeOverride.objects.filter(customer=OuterRef("customer_id"), valid_until__gte=today)
+    rows = (
+        CreditProfile.objects.filter(customer__deleted_at__isnull=True)
+        .annotate(
+            latest_net_worth=Subquery(net_worth.order_by("-as_of").values("value")[:1]),
+            has_report=Exists(_valid_reports(today, policy).filter(customer=OuterRef("customer_id"))),
+            override=Subquery(override.order_by("-created_at", "-id").values("grade")[:1]),
+        )
+        .values_list(
+            "customer_id",
+            "trailing_12m_purchases",
+            "on_time_ratio",
+            "max_days_late",
+            "override",
+            "score",
+            "customer__size",
+            "customer__payment_terms_days",
+            "customer__expected_monthly_purchases",
+            "latest_net_worth",
+            "has_report",
+        )
+    )
+    return (CustomerFacts(*row) for row in rows.iterator(chunk_size=5000))
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyPreview:
+    """What a draft policy would do today (DOMAIN §11), next to the policy in force; nothing is saved."""
+
+    result: Preview
+    losing: list[tuple[Customer, Decimal]]  # the customers who would lose credit, largest current recommendation first
+
+    def as_json(self) -> dict:
+        """API.md "Policy preview": moves from → to with their customers (changed ones first), totals, losers."""
+        kinds = {"tier": "tier", "payment_grade": "grade", "risk_class": "risk"}
+        changes = {
+            name: [
+                {"from": old, "to": new, "customers": count}
+                for (old, new), count in sorted(
+                    self.result.moves[key].items(), key=lambda m: (m[0][0] == m[0][1], m[0])
+                )
+            ]
+            for name, key in kinds.items()
+        }
+        return {
+            "customers": self.result.customers,
+            "changes": changes,
+            "recommended_limit_total": {
+                "current": self.result.recommended_current,
+                "draft": self.result.recommended_draft,
+            },
+            "customers_losing_credit": [
+                {"code": customer.code, "name": customer.name, "current_recommendation": amount}
+                for customer, amount in self.losing
+            ],
+            "customers_losing_credit_count": len(self.result.losing_credit),
+        }
+
+
+def policy_preview(*, changes: dict, today: date, listed: int = 100) -> PolicyPreview:
+    """The policy in force with ``changes`` (policy field → value) applied, compared with the policy in force."""
+    current = policy_current().as_rule()
+    draft = replace(
+        current, **{name: value for name, value in changes.items() if name in CreditPolicy.__dataclass_fields__}
+    )
+    result = preview(_preview_facts(today=today, policy=current), current=current, draft=draft)
+    top = sorted(result.losing_credit, key=lambda pair: (-pair[1], pair[0]))[:listed]
+    customers = Customer.objects.select_related("owner").in_bulk([pk for pk, _amount in top])
+    return PolicyPreview(result, [(customers[pk], amount) for pk, amount in top if pk in customers])

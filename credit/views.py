@@ -31,9 +31,11 @@ from credit.models import (
     NOTE_CAUSE_LABELS,
     SALES_POLICY_LABELS,
     CreditLimitRequest,
+    CreditPolicyVersion,
     CreditProfile,
     Order,
     PaymentGrade,
+    RiskClass,
     ScoringModel,
     Tier,
     reason_texts,
@@ -334,7 +336,13 @@ def policy(request):
     _require(request, "credit.view_credit_queues")
     current = selectors.policy_current()
     form = CreditPolicyForm(request.POST or None, instance=current)
-    if request.method == "POST":
+    previewed = None
+    if request.method == "POST" and "preview" in request.POST:
+        _require(request, "credit.preview_policy")
+        form.fields["note"].required = False  # a preview saves nothing
+        if form.is_valid():
+            previewed = _policy_preview(form.cleaned_data)
+    elif request.method == "POST":
         _require(request, "credit.edit_policy")
         if form.is_valid():
             values = {k: v for k, v in form.cleaned_data.items() if k != "note"}
@@ -345,8 +353,34 @@ def policy(request):
     return render(
         request,
         "credit/policy.html",
-        {"form": form, "history": history, "may_edit": request.user.has_perm("credit.edit_policy")},
+        {
+            "form": form,
+            "history": history,
+            "may_edit": request.user.has_perm("credit.edit_policy"),
+            "may_preview": request.user.has_perm("credit.preview_policy"),
+            "preview": previewed,
+        },
     )
+
+
+def _policy_preview(cleaned: dict) -> dict:
+    """The preview of the fields the draft changes, with the classes' words for the page (DOMAIN §11)."""
+    current = selectors.policy_current()  # read again: validating the form wrote the draft onto its instance
+    changes = {name: value for name, value in cleaned.items() if name != "note" and getattr(current, name) != value}
+    found = selectors.policy_preview(changes=changes, today=timezone.localdate()).as_json()
+    labels = {
+        "tier": dict(Tier.choices),
+        "payment_grade": dict(PaymentGrade.choices),
+        "risk_class": dict(RiskClass.choices),
+    }
+    titles = {"tier": _("Tier"), "payment_grade": _("Payment grade"), "risk_class": _("Risk class")}
+    found["moves"] = [
+        (titles[kind], [(labels[kind].get(m["from"], m["from"]), labels[kind].get(m["to"], m["to"]), m["customers"],
+                         m["from"] != m["to"]) for m in moves])
+        for kind, moves in found["changes"].items()
+    ]  # fmt: skip
+    found["changed_fields"] = [str(CreditPolicyVersion._meta.get_field(name).verbose_name) for name in changes]
+    return found
 
 
 @login_required

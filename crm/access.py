@@ -78,6 +78,7 @@ rules.add_perm("credit.decide_limit", is_credit_manager)
 rules.add_perm("credit.override_grade", is_credit_manager)
 rules.add_perm("credit.pin_core", is_credit_manager)  # core vs ordinary (DOMAIN §2.1)
 rules.add_perm("credit.edit_policy", is_credit_manager)
+rules.add_perm("credit.preview_policy", is_credit_staff)  # DOMAIN §11: a draft's effect, nothing saved
 rules.add_perm("credit.view_credit_queues", is_credit_staff | is_sales_manager)
 
 # Archives (DOMAIN §9): query rights for sales managers, customer service, credit staff and archivists; sales

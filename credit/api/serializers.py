@@ -2,14 +2,18 @@
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from credit.models import (
+    POLICY_FIELDS,
     Assessment,
     CreditLimitRequest,
     CreditNote,
+    CreditPolicyVersion,
     CreditProfile,
     Indicator,
     Order,
@@ -17,6 +21,7 @@ from credit.models import (
     Payment,
     ScoringModel,
 )
+from credit.selectors import policy_current
 from crm.api.fields import PlausibleDatesMixin
 from crm.uploads import CheckedUploadField
 from customers.models import CreditDocument, InformationSource
@@ -305,3 +310,56 @@ class CreditReportSerializer(PlausibleDatesMixin, serializers.ModelSerializer):
         if issued and until and until < issued:
             raise serializers.ValidationError({"valid_until": [_("The validity cannot end before the issue date.")]})
         return data
+
+
+class PolicyPreviewInputSerializer(serializers.ModelSerializer):
+    """The policy fields a draft changes (the names of the policy page); the others keep the policy in force."""
+
+    class Meta:
+        model = CreditPolicyVersion
+        fields = POLICY_FIELDS
+        extra_kwargs = {key: {"required": False} for key in POLICY_FIELDS}
+
+    def validate(self, attrs):
+        """The draft as a whole obeys the policy's constraints (tier A above tier B, cut-offs in order…)."""
+        draft = CreditPolicyVersion(**{**model_to_dict(policy_current(), fields=POLICY_FIELDS), **attrs})
+        try:
+            draft.full_clean(exclude=["created_by", "note"])
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict) from None
+        return attrs
+
+
+class PolicyMoveSerializer(serializers.Serializer):
+    to = serializers.CharField()
+    customers = serializers.IntegerField()
+
+    def get_fields(self):  # "from" is a Python keyword
+        fields = super().get_fields()
+        fields["from"] = serializers.CharField()
+        return fields
+
+
+class PolicyMovesSerializer(serializers.Serializer):
+    tier = PolicyMoveSerializer(many=True)
+    payment_grade = PolicyMoveSerializer(many=True)
+    risk_class = PolicyMoveSerializer(many=True)
+
+
+class MoneyPairSerializer(serializers.Serializer):
+    current = serializers.DecimalField(**MONEY)
+    draft = serializers.DecimalField(**MONEY)
+
+
+class LosingCreditSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    current_recommendation = serializers.DecimalField(**MONEY)
+
+
+class PolicyPreviewSerializer(serializers.Serializer):
+    customers = serializers.IntegerField(help_text="live customers with a credit profile, each compared")
+    changes = PolicyMovesSerializer()
+    recommended_limit_total = MoneyPairSerializer()
+    customers_losing_credit = LosingCreditSerializer(many=True, help_text="the 100 largest current recommendations")
+    customers_losing_credit_count = serializers.IntegerField()

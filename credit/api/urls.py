@@ -3,6 +3,7 @@ from django.urls import path
 from credit.api import views
 
 urlpatterns = [
+    path("credit-policy/preview/", views.PolicyPreviewApi.as_view(), name="api_policy_preview"),
     path("customers/<str:code>/orders/", views.OrderListCreateApi.as_view(), name="api_order_list"),
     path("customers/<str:code>/payments/", views.PaymentListCreateApi.as_view(), name="api_payment_list"),
     path("customers/<str:code>/credit/", views.CreditProfileApi.as_view(), name="api_credit_profile"),

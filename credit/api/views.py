@@ -22,6 +22,8 @@ from credit.api.serializers import (
     OrderOutputSerializer,
     OrderSerializer,
     PaymentSerializer,
+    PolicyPreviewInputSerializer,
+    PolicyPreviewSerializer,
     ScoringModelSerializer,
 )
 from credit.credit_file import credit_file_response
@@ -332,3 +334,16 @@ class CreditFileApi(APIView):
                 part=DossierPart.CREDIT_FILE,
             )
         return credit_file_response(dossier, language=translation.get_language(), today=_today())
+
+
+class PolicyPreviewApi(APIView):
+    """What a draft of the credit policy would do to today's portfolio (DOMAIN §11); credit staff; saves nothing."""
+
+    @extend_schema(request=PolicyPreviewInputSerializer, responses=PolicyPreviewSerializer)
+    def post(self, request):
+        if not request.user.has_perm("credit.preview_policy"):
+            raise PermissionDenied
+        serializer = PolicyPreviewInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        found = selectors.policy_preview(changes=serializer.validated_data, today=_today())
+        return Response(PolicyPreviewSerializer(found.as_json()).data)

@@ -113,7 +113,13 @@ def payment_grade(items: Sequence[Collection], policy: CreditPolicy) -> Grade:
     if due == 0:
         return Grade.UNRATED
     worst = max(c.days_late for c in items)
-    ratio = sum((c.paid_on_time for c in items), Decimal(0)) / due
+    return grade_of(sum((c.paid_on_time for c in items), Decimal(0)) / due, worst, policy)
+
+
+def grade_of(ratio: Decimal | None, worst: int, policy: CreditPolicy) -> Grade:
+    """The grade of an on-time ratio and the worst days late (None: nothing was due, unrated), DOMAIN §4."""
+    if ratio is None:
+        return Grade.UNRATED
     if worst > policy.max_days_late:
         return Grade.DING
     if ratio == 1 and worst == 0:

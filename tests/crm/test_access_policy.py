@@ -65,6 +65,7 @@ ALLOWED = {
     "credit.pin_core": CREDIT_MANAGER,
     "credit.write_off": CREDIT_MANAGER,
     "credit.edit_policy": CREDIT_MANAGER,
+    "credit.preview_policy": CREDIT_STAFF,
     "credit.view_credit_queues": CREDIT_STAFF | MANAGERS,
     "archives.view_documents": {"owner"} | QUERY_EVERY_ARCHIVE,
     "archives.view_register": QUERY_EVERY_ARCHIVE | SALES_STAFF,
