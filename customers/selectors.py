@@ -11,7 +11,7 @@ from typing import NamedTuple
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
-from django.db.models import Case, F, FloatField, Func, Prefetch, Q, QuerySet, Value, When, Window
+from django.db.models import Case, F, FloatField, Func, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When, Window
 from django.db.models.functions import RowNumber
 
 from crm import access, roles
@@ -202,7 +202,7 @@ def credit_reports_expiring(*, today: date, until: date, months: int) -> QuerySe
 def deleted_feed(*, user: AbstractBaseUser, since: datetime | None) -> QuerySet[Customer]:
     """Archived dossiers, for sync clients (API.md deleted feed): each with ``feed_external_id``, its external id,
     or null on a dossier the user may see only masked (DOMAIN §1: code and name, not another rep's sync keys)."""
-    qs = customer_scope(user=user, archived=True)
+    qs = customer_scope(user=user, archived=True).annotate(merged_into_code=F("merged_into__code"))
     fully_visible = access.dossiers_fully_visible(user)
     shown = F("external_id") if fully_visible is None else Case(When(fully_visible, then=F("external_id")))
     qs = qs.annotate(feed_external_id=shown)
@@ -579,3 +579,48 @@ def duplicate_suspects_many(
             if suspects:
                 result[start + offset] = suspects
     return result
+
+
+def merged_into_code(*, user: AbstractBaseUser, code: str) -> str | None:
+    """The code of the dossier that ``code`` was merged into (DOMAIN §2.3: a merged code stays findable), for a
+    user who may list dossiers; None when ``code`` was not merged."""
+    merged = customer_scope(user=user, archived=True).filter(code=code, merged_into__isnull=False)
+    return merged.values_list("merged_into__code", flat=True).first()
+
+
+def duplicate_pairs(*, user: AbstractBaseUser) -> QuerySet[Customer]:
+    """Every live dossier that shares its normalised name with an older live one (DOMAIN §2.3), as ``other_id``
+    (the oldest of its name), ordered by (name_key, id) for a cursor: the stored key and its index, not a pairwise
+    comparison. The credit code needs no pairs: it is unique among all dossiers. ``duplicate_pair_rows`` weighs a
+    page of them with the rule. Sales managers (``customers.merge_customers``) see every dossier in full."""
+    if not user.has_perm("customers.merge_customers"):
+        return Customer.objects.none()
+    live = Customer.objects.filter(deleted_at__isnull=True)
+    oldest = live.filter(name_key=OuterRef("name_key"), pk__lt=OuterRef("pk")).order_by("pk").values("pk")[:1]
+    return live.exclude(name_key="").annotate(other_id=Subquery(oldest)).filter(other_id__isnull=False)
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicatePair:
+    customer: Customer
+    other: Customer
+    reason: names_rule.DuplicateReason
+    score: float
+
+
+def duplicate_pair_rows(*, pairs: Iterable[Customer]) -> list[DuplicatePair]:
+    """A page of ``duplicate_pairs`` with the dossiers on both sides, each pair's reason by the rule of DOMAIN §2.3:
+    pairs that the rule clears (two known regions that differ, no shared phone) are left out. Two queries."""
+    pairs = list(pairs)
+    others = Customer.objects.select_related("owner").in_bulk({c.other_id for c in pairs})
+    rows = []
+    for customer in pairs:
+        other = others[customer.other_id]
+        match = names_rule.duplicate_reason(_party(customer), _party(other))
+        if match is not None:
+            rows.append(DuplicatePair(customer, other, match.reason, round(match.score, 1)))
+    return rows
+
+
+def _party(customer: Customer) -> names_rule.Party:
+    return names_rule.Party(customer.name_key, customer.phone, customer.region)
