@@ -406,6 +406,7 @@ class CustomerDuplicateListApi(generics.ListAPIView):
     """Suspected duplicate pairs over every dossier, for sales managers (403 for others), by normalised name."""
 
     serializer_class = DuplicatePairSerializer
+    queryset = Customer.objects.none()  # the schema's model; the rows come from the selector
     pagination_class = type("DuplicatePagination", (CodeCursorPagination,), {"ordering": ("name_key", "id")})
 
     def list(self, request, *args, **kwargs):
