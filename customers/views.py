@@ -41,6 +41,7 @@ PERMS = {
     "review": "customers.review_dossier",
     "archive": "customers.archive_customer",
     "reassign": "customers.reassign_customer",
+    "merge": "customers.merge_customers",
     "documents": "archives.view_documents",
 }
 
