@@ -4,10 +4,8 @@ Row locks are PostgreSQL behaviour (CI)."""
 
 import threading
 from datetime import date
-from importlib import import_module
 
 import pytest
-from django.apps import apps
 from django.db import connection, connections
 
 from crm import roles
@@ -20,11 +18,9 @@ TODAY = date(2026, 11, 22)
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-def test_two_merges_of_one_pair_the_other_way_round_make_one_merge(transactional_db):
+def test_two_merges_of_one_pair_the_other_way_round_make_one_merge(data_migrations):
     if connection.vendor != "postgresql":
         pytest.skip("row locks need PostgreSQL; CI runs this test there")
-    import_module("crm.migrations.0002_roles_and_sequences").create_roles(apps, None)
-    import_module("credit.migrations.0002_policy_models_sequences").ship(apps, None)
     rep = UserFactory(role=roles.SALES, username="rep")
     managers = [UserFactory(role=roles.SALES_MANAGER, username=f"manager{n}") for n in (1, 2)]
     first = make_customer(owner=rep, name="杭州东方化工股份有限公司", contacts=1)
