@@ -449,7 +449,8 @@ def dashboard_for(*, user: AbstractBaseUser, today: date, policy: ReviewPolicy) 
 
 # Duplicates (DOMAIN §2.3) ------------------------------------------------------------------------------------------
 
-SIMILAR_CANDIDATES = 50  # the most similar stored names a suggestion weighs with the rule
+SIMILAR_KEYS = 20  # the most similar stored names a suggestion weighs with the rule …
+CANDIDATE_ROWS = 100  # … and at most this many of their dossiers (equal names first)
 DUPLICATE_CHUNK = 5000  # keys per query of the batch variant
 
 
@@ -530,12 +531,12 @@ gives (0.45, where rapidfuzz gives 85.7); the default 0.3 rechecks several times
 
 
 def _similar_keys(key: str) -> list[str]:
-    """``key`` and the 50 most similar normalised names on PostgreSQL, by the trigram index of ``NameKey``."""
+    """``key`` and the 20 most similar normalised names on PostgreSQL, by the trigram index of ``NameKey``."""
     likeness = Func(F("key"), Value(key), function="similarity", output_field=FloatField())
     similar = NameKey.objects.filter(key__trigram_similar=key).exclude(key=key).annotate(likeness=likeness)
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:  # the floor: this transaction only
         cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [TRIGRAM_FLOOR])
-        return [key, *similar.order_by("-likeness").values_list("key", flat=True)[:SIMILAR_CANDIDATES]]
+        return [key, *similar.order_by("-likeness").values_list("key", flat=True)[:SIMILAR_KEYS]]
 
 
 def duplicate_suspects(
@@ -549,16 +550,18 @@ def duplicate_suspects(
     threshold: float = names_rule.DEFAULT_THRESHOLD,
 ) -> list[DuplicateSuspect]:
     """Live dossiers the user may list that may be the customer ``name`` (DOMAIN §2.3), best first: the same
-    normalised name, or on PostgreSQL a similar one (the 50 most similar names of ``NameKey`` by its trigram index,
+    normalised name, or on PostgreSQL a similar one (the 20 most similar names of ``NameKey`` by its trigram index,
     weighed by the rule), together with the same phone or region. Three queries, whatever the table's size."""
     key = names_rule.name_key(name)
     if not key:
         return []
     qs = customer_scope(user=user).exclude(pk=exclude_id)
     if connection.vendor == "postgresql":  # the most similar keys from the narrow NameKey table's trigram index
-        rows = _candidates(qs.filter(name_key__in=_similar_keys(key))[: SIMILAR_CANDIDATES * 4])
+        keys = _similar_keys(key)
+        equal_first = Case(When(name_key=key, then=Value(0)), default=Value(1))
+        rows = _candidates(qs.filter(name_key__in=keys).order_by(equal_first)[:CANDIDATE_ROWS])
     else:  # SQLite (development): equal keys and those that start alike
-        rows = _candidates(qs.filter(Q(name_key=key) | Q(name_key__startswith=key[:2]))[: SIMILAR_CANDIDATES * 4])
+        rows = _candidates(qs.filter(Q(name_key=key) | Q(name_key__startswith=key[:2]))[:CANDIDATE_ROWS])
     probe = DuplicateProbe(name, phone or "", region or "")
     return _suspects_of(probe, rows, _sees_fully(user), threshold, limit)
 
