@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from crm.http import http_errors
-from customers import selectors, services
+from customers import selectors
 from customers.forms import MergeForm
 from customers.sections import field_label
 from customers.services.merge import MergeRefused, customer_merge, field_value, fields_differing
@@ -23,7 +23,8 @@ def duplicate_list(request):
     """Suspected pairs over every dossier, for sales managers, 50 a page (no count: it would read every row)."""
     if not request.user.has_perm(MERGE_PERM):
         raise PermissionDenied
-    number = max(int(request.GET.get("page", "1")) if request.GET.get("page", "").isdigit() else 1, 1)
+    asked = request.GET.get("page", "")
+    number = int(asked) if asked.isdigit() and int(asked) > 0 else 1
     start = (number - 1) * PAIRS_PER_PAGE
     window = list(
         selectors.duplicate_pairs(user=request.user).order_by("name_key", "id")[start : start + PAIRS_PER_PAGE + 1]
@@ -56,8 +57,8 @@ def customer_merge_page(request, code: str):
             customer_merge(
                 survivor=survivor, duplicate=duplicate, keep=form.keep(), by=request.user, today=timezone.localdate()
             )
-        except (MergeRefused, services.VersionConflict) as refusal:
-            form.add_error(None, " ".join(str(m) for ms in getattr(refusal, "errors", {}).values() for m in ms))
+        except MergeRefused as refusal:
+            form.add_error(None, " ".join(str(text) for texts in refusal.errors.values() for text in texts))
         else:
             messages.success(
                 request,

@@ -113,3 +113,14 @@ def test_restoring_a_merged_dossier_is_refused_with_a_message(client_for, manage
     response = client.post(f"/customers/{second.code}/restore/", follow=True)
     assert "cannot be restored" in response.content.decode()
     assert Customer.objects.get(pk=second.pk).deleted_at is not None
+
+
+def test_a_refused_merge_says_why_on_the_page(client_for, manager, twins):
+    first, _second = twins
+    response = client_for(manager).post(f"/customers/{first.code}/merge/", {"duplicate": first.code, "confirmed": "1"})
+    assert response.status_code == 200
+    assert "cannot be merged into itself" in response.content.decode()
+
+
+def test_a_bad_page_number_shows_the_first_page(client_for, manager, twins):
+    assert client_for(manager).get("/customers/duplicates/", {"page": "-3"}).status_code == 200
