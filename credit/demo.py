@@ -129,7 +129,9 @@ def _decisions(customers: list[Customer], users: dict, today: date) -> None:
             customer=customer, amount=amount, reason="年度授信 annual", by=users["analyst"], today=today
         )
         if index % 4:
-            services.credit_limit_approve(request=request, by=users["creditmgr"], today=today, note="demo")
+            services.credit_limit_approve(
+                request=request, by=users["creditmgr"], today=today, note="Long-standing customer"
+            )
     for customer in customers[40:46]:
         product, model = PRODUCTS[customer.pk % len(PRODUCTS)]
         services.order_place(

@@ -498,6 +498,25 @@ REASON_LABELS = {
 }
 
 
+NOTE_CAUSE_LABELS = {  # credit.rules.decisions.NoteCause: why an approval needs a written reason (DOMAIN §11)
+    "above_recommendation": _("the amount is above the engine's recommendation"),
+    "grade_bing": _("the customer's payment grade is 丙"),
+    "grade_ding": _("the customer's payment grade is 丁"),
+    "default_list": _("the customer is on a default list (more than the policy's days late, or litigation)"),
+}
+LIMIT_STANDING_TEXTS = {  # credit.rules.decisions.LimitState, in words on the credit tab (DOMAIN §11)
+    "none": _("No limit approved: orders on credit are held for a credit manager."),
+    "usable": _("Approved %(amount)s, valid until %(until)s: orders within the available credit pass."),
+    "prepayment": _(
+        "Approved %(amount)s, but grade %(grade)s requires payment before shipment: orders on credit are held."
+    ),
+    "withdrawn": _(
+        "Approved %(amount)s, but withdrawn: a small customer on a default list gets no credit, arrears to recover."
+    ),
+    "expired": _("Approved %(amount)s, but it expired on %(until)s: a new approval is needed."),
+}
+
+
 def _number(value: Decimal) -> str:
     return f"{value.normalize():f}"
 

@@ -1,9 +1,12 @@
 """Reads of the credit engine, each a constant number of queries however many customers it covers."""
 
 from collections.abc import Sequence
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Case, DecimalField, OuterRef, QuerySet, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
 
 from credit.models import (
     Assessment,
@@ -15,16 +18,25 @@ from credit.models import (
     CreditProfile,
     GradeOverride,
     Order,
+    OrderLine,
     Payment,
+    PaymentGrade,
+    RiskClass,
     ScoringModel,
+    Tier,
 )
-from credit.rules.grade import PaymentIn
+from credit.rules.ageing import ledger_ageing
+from credit.rules.decisions import LimitStanding, NoteCause, limit_standing, note_causes
+from credit.rules.grade import Grade, PaymentIn, Receivable
+from credit.rules.limits import on_default_list
 from credit.rules.policy import CreditPolicy
 from credit.rules.profile import OrderRow, ProfileInputs, compute_profile
 from credit.rules.tier import BILLABLE
-from customers.models import CreditDocument, Customer, FinancialMetric
+from customers.models import CreditDocument, Customer, FinancialFigure, FinancialMetric
+from customers.rules.figures import financial_ratios
 from customers.rules.review import ReviewPolicy
-from customers.selectors import latest_figure_values, valid_credit_reports
+from customers.rules.sources import weakest_source
+from customers.selectors import Dossier, latest_figure_values, valid_credit_reports
 
 
 def policy_current() -> CreditPolicyVersion:
@@ -188,7 +200,6 @@ def scoring_models() -> QuerySet[ScoringModel]:
 
 def suggested_five_c(*, customer: Customer) -> dict[str, int | None]:
     """Suggested 5C ratings from the latest figures, the payment grade and litigation records (DOMAIN §5.1)."""
-    from credit.rules.grade import Grade
     from credit.rules.scoring import Financials, suggest_five_c
 
     latest = latest_figure_values(customer_ids=[customer.pk])[customer.pk]
@@ -199,3 +210,176 @@ def suggested_five_c(*, customer: Customer) -> dict[str, int | None]:
         customer=customer, doc_type=CreditDocument.Type.LITIGATION_RECORD
     ).count()
     return suggest_five_c(figures, grade, litigation, policy_current().as_rule())
+
+
+# Reads for the analysis (DOMAIN §10): querysets over the customers a caller may read in full, for analytics to
+# aggregate in SQL. Sales are the amounts of open and completed orders (§10, as T of §3).
+
+
+def _billable(since: date | None, until: date) -> QuerySet[Order]:
+    qs = Order.objects.filter(status__in=BILLABLE, order_date__lte=until)
+    return qs if since is None else qs.filter(order_date__gt=since)
+
+
+def sales_orders(*, customers: QuerySet[Customer], since: date | None = None, until: date) -> QuerySet[Order]:
+    """Open and completed orders of these customers dated after ``since`` (if given) and not after ``until``."""
+    return _billable(since, until).filter(customer__in=customers.values("pk"))
+
+
+def sales_lines(*, customers: QuerySet[Customer], since: date | None = None, until: date) -> QuerySet[OrderLine]:
+    """The lines of ``sales_orders`` (products, DOMAIN §10.1)."""
+    orders = sales_orders(customers=customers, since=since, until=until)
+    return OrderLine.objects.filter(order__in=orders.values("pk"))
+
+
+def customers_with_credit_facts(*, customers: QuerySet[Customer], as_of: date, today: date) -> QuerySet[Customer]:
+    """These customers annotated with their credit picture as of a day (DOMAIN §3–§5.3, §10.1):
+    ``trailing`` (T: sales in the trailing window ending on ``as_of``), ``tier_code`` (from T and the policy in
+    force), ``grade_code`` (the profile's grade; for a past day the grade recorded in the credit history then, or
+    unrated) and ``risk_code`` (the profile's risk class; for a past day the latest assessment made by then that
+    was still valid, or unassessed)."""
+    policy = policy_current().as_rule()
+    window = _billable(as_of - timedelta(days=policy.window_days), as_of)
+    trailing = Coalesce(
+        Subquery(
+            window.filter(customer=OuterRef("pk")).order_by().values("customer").annotate(t=Sum("amount")).values("t")
+        ),
+        Value(Decimal(0)),
+        output_field=DecimalField(max_digits=14, decimal_places=2),
+    )
+    tier_code = Case(
+        When(trailing__gte=policy.tier_a_threshold, then=Value(Tier.A)),
+        When(trailing__gte=policy.tier_b_threshold, then=Value(Tier.B)),
+        When(trailing__gt=0, then=Value(Tier.C)),
+        default=Value(Tier.D),
+    )
+    qs = customers.annotate(trailing=trailing).annotate(tier_code=tier_code)
+    if as_of >= today:
+        return qs.annotate(
+            grade_code=Coalesce("credit_profile__payment_grade", Value(PaymentGrade.UNRATED)),
+            risk_code=Coalesce("credit_profile__risk_class", Value(RiskClass.UNASSESSED)),
+        )
+    graded = CreditHistory.objects.filter(customer=OuterRef("pk"), on__lte=as_of).order_by("-on")
+    assessed = Assessment.objects.filter(customer=OuterRef("pk"), assessed_on__lte=as_of, valid_until__gte=as_of)
+    return qs.annotate(
+        grade_code=Coalesce(Subquery(graded.values("payment_grade")[:1]), Value(PaymentGrade.UNRATED)),
+        risk_code=Coalesce(
+            Subquery(assessed.order_by("-assessed_on", "-id").values("risk_class")[:1]), Value(RiskClass.UNASSESSED)
+        ),
+    )
+
+
+def credit_choice_labels() -> dict[str, dict[str, str]]:
+    """Codes and their translated labels, in display order: tiers, payment grades, risk classes."""
+    return {
+        "tier": dict(Tier.choices),
+        "payment_grade": dict(PaymentGrade.choices),
+        "risk_class": dict(RiskClass.choices),
+    }
+
+
+def weakest_source_behind(*, customer: Customer, today: date) -> str | None:
+    """The least reliable information source behind the customer's credit picture (DOMAIN §2.2): its latest
+    financial figures, its valid credit reports and its litigation and tax records."""
+    policy = policy_current().as_rule()
+    latest = FinancialFigure.objects.filter(customer=customer).order_by("metric", "-as_of", "-id")
+    figures: dict[str, str] = {}
+    for metric, source in latest.values_list("metric", "source"):
+        figures.setdefault(metric, source)  # the latest of each figure
+    records = CreditDocument.objects.filter(
+        customer=customer, doc_type__in=(CreditDocument.Type.LITIGATION_RECORD, CreditDocument.Type.TAX_RECORD)
+    )
+    reports = _valid_reports(today, policy).filter(customer=customer)
+    sources = [*figures.values(), *records.values_list("source", flat=True), *reports.values_list("source", flat=True)]
+    return weakest_source(sources)
+
+
+def approval_note_causes(*, profile: CreditProfile, amount: Decimal) -> tuple[NoteCause, ...]:
+    """Why approving ``amount`` for this profile needs a written reason (``rules.decisions.note_causes``)."""
+    litigation = CreditDocument.objects.filter(
+        customer_id=profile.customer_id, doc_type=CreditDocument.Type.LITIGATION_RECORD
+    ).exists()
+    return note_causes(
+        amount=amount,
+        recommended=profile.recommended_limit,
+        grade=Grade(profile.payment_grade),
+        on_default_list=on_default_list(Grade(profile.computed_grade), int(litigation)),
+    )
+
+
+def limit_standing_read(*, customer: Customer, profile: CreditProfile, today: date) -> LimitStanding:
+    """The customer's last approved limit and whether it can carry an order today (``rules.decisions``)."""
+    last = (
+        CreditLimit.objects.filter(customer=customer, revoked_at__isnull=True, valid_from__lte=today)
+        .order_by("-valid_from", "-id")
+        .first()
+    )
+    return limit_standing(
+        approved=last.amount if last else None,
+        valid_until=last.valid_until if last else None,
+        grade=Grade(profile.payment_grade),
+        withdrawn="default_list_limit_withdrawn" in profile.reasons,
+        today=today,
+    )
+
+
+@dataclass(slots=True)
+class CreditFile:
+    """The credit file 客户资信档案 (DOMAIN §11): everything a credit manager files or sends upward on a customer."""
+
+    dossier: Dossier
+    profile: CreditProfile
+    history: list[CreditHistory]
+    assessments: list[Assessment]  # the latest 5C and the latest feature analysis
+    decisions: list[CreditLimitRequest]
+    ageing: dict[str, Decimal]
+    ratios: dict[str, Decimal | None]
+    figures: dict[str, Decimal]
+    weakest_source: str | None
+    standing: LimitStanding
+
+
+def _ledger(customer: Customer) -> tuple[list[Receivable], list[PaymentIn]]:
+    """The billable orders, each net of its credit notes, and the payments (DOMAIN §4, §6.4)."""
+    credited = dict(
+        CreditNote.objects.filter(customer=customer)
+        .values("order_id")
+        .annotate(total=Sum("amount"))
+        .values_list("order_id", "total")
+    )
+    receivables = [
+        Receivable(pk, due, amount - credited.get(pk, Decimal(0)))
+        for pk, due, amount in Order.objects.filter(customer=customer, status__in=BILLABLE).values_list(
+            "pk", "due_date", "amount"
+        )
+    ]
+    payments = [
+        PaymentIn(pk, paid_on, amount, order_id)
+        for pk, paid_on, amount, order_id in Payment.objects.filter(customer=customer).values_list(
+            "pk", "paid_on", "amount", "order_id"
+        )
+    ]
+    return receivables, payments
+
+
+def credit_file_read(*, dossier: Dossier, today: date) -> CreditFile:
+    """The credit file of a dossier read in full (``customers.selectors.dossier_read``), as of ``today``."""
+    customer = dossier.customer
+    profile = credit_profile_read(customer=customer, today=today)
+    latest: dict[str, Assessment] = {}
+    for assessment in customer_assessments(customer=customer):
+        latest.setdefault(assessment.method, assessment)
+    receivables, payments = _ledger(customer)
+    figures = {figure.metric: figure.value for figure in dossier.latest_figures}
+    return CreditFile(
+        dossier=dossier,
+        profile=profile,
+        history=list(credit_history(customer=customer)[:24]),
+        assessments=list(latest.values()),
+        decisions=list(customer_limit_requests(customer=customer).select_related("decided_by")),
+        ageing=ledger_ageing(receivables, payments, today=today),
+        ratios=financial_ratios(figures),
+        figures=figures,
+        weakest_source=weakest_source_behind(customer=customer, today=today),
+        standing=limit_standing_read(customer=customer, profile=profile, today=today),
+    )

@@ -1,22 +1,27 @@
 """Browser pages for credit staff (DOMAIN §3–§6): credit panel, assessments, queues, policy, dashboard."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from credit import selectors, services
+from credit.credit_file import credit_file_response
 from credit.forms import AssessmentForm, CreditPolicyForm, GradeOverrideForm, LimitDecisionForm, LimitRequestForm
 from credit.models import (
+    LIMIT_STANDING_TEXTS,
+    NOTE_CAUSE_LABELS,
     SALES_POLICY_LABELS,
     CreditLimitRequest,
     CreditProfile,
@@ -30,7 +35,7 @@ from credit.rules.scoring import RatingError
 from crm.http import http_errors
 from crm.models import AccessLog
 from customers import selectors as customer_selectors
-from customers.models import Customer
+from customers.models import Customer, InformationSource
 
 
 def _customer(request, code: str, perm: str = "customers.view_dossier") -> Customer:
@@ -38,22 +43,33 @@ def _customer(request, code: str, perm: str = "customers.view_dossier") -> Custo
         return customer_selectors.dossier_for(user=request.user, code=code, perm=perm)
 
 
-def _credit_read(request, code: str) -> Customer:
+def _credit_read(request, code: str, part=customer_selectors.DossierPart.CREDIT) -> customer_selectors.Dossier:
     """The dossier's credit part as the user may see it (refused when only the masked dossier is theirs), logged
     like every full read (DOMAIN §1)."""
     with http_errors():
-        dossier = customer_selectors.dossier_read(
-            user=request.user,
-            code=code,
-            channel=AccessLog.Channel.WEB,
-            today=timezone.localdate(),
-            part=customer_selectors.DossierPart.CREDIT,
+        return customer_selectors.dossier_read(
+            user=request.user, code=code, channel=AccessLog.Channel.WEB, today=timezone.localdate(), part=part
         )
-    return dossier.customer
 
 
 def _credit_url(customer: Customer) -> str:
     return reverse("customer_credit", args=[customer.code])
+
+
+def _money(value) -> str:
+    """An amount in words' company: thousands separators, cents only when there are any (120,000; 99.50)."""
+    return intcomma(value.quantize(Decimal(1)) if value == value.to_integral_value() else value)
+
+
+def _standing_text(standing) -> str:
+    """Whether the approved limit can carry an order, in words (DOMAIN §11: one answer, not two numbers)."""
+    grade = PaymentGrade(standing.grade.value).label
+    values = {
+        "amount": _money(standing.approved) if standing.approved is not None else "",
+        "until": standing.valid_until.isoformat() if standing.valid_until else "",
+        "grade": grade,
+    }
+    return str(LIMIT_STANDING_TEXTS[standing.state]) % values
 
 
 def _panel_context(request, customer: Customer) -> dict:
@@ -62,9 +78,13 @@ def _panel_context(request, customer: Customer) -> dict:
         name: request.user.has_perm(f"credit.{name}", customer)
         for name in ("assess", "request_limit", "override_grade", "decide_limit", "decide_held_order")
     }
+    today = timezone.localdate()
+    source = selectors.weakest_source_behind(customer=customer, today=today)
     return {
         "customer": customer,
         "profile": profile,
+        "standing": _standing_text(selectors.limit_standing_read(customer=customer, profile=profile, today=today)),
+        "weakest_source": InformationSource(source).label if source else None,
         "sales_policy": SALES_POLICY_LABELS.get(profile.sales_policy, profile.sales_policy),
         "reasons": reason_texts(profile.reasons, selectors.policy_current().as_rule()),
         "history": list(selectors.credit_history(customer=customer)[:12]),
@@ -80,9 +100,16 @@ def _panel_context(request, customer: Customer) -> dict:
 @login_required
 def customer_credit(request, code: str):
     """The credit panel: profile with reasons, tier/grade history, orders, payments, decisions."""
-    customer = _credit_read(request, code)
+    customer = _credit_read(request, code).customer
     template = "credit/panel.html" if request.headers.get("HX-Request") else "credit/customer_credit.html"
     return render(request, template, _panel_context(request, customer))
+
+
+@login_required
+def credit_file(request, code: str):
+    """The credit file 客户资信档案 as a PDF in the reader's language (DOMAIN §11); read like the dossier, logged."""
+    dossier = _credit_read(request, code, customer_selectors.DossierPart.CREDIT_FILE)
+    return credit_file_response(dossier, language=translation.get_language(), today=timezone.localdate())
 
 
 @login_required
@@ -172,28 +199,73 @@ def approvals(request):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def limit_review(request, pk: int):
+    """One limit request before the decision (DOMAIN §6.3, §11): the recommendation and its reasons, the weakest
+    source behind it, whether a written reason will be needed and why; approve or reject with a note."""
+    limit_request = get_object_or_404(
+        CreditLimitRequest.objects.select_related("customer", "requested_by"), pk=pk, status="pending"
+    )
+    if not request.user.has_perm("credit.decide_limit", limit_request.customer):
+        raise PermissionDenied
+    if request.method == "POST":
+        return _decide(request, limit_request, request.POST.get("decision", ""))
+    return _review_page(request, limit_request, LimitDecisionForm())
+
+
+@login_required
 @require_POST
 def limit_decide(request, pk: int, decision: str):
     limit_request = get_object_or_404(CreditLimitRequest.objects.select_related("customer"), pk=pk)
     if not request.user.has_perm("credit.decide_limit", limit_request.customer):
         raise PermissionDenied
+    return _decide(request, limit_request, decision)
+
+
+def _review_page(request, limit_request: CreditLimitRequest, form, status: int = 200):
+    today = timezone.localdate()
+    profile = selectors.credit_profile_read(customer=limit_request.customer, today=today)
+    causes = selectors.approval_note_causes(profile=profile, amount=limit_request.amount)
+    source = selectors.weakest_source_behind(customer=limit_request.customer, today=today)
+    context = {
+        "limit_request": limit_request,
+        "customer": limit_request.customer,
+        "profile": profile,
+        "reasons": reason_texts(profile.reasons, selectors.policy_current().as_rule()),
+        "causes": [NOTE_CAUSE_LABELS[cause] for cause in causes],
+        "weakest_source": InformationSource(source).label if source else None,
+        "own_request": limit_request.requested_by_id == request.user.pk,
+        "form": form,
+    }
+    return render(request, "credit/limit_review.html", context, status=status)
+
+
+def _decide(request, limit_request: CreditLimitRequest, decision: str):
+    if decision not in ("approve", "reject"):
+        raise Http404
     form = LimitDecisionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("The decision could not be saved: check the amount."))
-        return redirect("credit_approvals")
+        return _review_page(request, limit_request, form, status=400)
+    today, data = timezone.localdate(), form.cleaned_data
     try:
         if decision == "approve":
-            services.credit_limit_approve(
-                request=limit_request, by=request.user, today=timezone.localdate(), **form.cleaned_data
-            )
+            limit = services.credit_limit_approve(request=limit_request, by=request.user, today=today, **data)
         else:
-            services.credit_limit_reject(
-                request=limit_request, by=request.user, today=timezone.localdate(), note=form.cleaned_data["note"]
-            )
+            services.credit_limit_reject(request=limit_request, by=request.user, today=today, note=data["note"])
+    except services.NoteRequired as error:
+        form.add_error("note", str(error))
+        return _review_page(request, limit_request, form, status=400)
     except services.CreditError as error:
         messages.error(request, str(error))
+        return redirect("credit_approvals")
+    customer = limit_request.customer
+    if decision == "approve":
+        text = _("Limit of %(amount)s approved for %(name)s, valid until %(until)s.")
+        values = {"amount": _money(limit.amount), "name": customer.name, "until": limit.valid_until.isoformat()}
     else:
-        messages.success(request, _("Decision recorded for %(code)s.") % {"code": limit_request.customer.code})
+        text = _("Limit request of %(amount)s for %(name)s rejected.")
+        values = {"amount": _money(limit_request.amount), "name": customer.name}
+    messages.success(request, text % values)
     return redirect("credit_approvals")
 
 

@@ -61,6 +61,8 @@ rules.add_perm("customers.reassign_customer", is_sales_manager)
 rules.add_perm("customers.merge_customers", is_sales_manager)  # and see possible duplicates (DOMAIN §2.3)
 rules.add_perm("customers.choose_owner", is_sales_manager | is_integration)
 rules.add_perm("customers.own_customers", is_sales_staff)
+# Analysis (DOMAIN §10): every role, each over the dossiers it reads in full (a sales rep: own customers).
+rules.add_perm("analytics.view_analysis", has_any_role)
 rules.add_perm("crm.view_access_log", _role(roles.SALES_MANAGER, roles.CREDIT_MANAGER, roles.ARCHIVIST))
 
 # Credit (DOMAIN §1, §6): who may do what with orders, payments, assessments and limits.

@@ -28,6 +28,7 @@ urlpatterns = [
         login_required(SpectacularRedocView.as_view(url_name="api_schema", permission_classes=[IsAuthenticated])),
         name="api_redoc",
     ),
+    path("", include("analytics.urls")),
     path("", include("archives.urls")),
     path("", include("credit.urls")),
     path("", include("customers.urls")),

@@ -44,6 +44,13 @@ class CustomerFilterForm(StyledFormMixin, forms.Form):
         label=_("Review"), required=False, choices=[("", _("All")), ("1", _("Stale")), ("0", _("Up to date"))]
     )
     ordering = forms.ChoiceField(label=_("Sort by"), required=False)
+    # Filters an analysis drill-down sets (DOMAIN §10): shown as removable chips above the list, not as inputs.
+    tier = forms.CharField(label=_("Tier"), required=False, max_length=1)
+    payment_grade = forms.CharField(label=_("Payment grade"), required=False, max_length=10)
+    risk_class = forms.CharField(label=_("Risk class"), required=False, max_length=12)
+    region = forms.CharField(label=_("Region"), required=False, max_length=100)
+    industry = forms.CharField(label=_("Industry"), required=False, max_length=100)
+    DRILL_FIELDS = ("tier", "payment_grade", "risk_class", "region", "industry")
 
     def __init__(self, *args, owners=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -66,6 +73,11 @@ class CustomerFilterForm(StyledFormMixin, forms.Form):
             "review": _("Review due first"),
         }
         self.fields["ordering"].choices = [(k, labels[k]) for k in ORDERINGS]
+
+    def drill_filters(self) -> list[tuple[str, str, str]]:
+        """The drill-down filters in force: (field, label, value) for the chips above the list."""
+        data = self.cleaned_data if self.is_bound and hasattr(self, "cleaned_data") else {}
+        return [(name, self.fields[name].label, data[name]) for name in self.DRILL_FIELDS if data.get(name)]
 
 
 class CustomerCreateForm(StyledFormMixin, forms.ModelForm):

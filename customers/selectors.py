@@ -24,13 +24,20 @@ from customers.models import (
     CreditDocument,
     Customer,
     FinancialFigure,
-    InformationSource,
     Interaction,
     NameKey,
     Review,
 )
+from customers.policy import review_policy
 from customers.rules import names as names_rule
-from customers.rules.credit_reports import earliest_report_date_valid_on
+from customers.rules.credit_reports import (
+    CERTIFICATE_TYPE,
+    REPORT_SOURCES,
+    REPORT_TYPE,
+    credit_report_expires_on,
+    earliest_report_date_valid_on,
+    is_credit_report,
+)
 from customers.rules.figures import latest_by_metric
 from customers.rules.review import ReviewPolicy
 
@@ -80,6 +87,9 @@ class CustomerFilters:
     tier: str = ""  # credit profile filters (API.md); the credit app keeps the profile
     payment_grade: str = ""
     risk_class: str = ""
+    region: str = ""
+    industry: str = ""
+    within: QuerySet | None = None  # customer ids a caller derived (an analysis drill-down), read in full only
     archived: bool = False
     ordering: str = "name"
 
@@ -122,8 +132,12 @@ def _hidden_conditions(filters: CustomerFilters) -> list[Q]:
         "credit_profile__tier": filters.tier,
         "credit_profile__payment_grade": filters.payment_grade,
         "credit_profile__risk_class": filters.risk_class,
+        "region": filters.region,
+        "industry": filters.industry,
     }
     conditions = [Q(**{key: value}) for key, value in exact.items() if value]
+    if filters.within is not None:
+        conditions.append(Q(pk__in=filters.within))
     if filters.completeness in COMPLETENESS_BANDS:
         low, high = COMPLETENESS_BANDS[filters.completeness]
         conditions.append(Q(completeness__gte=low, completeness__lte=high))
@@ -179,9 +193,21 @@ def customer_list(
     return _ordered(qs, orderings.get(filters.ordering) or next(iter(orderings.values())), fully_visible)
 
 
-CREDIT_REPORT = Q(
-    doc_type=CreditDocument.Type.CREDIT_REPORT, source__in=(InformationSource.CREDIT_AGENCY, InformationSource.BANK)
-) | Q(doc_type=CreditDocument.Type.BANK_CREDIT_CERTIFICATE)
+def customers_read_in_full(*, user: AbstractBaseUser, owner: str = "", region: str = "") -> QuerySet[Customer]:
+    """The live dossiers a user may read in full (a sales rep: own ones; DOMAIN §1), for figures over them
+    (DOMAIN §10: every analysis covers exactly these), optionally one owner's (a username) or one region's."""
+    qs = customer_scope(user=user)
+    fully_visible = access.dossiers_fully_visible(user)
+    if fully_visible is not None:
+        qs = qs.filter(fully_visible)
+    if owner:
+        qs = qs.filter(owner__username=owner)
+    if region:
+        qs = qs.filter(region=region)
+    return qs
+
+
+CREDIT_REPORT = Q(doc_type=REPORT_TYPE, source__in=REPORT_SOURCES) | Q(doc_type=CERTIFICATE_TYPE)
 """Documents that count as a credit report (DOMAIN §6.2): an agency or bank report, or a bank certificate."""
 
 
@@ -268,6 +294,11 @@ class DossierPart(StrEnum):
     HISTORY = "history"
     INTERACTIONS = "interactions"
     CATALOGUE = "catalogue"  # the archive's catalogue of originals (DOMAIN §9), under archives.view_documents
+    CREDIT_FILE = "credit_file"  # the printable credit file 客户资信档案 (DOMAIN §11): the whole dossier, logged so
+
+
+WHOLE_PARTS = frozenset({DossierPart.WHOLE, DossierPart.CREDIT_FILE})
+"""The parts that show every section, figure, document and review."""
 
 
 MASKABLE = frozenset({DossierPart.WHOLE, DossierPart.CONTACTS})
@@ -318,10 +349,10 @@ def dossier_read(
             raise AccessDenied
         return _masked(customer)
     access_log_record(user=user, customer=customer, channel=channel, object_ref=str(part))
-    if part != DossierPart.WHOLE:
+    if part not in WHOLE_PARTS:
         contacts = list(customer.contacts.all()) if part == DossierPart.CONTACTS else []
         return Dossier(customer=customer, contacts=contacts, is_stale=_is_stale(customer))
-    return _full(customer)
+    return _full(customer, today=today)
 
 
 def _listable(user: AbstractBaseUser, code: str, archived: bool | None) -> Customer:
@@ -343,7 +374,27 @@ def _masked(customer: Customer) -> Dossier:
     return Dossier(customer=customer, contacts=contacts, masked=True)
 
 
-def _full(customer: Customer, recent: int = 20) -> Dossier:
+def _documents(customer: Customer, today: date) -> list[CreditDocument]:
+    """The credit documents, each with ``expires_on`` — for a credit report the last day it counts by the one
+    definition (``rules.credit_reports.credit_report_expires_on``, the policy's months), else its own valid-until
+    date — and ``expired`` on ``today``."""
+    documents = list(customer.credit_documents.select_related("added_by"))
+    months = None
+    for document in documents:
+        document.expires_on = document.valid_until
+        if is_credit_report(doc_type=document.doc_type, source=document.source):
+            months = months or review_policy().report_months
+            document.expires_on = credit_report_expires_on(
+                valid_until=document.valid_until,
+                issued_on=document.issued_on,
+                obtained_on=document.obtained_on,
+                months=months,
+            )
+        document.expired = document.expires_on is not None and document.expires_on < today
+    return documents
+
+
+def _full(customer: Customer, *, today: date, recent: int = 20) -> Dossier:
     """The full dossier: sections, contacts, recent interactions and history, figures, documents, reviews."""
     interactions = customer.interactions.select_related("author")
     figures = list(customer.financial_figures.order_by("metric", "-as_of"))
@@ -357,7 +408,7 @@ def _full(customer: Customer, recent: int = 20) -> Dossier:
         history=list(customer.changes.select_related("by")[:recent]),
         latest_figures=list(latest.values()),
         figure_history=figures,
-        documents=list(customer.credit_documents.select_related("added_by")),
+        documents=_documents(customer, today),
         reviews=list(customer.reviews.select_related("reviewed_by")[:5]),
     )
 
@@ -445,6 +496,11 @@ def dashboard_for(*, user: AbstractBaseUser, today: date, policy: ReviewPolicy) 
         review_due=list(review_due.select_related("review_state").order_by("review_state__next_review_due")[:10]),
         recent_interactions=list(recent),
     )
+
+
+def customer_choice_labels() -> dict[str, dict[str, str]]:
+    """Codes and their translated labels, in display order: kind, nature, size (DOMAIN §2)."""
+    return {name: dict(Customer._meta.get_field(name).choices) for name in ("kind", "nature", "size")}
 
 
 # Duplicates (DOMAIN §2.3) ------------------------------------------------------------------------------------------

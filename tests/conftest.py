@@ -83,6 +83,18 @@ def manager(make_user):
 
 
 @pytest.fixture
+def people(make_user, rep, manager):
+    """The trade roles by name: a rep, a sales manager, a credit analyst and manager, and the ERP integration."""
+    return {
+        "rep": rep,
+        "manager": manager,
+        "analyst": make_user(roles.CREDIT_ANALYST, username="analyst"),
+        "cm": make_user(roles.CREDIT_MANAGER, username="cm"),
+        "erp": make_user(roles.INTEGRATION, username="erp"),
+    }
+
+
+@pytest.fixture
 def customer(rep):
     return make_customer(
         owner=rep,

@@ -79,3 +79,8 @@ class ContactFactory(factory.django.DjangoModelFactory):
     name = factory.Faker("name")
     title = "Purchasing manager"
     phone = "0571-88886666"
+
+
+APPROVAL_NOTE = "Agreed by the credit committee"
+"""A written reason for approving a limit: above the recommendation or for a 丙/丁 or default-list customer one is
+required (DOMAIN §11)."""

@@ -6,6 +6,7 @@ urlpatterns = [
     path("customers/<str:code>/orders/", views.OrderListCreateApi.as_view(), name="api_order_list"),
     path("customers/<str:code>/payments/", views.PaymentListCreateApi.as_view(), name="api_payment_list"),
     path("customers/<str:code>/credit/", views.CreditProfileApi.as_view(), name="api_credit_profile"),
+    path("customers/<str:code>/credit-file/", views.CreditFileApi.as_view(), name="api_credit_file"),
     path("customers/<str:code>/assessments/", views.AssessmentListCreateApi.as_view(), name="api_assessment_list"),
     path(
         "customers/<str:code>/credit-limit-requests/",

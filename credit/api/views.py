@@ -1,7 +1,8 @@
 """REST endpoints of trade and credit (API.md "Trade" and "Credit"): translators to credit.services."""
 
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
+from django.utils import timezone, translation
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -23,6 +24,7 @@ from credit.api.serializers import (
     PaymentSerializer,
     ScoringModelSerializer,
 )
+from credit.credit_file import credit_file_response
 from credit.models import Assessment, CreditLimitRequest, CreditNote, Order, Payment
 from credit.rules.scoring import RatingError
 from crm.api.exceptions import Conflict
@@ -269,6 +271,8 @@ class LimitDecisionApi(APIView):
                 services.credit_limit_reject(request=limit_request, by=request.user, today=_today(), note=data["note"])
         except services.FourEyesViolation as error:
             raise PermissionDenied(str(error)) from None
+        except services.NoteRequired as error:
+            raise ValidationError({"note": [str(error)]}) from None
         except services.CreditError as error:
             raise ValidationError({"approved_amount": [str(error)]}) from None
         limit_request.refresh_from_db()
@@ -305,3 +309,26 @@ class CreditReportCreateApi(APIView):
             customer=customer, values=data, by=request.user, today=_today()
         )
         return Response(CreditReportSerializer(document).data, status=status.HTTP_201_CREATED)
+
+
+class CreditFileApi(APIView):
+    """The credit file 客户资信档案 of DOMAIN §11 as a PDF in the language of ``Accept-Language`` (``zh-hans`` or
+    ``en``); read like the dossier and logged."""
+
+    @extend_schema(
+        responses={
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            (503, "text/plain"): OpenApiTypes.STR,
+        },
+        description="503 with what to install when this server has no Chinese font or WeasyPrint.",
+    )
+    def get(self, request, code: str):
+        with http_errors():
+            dossier = customer_selectors.dossier_read(
+                user=request.user,
+                code=code,
+                channel=AccessLog.Channel.API,
+                today=_today(),
+                part=DossierPart.CREDIT_FILE,
+            )
+        return credit_file_response(dossier, language=translation.get_language(), today=_today())

@@ -143,12 +143,22 @@ class OrderCheck:
     available: Decimal
 
 
+def requires_prepayment(grade: Grade) -> bool:
+    """丙 and 丁 buy against payment before shipment, whatever limit they hold (DOMAIN §4.1, §6.4)."""
+    return grade in (Grade.BING, Grade.DING)
+
+
+def on_default_list(grade: Grade, litigation_records: int) -> bool:
+    """A customer on a default list (DOMAIN §6.2): more than the policy's days late (丁), or with litigation."""
+    return grade is Grade.DING or litigation_records > 0
+
+
 def check_order(
     *, amount: Decimal, exposure: Decimal, limit: Decimal | None, grade: Grade, prepaid: bool
 ) -> OrderCheck:
     """DOMAIN §6.4: hold when 丙/丁 and not prepaid, when there is no valid limit, or when exposure + amount > limit."""
     reasons = []
-    if grade in (Grade.BING, Grade.DING) and not prepaid:
+    if requires_prepayment(grade) and not prepaid:
         reasons.append("grade_requires_prepayment")
     if limit is None:
         reasons.append("no_valid_limit")

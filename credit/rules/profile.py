@@ -71,9 +71,8 @@ def compute_profile(inputs: ProfileInputs, *, policy: CreditPolicy, today: date)
     reasons = list(recommendation.reasons) + (["grade_overridden"] if inputs.grade_override else [])
     # DOMAIN §6.2: a small customer on a default list (litigation, or overdue > 90 days) loses its limit
     # at once and its arrears are flagged for recovery.
-    on_default_list = facts.grade is grade_rules.Grade.DING or inputs.litigation_records > 0
     limit = inputs.limit
-    recovery = inputs.size == "small" and on_default_list
+    recovery = inputs.size == "small" and limits.on_default_list(facts.grade, inputs.litigation_records)
     if recovery:
         reasons.append("default_list_limit_withdrawn")
         limit = None

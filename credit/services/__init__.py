@@ -10,9 +10,11 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from credit import selectors
 from credit.models import (
+    NOTE_CAUSE_LABELS,
     Assessment,
     CreditHistory,
     CreditLimit,
@@ -26,8 +28,8 @@ from credit.models import (
     Payment,
     ScoringModel,
 )
+from credit.rules import decisions, limits, orders, scoring, tier
 from credit.rules import grade as grade_rules
-from credit.rules import limits, orders, scoring, tier
 from credit.rules.policy import CreditPolicy
 from credit.rules.profile import compute_profile
 from crm.bulk import bulk_update_rows
@@ -52,6 +54,20 @@ class FourEyesViolation(CreditError):
 
 class DuplicateOrder(CreditError):
     """An order with this external ID exists already: a re-import changes nothing."""
+
+
+class NoteRequired(CreditError):
+    """The decision needs a written reason (DOMAIN §11): approving above the recommendation or for a 丙/丁 or
+    default-list customer, and every rejection. ``causes`` names why (``credit.rules.decisions.NoteCause``)."""
+
+    def __init__(self, causes: Sequence[decisions.NoteCause] = ()):
+        self.causes = tuple(causes)
+        if causes:
+            why = "; ".join(str(NOTE_CAUSE_LABELS[cause]) for cause in causes)
+            message = gettext("Write down why you approve: %(why)s.") % {"why": why}
+        else:
+            message = gettext("Write down why you reject the request.")
+        super().__init__(message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,9 +323,12 @@ def credit_limit_request_create(
     )
 
 
-def _basis(profile: CreditProfile) -> dict[str, Any]:
-    """What a documented credit decision rests on (DOMAIN §6.3)."""
+def _basis(profile: CreditProfile, *, today: date, causes: Sequence[str] = ()) -> dict[str, Any]:
+    """What a documented credit decision rests on (DOMAIN §6.3), with the weakest information source behind it
+    (§2.2) and the causes that required a written reason (§11)."""
     return {
+        "weakest_source": selectors.weakest_source_behind(customer=profile.customer, today=today),
+        "note_causes": [str(cause) for cause in causes],
         "tier": profile.tier,
         "payment_grade": profile.payment_grade,
         "risk_class": profile.risk_class,
@@ -347,8 +366,12 @@ def credit_limit_approve(
     if ceiling is not None and amount > ceiling:
         raise CreditError(f"Without a valid credit report this customer may get at most {ceiling:.2f}.")
     profile = credit_profile_refresh(customer=customer, today=today)
+    causes = selectors.approval_note_causes(profile=profile, amount=amount)
+    if causes and not note.strip():
+        raise NoteRequired(causes)
     request.status, request.approved_amount, request.decided_by = CreditLimitRequest.Status.APPROVED, amount, by
-    request.decided_at, request.note, request.basis = timezone.now(), note, _basis(profile)
+    request.decided_at, request.note = timezone.now(), note.strip()
+    request.basis = _basis(profile, today=today, causes=causes)
     request.save()
     CreditLimit.objects.filter(customer=customer, revoked_at__isnull=True, valid_until__gte=today).update(
         revoked_at=timezone.now(), revoked_reason="replaced"
@@ -372,9 +395,11 @@ def credit_limit_reject(*, request: CreditLimitRequest, by: AbstractBaseUser, to
         raise CreditError("This request has already been decided.")
     if not limits.four_eyes_kept(requested_by=request.requested_by_id, deciding=by.pk):
         raise FourEyesViolation("The requester cannot decide their own request.")
+    if not note.strip():
+        raise NoteRequired()
     profile = credit_profile_refresh(customer=request.customer, today=today)
     request.status, request.decided_by, request.decided_at = CreditLimitRequest.Status.REJECTED, by, timezone.now()
-    request.note, request.basis = note, _basis(profile)
+    request.note, request.basis = note.strip(), _basis(profile, today=today)
     request.save()
 
 

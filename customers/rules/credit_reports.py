@@ -5,6 +5,16 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
+REPORT_TYPE = "credit_report"
+REPORT_SOURCES = frozenset({"credit_agency", "bank"})
+CERTIFICATE_TYPE = "bank_credit_certificate"
+
+
+def is_credit_report(*, doc_type: str, source: str) -> bool:
+    """A document that counts as a credit report (DOMAIN §6.2): an agency's or a bank's report, or a bank credit
+    certificate. ``customers.selectors.CREDIT_REPORT`` is the same condition in SQL."""
+    return doc_type == CERTIFICATE_TYPE or (doc_type == REPORT_TYPE and source in REPORT_SOURCES)
+
 
 def credit_report_expires_on(
     *, valid_until: date | None, issued_on: date | None, obtained_on: date, months: int

@@ -252,7 +252,7 @@ def test_credit_api_role_matrix(actor, buyer, people, api_for):
         .post(_url("api_limit_request_list", buyer), {"amount": "1000", "reason": "y"}, format="json")
         .json()
     )
-    decided = client.post(reverse("api_limit_approve", args=[pending["id"]]), {"note": ""}, format="json")
+    decided = client.post(reverse("api_limit_approve", args=[pending["id"]]), {"note": "yearly line"}, format="json")
     assert decided.status_code == decide
     held = api_for(people["rep"]).post(_url("api_order_list", buyer), _order_body("99999.00"), format="json").json()
     assert held["status"] == "credit_hold"

@@ -8,21 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from credit import services
-from crm import roles
+from tests.factories import APPROVAL_NOTE as NOTE
 from tests.factories import make_customer
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def people(make_user, rep):
-    return {
-        "rep": rep,
-        "manager": make_user(roles.SALES_MANAGER, username="manager"),
-        "analyst": make_user(roles.CREDIT_ANALYST, username="analyst"),
-        "cm": make_user(roles.CREDIT_MANAGER, username="cm"),
-        "erp": make_user(roles.INTEGRATION, username="erp"),
-    }
 
 
 def _body(amount, **extra):
@@ -43,7 +32,7 @@ def buyer(rep, people, api_for):
     request = services.credit_limit_request_create(
         customer=customer, amount=100_000, reason="yearly", by=people["analyst"], today=today
     )
-    services.credit_limit_approve(request=request, by=people["cm"], today=today)
+    services.credit_limit_approve(request=request, by=people["cm"], today=today, note=NOTE)
     imported = api_for(people["erp"]).post(
         reverse("api_order_list", args=[customer.code]),
         _body("90000.00", status="completed", external_id="ERP-90"),

@@ -15,6 +15,7 @@ from django.db import connection, connections
 from credit import services
 from credit.models import Order
 from crm import roles
+from tests.factories import APPROVAL_NOTE as NOTE
 from tests.factories import UserFactory, make_customer
 
 TODAY = date(2026, 11, 22)
@@ -35,7 +36,7 @@ def customer_with_limit(transactional_db):
     request = services.credit_limit_request_create(
         customer=customer, amount=Decimal(10_000), reason="x", by=analyst, today=TODAY
     )
-    services.credit_limit_approve(request=request, by=manager, today=TODAY)
+    services.credit_limit_approve(request=request, by=manager, today=TODAY, note=NOTE)
     return customer, rep
 
 

@@ -15,6 +15,7 @@ from crm import roles
 from crm.models import Reminder
 from customers import tasks
 from customers.models import ReviewState
+from tests.factories import APPROVAL_NOTE as NOTE
 from tests.factories import make_customer
 
 pytestmark = pytest.mark.django_db
@@ -88,7 +89,7 @@ def _limit_until(customer, make_user, until: date):
     request = credit_services.credit_limit_request_create(
         customer=customer, amount=Decimal(9000), reason="x", by=analyst, today=start
     )
-    credit_services.credit_limit_approve(request=request, by=manager, today=start)
+    credit_services.credit_limit_approve(request=request, by=manager, today=start, note=NOTE)
 
 
 def test_limit_expiry_horizon_follows_the_policy_domain_7(rep, make_user, set_policy):

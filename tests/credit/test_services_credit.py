@@ -10,6 +10,7 @@ from credit.models import CreditHistory, CreditLimitRequest, CreditProfile, Orde
 from credit.services import OrderLineInput
 from crm import roles
 from customers import services as customer_services
+from tests.factories import APPROVAL_NOTE as NOTE
 from tests.factories import make_customer
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +50,7 @@ def _limit(customer, requester, manager, amount):
     request = services.credit_limit_request_create(
         customer=customer, amount=D(amount), reason="new", by=requester, today=TODAY
     )
-    return services.credit_limit_approve(request=request, by=manager, today=TODAY)
+    return services.credit_limit_approve(request=request, by=manager, today=TODAY, note=NOTE)
 
 
 def test_order_without_a_limit_is_held_and_released_by_a_manager(buyer, rep, credit_manager):
@@ -153,7 +154,7 @@ def test_four_eyes_the_requester_cannot_approve(buyer, credit_manager):
         customer=buyer, amount=D(10_000), reason="x", by=credit_manager, today=TODAY
     )
     with pytest.raises(services.FourEyesViolation):
-        services.credit_limit_approve(request=request, by=credit_manager, today=TODAY)
+        services.credit_limit_approve(request=request, by=credit_manager, today=TODAY, note=NOTE)
     assert CreditLimitRequest.objects.get().status == "pending"
 
 
@@ -174,7 +175,7 @@ def test_medium_customer_without_a_credit_report_gets_no_more_than_the_small_cei
         customer=medium, amount=D(80_000), reason="x", by=analyst, today=TODAY
     )
     with pytest.raises(services.CreditError):
-        services.credit_limit_approve(request=request, by=credit_manager, today=TODAY)
+        services.credit_limit_approve(request=request, by=credit_manager, today=TODAY, note=NOTE)
     with django_capture_on_commit_callbacks(execute=True):
         customer_services.credit_document_add(
             customer=medium,
@@ -188,7 +189,7 @@ def test_medium_customer_without_a_credit_report_gets_no_more_than_the_small_cei
             },
             today=TODAY,
         )
-    assert services.credit_limit_approve(request=request, by=credit_manager, today=TODAY).amount == D(80_000)
+    assert services.credit_limit_approve(request=request, by=credit_manager, today=TODAY, note=NOTE).amount == D(80_000)
 
 
 def test_recompute_all_matches_the_per_customer_refresh(rep, make_user):

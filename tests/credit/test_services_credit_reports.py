@@ -11,6 +11,7 @@ from credit.services.reminders import credit_report_reminders
 from crm import roles
 from crm.models import Reminder
 from customers.models import CreditDocument
+from tests.factories import APPROVAL_NOTE as NOTE
 from tests.factories import make_customer
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +38,7 @@ def _request(customer, make_user, today) -> CreditLimitRequest:
 
 def _approve(request, make_user, today):
     return services.credit_limit_approve(
-        request=request, by=make_user(roles.CREDIT_MANAGER, username="creditmgr"), today=today
+        request=request, by=make_user(roles.CREDIT_MANAGER, username="creditmgr"), today=today, note=NOTE
     )
 
 

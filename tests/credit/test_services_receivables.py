@@ -10,23 +10,12 @@ from django.contrib import admin
 from credit import services
 from credit.models import CreditNote, CreditProfile, Order, OrderLine, Payment
 from credit.services import OrderLineInput
-from crm import roles
+from tests.factories import APPROVAL_NOTE as NOTE
 from tests.factories import make_customer
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 22)
 D = Decimal
-
-
-@pytest.fixture
-def people(make_user, rep):
-    return {
-        "rep": rep,
-        "analyst": make_user(roles.CREDIT_ANALYST, username="analyst"),
-        "cm": make_user(roles.CREDIT_MANAGER, username="cm"),
-        "erp": make_user(roles.INTEGRATION, username="erp"),
-        "manager": make_user(roles.SALES_MANAGER, username="manager"),
-    }
 
 
 @pytest.fixture
@@ -36,7 +25,7 @@ def buyer(rep, people):
     request = services.credit_limit_request_create(
         customer=customer, amount=D(100_000), reason="yearly", by=people["analyst"], today=TODAY
     )
-    services.credit_limit_approve(request=request, by=people["cm"], today=TODAY)
+    services.credit_limit_approve(request=request, by=people["cm"], today=TODAY, note=NOTE)
     return customer
 
 

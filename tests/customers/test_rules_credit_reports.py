@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from customers.rules.credit_reports import credit_report_expires_on, earliest_report_date_valid_on
+from customers.rules.credit_reports import credit_report_expires_on, earliest_report_date_valid_on, is_credit_report
 
 
 @pytest.mark.parametrize(
@@ -59,3 +59,18 @@ def test_the_sql_bound_and_the_expiry_date_agree_on_every_day(dated, offset, mon
     day = dated + timedelta(days=offset)
     expires = credit_report_expires_on(valid_until=None, issued_on=dated, obtained_on=dated, months=months)
     assert (expires >= day) == (dated >= earliest_report_date_valid_on(day, months=months))
+
+
+@pytest.mark.parametrize(
+    ("doc_type", "source", "counts"),
+    [
+        ("credit_report", "credit_agency", True),
+        ("credit_report", "bank", True),
+        ("credit_report", "customer", False),  # a self-reported "report" is not an investigation (DOMAIN §2.2)
+        ("bank_credit_certificate", "customer", True),
+        ("litigation_record", "court", False),
+    ],
+)
+def test_what_counts_as_a_credit_report(doc_type, source, counts):
+    """DOMAIN §6.2: an agency or bank report, or a bank credit certificate."""
+    assert is_credit_report(doc_type=doc_type, source=source) is counts

@@ -23,3 +23,15 @@ def test_the_latest_date_wins_per_metric_whatever_the_order():
 
 def test_no_figures_no_latest():
     assert latest_by_metric([]) == {}
+
+
+def test_financial_ratios_are_left_empty_when_a_figure_or_its_divisor_is_missing():
+    from decimal import Decimal as D
+
+    from customers.rules.figures import financial_ratios
+
+    ratios = financial_ratios(
+        {"total_assets": D(1000), "total_liabilities": D(600), "current_assets": D(300), "annual_revenue": D(0)}
+    )
+    assert ratios == {"debt_ratio": D("0.6000"), "current_ratio": None, "net_margin": None}
+    assert financial_ratios({"net_profit": D(50), "annual_revenue": D(400)})["net_margin"] == D("0.1250")

@@ -310,3 +310,27 @@ def test_dossier_page_lists_the_required_fields_still_missing(rep, client_for, s
     page = client_for(rep).get(reverse("customer_detail", args=[customer.code])).content.decode()
     assert "Legal representative" in page
     assert "Contacts" in page
+
+
+def test_the_dossier_shows_when_a_credit_report_stops_counting(customer, client_for, rep):
+    """DOMAIN §6.2, §7: a report without its own end date counts the policy's 6 months from its issue date; the
+    dossier shows that day (the same definition as approvals and reminders) and marks it expired once passed."""
+    from customers import services
+
+    today = date(2026, 11, 22)
+    for title, issued in (("Old agency report", date(2026, 4, 1)), ("Fresh agency report", date(2026, 10, 1))):
+        services.credit_document_add(
+            customer=customer,
+            by=rep,
+            values={
+                "doc_type": "credit_report",
+                "title": title,
+                "source": "credit_agency",
+                "obtained_on": issued,
+                "issued_on": issued,
+            },
+            today=today,
+        )
+    html = client_for(rep).get(f"/customers/{customer.code}/").content.decode()
+    assert '<td class="text-danger">2026-10-01 <span class="badge text-bg-danger">expired</span></td>' in html
+    assert "<td>2027-04-01</td>" in html

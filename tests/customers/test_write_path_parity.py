@@ -16,6 +16,7 @@ from crm.models import Reminder
 from crm.services import ReminderInput, reminders_create
 from customers import services
 from customers.models import ChangeRecord, Customer
+from tests.factories import APPROVAL_NOTE as NOTE
 from tests.factories import make_customer
 
 pytestmark = pytest.mark.django_db
@@ -81,7 +82,7 @@ def limited(rep, make_user):
     request = credit_services.credit_limit_request_create(
         customer=customer, amount=Decimal(20_000), reason="new", by=analyst, today=TODAY
     )
-    credit_services.credit_limit_approve(request=request, by=manager, today=TODAY)
+    credit_services.credit_limit_approve(request=request, by=manager, today=TODAY, note=NOTE)
     assert CreditProfile.objects.get(customer=customer).credit_limit == Decimal(20_000)
     return customer
 

@@ -48,3 +48,12 @@ def page(browser):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+def sign_in(page, live_server, username: str, password: str) -> None:
+    """Sign in through the login page and land on the dashboard."""
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit].w-100")
+    page.wait_for_url(f"{live_server.url}/")

@@ -12,17 +12,10 @@ from playwright.sync_api import expect
 from credit.models import CreditLimitRequest
 from crm import roles
 from customers import services as customer_services
+from tests.e2e.conftest import sign_in
 from tests.factories import make_customer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _sign_in(page, live_server, username, password):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("button[type=submit].w-100")
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def test_medium_customer_from_dossier_to_approved_limit(live_server, page, make_user, password):
@@ -43,7 +36,7 @@ def test_medium_customer_from_dossier_to_approved_limit(live_server, page, make_
         today=date.today(),
     )
 
-    _sign_in(page, live_server, "e2e_analyst", password)
+    sign_in(page, live_server, "e2e_analyst", password)
     page.goto(f"{live_server.url}/customers/{customer.code}/credit/assess/5c/")
     for key, rating in {"character": 9, "capacity": 8, "capital": 8, "collateral": 7, "conditions": 8}.items():
         page.fill(f"#id_rating_{key}", str(rating))
@@ -57,12 +50,16 @@ def test_medium_customer_from_dossier_to_approved_limit(live_server, page, make_
     page.wait_for_selector("[data-testid=credit-panel]")
     page.click("button:has-text('Sign out')")
 
-    _sign_in(page, live_server, "e2e_cm", password)
+    sign_in(page, live_server, "e2e_cm", password)
     page.goto(f"{live_server.url}/credit/approvals/")
     row = page.locator("[data-testid=approvals] tbody tr", has_text=customer.code)
-    row.locator("input[name=approved_amount]").fill("120000")
-    row.locator("button:has-text('Approve')").click()
+    row.get_by_role("link", name="Review and decide").click()
+    assert page.inner_text("[data-testid=weakest-source]") == "Credit agency"
+    page.fill("#id_approved_amount", "120000")
+    page.fill("#id_note", "Agency report and 5C support the annual line")
+    page.click("button:has-text('Approve')")
     page.wait_for_selector(".alert-success")
+    assert "Limit of 120,000 approved for Medium Valve Co" in page.inner_text(".alert-success")
     limit_request = CreditLimitRequest.objects.get(customer=customer)
     assert (limit_request.status, limit_request.approved_amount) == ("approved", Decimal(120_000))
     page.goto(f"{live_server.url}/customers/{customer.code}/")

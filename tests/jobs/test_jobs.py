@@ -19,7 +19,7 @@ from customers import services
 from customers.models import ReviewState
 from customers.rules.review import ReviewPolicy
 from customers.services import reminders, review_state
-from tests.factories import make_customer
+from tests.factories import APPROVAL_NOTE, make_customer
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 22)
@@ -127,7 +127,9 @@ def test_limit_expiry_reminds_and_drops_the_available_credit(rep, make_user):
     request = credit_services.credit_limit_request_create(
         customer=customer, amount=Decimal(9000), reason="x", by=analyst, today=TODAY - timedelta(days=340)
     )
-    credit_services.credit_limit_approve(request=request, by=manager, today=TODAY - timedelta(days=340))
+    credit_services.credit_limit_approve(
+        request=request, by=manager, today=TODAY - timedelta(days=340), note=APPROVAL_NOTE
+    )
     assert credit_reminders.limit_reminders(today=TODAY) == 1
     assert Reminder.objects.get().kind == "limit_expiring"
     after = CreditLimit.objects.get().valid_until + timedelta(days=1)

@@ -1,0 +1,71 @@
+"""REST endpoints of the analysis (API.md "Analysis", DOMAIN §10): translators to analytics.selectors.
+
+Every endpoint takes ``as_of`` (default today), ``owner`` and ``region``, answers over the customers the caller
+reads in full, and with ``?format=csv`` or ``?format=xlsx`` returns the same rows as a file.
+"""
+
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from analytics.api.renderers import CsvTableRenderer, XlsxTableRenderer
+from analytics.api.serializers import AnalysisQuery, CompositionQuery, CompositionSerializer
+from analytics.scope import AnalysisScope
+from analytics.selectors.composition import composition
+
+FILE_FORMATS = frozenset({"csv", "xlsx"})
+FORMAT_PARAMETER = OpenApiParameter(
+    "format", str, enum=["json", "csv", "xlsx"], description="json (default), or the same rows as a CSV or XLSX file"
+)
+
+
+class AnalysisApi(APIView):
+    """The shared translation: parse the query, build the scope, answer JSON or the report's table as a file."""
+
+    renderer_classes = [JSONRenderer, CsvTableRenderer, XlsxTableRenderer]
+    query_class = AnalysisQuery
+    output_class: type[serializers.Serializer]
+    export_name = "analysis"
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if not request.user.has_perm("analytics.view_analysis"):
+            raise PermissionDenied
+
+    def report(self, scope: AnalysisScope, query: dict):
+        raise NotImplementedError
+
+    def get(self, request):
+        query = self.query_class(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        scope = AnalysisScope.of(request.user, query.validated_data, today=timezone.localdate())
+        report = self.report(scope, query.validated_data)
+        file_format = request.accepted_renderer.format
+        if file_format in FILE_FORMATS:
+            response = Response(report.table())
+            response["Content-Disposition"] = f'attachment; filename="{self.export_name}-{scope.as_of}.{file_format}"'
+            return response
+        return Response(self.output_class(report.as_json()).data)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        """Refusals and bad queries answer JSON even when a file was asked for."""
+        renderer = getattr(request, "accepted_renderer", None)
+        if response.status_code >= 400 and renderer is not None and renderer.format in FILE_FORMATS:
+            request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
+        return super().finalize_response(request, response, *args, **kwargs)
+
+
+@extend_schema(parameters=[CompositionQuery, FORMAT_PARAMETER], responses=CompositionSerializer)
+class CompositionApi(AnalysisApi):
+    """Customers and trailing-12-month purchases by one classification, with shares (DOMAIN §10.1)."""
+
+    query_class = CompositionQuery
+    output_class = CompositionSerializer
+    export_name = "composition"
+
+    def report(self, scope: AnalysisScope, query: dict):
+        return composition(scope=scope, by=query.get("by") or "tier")

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from analytics import views
+
+urlpatterns = [
+    path("analytics/", views.composition, name="analytics"),
+    path("analytics/composition/", views.composition, name="analytics_composition"),
+    path("analytics/customers/", views.customers, name="analytics_customers"),
+]

@@ -1,0 +1,109 @@
+"""Browser pages of the analysis (DOMAIN §10): a chart drawn from the API's JSON and the table behind it."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+from analytics.forms import AnalysisFilterForm
+from analytics.scope import AnalysisScope
+from analytics.selectors import composition as composition_selectors
+from crm import access
+from crm.models import AccessLog
+from customers import selectors as customer_selectors
+
+PAGES = [  # §10.1–§10.7, in the order of the tabs: (url name, title)
+    ("analytics_composition", _("Composition")),
+]
+
+
+def _scope(request) -> tuple[AnalysisScope, AnalysisFilterForm]:
+    if not request.user.has_perm("analytics.view_analysis"):
+        raise PermissionDenied
+    reads_all = access.dossiers_fully_visible(request.user) is None
+    owners = customer_selectors.owner_candidates() if reads_all else ()
+    form = AnalysisFilterForm(request.GET or None, owners=owners)
+    scope = AnalysisScope.of(request.user, form.cleaned_data if form.is_valid() else {}, today=timezone.localdate())
+    return scope, form
+
+
+def _query(request, **changes) -> str:
+    """The page's query string with ``changes`` applied (empty values dropped), for links, the API and exports."""
+    params = {key: value for key, value in request.GET.items() if key not in ("page", "format")}
+    params.update(changes)
+    return urlencode({key: value for key, value in params.items() if value})
+
+
+def _table_rows(report, keys) -> list[dict]:
+    """The report's table with a drill-down link per row: the customer list filtered to the row's customers."""
+    table, rows = report.table(), []
+    for key, cells in zip(keys, table.rows, strict=True):
+        drill = report.drill(key)
+        href = f"{reverse('customer_list')}?{urlencode(drill)}" if drill else None
+        rows.append({"key": key, "cells": [cells.get(column.key) for column in table.columns], "href": href})
+    return rows
+
+
+def _page(request, template: str, scope: AnalysisScope, form, report, api: str, **context):
+    query = _query(request)
+    context |= {
+        "pages": PAGES,
+        "form": form,
+        "scope": scope,
+        "report": report,
+        "columns": report.table().columns,
+        "api_url": f"{reverse(api)}?{query}",
+        "query": query,
+    }
+    return render(request, template, context)
+
+
+@login_required
+def composition(request):
+    scope, form = _scope(request)
+    by = request.GET.get("by") or "tier"
+    if by not in composition_selectors.BY:
+        raise Http404
+    report = composition_selectors.composition(scope=scope, by=by)
+    rows = _table_rows(report, [row.key for row in report.rows])
+    if by == "product":
+        for row in rows:
+            row["href"] = f"{reverse('analytics_customers')}?{_query(request, report='product', key=row['key'])}"
+    choices = [(key, label, _query(request, by=key)) for key, (_column, label) in composition_selectors.BY.items()]
+    return _page(
+        request,
+        "analytics/composition.html",
+        scope,
+        form,
+        report,
+        "api_analytics_composition",
+        rows=rows,
+        by=by,
+        by_choices=choices,
+    )
+
+
+DRILLS = {  # a drill-down the customer list has no filter for: report → (scope, key) → customer ids
+    "product": composition_selectors.product_buyers,
+}
+
+
+@login_required
+def customers(request):
+    """The customers behind a figure the customer list cannot filter by (a product's buyers…), same rows."""
+    scope, _form = _scope(request)
+    drill = DRILLS.get(request.GET.get("report", ""))
+    key = request.GET.get("key", "")
+    if drill is None or not key:
+        raise Http404
+    filters = customer_selectors.CustomerFilters(within=drill(scope=scope, key=key))
+    found = customer_selectors.customer_list(user=request.user, filters=filters)
+    page = Paginator(found, customer_selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = customer_selectors.dossier_rows(user=request.user, customers=page, channel=AccessLog.Channel.WEB)
+    context = {"pages": PAGES, "page": page, "rows": rows, "key": key, "scope": scope, "query": _query(request)}
+    return render(request, "analytics/customers.html", context)
