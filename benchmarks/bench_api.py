@@ -1,4 +1,4 @@
-"""Issue 3 speed targets, on the database of DATABASE_URL (run generate_customers.py first):
+"""Issue 3 speed targets, on the database of DATABASE_URL (run generate_portfolio.py first):
 
 - GET /api/v1/customers/?page_size=100 with a filter: median server time of 20 requests < 60 ms;
 - bulk-upsert: ≥ 5,000 records/s in batches of 1,000, half new and half changed;

@@ -3,7 +3,7 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/crm_bench_arch python benchmarks/bench_archives.py \
         [--documents 1000000] [--log-entries 2000000]
 
-Needs customers first (benchmarks/generate_customers.py). Tops the register up to --documents originals and the
+Needs customers first (benchmarks/generate_portfolio.py). Tops the register up to --documents originals and the
 access log up to --log-entries entries with set-based SQL (benchmark tooling, not the services), then times the
 pages through Django's test client: median of 20 requests, with the query count of one more.
 """

@@ -3,7 +3,7 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/crm_bench100k python benchmarks/bench_bulk_http.py [--batches 10]
 
-Needs customers (benchmarks/generate_customers.py). Starts gunicorn with DEBUG=0 on a free port with two
+Needs customers (benchmarks/generate_portfolio.py). Starts gunicorn with DEBUG=0 on a free port with two
 workers (one per core here); records/s counts the time from sending a batch to its response.
 """
 

@@ -1,8 +1,8 @@
 """Duplicate suggestions (DOMAIN §2.3, issue 12: < 50 ms for one new name at 1M customers).
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/crm_bench python benchmarks/bench_duplicates.py [--names 50]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/crm_bench1m python benchmarks/bench_duplicates.py [--names 50]
 
-Needs customers first (benchmarks/generate_customers.py, which stores each name's key as the write path does);
+Needs customers first (benchmarks/generate_portfolio.py, which stores each name's key as the write path does);
 ``--customers 1000000`` tops the table up to that many with set-based SQL (benchmark tooling, not the services: names
 from a city, two characters, a trade and a legal form, about six dossiers per normalised name) and fills their keys
 with the data migration's own batched function, timing it.

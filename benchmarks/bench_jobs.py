@@ -1,4 +1,4 @@
-"""Issue 5 speed targets, on the database of DATABASE_URL (≈1,000,000 dossiers: generate_customers.py):
+"""Issue 5 speed targets, on the database of DATABASE_URL (≈1,000,000 dossiers: generate_portfolio.py):
 
 - the staleness scan of every dossier under 30 s and 500 MB of memory, also when every dossier changes
   (first scan after a bulk load, or after the review intervals of the credit policy change: "cold");

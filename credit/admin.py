@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from credit.models import (
     Assessment,
+    CorePin,
     CreditHistory,
     CreditLimit,
     CreditLimitRequest,
@@ -58,7 +59,7 @@ class CreditProfileAdmin(ReadOnlyAdmin):
     show_full_result_count = False
 
 
-for model in (Assessment, CreditLimit, CreditLimitRequest, GradeOverride, CreditHistory, CreditPolicyVersion):
+for model in (Assessment, CorePin, CreditLimit, CreditLimitRequest, GradeOverride, CreditHistory, CreditPolicyVersion):
     admin.site.register(model, ReadOnlyAdmin)
 
 

@@ -4,7 +4,9 @@ language with Debian's Noto CJK fonts (``apt-get install fonts-noto-cjk``), char
 import shutil
 import subprocess
 from functools import lru_cache
+from pathlib import Path
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -20,6 +22,7 @@ from customers.models import InformationSource, Section
 from customers.sections import SECTION_FIELDS, SECTION_MODELS
 
 TIER_LEVEL = {"A": 4, "B": 3, "C": 2, "D": 1}
+STYLESHEET = Path(settings.BASE_DIR) / "static" / "credit" / "credit_file.css"
 INSTALL_HINT = "apt-get install -y fonts-noto-cjk (Debian/Ubuntu), or any Noto Sans CJK SC font"
 
 
@@ -131,7 +134,7 @@ def credit_file_pdf(file: CreditFile, *, language: str, today) -> bytes:
             "title": _("Credit file"),
         }
         html = render_to_string("credit/credit_file.html", context)
-    return weasyprint.HTML(string=html).write_pdf()
+    return weasyprint.HTML(string=html).write_pdf(stylesheets=[weasyprint.CSS(filename=str(STYLESHEET))])
 
 
 def credit_file_response(dossier, *, language: str, today) -> HttpResponse:

@@ -1,4 +1,6 @@
-"""Two years of demo orders and payments that produce every tier A–D and grade 甲乙丙丁 (seed_demo).
+"""Two years of demo orders and payments that produce every tier A–D and grade 甲乙丙丁 (seed_demo), and a mix of
+the DOMAIN §2.1 classes: one customer in ten has not ordered yet (future; a few with a first order on credit hold,
+upcoming), one in ten started within the year (new), the rest are old, current, lapsing or past by their orders.
 
 Written in bulk (demo tooling, like the benchmark generators); the profiles are then computed by
 the real recompute, and a few limits, assessments and requests go through the real services.
@@ -26,10 +28,16 @@ PRODUCTS = [
 ]
 
 
+def _history(customer: Customer) -> str:
+    """The customer's story by DOMAIN §2.1 time class: ``future`` (no order), ``new`` (this year only), ``old``."""
+    return {9: "future", 8: "new"}.get(customer.pk % 10, "old")
+
+
 def _orders(rng, customer, tier_plan, today, user, numbers):
     count, size = TIER_PLANS[tier_plan]
     planned = [today - timedelta(days=rng.randrange(20, 340)) for _ in range(count)]
-    planned += [today - timedelta(days=rng.randrange(380, 720)) for _ in range(rng.randrange(1, 4))]
+    if not (count and _history(customer) == "new"):  # a new customer has bought within the year only
+        planned += [today - timedelta(days=rng.randrange(380, 720)) for _ in range(rng.randrange(1, 4))]
     orders = []
     for order_date in planned:
         amount = Decimal(size or rng.randrange(5, 40) * 1000)
@@ -80,8 +88,9 @@ def _payments(rng, orders, grade_plan, today, user):
 
 @transaction.atomic
 def seed_trade(*, customers: list[Customer], users: dict, today: date) -> int:
-    """Orders and payments for customers that have none yet; returns how many customers got some."""
-    fresh = [c for c in customers if not c.orders.exists()]
+    """Orders and payments for customers that have none yet (but for the future ones); returns how many customers
+    got some."""
+    fresh = [c for c in customers if _history(c) != "future" and not c.orders.exists()]
     if not fresh:
         return 0
     numbers = iter(number_sequence_take(name="order", count=len(fresh) * 12))
@@ -111,6 +120,8 @@ def seed_trade(*, customers: list[Customer], users: dict, today: date) -> int:
     Payment.objects.bulk_create(payments)
     services.credit_recompute_all(today=today)
     _decisions(fresh, users, today)
+    future = [c for c in customers if _history(c) == "future" and not c.orders.exists()]
+    _held_orders(future[:2], users, today)  # a first order awaiting a credit decision: upcoming (DOMAIN §2.1)
     return len(fresh)
 
 
@@ -132,7 +143,16 @@ def _decisions(customers: list[Customer], users: dict, today: date) -> None:
             services.credit_limit_approve(
                 request=request, by=users["creditmgr"], today=today, note="Long-standing customer"
             )
-    for customer in customers[40:46]:
+    _held_orders(customers[40:46], users, today)
+    for customer in customers[-1:]:  # a credit manager's pin (DOMAIN §2.1)
+        services.core_pin_set(
+            customer=customer, state="core", reason="战略项目 strategic project", by=users["creditmgr"], today=today
+        )
+
+
+def _held_orders(customers: list[Customer], users: dict, today: date) -> None:
+    """Orders without a limit to cover them: the credit check holds them (DOMAIN §6.4)."""
+    for customer in customers:
         product, model = PRODUCTS[customer.pk % len(PRODUCTS)]
         services.order_place(
             customer=customer,

@@ -10,6 +10,7 @@ from credit.models import CreditPolicyVersion, PaymentGrade, ScoringModel
 from credit.rules.scoring import FIVE_C
 from crm.forms import StyledFormMixin
 from crm.validators import plausible_date
+from customers.classifications import CorePinState
 
 FIVE_C_LABELS = {
     "character": _("Character"),
@@ -69,6 +70,19 @@ class LimitDecisionForm(StyledFormMixin, forms.Form):
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class CorePinForm(StyledFormMixin, forms.Form):
+    """A credit manager pins core or ordinary, or hands it back to the rule (DOMAIN §2.1)."""
+
+    state = forms.ChoiceField(label=_("Core customer"), choices=CorePinState.choices)
+    reason = forms.CharField(label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("Say why."))
+        return reason
+
+
 class GradeOverrideForm(StyledFormMixin, forms.Form):
     grade = forms.ChoiceField(label=_("Grade"), choices=PaymentGrade.choices)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
@@ -108,6 +122,9 @@ class CreditPolicyForm(StyledFormMixin, forms.ModelForm):
             "review_days_core",
             "review_days_other",
             "core_relationship_years",
+            "new_customer_days",
+            "current_customer_days",
+            "past_customer_days",
             "risk_low_from",
             "risk_moderate_from",
             "risk_high_from",

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from credit.rules.policy import CreditPolicy
+from customers.classifications import UNCLASSIFIED, CorePinState, ProcessClass, TimeClass, VolumeClass
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 USER = settings.AUTH_USER_MODEL
@@ -80,6 +81,15 @@ class CreditPolicyVersion(models.Model):
     review_days_other = models.PositiveSmallIntegerField(_("review interval, other customers (days)"), default=180)
     core_relationship_years = models.PositiveSmallIntegerField(
         _("core with tier B purchases after (years of relationship)"), default=3
+    )
+    new_customer_days = models.PositiveSmallIntegerField(
+        _("new customer: first order within (days)"), default=365, validators=[MinValueValidator(1)]
+    )
+    current_customer_days = models.PositiveSmallIntegerField(
+        _("current customer: an order or opportunity within (days)"), default=90, validators=[MinValueValidator(1)]
+    )
+    past_customer_days = models.PositiveSmallIntegerField(
+        _("past customer: no order within (days)"), default=365, validators=[MinValueValidator(1)]
     )
     risk_low_from = models.DecimalField(_("low risk from score"), max_digits=5, decimal_places=2, default=Decimal(80))
     risk_moderate_from = models.DecimalField(
@@ -160,6 +170,10 @@ class CreditPolicyVersion(models.Model):
                     capacity_margin_7__gte=0,
                 ),
                 name="policy_5c_cut_offs_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(past_customer_days__gte=F("current_customer_days"), current_customer_days__gte=1),
+                name="policy_classification_windows_ordered",
             ),
         ]
 
@@ -420,6 +434,20 @@ class CreditProfile(models.Model):
     tier = models.CharField(_("tier"), max_length=1, choices=Tier.choices, default=Tier.D)
     trailing_12m_purchases = models.DecimalField(_("trailing 12-month purchases"), **MONEY, default=Decimal(0))
     is_core = models.BooleanField(_("core customer"), default=False)
+    computed_core = models.BooleanField(_("core by the rule"), default=False)
+    core_pinned = models.BooleanField(_("core pinned by a credit manager"), default=False)
+    time_class = models.CharField(
+        _("class by time"), max_length=10, choices=TimeClass.choices, default=UNCLASSIFIED["time_class"]
+    )
+    process_class = models.CharField(
+        _("class by transaction process"),
+        max_length=10,
+        choices=ProcessClass.choices,
+        default=UNCLASSIFIED["process_class"],
+    )
+    volume_class = models.CharField(
+        _("class by volume"), max_length=10, choices=VolumeClass.choices, default=UNCLASSIFIED["volume_class"]
+    )
     computed_grade = models.CharField(max_length=10, choices=PaymentGrade.choices, default=PaymentGrade.UNRATED)
     payment_grade = models.CharField(
         _("payment grade"), max_length=10, choices=PaymentGrade.choices, default=PaymentGrade.UNRATED
@@ -448,10 +476,32 @@ class CreditProfile(models.Model):
             models.Index(fields=["tier", "payment_grade"], name="profile_tier_grade"),
             models.Index(fields=["risk_class"], name="profile_risk"),
             models.Index(fields=["limit_valid_until"], name="profile_limit_until"),
+            models.Index(fields=["time_class", "process_class"], name="profile_classes"),
         ]
 
     def __str__(self) -> str:
         return f"{self.customer_id} {self.tier}/{self.payment_grade}"
+
+
+class CorePin(models.Model):
+    """A credit manager pins a customer core or ordinary, or hands it back to the rule, with a reason (DOMAIN
+    §2.1). The latest row is in force; the rows are the pin's history (who, when, what, why)."""
+
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="core_pins")
+    state = models.CharField(_("core pin"), max_length=10, choices=CorePinState.choices)
+    reason = models.TextField(_("reason"))
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("core pin")
+        verbose_name_plural = _("core pins")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["customer", "-created_at"], name="core_pin_customer_at")]
+        constraints = [models.CheckConstraint(condition=~Q(reason=""), name="core_pin_reason_given")]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.state}"
 
 
 class CreditHistory(models.Model):

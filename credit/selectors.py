@@ -5,11 +5,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Case, DecimalField, OuterRef, QuerySet, Subquery, Sum, Value, When
+from django.db.models import Case, DecimalField, Max, OuterRef, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from credit.models import (
     Assessment,
+    CorePin,
     CreditHistory,
     CreditLimit,
     CreditLimitRequest,
@@ -25,6 +26,7 @@ from credit.models import (
     ScoringModel,
     Tier,
 )
+from credit.rules import classification
 from credit.rules.ageing import ledger_ageing
 from credit.rules.decisions import LimitStanding, NoteCause, limit_standing, note_causes
 from credit.rules.grade import Grade, PaymentIn, Receivable
@@ -32,7 +34,8 @@ from credit.rules.limits import on_default_list
 from credit.rules.policy import CreditPolicy
 from credit.rules.profile import OrderRow, ProfileInputs, compute_profile
 from credit.rules.tier import BILLABLE
-from customers.models import CreditDocument, Customer, FinancialFigure, FinancialMetric
+from customers.classifications import OPPORTUNITY_KINDS
+from customers.models import CreditDocument, Customer, FinancialFigure, FinancialMetric, Interaction
 from customers.rules.figures import financial_ratios
 from customers.rules.review import ReviewPolicy
 from customers.rules.sources import weakest_source
@@ -92,7 +95,7 @@ def latest_assessment_id(*, customer: Customer) -> int | None:
 
 
 def profile_inputs(*, customer_ids: Sequence[int], today: date, policy: CreditPolicy) -> dict[int, ProfileInputs]:
-    """Everything the profile rule needs for these customers, in eleven queries whatever their number."""
+    """Everything the profile rule needs for these customers, in thirteen queries whatever their number."""
     inputs: dict[int, ProfileInputs] = {}
     for row in Customer.objects.filter(pk__in=customer_ids).values(
         "pk", "size", "payment_terms_days", "expected_monthly_purchases", "basic__relationship_since"
@@ -132,7 +135,26 @@ def profile_inputs(*, customer_ids: Sequence[int], today: date, policy: CreditPo
         .values_list("customer_id", "grade")
     ):
         inputs[customer_id].grade_override = grade
+    _add_classification_inputs(inputs, customer_ids, today=today)
     return inputs
+
+
+def _add_classification_inputs(inputs: dict[int, ProfileInputs], customer_ids: Sequence[int], *, today: date) -> None:
+    """The core pin in force (the latest) and the latest opportunity on or before ``today`` (DOMAIN §2.1), two
+    queries."""
+    for customer_id, state in (
+        CorePin.objects.filter(customer_id__in=customer_ids)
+        .order_by("customer_id", "created_at", "id")
+        .values_list("customer_id", "state")
+    ):
+        inputs[customer_id].core_pin = classification.CorePin(state)
+    for customer_id, latest in (
+        Interaction.objects.filter(customer_id__in=customer_ids, kind__in=OPPORTUNITY_KINDS, occurred_on__lte=today)
+        .values("customer_id")
+        .annotate(latest=Max("occurred_on"))
+        .values_list("customer_id", "latest")
+    ):
+        inputs[customer_id].last_opportunity_on = latest
 
 
 def _add_ledger(inputs: dict[int, ProfileInputs], customer_ids: Sequence[int]) -> None:
@@ -172,6 +194,11 @@ def credit_profile_read(*, customer: Customer, today: date) -> CreditProfile:
 
 def credit_history(*, customer: Customer) -> QuerySet[CreditHistory]:
     return CreditHistory.objects.filter(customer=customer)
+
+
+def core_pins(*, customer: Customer) -> QuerySet[CorePin]:
+    """The core pin's history, latest (in force) first (DOMAIN §2.1)."""
+    return CorePin.objects.filter(customer=customer).select_related("created_by")
 
 
 def customer_orders(*, customer: Customer) -> QuerySet[Order]:

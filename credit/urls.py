@@ -8,6 +8,7 @@ urlpatterns = [
     path("customers/<str:code>/credit/assess/<str:method>/", views.assessment_create, name="credit_assess"),
     path("customers/<str:code>/credit/limit-request/", views.limit_request_create, name="credit_limit_request"),
     path("customers/<str:code>/credit/override/", views.grade_override, name="credit_grade_override"),
+    path("customers/<str:code>/credit/core-pin/", views.core_pin, name="credit_core_pin"),
     path("credit/", views.dashboard, name="credit_dashboard"),
     path("credit/approvals/", views.approvals, name="credit_approvals"),
     path("credit/approvals/<int:pk>/", views.limit_review, name="credit_limit_review"),

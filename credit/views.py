@@ -18,7 +18,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from credit import selectors, services
 from credit.credit_file import credit_file_response
-from credit.forms import AssessmentForm, CreditPolicyForm, GradeOverrideForm, LimitDecisionForm, LimitRequestForm
+from credit.forms import (
+    AssessmentForm,
+    CorePinForm,
+    CreditPolicyForm,
+    GradeOverrideForm,
+    LimitDecisionForm,
+    LimitRequestForm,
+)
 from credit.models import (
     LIMIT_STANDING_TEXTS,
     NOTE_CAUSE_LABELS,
@@ -76,7 +83,7 @@ def _panel_context(request, customer: Customer) -> dict:
     profile = selectors.credit_profile_read(customer=customer, today=timezone.localdate())
     may = {
         name: request.user.has_perm(f"credit.{name}", customer)
-        for name in ("assess", "request_limit", "override_grade", "decide_limit", "decide_held_order")
+        for name in ("assess", "request_limit", "override_grade", "decide_limit", "decide_held_order", "pin_core")
     }
     today = timezone.localdate()
     source = selectors.weakest_source_behind(customer=customer, today=today)
@@ -88,6 +95,8 @@ def _panel_context(request, customer: Customer) -> dict:
         "sales_policy": SALES_POLICY_LABELS.get(profile.sales_policy, profile.sales_policy),
         "reasons": reason_texts(profile.reasons, selectors.policy_current().as_rule()),
         "history": list(selectors.credit_history(customer=customer)[:12]),
+        "core_pins": list(selectors.core_pins(customer=customer)[:5]),
+        "pin_form": CorePinForm(prefix="pin") if may["pin_core"] else None,
         "orders": list(selectors.customer_orders(customer=customer)[:10]),
         "payments": list(selectors.customer_payments(customer=customer)[:10]),
         "assessments": list(selectors.customer_assessments(customer=customer)[:5]),
@@ -164,19 +173,39 @@ def limit_request_create(request, code: str):
     )
 
 
+def _manager_decision(request, customer: Customer, form, decide, *, done: str, heading: str):
+    """A credit manager's decision on one form (core pin, grade override): the service on a valid POST, then back
+    to the credit tab; else the form with its errors."""
+    if request.method == "POST" and form.is_valid():
+        decide(customer=customer, by=request.user, today=timezone.localdate(), **form.cleaned_data)
+        messages.success(request, done)
+        return redirect(_credit_url(customer))
+    return render(request, "credit/simple_form.html", {"customer": customer, "form": form, "heading": heading})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def core_pin(request, code: str):
+    """A credit manager pins the customer core or ordinary, or back to automatic, with a reason (DOMAIN §2.1)."""
+    customer = _customer(request, code, "credit.pin_core")
+    form = CorePinForm(request.POST or None, prefix="pin")
+    return _manager_decision(
+        request, customer, form, services.core_pin_set, done=_("Core pin saved."), heading=_("Pin core or ordinary")
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def grade_override(request, code: str):
     customer = _customer(request, code, "credit.override_grade")
     form = GradeOverrideForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        services.grade_override_set(customer=customer, by=request.user, today=timezone.localdate(), **form.cleaned_data)
-        messages.success(request, _("Grade overridden."))
-        return redirect(_credit_url(customer))
-    return render(
+    return _manager_decision(
         request,
-        "credit/simple_form.html",
-        {"customer": customer, "form": form, "heading": _("Override the payment grade")},
+        customer,
+        form,
+        services.grade_override_set,
+        done=_("Grade overridden."),
+        heading=_("Override the payment grade"),
     )
 
 

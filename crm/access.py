@@ -77,6 +77,7 @@ rules.add_perm("credit.assess", is_credit_staff)
 rules.add_perm("credit.request_limit", (is_owner & is_sales_staff) | is_sales_manager | is_credit_staff)
 rules.add_perm("credit.decide_limit", is_credit_manager)
 rules.add_perm("credit.override_grade", is_credit_manager)
+rules.add_perm("credit.pin_core", is_credit_manager)  # core vs ordinary (DOMAIN §2.1)
 rules.add_perm("credit.edit_policy", is_credit_manager)
 rules.add_perm("credit.view_credit_queues", is_credit_staff | is_sales_manager)
 

@@ -30,7 +30,8 @@ class OwnerChanged:
 @dataclass(frozen=True, slots=True)
 class CreditDataChanged:
     """Credit data of these customers changed (a credit report, bank certificate, litigation or tax record was
-    added): their credit profile is derived again as of ``today`` (DOMAIN §2 credit data, §3–§6)."""
+    added, or an interaction that opens an opportunity was recorded): their credit profile, classes included, is
+    derived again as of ``today`` (DOMAIN §2 credit data, §2.1, §3–§6)."""
 
     customer_ids: tuple[int, ...]
     today: date

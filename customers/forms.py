@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from crm.forms import DATE_WIDGET, StyledFormMixin
 from crm.uploads import CheckedFileField
 from crm.validators import plausible_date
+from customers.classifications import ProcessClass, TimeClass, VolumeClass
 from customers.models import (
     Contact,
     CreditDocument,
@@ -43,6 +44,12 @@ class CustomerFilterForm(StyledFormMixin, forms.Form):
     stale = forms.ChoiceField(
         label=_("Review"), required=False, choices=[("", _("All")), ("1", _("Stale")), ("0", _("Up to date"))]
     )
+    time_class = forms.ChoiceField(label=_("By time"), required=False)  # the classes of DOMAIN §2.1
+    process_class = forms.ChoiceField(label=_("By transaction"), required=False)
+    volume_class = forms.ChoiceField(label=_("By volume"), required=False)
+    is_core = forms.ChoiceField(
+        label=_("Core"), required=False, choices=[("", _("All")), ("1", _("Core")), ("0", _("Ordinary"))]
+    )
     ordering = forms.ChoiceField(label=_("Sort by"), required=False)
     # Filters an analysis drill-down sets (DOMAIN §10): shown as removable chips above the list, not as inputs.
     tier = forms.CharField(label=_("Tier"), required=False, max_length=1)
@@ -58,6 +65,12 @@ class CustomerFilterForm(StyledFormMixin, forms.Form):
         self.fields["kind"].choices = any_ + list(Customer._meta.get_field("kind").choices)
         self.fields["nature"].choices = any_ + list(Customer._meta.get_field("nature").choices)
         self.fields["size"].choices = any_ + list(Customer._meta.get_field("size").choices)
+        for name, choices in (
+            ("time_class", TimeClass),
+            ("process_class", ProcessClass),
+            ("volume_class", VolumeClass),
+        ):
+            self.fields[name].choices = any_ + list(choices.choices)
         self.fields["owner"].choices = any_ + [(u.username, u.get_full_name() or u.username) for u in owners]
         bands = {"lt50": _("Below 50%"), "50-79": "50–79%", "80-99": "80–99%", "100": _("Complete")}
         self.fields["completeness"].choices = any_ + [(k, bands[k]) for k in COMPLETENESS_BANDS]

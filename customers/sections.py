@@ -9,6 +9,7 @@ from functools import cache
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext as _
 
+from customers.classifications import CorePinState
 from customers.models import (
     BasicSection,
     CharacteristicsSection,
@@ -155,7 +156,9 @@ RECORD_EVENT_LABELS = {
     "handover": _("handover"),
     "merged": _("merged from"),  # DOMAIN §2.3: the survivor's entry names the duplicate …
     "merged_into": _("merged into"),  # … and the duplicate's the survivor
+    "core_pin": _("core pin"),  # DOMAIN §2.1: a credit manager pins core or ordinary, or back to automatic
 }
+RECORD_EVENT_CHOICES = {"core_pin": CorePinState}
 
 
 def field_label(section: str, field: str) -> str:
@@ -173,6 +176,9 @@ def field_label(section: str, field: str) -> str:
 
 def value_label(section: str, field: str, value: str) -> str:
     """The translated label of a choice code stored in the history (``small`` → 小型); other values as stored."""
+    if section == Section.RECORD and field in RECORD_EVENT_CHOICES:
+        choices = RECORD_EVENT_CHOICES[field]
+        return str(choices(value).label) if value in choices.values else value
     model = Customer if field in CUSTOMER_FIELDS or section not in SECTION_MODELS else SECTION_MODELS[section]
     try:
         choices = dict(model._meta.get_field(field).flatchoices)

@@ -18,6 +18,7 @@ from django.db.models.functions import RowNumber
 from crm import access, roles
 from crm.errors import AccessDenied, NotFound
 from crm.services import access_log_record, access_log_record_rows
+from customers.classifications import UNCLASSIFIED
 from customers.models import (
     ChangeRecord,
     Contact,
@@ -90,6 +91,10 @@ class CustomerFilters:
     region: str = ""
     industry: str = ""
     within: QuerySet | None = None  # customer ids a caller derived (an analysis drill-down), read in full only
+    time_class: str = ""  # the classifications of DOMAIN §2.1, on the credit profile too
+    process_class: str = ""
+    volume_class: str = ""
+    is_core: bool | None = None
     archived: bool = False
     ordering: str = "name"
 
@@ -138,6 +143,7 @@ def _hidden_conditions(filters: CustomerFilters) -> list[Q]:
     conditions = [Q(**{key: value}) for key, value in exact.items() if value]
     if filters.within is not None:
         conditions.append(Q(pk__in=filters.within))
+    conditions += _class_conditions(filters)
     if filters.completeness in COMPLETENESS_BANDS:
         low, high = COMPLETENESS_BANDS[filters.completeness]
         conditions.append(Q(completeness__gte=low, completeness__lte=high))
@@ -148,6 +154,26 @@ def _hidden_conditions(filters: CustomerFilters) -> list[Q]:
     stale = Q(review_state__is_stale=True)
     if filters.is_stale is not None:
         conditions.append(stale if filters.is_stale else ~stale)
+    return conditions
+
+
+def _class_conditions(filters: CustomerFilters) -> list[Q]:
+    """DOMAIN §2.1 classes as stored on the credit profile; a customer without a profile yet has the classes of
+    ``UNCLASSIFIED`` (no order, no opportunity, not core), so a filter on those finds it too."""
+    wanted = {
+        "time_class": filters.time_class,
+        "process_class": filters.process_class,
+        "volume_class": filters.volume_class,
+        "is_core": filters.is_core,
+    }
+    conditions = []
+    for name, value in wanted.items():
+        if value in ("", None):
+            continue
+        condition = Q(**{f"credit_profile__{name}": value})
+        if value == UNCLASSIFIED[name]:
+            condition |= Q(credit_profile__isnull=True)
+        conditions.append(condition)
     return conditions
 
 
@@ -171,7 +197,8 @@ def _ordered(qs: QuerySet[Customer], ordering: Sequence[str], fully_visible: Q |
 def customer_list(
     *, user: AbstractBaseUser, filters: CustomerFilters, orderings: dict | None = None
 ) -> QuerySet[Customer]:
-    """The customer list, filtered and sorted; rows carry their owner and review state (two queries per page).
+    """The customer list, filtered and sorted; rows carry their owner, review state and credit profile (three
+    queries per page).
 
     A condition on a field that a masked row hides holds only for the rows the user may see in full (``crm.access
     .dossiers_fully_visible``), so a rep's results are the same whatever another rep's customers hold (DOMAIN §1).
@@ -187,9 +214,9 @@ def customer_list(
         qs = qs.filter(condition)
     if conditions and fully_visible is not None:
         qs = qs.filter(fully_visible)
-    # The review state comes in a second query for the page's rows only: joined, it would be read for every row
-    # a deep page skips (the last page at 100k dossiers: +70 ms).
-    qs = qs.select_related("owner").prefetch_related("review_state")
+    # The review state and the credit profile (the classes of DOMAIN §2.1) come in further queries for the page's
+    # rows only: joined, they would be read for every row a deep page skips (the last page at 100k dossiers: +70 ms).
+    qs = qs.select_related("owner").prefetch_related("review_state", "credit_profile")
     return _ordered(qs, orderings.get(filters.ordering) or next(iter(orderings.values())), fully_visible)
 
 

@@ -83,9 +83,14 @@ def dashboard(request):
 def _filters(form: CustomerFilterForm, *, may_see_archived: bool) -> selectors.CustomerFilters:
     form.is_valid()
     data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
-    stale = data.pop("stale", None)
+    stale, core = data.pop("stale", None), data.pop("is_core", None)
     archived = form.data.get("archived") == "1" and may_see_archived
-    return selectors.CustomerFilters(**data, is_stale=None if stale is None else stale == "1", archived=archived)
+    return selectors.CustomerFilters(
+        **data,
+        is_stale=None if stale is None else stale == "1",
+        is_core=None if core is None else core == "1",
+        archived=archived,
+    )
 
 
 @login_required
@@ -360,7 +365,7 @@ def interaction_create(request, code: str):
     allowed = interaction_kinds_allowed(request.user, customer)
     form = InteractionForm(request.POST or None, allowed_kinds=allowed)
     if request.method == "POST" and form.is_valid():
-        services.interaction_record(customer=customer, by=request.user, **form.cleaned_data)
+        services.interaction_record(customer=customer, by=request.user, today=timezone.localdate(), **form.cleaned_data)
         messages.success(request, _("Interaction recorded."))
         return redirect(f"{customer_url(customer)}#interactions")
     return _simple_form(request, customer, form, _("Record interaction"), _("Record"), "interactions")

@@ -1,6 +1,8 @@
 """factory_boy factories; customers are created through the service so codes, sections and history are real."""
 
 import io
+from datetime import timedelta
+from decimal import Decimal
 
 import factory
 import pikepdf
@@ -9,6 +11,7 @@ from django.contrib.auth.models import Group
 from django.test import TestCase
 from django.utils import timezone
 
+from credit import services as credit_services
 from customers import services
 from customers.models import Contact, Interaction
 
@@ -84,3 +87,16 @@ class ContactFactory(factory.django.DjangoModelFactory):
 APPROVAL_NOTE = "Agreed by the credit committee"
 """A written reason for approving a limit: above the recommendation or for a 丙/丁 or default-list customer one is
 required (DOMAIN §11)."""
+
+
+def place_order(customer, *, by, amount, order_date, today, terms_days: int = 30, **kwargs):
+    """One order of one line through the credit service (its check decides open or credit hold)."""
+    return credit_services.order_place(
+        customer=customer,
+        lines=[credit_services.OrderLineInput("DN100 gate valve", Decimal(1), Decimal(amount))],
+        order_date=order_date,
+        due_date=order_date + timedelta(days=terms_days),
+        by=by,
+        today=today,
+        **kwargs,
+    )

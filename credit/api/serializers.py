@@ -150,6 +150,9 @@ class CreditProfileSerializer(serializers.ModelSerializer):
     tier_display = serializers.CharField(source="get_tier_display")
     payment_grade_display = serializers.CharField(source="get_payment_grade_display")
     risk_class_display = serializers.CharField(source="get_risk_class_display")
+    time_class_display = serializers.CharField(source="get_time_class_display")
+    process_class_display = serializers.CharField(source="get_process_class_display")
+    volume_class_display = serializers.CharField(source="get_volume_class_display")
 
     class Meta:
         model = CreditProfile
@@ -158,6 +161,14 @@ class CreditProfileSerializer(serializers.ModelSerializer):
             "tier_display",
             "trailing_12m_purchases",
             "is_core",
+            "computed_core",
+            "core_pinned",
+            "time_class",
+            "time_class_display",
+            "process_class",
+            "process_class_display",
+            "volume_class",
+            "volume_class_display",
             "payment_grade",
             "payment_grade_display",
             "computed_grade",

@@ -28,6 +28,9 @@ class CreditPolicy:
     review_days_core: int = 60  # §7
     review_days_other: int = 180  # §7
     core_relationship_years: int = 3  # §2.1 core with tier B purchases
+    new_customer_days: int = 365  # §2.1 new: first order within this many days
+    current_customer_days: int = 90  # §2.1 current: an order (or an opportunity) within this many days
+    past_customer_days: int = 365  # §2.1 past: no order within this many days
     limit_warning_days: int = 30  # §7 stale when the limit expires within this
     review_reminder_days: int = 14  # §7 review reminders this far ahead
     limit_reminder_days: int = 30  # §7 limit expiry reminders this far ahead

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from credit.rules import classification as classes
 from credit.rules import grade as grade_rules
 from credit.rules import limits, scoring, tier
 from credit.rules.policy import CreditPolicy
@@ -34,6 +35,8 @@ class ProfileInputs:
     orders: list[OrderRow] = field(default_factory=list)
     payments: list[grade_rules.PaymentIn] = field(default_factory=list)
     credited: Decimal = Decimal(0)  # credit notes on billable orders: exposure, not the grade (DOMAIN §6.4)
+    core_pin: classes.CorePin = classes.CorePin.AUTOMATIC  # the pin in force (DOMAIN §2.1)
+    last_opportunity_on: date | None = None  # the latest technical requirement or promotion response
 
 
 def compute_profile(inputs: ProfileInputs, *, policy: CreditPolicy, today: date) -> dict:
@@ -67,7 +70,6 @@ def compute_profile(inputs: ProfileInputs, *, policy: CreditPolicy, today: date)
         paid=sum((p.amount for p in inputs.payments), Decimal(0)),
         credited=inputs.credited,
     )
-    years = None if inputs.relationship_since is None else (today - inputs.relationship_since).days / 365.25
     reasons = list(recommendation.reasons) + (["grade_overridden"] if inputs.grade_override else [])
     # DOMAIN §6.2: a small customer on a default list (litigation, or overdue > 90 days) loses its limit
     # at once and its arrears are flagged for recovery.
@@ -76,10 +78,11 @@ def compute_profile(inputs: ProfileInputs, *, policy: CreditPolicy, today: date)
     if recovery:
         reasons.append("default_list_limit_withdrawn")
         limit = None
+    value_tier = tier.value_tier(trailing, policy)
     return {
-        "tier": tier.value_tier(trailing, policy).value,
+        "tier": value_tier.value,
         "trailing_12m_purchases": trailing,
-        "is_core": tier.is_core(trailing=trailing, relationship_years=years, policy=policy),
+        **_classifications(inputs, purchases, value_tier, trailing, policy=policy, today=today),
         "computed_grade": facts.grade.value,
         "payment_grade": grade.value,
         "on_time_ratio": None if facts.on_time_ratio is None else facts.on_time_ratio.quantize(Decimal("0.0001")),
@@ -95,4 +98,28 @@ def compute_profile(inputs: ProfileInputs, *, policy: CreditPolicy, today: date)
         "recovery_flagged": recovery and exposure > 0,
         "sales_policy": limits.sales_policy(grade).value,
         "reasons": reasons,
+    }
+
+
+def _classifications(
+    inputs: ProfileInputs,
+    purchases: list[tier.Purchase],
+    value_tier: tier.Tier,
+    trailing: Decimal,
+    *,
+    policy: CreditPolicy,
+    today: date,
+) -> dict:
+    """DOMAIN §2.1: the classes by time, transaction process and volume, and core vs ordinary."""
+    facts = classes.trade_facts(purchases, last_opportunity_on=inputs.last_opportunity_on)
+    since, first = inputs.relationship_since, facts.first_order_on
+    years = classes.relationship_years(since=since, first_order_on=first, today=today)
+    core = classes.core_decision(trailing=trailing, years=years, pin=inputs.core_pin, policy=policy)
+    return {
+        "is_core": core.is_core,
+        "computed_core": core.computed,
+        "core_pinned": core.pinned,
+        "time_class": classes.time_class(facts, today=today, policy=policy).value,
+        "process_class": classes.process_class(facts, today=today, policy=policy).value,
+        "volume_class": classes.volume_class(value_tier).value,
     }

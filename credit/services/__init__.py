@@ -16,6 +16,7 @@ from credit import selectors
 from credit.models import (
     NOTE_CAUSE_LABELS,
     Assessment,
+    CorePin,
     CreditHistory,
     CreditLimit,
     CreditLimitRequest,
@@ -35,7 +36,9 @@ from credit.rules.profile import compute_profile
 from crm.bulk import bulk_update_rows
 from crm.events import CreditDataChanged, CustomersMerged
 from crm.services import number_sequence_take
-from customers.models import Customer
+from customers.classifications import CorePinState
+from customers.models import Customer, Section
+from customers.services.history import history_record
 
 CENT = Decimal("0.01")
 
@@ -415,6 +418,24 @@ def grade_override_set(
     )
     credit_profile_refresh(customer=customer, today=today)
     return override
+
+
+@transaction.atomic
+def core_pin_set(*, customer: Customer, state: str, reason: str, by: AbstractBaseUser, today: date) -> CorePin:
+    """A credit manager pins the customer core or ordinary, or hands it back to the rule (``auto``), with a reason
+    (DOMAIN §2.1). The pin is kept with who and when, named in the dossier's history, and the profile follows."""
+    if not by.has_perm("credit.pin_core", customer):
+        raise NotAllowed("Only a credit manager pins a customer core or ordinary.")
+    if state not in CorePinState.values:
+        raise CreditError("Choose core, ordinary or automatic.")
+    if not reason.strip():
+        raise CreditError("A core pin needs a reason.")
+    _profile_for_update(customer)
+    before = selectors.core_pins(customer=customer).values_list("state", flat=True).first() or CorePinState.AUTOMATIC
+    pin = CorePin.objects.create(customer=customer, state=state, reason=reason.strip(), created_by=by)
+    history_record(customer, by, Section.RECORD, [("core_pin", str(before), state)])
+    credit_profile_refresh(customer=customer, today=today)
+    return pin
 
 
 @transaction.atomic

@@ -14,7 +14,8 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
-from customers.api.serializers import CustomerSerializer, credit_summary
+from customers.api.serializers import CLASS_FIELDS, CustomerSerializer, credit_summary
+from customers.classifications import Classes
 from customers.models import Contact, Customer, ReviewState
 from customers.sections import CONTACT_FIELDS, CUSTOMER_FIELDS, SECTION_MODELS, section_model_fields
 
@@ -92,6 +93,8 @@ def full_customer(customer: Customer) -> dict[str, Any]:
     body["contacts"] = [_fields(contact, _CONTACT) for contact in _contacts(customer)]
     body["completeness"] = customer.completeness
     body.update(_review_state(customer))
+    classes = Classes.of(customer)
+    body.update((name, getattr(classes, name)) for name in CLASS_FIELDS)
     body.update(_fields(customer, _CUSTOMER_TAIL))
     body["credit"] = credit_summary(customer)
     body["masked"] = False

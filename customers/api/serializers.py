@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from crm.api.fields import PlausibleDatesMixin
 from customers import selectors
+from customers.classifications import Classes, ProcessClass, TimeClass, VolumeClass
 from customers.models import ChangeRecord, Contact, Customer, Interaction
 from customers.sections import CONTACT_FIELDS, CUSTOMER_FIELDS, SECTION_MODELS, section_model_fields
 from customers.validators import validate_uscc
@@ -73,6 +74,30 @@ def credit_summary(customer: Customer) -> dict:
     }
 
 
+class ClassField(serializers.ChoiceField):
+    """One class of DOMAIN §2.1 (``time_class``, ``process_class``, ``volume_class``), read from the customer's
+    credit profile; a customer the credit engine has not seen yet has the classes of ``UNCLASSIFIED``."""
+
+    def __init__(self, choices, **kwargs):
+        super().__init__(choices, source="*", read_only=True, **kwargs)
+
+    def to_representation(self, customer: Customer) -> str:
+        return getattr(Classes.of(customer), self.field_name)
+
+
+class CoreFlagField(serializers.BooleanField):
+    """``is_core`` (core vs ordinary, DOMAIN §2.1) or ``core_pinned`` (a credit manager's pin decided it)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, customer: Customer) -> bool:
+        return getattr(Classes.of(customer), self.field_name)
+
+
+CLASS_FIELDS = ("time_class", "process_class", "volume_class", "is_core", "core_pinned")
+
+
 class CustomerSerializer(serializers.ModelSerializer):
     """A full dossier. Writes: POST creates, PATCH merges section objects field by field, PUT replaces
     the top-level fields and every section object it carries (absent sections stay as they are).
@@ -93,6 +118,11 @@ class CustomerSerializer(serializers.ModelSerializer):
     contacts = ContactSerializer(many=True, read_only=True)
     is_stale = serializers.BooleanField(source="review_state.is_stale", read_only=True)
     next_review_due = serializers.DateField(source="review_state.next_review_due", read_only=True, allow_null=True)
+    time_class = ClassField(TimeClass.choices)
+    process_class = ClassField(ProcessClass.choices)
+    volume_class = ClassField(VolumeClass.choices)
+    is_core = CoreFlagField()
+    core_pinned = CoreFlagField()
     credit = serializers.SerializerMethodField()
     masked = serializers.SerializerMethodField()
 
@@ -109,6 +139,7 @@ class CustomerSerializer(serializers.ModelSerializer):
             "completeness",
             "is_stale",
             "next_review_due",
+            *CLASS_FIELDS,
             "created_at",
             "updated_at",
             "credit",

@@ -4,6 +4,7 @@ import re
 from datetime import UTC
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.forms import NullBooleanField, TextInput
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -35,6 +36,7 @@ from customers.api.serializers import (
     MaskedContactSerializer,
     customer_representation,
 )
+from customers.classifications import ProcessClass, TimeClass, VolumeClass
 from customers.models import ChangeRecord, Contact, Customer, Interaction, Kind, Nature, Size
 from customers.sections import CUSTOMER_FIELDS, SECTION_MODELS
 from customers.services.merge import MergeRefused, customer_merge
@@ -91,6 +93,31 @@ class UtcDateTimeFilter(filters.IsoDateTimeFilter):
     field_class = UtcDateTimeField
 
 
+class StrictBooleanField(NullBooleanField):
+    """``true``/``false`` (or ``1``/``0``); anything else is a 400 rather than no filter at all."""
+
+    def to_python(self, value):
+        text = str(value).strip().lower() if value is not None else ""
+        if text == "":
+            return None
+        if text in ("true", "1"):
+            return True
+        if text in ("false", "0"):
+            return False
+        raise DjangoValidationError(_("Enter true or false."), code="invalid")
+
+    def validate(self, value) -> None:
+        return None
+
+
+class StrictBooleanFilter(filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+    def __init__(self, *args, **kwargs):
+        kwargs["widget"] = TextInput  # django-filter's boolean widget turns every unknown word into "no filter"
+        super().__init__(*args, **kwargs)
+
+
 class CustomerFilterSet(filters.FilterSet):
     """API.md customer filters; the filtering itself is the selector shared with the browser list."""
 
@@ -99,11 +126,15 @@ class CustomerFilterSet(filters.FilterSet):
     nature = filters.ChoiceFilter(choices=Nature.choices)
     size = filters.ChoiceFilter(choices=Size.choices)
     owner = filters.CharFilter(help_text="owner's username")
-    is_stale = filters.BooleanFilter()
+    is_stale = StrictBooleanFilter()
     updated_since = UtcDateTimeFilter(help_text="ISO 8601 time; customers changed at or after it")
     tier = filters.ChoiceFilter(choices=[(t, t) for t in "ABCD"])
     payment_grade = filters.ChoiceFilter(choices=[(g, g) for g in ("jia", "yi", "bing", "ding", "unrated")])
     risk_class = filters.ChoiceFilter(choices=[(r, r) for r in ("low", "moderate", "high", "very_high", "unassessed")])
+    time_class = filters.ChoiceFilter(choices=TimeClass.choices, help_text="DOMAIN §2.1 class by time")
+    process_class = filters.ChoiceFilter(choices=ProcessClass.choices, help_text="DOMAIN §2.1 class by transaction")
+    volume_class = filters.ChoiceFilter(choices=VolumeClass.choices, help_text="DOMAIN §2.1 class by volume")
+    is_core = StrictBooleanFilter(help_text="core (true) or ordinary (false) customers, DOMAIN §2.1")
     ordering = filters.ChoiceFilter(choices=[(k, k) for k in selectors.API_ORDERINGS], help_text="default: code")
 
     def filter_queryset(self, queryset):
@@ -119,6 +150,10 @@ class CustomerFilterSet(filters.FilterSet):
             tier=data.get("tier") or "",
             payment_grade=data.get("payment_grade") or "",
             risk_class=data.get("risk_class") or "",
+            time_class=data.get("time_class") or "",
+            process_class=data.get("process_class") or "",
+            volume_class=data.get("volume_class") or "",
+            is_core=data.get("is_core"),
             ordering=data.get("ordering") or "code",
         )
         return selectors.customer_api_list(user=self.request.user, filters=criteria)
@@ -339,7 +374,9 @@ class InteractionListCreateApi(generics.ListCreateAPIView):
         context = {"request": request, "allowed_kinds": interaction_kinds_allowed(request.user, customer)}
         serializer = InteractionSerializer(data=request.data, context=context)
         serializer.is_valid(raise_exception=True)
-        interaction = services.interaction_record(customer=customer, by=request.user, **serializer.validated_data)
+        interaction = services.interaction_record(
+            customer=customer, by=request.user, today=timezone.localdate(), **serializer.validated_data
+        )
         return Response(InteractionSerializer(interaction).data, status=status.HTTP_201_CREATED)
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from crm import events
 from crm.models import Reminder
 from crm.services import reminders_close
+from customers.classifications import OPPORTUNITY_KINDS
 from customers.models import (
     ChangeRecord,
     Contact,
@@ -284,12 +285,23 @@ def contact_delete(*, contact: Contact, by: AbstractBaseUser, expected_version: 
 
 @transaction.atomic
 def interaction_record(
-    *, customer: Customer, kind: str, occurred_on: date, subject: str, by: AbstractBaseUser, details: str = ""
+    *,
+    customer: Customer,
+    kind: str,
+    occurred_on: date,
+    subject: str,
+    by: AbstractBaseUser,
+    today: date,
+    details: str = "",
 ) -> Interaction:
-    """Add a customer-card record (visit report, feedback, complaint…, DOMAIN §2)."""
-    return Interaction.objects.create(
+    """Add a customer-card record (visit report, feedback, complaint…, DOMAIN §2). A technical requirement or a
+    promotion response opens an opportunity (DOMAIN §2.1 upcoming): the classes are derived again after commit."""
+    interaction = Interaction.objects.create(
         customer=customer, kind=kind, occurred_on=occurred_on, subject=subject, details=details, author=by
     )
+    if kind in OPPORTUNITY_KINDS:
+        events.publish(events.CreditDataChanged(customer_ids=(customer.pk,), today=today))
+    return interaction
 
 
 @transaction.atomic

@@ -24,6 +24,11 @@ def test_a_new_customer_without_history():
         "tier": "D",
         "trailing_12m_purchases": D(0),
         "is_core": False,
+        "computed_core": False,
+        "core_pinned": False,
+        "time_class": "future",
+        "process_class": "none",
+        "volume_class": "scattered",
         "computed_grade": "unrated",
         "payment_grade": "unrated",
         "on_time_ratio": None,
@@ -72,6 +77,11 @@ def test_a_tier_b_customer_of_four_years_graded_yi():
         "tier": "B",
         "trailing_12m_purchases": D(240_000),
         "is_core": True,
+        "computed_core": True,
+        "core_pinned": False,
+        "time_class": "new",  # §2.1 first order 2026-03-01, within the last 365 days
+        "process_class": "current",  # an open order
+        "volume_class": "general",
         "computed_grade": "yi",
         "payment_grade": "yi",
         "on_time_ratio": D("0.9565"),
@@ -99,7 +109,7 @@ def test_a_tier_b_customer_of_four_years_graded_yi():
     ],
 )
 def test_tier_b_is_core_after_3_years_together(since, core):
-    """§2.1: core with T ≥ 200,000 and 3+ years of relationship (years of 365.25 days)."""
+    """§2.1: core with T ≥ 200,000 and 3+ years of relationship (calendar years: core on the third anniversary)."""
     orders = [OrderRow(1, date(2026, 11, 1), date(2026, 12, 1), D(200_000), "open")]
     assert _profile(relationship_since=since, orders=orders)["is_core"] is core
 
@@ -118,6 +128,11 @@ def test_a_small_customer_on_the_default_list_loses_its_limit():
         "tier": "C",
         "trailing_12m_purchases": D(100_000),
         "is_core": False,
+        "computed_core": False,
+        "core_pinned": False,
+        "time_class": "new",
+        "process_class": "lapsing",  # §2.1 the only order 174 days ago: no longer current, not yet past
+        "volume_class": "general",
         "computed_grade": "ding",
         "payment_grade": "ding",
         "on_time_ratio": D("0.0000"),

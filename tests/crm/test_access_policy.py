@@ -63,6 +63,7 @@ ALLOWED = {
     "credit.request_limit": {"owner"} | MANAGERS | CREDIT_STAFF,
     "credit.decide_limit": CREDIT_MANAGER,
     "credit.override_grade": CREDIT_MANAGER,
+    "credit.pin_core": CREDIT_MANAGER,
     "credit.write_off": CREDIT_MANAGER,
     "credit.edit_policy": CREDIT_MANAGER,
     "credit.view_credit_queues": CREDIT_STAFF | MANAGERS,

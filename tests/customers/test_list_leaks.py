@@ -41,6 +41,9 @@ def _sort_keys(customer, match: bool):
     _review(customer, next_review_due=date(2020, 1, 1) if match else date(2030, 1, 1))
 
 
+CLASS_VALUES = {"time_class": ("old", "new"), "process_class": ("past", "current"), "volume_class": ("key", "general")}
+
+
 def _their_values(case: str, customer, match: bool) -> None:
     """Give the other rep's customer hidden values that match the case's parameters, or that do not."""
     if case == "uscc":
@@ -51,6 +54,10 @@ def _their_values(case: str, customer, match: bool) -> None:
     elif case in ("tier", "payment_grade", "risk_class"):
         values = {"tier": ("A", "D"), "payment_grade": ("ding", "unrated"), "risk_class": ("high", "unassessed")}
         _credit(customer, **{case: values[case][0 if match else 1]})
+    elif case in CLASS_VALUES:  # DOMAIN §2.1 classes, on the credit profile
+        _credit(customer, **{case: CLASS_VALUES[case][0 if match else 1]})
+    elif case in ("core", "ordinary"):
+        _credit(customer, is_core=(case == "core") == match)
     elif case in ("stale", "fresh"):
         _review(customer, is_stale=(case == "stale") == match)
     elif case == "updated_since":
@@ -73,6 +80,7 @@ def _book(rep, other_rep):
     theirs = make_customer(owner=other_rep, name="Delta Trading")
     _customer(mine[0], completeness=100, updated_at=datetime(2026, 10, 1, tzinfo=UTC))
     _credit(mine[0], tier="A", payment_grade="ding", risk_class="high")
+    _credit(mine[0], time_class="old", process_class="past", volume_class="key", is_core=True)
     _review(mine[0], is_stale=True)
     _customer(mine[1], completeness=40, updated_at=datetime(2025, 1, 1, tzinfo=UTC))
     _customer(mine[2], completeness=60, updated_at=datetime(2025, 1, 1, tzinfo=UTC))
@@ -102,6 +110,11 @@ API_CASES = [
     pytest.param("tier", {"tier": "A"}, id="tier"),
     pytest.param("payment_grade", {"payment_grade": "ding"}, id="payment_grade"),
     pytest.param("risk_class", {"risk_class": "high"}, id="risk_class"),
+    pytest.param("time_class", {"time_class": "old"}, id="time_class"),
+    pytest.param("process_class", {"process_class": "past"}, id="process_class"),
+    pytest.param("volume_class", {"volume_class": "key"}, id="volume_class"),
+    pytest.param("core", {"is_core": "true"}, id="is_core-true"),
+    pytest.param("ordinary", {"is_core": "false"}, id="is_core-false"),
     pytest.param("stale", {"is_stale": "true"}, id="is_stale-true"),
     pytest.param("fresh", {"is_stale": "false"}, id="is_stale-false"),
     pytest.param("updated_since", {"updated_since": SINCE}, id="updated_since"),
@@ -142,6 +155,11 @@ BROWSER_CASES = [
     pytest.param("nature", {"nature": "individual"}, id="nature"),
     pytest.param("size", {"size": "large"}, id="size"),
     pytest.param("completeness", {"completeness": "100"}, id="completeness"),
+    pytest.param("time_class", {"time_class": "old"}, id="time_class"),
+    pytest.param("process_class", {"process_class": "past"}, id="process_class"),
+    pytest.param("volume_class", {"volume_class": "key"}, id="volume_class"),
+    pytest.param("core", {"is_core": "1"}, id="core"),
+    pytest.param("ordinary", {"is_core": "0"}, id="ordinary"),
     pytest.param("stale", {"stale": "1"}, id="stale"),
     pytest.param("fresh", {"stale": "0"}, id="up-to-date"),
     *(pytest.param("ordering", {"ordering": key}, id=f"ordering={key}") for key in ORDERINGS),

@@ -37,7 +37,9 @@ def duplicate(rep, make_user):
         sections={"basic": {"postcode": "310000"}},
         contacts=1,
     )
-    services.interaction_record(customer=twin, kind="visit_report", occurred_on=TODAY, subject="拜访", by=rep)
+    services.interaction_record(
+        customer=twin, kind="visit_report", occurred_on=TODAY, subject="拜访", by=rep, today=TODAY
+    )
     lines = [credit_services.OrderLineInput(product="球阀", quantity=Decimal(10), unit_price=Decimal(1000))]
     order = credit_services.order_place(
         customer=twin,

@@ -46,6 +46,20 @@ def test_demo_trade_produces_every_tier_and_grade():
     assert CreditLimitRequest.objects.filter(status="pending").exists()
 
 
+def test_demo_shows_every_class_of_domain_2_1():
+    """DOMAIN §2.1: future, new and old customers; current, past and upcoming ones; key, general and scattered;
+    and a customer a credit manager pinned core."""
+    from credit.models import CreditProfile
+
+    call_command("seed_demo", customers=48)
+    profiles = CreditProfile.objects.all()
+    assert set(profiles.values_list("time_class", flat=True)) == {"future", "new", "old"}
+    assert set(profiles.values_list("process_class", flat=True)) >= {"current", "past", "upcoming"}
+    assert set(profiles.values_list("volume_class", flat=True)) == {"key", "general", "scattered"}
+    assert profiles.filter(core_pinned=True, is_core=True).exists()
+    assert profiles.filter(core_pinned=False, is_core=True).exists()
+
+
 def test_demo_archive_has_originals_scans_and_every_borrowing_stage():
     """DOMAIN §9: the demo register shows view-only licences with scans, expired reports and borrowings."""
     call_command("seed_demo", customers=12)

@@ -211,6 +211,7 @@ class Command(BaseCommand):
                 subject=rng.choice(SUBJECTS),
                 details=fake.paragraph(),
                 by=author,
+                today=today,
             )
         # a past review: the next one falls due by the credit policy (DOMAIN §7)
         reviewed = today - timedelta(days=rng.randrange(0, 240))
