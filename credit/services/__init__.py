@@ -508,7 +508,9 @@ MERGED_RECORDS = (Order, Payment, CreditLimitRequest, CreditLimit, GradeOverride
 def customers_merge_take_over(fact: CustomersMerged) -> None:
     """DOMAIN §2.3, inside the merging transaction: the survivor takes the duplicate's orders (with their lines),
     payments, assessments, limit requests, limits, grade overrides and credit notes; its tier/grade history too,
-    except on days the survivor has its own. Both credit profiles are locked first, as an order check locks them."""
+    except on days the survivor has its own. The duplicate's core pins stay with it: the survivor's own pin (or its
+    rule) decides, not a newer pin made on the other record. Both credit profiles are locked first, as an order
+    check locks them."""
     ids = sorted((fact.survivor_id, fact.duplicate_id))
     list(CreditProfile.objects.select_for_update().filter(customer_id__in=ids).values("pk"))
     for model in MERGED_RECORDS:
