@@ -448,6 +448,13 @@ def _review_states(today: date) -> None:
 
     _run(["INSERT INTO customers_reviewstate (customer_id, is_stale) SELECT id, false FROM customers_customer"])
     dossier_staleness_scan(today=today, policy=review_policy())
+    # the similar-name search's table of distinct normalised names (DOMAIN §2.3), as the write path keeps it
+    _run(
+        [
+            "INSERT INTO customers_namekey (key) SELECT DISTINCT name_key FROM customers_customer "
+            "WHERE name_key <> '' ON CONFLICT DO NOTHING"
+        ]
+    )
 
 
 if __name__ == "__main__":

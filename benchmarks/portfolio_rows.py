@@ -32,6 +32,7 @@ from credit.rules.policy import CreditPolicy
 from credit.rules.profile import OrderRow, ProfileInputs, compute_profile
 from customers.rules.completeness import completeness
 from customers.rules.credit_reports import credit_report_expires_on
+from customers.rules.names import name_key
 from customers.rules.uscc import CHARSET, uscc_check_character
 
 VERSION = 1  # raise when the rows change: a database built by another version is rebuilt, not reused
@@ -115,10 +116,10 @@ def products() -> list[tuple[str, str, int]]:
 # The column order of each table's COPY; the loader adds the model's other NOT NULL columns as constants.
 COLUMNS = {
     "customers_customer": (
-        "id", "code", "external_id", "name", "kind", "nature", "size", "owner_id", "unified_social_credit_code",
-        "region", "industry", "phone", "email", "address", "payment_terms_days", "expected_monthly_purchases",
-        "completeness", "last_reviewed_on", "version", "created_at", "created_by_id", "updated_at", "deleted_at",
-        "deleted_by_id",
+        "id", "code", "external_id", "name", "name_key", "kind", "nature", "size", "owner_id",
+        "unified_social_credit_code", "region", "industry", "phone", "email", "address", "payment_terms_days",
+        "expected_monthly_purchases", "completeness", "last_reviewed_on", "version", "created_at", "created_by_id",
+        "updated_at", "deleted_at", "deleted_by_id",
     ),
     "customers_basicsection": (
         "customer_id", "legal_representative", "owner_names", "relationship_since", "business_types", "gender",
@@ -391,6 +392,7 @@ class Portfolio:
                 f"C{number:06d}",
                 f"ERP-{number:08d}" if rng.random() < 0.5 else NULL,
                 name,
+                name_key(name),  # as the write path stores it (DOMAIN §2.3)
                 kind,
                 nature,
                 size,

@@ -154,6 +154,8 @@ RECORD_EVENT_LABELS = {
     "archived": _("archived"),
     "reviewed": _("reviewed"),
     "handover": _("handover"),
+    "merged": _("merged from"),  # DOMAIN §2.3: the survivor's entry names the duplicate …
+    "merged_into": _("merged into"),  # … and the duplicate's the survivor
     "core_pin": _("core pin"),  # DOMAIN §2.1: a credit manager pins core or ordinary, or back to automatic
 }
 RECORD_EVENT_CHOICES = {"core_pin": CorePinState}
