@@ -77,6 +77,15 @@ rules.add_perm("credit.override_grade", is_credit_manager)
 rules.add_perm("credit.edit_policy", is_credit_manager)
 rules.add_perm("credit.view_credit_queues", is_credit_staff | is_sales_manager)
 
+# Imports (DOMAIN §2.3): who imports which rows (the target), who sees and undoes every import. A rep's rows
+# become their own dossiers only; the write path refuses the rest in neutral words (DOMAIN §1).
+IMPORTERS = {"customers": is_sales_staff | is_integration}
+rules.add_perm(
+    "imports.import_rows", rules.predicate(lambda user, target: IMPORTERS.get(target, rules.always_deny)(user))
+)
+rules.add_perm("imports.view_imports", is_sales_staff | is_integration)
+rules.add_perm("imports.undo_any_import", is_sales_manager)
+
 # Archives (DOMAIN §9): query rights for sales managers, customer service, credit staff and archivists; sales
 # reps for their own customers only. The archivist keeps the register and decides on borrowings.
 is_archivist = _role(roles.ARCHIVIST)

@@ -1,0 +1,7 @@
+"""What each kind of row becomes (``ImportBatch.target``): the fields a column may feed, the dry run, the write
+and the undo, each through the owning app's services."""
+
+from imports.models import Target
+from imports.targets import customers
+
+TARGETS = {Target.CUSTOMERS.value: customers}
