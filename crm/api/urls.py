@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("customers.api.urls")),
     path("", include("credit.api.urls")),
     path("", include("archives.api.urls")),
+    path("", include("imports.api.urls")),
 ]
