@@ -26,7 +26,7 @@ from imports.targets import TARGETS
 
 logger = logging.getLogger(__name__)
 CHECK_CHUNK = 2000
-WRITE_CHUNK = 1000
+WRITE_CHUNK = 2000
 Status = ImportBatch.Status
 PLAN_COUNTS = {"create": "create", "update": "update", "unchanged": "unchanged", "invalid": "invalid"}
 OUTCOME_COUNTS = {"created": "create", "updated": "update", "unchanged": "unchanged", "refused": "invalid"}
@@ -105,7 +105,7 @@ def import_remap(*, batch: ImportBatch, mapping: Mapping[str, str], by: Abstract
 
 
 def _rows_of(batch: ImportBatch, after: int, size: int) -> list[ImportRow]:
-    rows = batch.row_set.filter(number__gt=after).order_by("number")
+    rows = ImportRow.objects.filter(batch_id=batch.pk, number__gt=after).order_by("number")
     return list(rows.only("pk", "number", "cells", "plan", "errors")[:size])
 
 
@@ -131,12 +131,25 @@ def import_check_chunk(*, batch_id: int, today: date) -> bool:
         user=batch.created_by,
         today=today,
     )
-    for row, check in zip(rows, checks, strict=True):
-        row.plan, row.errors, row.duplicate = check.plan, check.errors, check.duplicate
-    bulk_update_rows(rows, ["plan", "errors", "duplicate"])
+    _plans_store(rows, checks)
     _advance(batch, rows)
     batch.save(update_fields=["rows_done", "done_through", "progress"])
     return True
+
+
+def _plans_store(rows: list[ImportRow], checks: list) -> None:
+    """Store each row's plan: one UPDATE per plan for the plain rows, one for those with reasons or a resemblance."""
+    plain: dict[str, list[int]] = {}
+    detailed = []
+    for row, check in zip(rows, checks, strict=True):
+        row.plan, row.errors, row.duplicate = check.plan, check.errors, check.duplicate
+        if check.errors or check.duplicate or row.errors:
+            detailed.append(row)
+        else:
+            plain.setdefault(check.plan, []).append(row.pk)
+    for plan, pks in plain.items():
+        ImportRow.objects.filter(pk__in=pks).update(plan=plan, errors={}, duplicate={})
+    bulk_update_rows(detailed, ["plan", "errors", "duplicate"])
 
 
 def _plan_summary(batch: ImportBatch) -> dict[str, int]:
@@ -209,22 +222,25 @@ def import_write_chunk(*, batch_id: int, today: date) -> bool:
         user=batch.created_by,
         today=today,
     )
-    for row, done in zip(chosen, written, strict=True):
-        row.outcome, row.object_id, row.version_after, row.before = (
-            done.outcome,
-            done.object_id,
-            done.version_after,
-            done.before,
-        )
-        if done.errors:
-            row.errors = done.errors
-    for row in rows:
-        if row.plan not in plans:
-            row.outcome, row.object_id, row.version_after, row.before = ImportRow.Outcome.SKIPPED, None, None, None
-    bulk_update_rows(rows, ["outcome", "object_id", "version_after", "before", "errors"])
+    _outcomes_store(rows, chosen, written, plans)
     _advance(batch, rows)
     batch.save(update_fields=["rows_done", "done_through", "progress"])
     return True
+
+
+def _outcomes_store(rows: list[ImportRow], chosen: list[ImportRow], written: list, plans: set[str]) -> None:
+    """Store what became of each row; only updated rows carry the values they replaced, only refused ones reasons."""
+    for row, done in zip(chosen, written, strict=True):
+        row.outcome, row.object_id, row.version_after = done.outcome, done.object_id, done.version_after
+        row.before, row.errors = done.before, done.errors or row.errors
+    skipped = [row.pk for row in rows if row.plan not in plans]
+    ImportRow.objects.filter(pk__in=skipped).update(outcome=ImportRow.Outcome.SKIPPED)
+    by_outcome: dict[str, list[ImportRow]] = {}
+    for row in chosen:
+        by_outcome.setdefault(row.outcome, []).append(row)
+    bulk_update_rows(by_outcome.pop(ImportRow.Outcome.UPDATED, []), ["outcome", "object_id", "version_after", "before"])
+    bulk_update_rows(by_outcome.pop(ImportRow.Outcome.REFUSED, []), ["outcome", "errors"])
+    bulk_update_rows([row for group in by_outcome.values() for row in group], ["outcome", "object_id", "version_after"])
 
 
 def import_run(*, batch_id: int, today: date) -> ImportBatch:
