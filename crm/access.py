@@ -79,7 +79,7 @@ rules.add_perm("credit.view_credit_queues", is_credit_staff | is_sales_manager)
 
 # Imports (DOMAIN §2.3): who imports which rows (the target), who sees and undoes every import. A rep's rows
 # become their own dossiers only; the write path refuses the rest in neutral words (DOMAIN §1).
-IMPORTERS = {"customers": is_sales_staff | is_integration}
+IMPORTERS = {"customers": is_sales_staff | is_integration, "contacts": is_sales_staff | is_integration}
 rules.add_perm(
     "imports.import_rows", rules.predicate(lambda user, target: IMPORTERS.get(target, rules.always_deny)(user))
 )

@@ -10,6 +10,7 @@ class Target(models.TextChoices):
     """What the rows of a file are."""
 
     CUSTOMERS = "customers", _("Customers")
+    CONTACTS = "contacts", _("Contacts")
 
 
 class ImportBatch(models.Model):

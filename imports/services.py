@@ -23,6 +23,7 @@ from imports.files import read_table
 from imports.models import ImportBatch, ImportRow, SavedMapping
 from imports.rules.mapping import auto_mapping, mapped_values, mapping_problems
 from imports.targets import TARGETS
+from imports.targets.rows import RowsChanged, RowWritten
 
 logger = logging.getLogger(__name__)
 CHECK_CHUNK = 2000
@@ -271,7 +272,7 @@ def import_undo(*, batch: ImportBatch, by: AbstractBaseUser, today: date) -> Imp
         raise ImportRefused(_("Only a finished import can be undone."), conflict=True)
     target = TARGETS[batch.target]
     rows = [
-        target.RowWritten(number, outcome, object_id, version_after, before)
+        RowWritten(number, outcome, object_id, version_after, before)
         for number, outcome, object_id, version_after, before in batch.row_set.filter(
             outcome__in=[ImportRow.Outcome.CREATED, ImportRow.Outcome.UPDATED]
         ).values_list("number", "outcome", "object_id", "version_after", "before")
@@ -279,7 +280,7 @@ def import_undo(*, batch: ImportBatch, by: AbstractBaseUser, today: date) -> Imp
     try:
         with transaction.atomic():
             target.rows_take_back(rows=rows, user=by, today=today)
-    except target.RowsChanged as changed:
+    except RowsChanged as changed:
         shown = ", ".join(str(n) for n in changed.numbers[:20])
         message = _("Rows changed since the import, so nothing was undone: %(rows)s.") % {"rows": shown}
         raise ImportRefused(message, conflict=True, rows=changed.numbers) from None

@@ -8,8 +8,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from customers.models import Customer
-from customers.sections import CUSTOMER_FIELDS, SECTION_MODELS, section_model_fields
+from customers.models import Contact, Customer
+from customers.sections import CONTACT_FIELDS, CUSTOMER_FIELDS, SECTION_MODELS, section_model_fields
 from customers.services import Action, CustomerInput
 
 MAX_BATCH = 1000
@@ -57,6 +57,14 @@ def clean_dossier_values(raw: Mapping, errors: dict) -> tuple[dict[str, Any], di
             if section_errors:
                 errors[section] = section_errors
     return values, sections
+
+
+_CONTACT_MODEL_FIELDS = {name: Contact._meta.get_field(name) for name in CONTACT_FIELDS}
+
+
+def clean_contact_values(raw: Mapping, errors: dict) -> dict[str, Any]:
+    """A contact's fields of a raw record, each checked by its model field's own rules (an import's rows)."""
+    return _clean_fields(raw, _CONTACT_MODEL_FIELDS, errors)
 
 
 def clean_record(index: int, raw: Any) -> tuple[CustomerInput | None, dict]:

@@ -2,6 +2,6 @@
 and the undo, each through the owning app's services."""
 
 from imports.models import Target
-from imports.targets import customers
+from imports.targets import contacts, customers
 
-TARGETS = {Target.CUSTOMERS.value: customers}
+TARGETS = {Target.CUSTOMERS.value: customers, Target.CONTACTS.value: contacts}

@@ -11,7 +11,6 @@ from functools import cache
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -30,6 +29,9 @@ from customers.services import (
 )
 from imports.duplicates import Candidate, suspected_duplicates
 from imports.rules.mapping import choice_code, header_key
+from imports.targets.rows import RowCheck, RowsChanged, RowWritten, json_ready
+
+__all__ = ["RowCheck", "RowWritten", "RowsChanged", "rows_check", "rows_take_back", "rows_write"]
 
 KEYS = ("external_id", "owner")
 LANGUAGES = ("en", "zh-hans")
@@ -175,16 +177,6 @@ def _inputs(rows: Sequence[ParsedRow], known: _Known) -> list[CustomerInput]:
     return inputs
 
 
-@dataclass(slots=True)
-class RowCheck:
-    """What the check decided for a row: ``plan`` is one of ImportRow.Plan's codes."""
-
-    number: int
-    plan: str
-    errors: dict[str, Any] = field(default_factory=dict)
-    duplicate: dict[str, Any] = field(default_factory=dict)
-
-
 _PLANS = {Outcome.CREATED: "create", Outcome.UPDATED: "update", Outcome.UNCHANGED: "unchanged"}
 
 
@@ -212,30 +204,10 @@ def rows_check(*, rows: Sequence[tuple[int, Mapping[str, str]]], user: AbstractB
     return [by_number.get(row.number) or RowCheck(row.number, "invalid", row.errors) for row in parsed]
 
 
-@dataclass(slots=True)
-class RowWritten:
-    """What the import did with a row, and what undoing it needs."""
-
-    number: int
-    outcome: str  # ImportRow.Outcome's codes
-    object_id: int | None = None
-    version_after: int | None = None
-    before: dict[str, Any] | None = None
-    errors: dict[str, Any] = field(default_factory=dict)
-
-
 def _fields_named(row: ParsedRow) -> set[str]:
     names = set(row.values)
     names.update(f"{section}.{name}" for section, values in row.sections.items() for name in values)
     return names | ({"owner"} if row.owner else set())
-
-
-def _json_ready(values: Mapping[str, Any]) -> dict[str, Any]:
-    encoder = DjangoJSONEncoder()
-    return {
-        name: encoder.default(v) if not isinstance(v, str | int | bool | type(None)) else v
-        for name, v in values.items()
-    }
 
 
 def rows_write(
@@ -261,18 +233,10 @@ def _row_written(row: ParsedRow, item, before: Mapping[int, dict]) -> RowWritten
     if item.outcome == Outcome.UPDATED:
         old = before[item.customer_id]
         kept = {name: old[name] for name in _fields_named(row) if name in old}
-        return RowWritten(row.number, "updated", item.customer_id, old["version"] + 1, _json_ready(kept))
+        return RowWritten(row.number, "updated", item.customer_id, old["version"] + 1, json_ready(kept))
     if item.outcome == Outcome.UNCHANGED:
         return RowWritten(row.number, "unchanged", item.customer_id)
     return RowWritten(row.number, "refused", errors=item.errors)
-
-
-class RowsChanged(Exception):
-    """Rows of the import whose dossiers changed since: ``numbers`` names them; nothing was taken back."""
-
-    def __init__(self, numbers: list[int]):
-        super().__init__(numbers)
-        self.numbers = numbers
 
 
 def rows_take_back(*, rows: Sequence[RowWritten], user: AbstractBaseUser, today: date) -> None:
