@@ -7,3 +7,9 @@ class ArchivesConfig(AppConfig):
 
     name = "archives"
     verbose_name = _("Archives")
+
+    def ready(self) -> None:
+        from archives import services
+        from crm import events
+
+        events.take_part(events.CustomersMerged, services.customers_merge_take_over)

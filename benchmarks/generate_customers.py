@@ -29,6 +29,7 @@ from customers.models import (
     ReviewState,
     SalesStatusSection,
 )
+from customers.rules.names import name_key
 from customers.services import customer_code
 
 CITIES = ["杭州", "宁波", "温州", "上海", "苏州", "无锡", "南京", "天津", "大连", "青岛", "Shenzhen", "Wuhan"]
@@ -69,6 +70,7 @@ def build_batch(rng: random.Random, numbers: range, owners: list, today: date):
             Customer(
                 code=customer_code(number),
                 name=name,
+                name_key=name_key(name),  # as the write path sets it (DOMAIN §2.3)
                 kind=kind,
                 size=rng.choice(["small", "medium", "large"]),
                 nature="individual" if kind == "end" else rng.choice(["company", "government", "partner", "special"]),

@@ -13,6 +13,8 @@ class CreditConfig(AppConfig):
         from crm import events
 
         events.subscribe(events.CreditDataChanged, services.credit_profiles_follow_credit_data)
+        events.take_part(events.CustomersMerged, services.customers_merge_take_over)
+        events.subscribe(events.CustomersMerged, services.credit_profiles_follow_merge)
 
         # The review intervals and report validity of dossiers are numbers of the credit policy (DOMAIN §7).
         from credit.selectors import review_policy

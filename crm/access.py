@@ -58,6 +58,7 @@ rules.add_perm("customers.record_interaction", may_edit_dossier | is_customer_se
 rules.add_perm("customers.review_dossier", (is_owner & is_sales_staff) | is_sales_manager)
 rules.add_perm("customers.archive_customer", is_sales_manager)
 rules.add_perm("customers.reassign_customer", is_sales_manager)
+rules.add_perm("customers.merge_customers", is_sales_manager)  # and see possible duplicates (DOMAIN §2.3)
 rules.add_perm("customers.choose_owner", is_sales_manager | is_integration)
 rules.add_perm("customers.own_customers", is_sales_staff)
 rules.add_perm("crm.view_access_log", _role(roles.SALES_MANAGER, roles.CREDIT_MANAGER, roles.ARCHIVIST))

@@ -36,9 +36,21 @@ class CreditDataChanged:
     today: date
 
 
-Fact = OwnerChanged | CreditDataChanged
+@dataclass(frozen=True, slots=True)
+class CustomersMerged:
+    """The dossier ``duplicate_id`` was merged into ``survivor_id`` (DOMAIN §2.3): each app moves what it keeps of the
+    duplicate to the survivor inside the merging transaction (``take_part``), and derives again after commit
+    (``subscribe``)."""
+
+    survivor_id: int
+    duplicate_id: int
+    today: date
+
+
+Fact = OwnerChanged | CreditDataChanged | CustomersMerged
 Handler = Callable[[Fact], object]
 _handlers: dict[type, list[Handler]] = defaultdict(list)
+_participants: dict[type, list[Handler]] = defaultdict(list)
 
 
 def subscribe(fact_type: type, handler: Handler) -> None:
@@ -50,6 +62,22 @@ def subscribe(fact_type: type, handler: Handler) -> None:
 def publish(fact: Fact) -> None:
     """Announce ``fact``; its handlers run once the current transaction commits (at once outside one)."""
     transaction.on_commit(lambda: _dispatch(fact), robust=False)
+
+
+def take_part(fact_type: type, participant: Handler) -> None:
+    """Run ``participant(fact)`` inside the transaction that publishes a fact of this type with ``publish_now``: for
+    consequences that must commit or roll back with the write (a merge moves the orders with the dossier). A
+    participant that raises undoes the whole write."""
+    if participant not in _participants[fact_type]:
+        _participants[fact_type].append(participant)
+
+
+def publish_now(fact: Fact) -> None:
+    """Have every participant act on ``fact`` now, in the caller's transaction, then ``publish`` it to the
+    after-commit subscribers."""
+    for participant in _participants[type(fact)]:
+        participant(fact)
+    publish(fact)
 
 
 def _dispatch(fact: Fact) -> None:

@@ -5,7 +5,8 @@ expression; ``col ILIKE %s`` uses the same gin_trgm_ops index as ``LIKE``. Other
 back to ``icontains``.
 """
 
-from django.db.models import CharField, TextField
+from django.db import NotSupportedError
+from django.db.models import CharField, Lookup, TextField
 from django.db.models.lookups import IContains
 
 
@@ -20,3 +21,20 @@ class ILike(IContains):
 
 CharField.register_lookup(ILike)
 TextField.register_lookup(ILike)
+
+
+class TrigramSimilar(Lookup):
+    """``col %% value`` on PostgreSQL (pg_trgm: similarity above ``pg_trgm.similarity_threshold``, 0.3 by default),
+    served by a gin_trgm_ops index on the column. Only PostgreSQL has it: callers ask the vendor first."""
+
+    lookup_name = "trigram_similar"
+
+    def as_sql(self, compiler, connection):
+        if connection.vendor != "postgresql":
+            raise NotSupportedError("trigram_similar needs PostgreSQL's pg_trgm")
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} %% {rhs}", [*lhs_params, *rhs_params]
+
+
+CharField.register_lookup(TrigramSimilar)

@@ -281,3 +281,23 @@ class ReassignForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = owners
         self.fields["owner"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
+class MergeForm(forms.Form):
+    """One choice per field on which the two dossiers differ (DOMAIN §2.3): keep the survivor's value or take the
+    duplicate's. ``fields``: (name, label, survivor's value, duplicate's value)."""
+
+    def __init__(self, *args, fields=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = list(fields)
+        for name, label, mine, theirs in self.rows:
+            self.fields[name] = forms.ChoiceField(
+                label=label,
+                choices=[("survivor", mine if mine not in (None, "") else "—"), ("duplicate", theirs)],
+                initial="survivor",
+                required=False,  # unchosen: the survivor keeps its value
+                widget=forms.RadioSelect,
+            )
+
+    def keep(self) -> dict[str, str]:
+        return {name: side for name, side in self.cleaned_data.items() if side == "duplicate"}

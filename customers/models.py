@@ -61,6 +61,8 @@ class Customer(models.Model):
     code = models.CharField(_("code"), max_length=20, unique=True, editable=False)
     external_id = models.CharField(_("external ID"), max_length=64, unique=True, null=True, blank=True)
     name = models.CharField(_("name"), max_length=200)
+    # The name normalised for duplicate detection (DOMAIN §2.3, customers.rules.names.name_key), set by the write path
+    name_key = models.CharField(_("normalised name"), max_length=200, blank=True, default="", editable=False)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.INTERMEDIATE)
     nature = models.CharField(_("nature"), max_length=20, choices=Nature.choices, default=Nature.COMPANY)
     size = models.CharField(_("size"), max_length=10, choices=Size.choices, default=Size.SMALL)
@@ -117,6 +119,18 @@ class Customer(models.Model):
         db_index=False,
     )
 
+    # A dossier merged into another one (DOMAIN §2.3): archived, its code answers with the survivor's
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        db_index=False,
+        verbose_name=_("merged into"),
+    )
+
     class Meta:
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
@@ -135,6 +149,10 @@ class Customer(models.Model):
             models.Index(fields=["owner", "name"], name="customer_owner_name"),
             models.Index(fields=["updated_at"], name="customer_updated_at"),
             models.Index(fields=["completeness", "name"], name="customer_completeness_name"),
+            # duplicate suggestions and the possible-duplicates page (DOMAIN §2.3); PostgreSQL adds a trigram index
+            models.Index(
+                fields=["name_key", "id"], name="customer_live_name_key", condition=Q(deleted_at__isnull=True)
+            ),
         ]
 
     def __str__(self) -> str:

@@ -153,6 +153,8 @@ RECORD_EVENT_LABELS = {
     "archived": _("archived"),
     "reviewed": _("reviewed"),
     "handover": _("handover"),
+    "merged": _("merged from"),  # DOMAIN §2.3: the survivor's entry names the duplicate …
+    "merged_into": _("merged into"),  # … and the duplicate's the survivor
 }
 
 

@@ -1,5 +1,6 @@
 """Every read of dossiers the UI and API need, scoped to the caller, in a constant number of queries."""
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -9,7 +10,8 @@ from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Case, F, Prefetch, Q, QuerySet, Value, When, Window
+from django.db import connection
+from django.db.models import Case, F, FloatField, Func, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When, Window
 from django.db.models.functions import RowNumber
 
 from crm import access, roles
@@ -25,6 +27,7 @@ from customers.models import (
     Interaction,
     Review,
 )
+from customers.rules import names as names_rule
 from customers.rules.credit_reports import earliest_report_date_valid_on
 from customers.rules.figures import latest_by_metric
 from customers.rules.review import ReviewPolicy
@@ -200,7 +203,7 @@ def credit_reports_expiring(*, today: date, until: date, months: int) -> QuerySe
 def deleted_feed(*, user: AbstractBaseUser, since: datetime | None) -> QuerySet[Customer]:
     """Archived dossiers, for sync clients (API.md deleted feed): each with ``feed_external_id``, its external id,
     or null on a dossier the user may see only masked (DOMAIN §1: code and name, not another rep's sync keys)."""
-    qs = customer_scope(user=user, archived=True)
+    qs = customer_scope(user=user, archived=True).annotate(merged_into_code=F("merged_into__code"))
     fully_visible = access.dossiers_fully_visible(user)
     shown = F("external_id") if fully_visible is None else Case(When(fully_visible, then=F("external_id")))
     qs = qs.annotate(feed_external_id=shown)
@@ -503,3 +506,184 @@ def dashboard_for(*, user: AbstractBaseUser, today: date, policy: ReviewPolicy) 
         review_due=list(review_due.select_related("review_state").order_by("review_state__next_review_due")[:10]),
         recent_interactions=list(recent),
     )
+
+
+# Duplicates (DOMAIN §2.3) ------------------------------------------------------------------------------------------
+
+SIMILAR_CANDIDATES = 50  # the most similar stored names a suggestion weighs with the rule
+DUPLICATE_CHUNK = 5000  # keys per query of the batch variant
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicateProbe:
+    """A record about to be written, as duplicate detection compares it (an import row, a new dossier)."""
+
+    name: str
+    phone: str = ""
+    region: str = ""
+    external_id: str = ""
+    uscc: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicateSuspect:
+    """A stored dossier that may be the probed customer: why (``rules.names_rule.DuplicateReason``) and how alike.
+
+    ``masked``: the reader may not see the dossier in full, so only its name was compared (DOMAIN §1: the unit name
+    is all a masked row shows; its phone, region, external id and credit code neither match nor show)."""
+
+    customer_id: int
+    code: str
+    name: str
+    owner: str
+    reason: names_rule.DuplicateReason
+    score: float
+    masked: bool = False
+
+    @property
+    def is_certain(self) -> bool:
+        return self.reason in names_rule.CERTAIN
+
+
+_CANDIDATE_COLUMNS = ("pk", "code", "name", "name_key", "phone", "region", "external_id")
+
+
+def _candidates(qs: QuerySet[Customer]) -> list[dict]:
+    return list(qs.values(*_CANDIDATE_COLUMNS, "owner_id", "owner__username", uscc=F("unified_social_credit_code")))
+
+
+def _sees_fully(user: AbstractBaseUser | None):
+    """Whether the reader sees a candidate row in full (``customers.view_dossier``); None reads everything."""
+    if user is None:
+        return lambda row: True
+    return lambda row: user.has_perm("customers.view_dossier", Customer(pk=row["pk"], owner_id=row["owner_id"]))
+
+
+def _suspects_of(
+    probe: DuplicateProbe, rows: Iterable[dict], sees_fully, threshold: float, limit: int
+) -> list[DuplicateSuspect]:
+    new = names_rule.Party(
+        names_rule.name_key(probe.name), probe.phone, probe.region, probe.external_id, probe.uscc.upper()
+    )
+    found: dict[int, DuplicateSuspect] = {}
+    for row in rows:
+        full = sees_fully(row)
+        evidence = (row["phone"], row["region"], row["external_id"] or "", row["uscc"]) if full else ()
+        old = names_rule.Party(row["name_key"], *evidence)
+        match = names_rule.duplicate_reason(new, old, threshold=threshold)
+        if match is None or row["pk"] in found:
+            continue
+        found[row["pk"]] = DuplicateSuspect(
+            row["pk"], row["code"], row["name"], row["owner__username"], match.reason, round(match.score, 1), not full
+        )
+    ranked = sorted(found.values(), key=lambda s: (names_rule.RANK[s.reason], -s.score, s.code))
+    return ranked[:limit]
+
+
+def duplicate_suspects(
+    *,
+    user: AbstractBaseUser,
+    name: str,
+    phone: str | None = None,
+    region: str | None = None,
+    exclude_id: int | None = None,
+    limit: int = 5,
+    threshold: float = names_rule.DEFAULT_THRESHOLD,
+) -> list[DuplicateSuspect]:
+    """Live dossiers the user may list that may be the customer ``name`` (DOMAIN §2.3), best first: the same
+    normalised name, or on PostgreSQL a similar one (the trigram index on ``name_key``, the 50 most similar
+    weighed by the rule), together with the same phone or region. Two queries at most, whatever the table's size."""
+    key = names_rule.name_key(name)
+    if not key:
+        return []
+    qs = customer_scope(user=user).exclude(pk=exclude_id)
+    if connection.vendor == "postgresql":
+        similar = qs.filter(name_key__trigram_similar=key).annotate(
+            likeness=Func(F("name_key"), Value(key), function="similarity", output_field=FloatField())
+        )
+        rows = _candidates(qs.filter(name_key=key)[:SIMILAR_CANDIDATES])
+        rows += _candidates(similar.exclude(name_key=key).order_by("-likeness")[:SIMILAR_CANDIDATES])
+    else:  # SQLite (development): equal keys and those that start alike
+        rows = _candidates(qs.filter(Q(name_key=key) | Q(name_key__startswith=key[:2]))[: SIMILAR_CANDIDATES * 4])
+    probe = DuplicateProbe(name, phone or "", region or "")
+    return _suspects_of(probe, rows, _sees_fully(user), threshold, limit)
+
+
+def duplicate_suspects_many(
+    *,
+    names: Sequence[DuplicateProbe | str],
+    user: AbstractBaseUser | None = None,
+    limit: int = 5,
+    threshold: float = names_rule.DEFAULT_THRESHOLD,
+) -> dict[int, list[DuplicateSuspect]]:
+    """``duplicate_suspects`` for many records at once (an import's dry run): {index in ``names``: suspects} for the
+    records that have any. Set-based: one query per 5,000 records finds the live dossiers with an equal
+    normalised name, external id or credit code (similar but unequal names are the single suggestion's job).
+    ``user`` None compares every dossier in full (a job); else as ``duplicate_suspects``."""
+    probes = [DuplicateProbe(p) if isinstance(p, str) else p for p in names]
+    sees_fully = _sees_fully(user)
+    scope = Customer.objects.filter(deleted_at__isnull=True) if user is None else customer_scope(user=user)
+    result: dict[int, list[DuplicateSuspect]] = {}
+    for start in range(0, len(probes), DUPLICATE_CHUNK):
+        chunk = probes[start : start + DUPLICATE_CHUNK]
+        keys = {names_rule.name_key(p.name) for p in chunk} - {""}
+        ids = {p.external_id for p in chunk if p.external_id}
+        codes = {p.uscc.upper() for p in chunk if p.uscc}
+        found = Q(name_key__in=keys) | Q(external_id__in=ids) | Q(unified_social_credit_code__in=codes)
+        by_key, by_id, by_code = defaultdict(list), defaultdict(list), defaultdict(list)
+        for row in _candidates(scope.filter(found)):
+            by_key[row["name_key"]].append(row)
+            by_id[row["external_id"]].append(row)
+            by_code[row["uscc"]].append(row)
+        for offset, probe in enumerate(chunk):
+            rows = [*by_id[probe.external_id], *by_code[probe.uscc.upper()]] if probe.external_id or probe.uscc else []
+            rows += by_key[names_rule.name_key(probe.name)]
+            suspects = _suspects_of(probe, rows, sees_fully, threshold, limit)
+            if suspects:
+                result[start + offset] = suspects
+    return result
+
+
+def merged_into_code(*, user: AbstractBaseUser, code: str) -> str | None:
+    """The code of the dossier that ``code`` was merged into (DOMAIN §2.3: a merged code stays findable), for a
+    user who may list dossiers; None when ``code`` was not merged."""
+    merged = customer_scope(user=user, archived=True).filter(code=code, merged_into__isnull=False)
+    return merged.values_list("merged_into__code", flat=True).first()
+
+
+def duplicate_pairs(*, user: AbstractBaseUser) -> QuerySet[Customer]:
+    """Every live dossier that shares its normalised name with an older live one (DOMAIN §2.3), as ``other_id``
+    (the oldest of its name), ordered by (name_key, id) for a cursor: the stored key and its index, not a pairwise
+    comparison. The credit code needs no pairs: it is unique among all dossiers. ``duplicate_pair_rows`` weighs a
+    page of them with the rule. Sales managers (``customers.merge_customers``) see every dossier in full."""
+    if not user.has_perm("customers.merge_customers"):
+        return Customer.objects.none()
+    live = Customer.objects.filter(deleted_at__isnull=True)
+    oldest = live.filter(name_key=OuterRef("name_key"), pk__lt=OuterRef("pk")).order_by("pk").values("pk")[:1]
+    return live.exclude(name_key="").annotate(other_id=Subquery(oldest)).filter(other_id__isnull=False)
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicatePair:
+    customer: Customer
+    other: Customer
+    reason: names_rule.DuplicateReason
+    score: float
+
+
+def duplicate_pair_rows(*, pairs: Iterable[Customer]) -> list[DuplicatePair]:
+    """A page of ``duplicate_pairs`` with the dossiers on both sides, each pair's reason by the rule of DOMAIN §2.3:
+    pairs that the rule clears (two known regions that differ, no shared phone) are left out. Two queries."""
+    pairs = list(pairs)
+    others = Customer.objects.select_related("owner").in_bulk({c.other_id for c in pairs})
+    rows = []
+    for customer in pairs:
+        other = others[customer.other_id]
+        match = names_rule.duplicate_reason(_party(customer), _party(other))
+        if match is not None:
+            rows.append(DuplicatePair(customer, other, match.reason, round(match.score, 1)))
+    return rows
+
+
+def _party(customer: Customer) -> names_rule.Party:
+    return names_rule.Party(customer.name_key, customer.phone, customer.region)

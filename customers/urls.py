@@ -1,11 +1,12 @@
 from django.urls import path
 
-from customers import views
+from customers import duplicate_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("customers/", views.customer_list, name="customer_list"),
     path("customers/new/", views.customer_create, name="customer_create"),
+    path("customers/duplicates/", duplicate_views.duplicate_list, name="duplicate_list"),
     path("customers/<str:code>/", views.customer_detail, name="customer_detail"),
     path("customers/<str:code>/edit/<str:section>/", views.section_edit, name="section_edit"),
     path("customers/<str:code>/contacts/new/", views.contact_edit, name="contact_create"),
@@ -19,6 +20,7 @@ urlpatterns = [
         views.credit_document_file,
         name="credit_document_file",
     ),
+    path("customers/<str:code>/merge/", duplicate_views.customer_merge_page, name="customer_merge"),
     path("customers/<str:code>/history/", views.history, name="customer_history"),
     path("customers/<str:code>/review/", views.review_record, name="customer_review"),
     path("customers/<str:code>/owner/", views.customer_reassign, name="customer_reassign"),

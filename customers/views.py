@@ -115,18 +115,34 @@ def customer_create(request):
         raise PermissionDenied
     owners = selectors.owner_candidates() if request.user.has_perm("customers.choose_owner") else None
     form = CustomerCreateForm(request.POST or None, owners=owners)
+    suspects = []
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)
         owner = values.pop("owner", None)
-        try:
-            customer = services.customer_create(by=request.user, owner=owner, values=values, today=timezone.localdate())
-        except services.DossierRefused as refusal:
-            _refusal_on_form(form, refusal)
-        else:
-            message = _("Customer %(code)s created. Now fill in its dossier.") % {"code": customer.code}
-            messages.success(request, message)
-            return redirect("customer_detail", code=customer.code)
-    return render(request, "customers/customer_create.html", {"form": form})
+        # DOMAIN §2.3: a likely duplicate is shown first; the user may confirm creating the customer anyway
+        if request.POST.get("create_anyway") != "1":
+            suspects = _duplicate_suspects(request, values)
+        if not suspects:
+            return _create(request, form, owner, values)
+    return render(request, "customers/customer_create.html", {"form": form, "suspects": suspects})
+
+
+def _duplicate_suspects(request, values: dict) -> list[selectors.DuplicateSuspect]:
+    return selectors.duplicate_suspects(
+        user=request.user, name=values["name"], phone=values.get("phone"), region=values.get("region")
+    )
+
+
+def _create(request, form, owner, values: dict):
+    try:
+        customer = services.customer_create(by=request.user, owner=owner, values=values, today=timezone.localdate())
+    except services.DossierRefused as refusal:
+        _refusal_on_form(form, refusal)
+    else:
+        message = _("Customer %(code)s created. Now fill in its dossier.") % {"code": customer.code}
+        messages.success(request, message)
+        return redirect("customer_detail", code=customer.code)
+    return render(request, "customers/customer_create.html", {"form": form, "suspects": []})
 
 
 def _refusal_on_form(form, refusal) -> None:
@@ -138,7 +154,15 @@ def _refusal_on_form(form, refusal) -> None:
 
 @login_required
 def customer_detail(request, code: str):
-    dossier = _read(request, code)
+    try:
+        dossier = _read(request, code)
+    except Http404:
+        dossier = None
+    if dossier is None or dossier.customer.merged_into_id is not None:  # DOMAIN §2.3: a merged code stays findable
+        survivor = selectors.merged_into_code(user=request.user, code=code)
+        if survivor is None:
+            raise Http404
+        return redirect("customer_detail", code=survivor)
     return render(request, "customers/customer_detail.html", _detail_context(request, dossier))
 
 

@@ -25,6 +25,7 @@ from archives.rules.custody import (
     borrowing_next,
 )
 from archives.selectors import document_for
+from crm.events import CustomersMerged
 from crm.models import AccessLog, Reminder
 from crm.services import access_log_record, number_sequence_take, reminders_close_cause
 from crm.uploads import upload_verdict
@@ -324,3 +325,9 @@ def customers_hand_over(
     handover.customer_count = len(moved)
     handover.save(update_fields=["customer_count"])
     return handover
+
+
+def customers_merge_take_over(fact: CustomersMerged) -> None:
+    """DOMAIN §2.3, inside the merging transaction: the duplicate's originals (with their numbers, borrowings and
+    history) join the survivor's catalogue."""
+    ArchiveDocument.objects.filter(customer_id=fact.duplicate_id).update(customer_id=fact.survivor_id)

@@ -31,7 +31,7 @@ from credit.rules import limits, orders, scoring, tier
 from credit.rules.policy import CreditPolicy
 from credit.rules.profile import compute_profile
 from crm.bulk import bulk_update_rows
-from crm.events import CreditDataChanged
+from crm.events import CreditDataChanged, CustomersMerged
 from crm.services import number_sequence_take
 from customers.models import Customer
 
@@ -454,3 +454,26 @@ def credit_recompute_all(*, today: date, chunk: int = 2000) -> int:
         with transaction.atomic():
             _store_profiles(ids[start : start + chunk], today=today, policy=policy)
     return len(ids)
+
+
+MERGED_RECORDS = (Order, Payment, CreditLimitRequest, CreditLimit, GradeOverride, Assessment, CreditNote)
+
+
+def customers_merge_take_over(fact: CustomersMerged) -> None:
+    """DOMAIN §2.3, inside the merging transaction: the survivor takes the duplicate's orders (with their lines),
+    payments, assessments, limit requests, limits, grade overrides and credit notes; its tier/grade history too,
+    except on days the survivor has its own. Both credit profiles are locked first, as an order check locks them."""
+    ids = sorted((fact.survivor_id, fact.duplicate_id))
+    list(CreditProfile.objects.select_for_update().filter(customer_id__in=ids).values("pk"))
+    for model in MERGED_RECORDS:
+        model.objects.filter(customer_id=fact.duplicate_id).update(customer_id=fact.survivor_id)
+    own_days = CreditHistory.objects.filter(customer_id=fact.survivor_id).values("on")
+    CreditHistory.objects.filter(customer_id=fact.duplicate_id).exclude(on__in=own_days).update(
+        customer_id=fact.survivor_id
+    )
+
+
+@transaction.atomic
+def credit_profiles_follow_merge(fact: CustomersMerged) -> None:
+    """After a merge commits: the survivor's profile from its orders and payments, the duplicate's emptied."""
+    credit_profiles_refresh(customer_ids=[fact.survivor_id, fact.duplicate_id], today=fact.today)

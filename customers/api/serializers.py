@@ -160,10 +160,13 @@ class DeletedCustomerSerializer(serializers.ModelSerializer):
 
     external_id = serializers.CharField(source="feed_external_id", allow_null=True, read_only=True)
     deleted_at = serializers.DateTimeField()
+    merged_into = serializers.CharField(
+        source="merged_into_code", allow_null=True, read_only=True, help_text="the survivor's code, if merged"
+    )
 
     class Meta:
         model = Customer
-        fields = ("code", "external_id", "deleted_at")
+        fields = ("code", "external_id", "deleted_at", "merged_into")
 
 
 class ChangeRecordSerializer(serializers.ModelSerializer):

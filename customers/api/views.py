@@ -4,7 +4,9 @@ import re
 from datetime import UTC
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
@@ -35,6 +37,7 @@ from customers.api.serializers import (
 )
 from customers.models import ChangeRecord, Contact, Customer, Interaction, Kind, Nature, Size
 from customers.sections import CUSTOMER_FIELDS, SECTION_MODELS
+from customers.services.merge import MergeRefused, customer_merge
 
 ETAG_VERSION = re.compile(r'(W/)?"v(\d+)"')
 
@@ -174,14 +177,31 @@ class CustomerListCreateApi(generics.ListAPIView):
         return _with_etag(Response(body, status=status.HTTP_201_CREATED), customer)
 
 
+MERGED_INTO = inline_serializer("MergedInto", {"merged_into": serializers.CharField()})
+
+
+def _moved_or_404(request, code: str) -> Response:
+    """A merged code answers 301 with the survivor's code (DOMAIN §2.3: a merged code stays findable)."""
+    survivor = selectors.merged_into_code(user=request.user, code=code)
+    if survivor is None:
+        raise Http404
+    location = reverse("api_customer_detail", args=[survivor])
+    return Response({"merged_into": survivor}, status=status.HTTP_301_MOVED_PERMANENTLY, headers={"Location": location})
+
+
 class CustomerDetailApi(APIView):
     """One dossier. Every response carries an ETag; PUT, PATCH and DELETE honour If-Match (412 when stale)."""
 
     serializer_class = CustomerSerializer
 
-    @extend_schema(responses=CustomerSerializer)
+    @extend_schema(responses={200: CustomerSerializer, 301: MERGED_INTO})
     def get(self, request, code: str):
-        dossier = _read(request, code)
+        try:
+            dossier = selectors.dossier_read(
+                user=request.user, code=code, channel=AccessLog.Channel.API, today=timezone.localdate()
+            )
+        except selectors.CustomerNotFound:
+            return _moved_or_404(request, code)
         body = customer_representation(dossier, context={"request": request})
         return _with_etag(Response(body), dossier.customer)
 
@@ -371,3 +391,65 @@ class CustomerBulkUpsertApi(APIView):
             "errors": sorted(invalid + saved.errors, key=lambda e: e["index"]),
         }
         return Response(body)
+
+
+class DuplicatePairSerializer(serializers.Serializer):
+    """A suspected pair (DOMAIN §2.3): ``code`` shares its normalised name with the older ``other``."""
+
+    code = serializers.CharField(source="customer.code")
+    other = serializers.CharField(source="other.code")
+    reason = serializers.ChoiceField(choices=[(r.value, r.value) for r in selectors.names_rule.DuplicateReason])
+    score = serializers.FloatField()
+
+
+class CustomerDuplicateListApi(generics.ListAPIView):
+    """Suspected duplicate pairs over every dossier, for sales managers (403 for others), by normalised name."""
+
+    serializer_class = DuplicatePairSerializer
+    queryset = Customer.objects.none()  # the schema's model; the rows come from the selector
+    pagination_class = type("DuplicatePagination", (CodeCursorPagination,), {"ordering": ("name_key", "id")})
+
+    def list(self, request, *args, **kwargs):
+        if not request.user.has_perm("customers.merge_customers"):
+            raise PermissionDenied
+        page = self.paginate_queryset(selectors.duplicate_pairs(user=request.user))
+        rows = selectors.duplicate_pair_rows(pairs=page)
+        return self.get_paginated_response(DuplicatePairSerializer(rows, many=True).data)
+
+
+class MergeSerializer(serializers.Serializer):
+    duplicate = serializers.CharField(max_length=20, help_text="the code of the dossier merged into this one")
+    keep = serializers.DictField(
+        child=serializers.ChoiceField(choices=["survivor", "duplicate"]),
+        required=False,
+        default=dict,
+        help_text='{"field" or "section.field": "duplicate"} to take the duplicate\'s value',
+    )
+
+
+class CustomerMergeApi(APIView):
+    """Merge ``duplicate`` into this dossier (sales managers): 200 the survivor; 400 for itself or a merged one."""
+
+    @extend_schema(request=MergeSerializer, responses={200: CustomerSerializer})
+    def post(self, request, code: str):
+        survivor = _customer(request, code, "customers.merge_customers")
+        data = MergeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            duplicate = selectors.dossier_for(user=request.user, code=data.validated_data["duplicate"], archived=None)
+            customer_merge(
+                survivor=survivor,
+                duplicate=duplicate,
+                keep=data.validated_data["keep"],
+                by=request.user,
+                today=timezone.localdate(),
+                expected_version=expected_version(request),
+            )
+        except selectors.CustomerNotFound:
+            raise ValidationError({"duplicate": [_("No such customer.")]}) from None
+        except MergeRefused as refusal:
+            raise ValidationError(refusal.errors) from None
+        except services.VersionConflict:
+            raise PreconditionFailed from None
+        customer = selectors.dossier_get(user=request.user, code=code)
+        return _with_etag(Response(CustomerSerializer(customer, context={"request": request}).data), customer)

@@ -31,6 +31,7 @@ from crm.bulk import bulk_update_rows, insert_rows
 from crm.services import number_sequence_take
 from customers.models import ChangeRecord, Contact, Customer, ReviewState, Section
 from customers.policy import review_policy
+from customers.rules.names import name_key
 from customers.rules.review import next_review_due
 from customers.sections import (
     CREDIT_INPUT_FIELDS,
@@ -341,6 +342,7 @@ def _plan_create(
     values = {name: value for name, value in item.values.items() if name in _CUSTOMER_FIELD_SET}
     customer = SimpleNamespace(**writes.defaults[Customer])
     customer.__dict__.update(_kind_values(values, values.get("kind", customer.kind)))
+    customer.name_key = name_key(customer.name)  # DOMAIN §2.3, the duplicate lookups' column
     customer.owner_id, customer.created_by_id = owner.pk, by.pk
     customer.external_id = item.external_id or item.values.get("external_id") or None
     filled = {change.section: _fields_of(change.section, change.values) for change in item.sections}
@@ -368,6 +370,9 @@ def _plan_update(item: CustomerInput, customer: _Row, rows: dict, owner, writes:
     values = _kind_values(item.values, item.values.get("kind", customer.kind))
     changes = values_apply(customer, values, UPDATABLE_FIELDS)
     writes.customer_fields.update(name for name, _, _ in changes)
+    if any(name == "name" for name, _, _ in changes):
+        customer.name_key = name_key(customer.name)  # DOMAIN §2.3, kept with the name
+        writes.customer_fields.add("name_key")
     writes.history.append((customer, Section.BASIC, changes))
     changed = bool(changes)
     if any(name in CREDIT_INPUT_FIELDS for name, _, _ in changes):

@@ -50,6 +50,7 @@ ALLOWED = {
     "customers.review_dossier": {"owner"} | MANAGERS,
     "customers.archive_customer": MANAGERS,
     "customers.reassign_customer": MANAGERS,
+    "customers.merge_customers": MANAGERS,  # DOMAIN §2.3 merge and the possible duplicates
     "customers.choose_owner": MANAGERS | {"integration"},
     "customers.own_customers": SALES_STAFF,
     "crm.view_access_log": MANAGERS | CREDIT_MANAGER | {"archivist"},
