@@ -1,13 +1,13 @@
 """The "suspected duplicates" step of a customer import (DOMAIN §2.3): a row that would create a dossier but
-resembles an existing one by name is held for a person to decide; it is created only when the user asks."""
+resembles an existing one (its normalised name, with its phone or region) is held for a person to decide; it is
+created only when the user asks. Exact keys (external id, credit code) never get here: they update."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.utils.translation import gettext as _
 
-from customers.selectors import customer_scope
+from customers.selectors import DuplicateProbe, duplicate_suspects_many
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,29 +22,24 @@ class Candidate:
 
 @dataclass(frozen=True, slots=True)
 class Resemblance:
-    """The existing dossier a row resembles, why, and how closely (0–100)."""
+    """The existing dossier a row resembles most, why (``customers.rules.names.DuplicateReason``) and how closely."""
 
     customer_id: int
     code: str
     name: str
     reason: str
-    score: int
+    score: float
 
     def as_json(self) -> dict:
         return {"code": self.code, "name": self.name, "reason": self.reason, "score": self.score}
 
 
 def suspected_duplicates(*, user: AbstractBaseUser, candidates: Sequence[Candidate]) -> dict[int, Resemblance]:
-    """The dossier each candidate resembles, by index; candidates that resemble none are absent. One query.
-
-    Until the name normaliser of DOMAIN §2.3 (``customers.selectors.duplicate_suspects_many``) is in, the same
-    unit name, spelt exactly alike, is the only resemblance recognised."""
-    names = {candidate.name for candidate in candidates if candidate.name}
-    if not names:
-        return {}
-    existing = {}
-    for pk, code, name in (
-        customer_scope(user=user).filter(name__in=names).order_by("pk").values_list("pk", "code", "name")
-    ):
-        existing.setdefault(name, Resemblance(pk, code, name, _("same name"), 100))
-    return {c.index: existing[c.name] for c in candidates if c.name in existing}
+    """The dossier each candidate resembles most, by ``index``; candidates that resemble none are absent.
+    Set-based (``customers.selectors.duplicate_suspects_many``), scoped to what the user may see."""
+    probes = [DuplicateProbe(c.name, c.phone, c.region) for c in candidates]
+    suspects = duplicate_suspects_many(names=probes, user=user, limit=1)
+    return {
+        candidates[position].index: Resemblance(best.customer_id, best.code, best.name, str(best.reason), best.score)
+        for position, (best, *_others) in suspects.items()
+    }

@@ -52,8 +52,8 @@ class RowDuplicateSerializer(serializers.Serializer):
     row = serializers.IntegerField()
     code = serializers.CharField(help_text="the dossier the row resembles")
     name = serializers.CharField()
-    reason = serializers.CharField()
-    score = serializers.IntegerField(help_text="0–100")
+    reason = serializers.CharField(help_text="name_phone | name_region | name (customers.rules.names)")
+    score = serializers.FloatField(help_text="0–100")
 
 
 class ImportSerializer(serializers.ModelSerializer):

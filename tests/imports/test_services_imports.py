@@ -196,3 +196,14 @@ def test_integration_must_name_the_owner(make_user, rep):
     batch = checked(erp, "list.csv", csv_bytes(rows))
     assert batch.summary["create"] == 1
     assert batch.summary["invalid"] == 1
+
+
+def test_section_2_3_another_spelling_of_an_existing_customer_is_a_suspected_duplicate(rep):
+    existing = make_customer(owner=rep, name="杭州东方化工股份有限公司", phone="0571-88001234", region="杭州")
+    rows = [["名称", "电话", "地区"], ["杭州东方化工有限公司", "0571-88001234", "杭州"], ["杭州东方化工", "", "宁波"]]
+    batch = checked(rep, "list.csv", csv_bytes(rows))
+    duplicates = dict(batch.row_set.filter(plan="duplicate").values_list("number", "duplicate"))
+    assert duplicates[2]["code"] == existing.code
+    assert duplicates[2]["reason"] == "name_phone"
+    assert 3 not in duplicates  # the same name in another region: told apart (DOMAIN §2.3), created
+    assert batch.summary["create"] == 1
