@@ -96,3 +96,25 @@ def test_the_page_is_in_the_navigation_for_importers_only(client_for, make_user,
     client = client_for(service)
     assert 'href="/imports/"' not in client.get("/").content.decode()
     assert client.get("/imports/").status_code == 403
+
+
+def test_the_import_list_and_a_batch_run_a_constant_number_of_queries(
+    client_for, api_for, manager, django_assert_max_num_queries
+):
+    for n in range(3):
+        batch = ImportBatch.objects.create(
+            target="customers", file_name=f"{n}.csv", sha256="0" * 64, rows=1, created_by=manager
+        )
+    client = client_for(manager)
+    with django_assert_max_num_queries(12):
+        assert client.get("/imports/").status_code == 200
+    for n in range(30):
+        ImportBatch.objects.create(
+            target="customers", file_name=f"x{n}.csv", sha256="0" * 64, rows=1, created_by=manager
+        )
+    with django_assert_max_num_queries(12):
+        assert client.get("/imports/").status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get(f"/imports/{batch.pk}/").status_code == 200
+    with django_assert_max_num_queries(8):
+        assert api_for(manager).get(f"/api/v1/imports/{batch.pk}/").status_code == 200
