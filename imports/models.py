@@ -11,6 +11,8 @@ class Target(models.TextChoices):
 
     CUSTOMERS = "customers", _("Customers")
     CONTACTS = "contacts", _("Contacts")
+    ORDERS = "orders", _("Orders")
+    PAYMENTS = "payments", _("Payments")
 
 
 class ImportBatch(models.Model):

@@ -6,6 +6,7 @@ batch got: a worker killed midway leaves whole chunks only, and running the batc
 recorded chunk, so no row is written twice.
 """
 
+import itertools
 import logging
 from collections.abc import Mapping
 from datetime import date
@@ -110,6 +111,25 @@ def _rows_of(batch: ImportBatch, after: int, size: int) -> list[ImportRow]:
     return list(rows.only("pk", "number", "cells", "plan", "errors")[:size])
 
 
+def _whole_groups(batch: ImportBatch, rows: list[ImportRow]) -> list[ImportRow]:
+    """Rows of one record (an order's lines) stay in one chunk: the following rows with the last row's key join it."""
+    group_key = getattr(TARGETS[batch.target], "group_key", None)
+    if group_key is None or not rows:
+        return rows
+
+    def key_of(row: ImportRow) -> str:
+        return group_key(mapped_values(row.cells, batch.headers, batch.mapping))
+
+    key = key_of(rows[-1])
+    while key:
+        following = _rows_of(batch, rows[-1].number, 100)
+        joined = list(itertools.takewhile(lambda row: key_of(row) == key, following))
+        rows += joined
+        if not joined or len(joined) < len(following):
+            break
+    return rows
+
+
 def _advance(batch: ImportBatch, rows: list[ImportRow]) -> None:
     batch.rows_done += len(rows)
     batch.done_through = rows[-1].number
@@ -122,7 +142,7 @@ def import_check_chunk(*, batch_id: int, today: date) -> bool:
     batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
     if batch.status != Status.CHECKING:
         return False
-    rows = _rows_of(batch, batch.done_through, CHECK_CHUNK)
+    rows = _whole_groups(batch, _rows_of(batch, batch.done_through, CHECK_CHUNK))
     if not rows:
         batch.status, batch.progress, batch.summary = Status.CHECKED, 100, _plan_summary(batch)
         batch.save(update_fields=["status", "progress", "summary"])
@@ -210,7 +230,7 @@ def import_write_chunk(*, batch_id: int, today: date) -> bool:
     batch = ImportBatch.objects.select_for_update().select_related("created_by").get(pk=batch_id)
     if batch.status != Status.IMPORTING:
         return False
-    rows = _rows_of(batch, batch.done_through, WRITE_CHUNK)
+    rows = _whole_groups(batch, _rows_of(batch, batch.done_through, WRITE_CHUNK))
     if not rows:
         batch.status, batch.progress, batch.finished_at = Status.DONE, 100, timezone.now()
         batch.summary = _written_summary(batch)
@@ -230,18 +250,19 @@ def import_write_chunk(*, batch_id: int, today: date) -> bool:
 
 
 def _outcomes_store(rows: list[ImportRow], chosen: list[ImportRow], written: list, plans: set[str]) -> None:
-    """Store what became of each row; only updated rows carry the values they replaced, only refused ones reasons."""
+    """Store what became of each row; only rows with something to restore carry it (an update's replaced values), only
+    refused ones their reasons."""
     for row, done in zip(chosen, written, strict=True):
         row.outcome, row.object_id, row.version_after = done.outcome, done.object_id, done.version_after
         row.before, row.errors = done.before, done.errors or row.errors
     skipped = [row.pk for row in rows if row.plan not in plans]
     ImportRow.objects.filter(pk__in=skipped).update(outcome=ImportRow.Outcome.SKIPPED)
-    by_outcome: dict[str, list[ImportRow]] = {}
-    for row in chosen:
-        by_outcome.setdefault(row.outcome, []).append(row)
-    bulk_update_rows(by_outcome.pop(ImportRow.Outcome.UPDATED, []), ["outcome", "object_id", "version_after", "before"])
-    bulk_update_rows(by_outcome.pop(ImportRow.Outcome.REFUSED, []), ["outcome", "errors"])
-    bulk_update_rows([row for group in by_outcome.values() for row in group], ["outcome", "object_id", "version_after"])
+    refused = [row for row in chosen if row.outcome == ImportRow.Outcome.REFUSED]
+    kept = [row for row in chosen if row.outcome != ImportRow.Outcome.REFUSED and row.before is not None]
+    plain = [row for row in chosen if row.outcome != ImportRow.Outcome.REFUSED and row.before is None]
+    bulk_update_rows(kept, ["outcome", "object_id", "version_after", "before"])
+    bulk_update_rows(refused, ["outcome", "errors"])
+    bulk_update_rows(plain, ["outcome", "object_id", "version_after"])
 
 
 def import_run(*, batch_id: int, today: date) -> ImportBatch:

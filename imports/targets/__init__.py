@@ -3,5 +3,11 @@ and the undo, each through the owning app's services."""
 
 from imports.models import Target
 from imports.targets import contacts, customers
+from imports.targets.trade import Orders, Payments
 
-TARGETS = {Target.CUSTOMERS.value: customers, Target.CONTACTS.value: contacts}
+TARGETS = {
+    Target.CUSTOMERS.value: customers,
+    Target.CONTACTS.value: contacts,
+    Target.ORDERS.value: Orders,
+    Target.PAYMENTS.value: Payments,
+}
