@@ -1,5 +1,8 @@
 """Import of customers (DOMAIN §2.3): check (dry run), confirm, re-import unchanged, undo, chunks."""
 
+import io
+import zipfile
+
 import pytest
 from django.utils import timezone
 
@@ -207,3 +210,28 @@ def test_section_2_3_another_spelling_of_an_existing_customer_is_a_suspected_dup
     assert duplicates[2]["reason"] == "name_phone"
     assert 3 not in duplicates  # the same name in another region: told apart (DOMAIN §2.3), created
     assert batch.summary["create"] == 1
+
+
+def with_cached_value(xlsx: bytes, formula: str, cached: str) -> bytes:
+    """The workbook as Excel saves it: the formula with the value it last computed (openpyxl writes none)."""
+    source, out = zipfile.ZipFile(io.BytesIO(xlsx)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(f"<f>{formula}</f><v></v>".encode(), f"<f>{formula}</f><v>{cached}</v>".encode())
+            target.writestr(item, data)
+    return out.getvalue()
+
+
+def test_an_xlsx_formula_is_never_evaluated_only_its_cached_value_read(rep):
+    rows = [
+        ["name", "payment_terms_days", "address"],
+        ["公式客户", "=30+15", '=HYPERLINK("http://example.com","点我")'],
+    ]
+    content = with_cached_value(xlsx_bytes(rows), "30+15", "60")  # a stale cached value: read as it is
+    batch = imported(checked(rep, "list.xlsx", content), rep)
+    assert batch.summary["create"] == 1
+    customer = Customer.objects.get()
+    assert customer.payment_terms_days == 60  # the cached value, not 45
+    assert customer.address == ""  # no cached value: nothing computed, nothing fetched
