@@ -13,6 +13,7 @@ from customers.models import (
     Customer,
     FinancialFigure,
     Interaction,
+    NameKey,
     OperatingStatusSection,
     Review,
     ReviewState,
@@ -132,3 +133,11 @@ class ReviewStateAdmin(ReadOnlyAdmin):
     raw_id_fields = ("customer",)
     list_select_related = ("customer",)
     search_fields = ("customer__code", "customer__name")
+
+
+@admin.register(NameKey)
+class NameKeyAdmin(ReadOnlyAdmin):
+    """Read-only: the write path adds the normalised names (DOMAIN §2.3)."""
+
+    list_display = ("key",)
+    search_fields = ("key",)

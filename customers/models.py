@@ -149,7 +149,7 @@ class Customer(models.Model):
             models.Index(fields=["owner", "name"], name="customer_owner_name"),
             models.Index(fields=["updated_at"], name="customer_updated_at"),
             models.Index(fields=["completeness", "name"], name="customer_completeness_name"),
-            # duplicate suggestions and the possible-duplicates page (DOMAIN §2.3); PostgreSQL adds a trigram index
+            # duplicate suggestions and the possible-duplicates page (DOMAIN §2.3); similar names: NameKey
             models.Index(
                 fields=["name_key", "id"], name="customer_live_name_key", condition=Q(deleted_at__isnull=True)
             ),
@@ -161,6 +161,21 @@ class Customer(models.Model):
     @property
     def is_archived(self) -> bool:
         return self.deleted_at is not None
+
+
+class NameKey(models.Model):
+    """A normalised name that some dossier has or had (DOMAIN §2.3): the narrow table that the similar-name search
+    scans with a trigram index on PostgreSQL, instead of rechecking rows of the wide customer table. The write path
+    adds each new key; a key no live dossier holds any more only finds nothing."""
+
+    key = models.CharField(_("normalised name"), max_length=200, primary_key=True)
+
+    class Meta:
+        verbose_name = _("normalised name")
+        verbose_name_plural = _("normalised names")
+
+    def __str__(self) -> str:
+        return self.key
 
 
 class ReviewState(models.Model):

@@ -41,6 +41,7 @@ PERMS = {
     "review": "customers.review_dossier",
     "archive": "customers.archive_customer",
     "reassign": "customers.reassign_customer",
+    "merge": "customers.merge_customers",
     "documents": "archives.view_documents",
 }
 
@@ -469,6 +470,10 @@ def customer_archive(request, code: str):
 @require_POST
 def customer_restore(request, code: str):
     customer = _customer(request, code, PERMS["archive"])
-    services.customer_restore(customer=customer, by=request.user)
-    messages.success(request, _("Customer %(code)s restored.") % {"code": customer.code})
+    try:
+        services.customer_restore(customer=customer, by=request.user)
+    except services.DossierRefused as refusal:
+        messages.error(request, refusal.errors["detail"][0])
+    else:
+        messages.success(request, _("Customer %(code)s restored.") % {"code": customer.code})
     return redirect(customer_url(customer))

@@ -67,6 +67,7 @@ def name_similarity(key: str, other: str) -> float:
     return fuzz.ratio(key, other)
 
 
+@functools.lru_cache(maxsize=65536)
 def phone_key(phone: str) -> str:
     """A phone number's digits without the country code 86 and trunk zeros: "+86 571-8888 6666" and
     "0571 88886666" are one number."""
@@ -81,6 +82,7 @@ def phone_key(phone: str) -> str:
 _REGION_SUFFIXES = re.compile("(?:特别行政区|自治区|自治州|地区|省|市|区|县)")
 
 
+@functools.lru_cache(maxsize=4096)
 def region_key(region: str) -> str:
     """A region written alike: 浙江省杭州市, 浙江 杭州 and 浙江杭州 are one region."""
     text = _T2S.convert(unicodedata.normalize("NFKC", region)).casefold()

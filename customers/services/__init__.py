@@ -10,6 +10,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from crm import events
 from crm.models import Reminder
@@ -397,8 +398,11 @@ def customer_archive(*, customer: Customer, by: AbstractBaseUser) -> Customer:
 
 @transaction.atomic
 def customer_restore(*, customer: Customer, by: AbstractBaseUser) -> Customer:
-    """Bring an archived dossier back into the lists."""
+    """Bring an archived dossier back into the lists; a merged one stays where it went (DOMAIN §2.3: its records
+    are the survivor's now), refused with DossierRefused."""
     customer = _lock(customer)
+    if customer.merged_into_id is not None:
+        raise DossierRefused({"detail": [_("This dossier was merged into another one; it cannot be restored.")]})
     if customer.deleted_at is None:
         return customer
     history_record(customer, by, Section.RECORD, [("archived", customer.deleted_at.isoformat(), None)])

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from crm import events, roles
 from crm.bulk import bulk_update_rows, insert_rows
 from crm.services import number_sequence_take
-from customers.models import ChangeRecord, Contact, Customer, ReviewState, Section
+from customers.models import ChangeRecord, Contact, Customer, NameKey, ReviewState, Section
 from customers.policy import review_policy
 from customers.rules.names import name_key
 from customers.rules.review import next_review_due
@@ -327,6 +327,7 @@ class _Writes:
     history: list[tuple[Any, str, list]] = field(default_factory=list)
     owner_moves: list[events.OwnerMove] = field(default_factory=list)
     credit_data_changed: set[int] = field(default_factory=set)
+    name_keys: set[str] = field(default_factory=set)  # of new and renamed dossiers, for NameKey
     defaults: dict[type, dict[str, Any]] = field(
         default_factory=lambda: {model: _defaults(model) for model in (Customer, *SECTION_MODELS.values())}
     )
@@ -343,6 +344,7 @@ def _plan_create(
     customer = SimpleNamespace(**writes.defaults[Customer])
     customer.__dict__.update(_kind_values(values, values.get("kind", customer.kind)))
     customer.name_key = name_key(customer.name)  # DOMAIN §2.3, the duplicate lookups' column
+    writes.name_keys.add(customer.name_key)
     customer.owner_id, customer.created_by_id = owner.pk, by.pk
     customer.external_id = item.external_id or item.values.get("external_id") or None
     filled = {change.section: _fields_of(change.section, change.values) for change in item.sections}
@@ -373,6 +375,7 @@ def _plan_update(item: CustomerInput, customer: _Row, rows: dict, owner, writes:
     if any(name == "name" for name, _, _ in changes):
         customer.name_key = name_key(customer.name)  # DOMAIN §2.3, kept with the name
         writes.customer_fields.add("name_key")
+        writes.name_keys.add(customer.name_key)
     writes.history.append((customer, Section.BASIC, changes))
     changed = bool(changes)
     if any(name in CREDIT_INPUT_FIELDS for name, _, _ in changes):
@@ -467,6 +470,10 @@ def _save(writes: _Writes, sections: Mapping[int, dict], by: AbstractBaseUser, t
             for name, old, new in changes
         ],
     )
+    if writes.name_keys - {""}:  # the similar-name search's table (DOMAIN §2.3): one insert, known keys skipped
+        NameKey.objects.bulk_create(
+            [NameKey(key=key) for key in sorted(writes.name_keys - {""})], ignore_conflicts=True
+        )
     if writes.owner_moves:
         events.publish(events.OwnerChanged(moves=tuple(writes.owner_moves)))
     if writes.credit_data_changed:

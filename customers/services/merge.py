@@ -14,7 +14,7 @@ from crm.models import Reminder
 from customers.models import ChangeRecord, Contact, CreditDocument, Customer, FinancialFigure, Interaction, Review
 from customers.models import Section as HistorySection
 from customers.sections import CUSTOMER_FIELDS, SECTION_MODELS, section_model_fields
-from customers.services import VersionConflict, _touch, dossier_update
+from customers.services import DossierRefused, VersionConflict, _touch, dossier_update
 from customers.services.history import history_record
 
 SURVIVOR, DUPLICATE = "survivor", "duplicate"
@@ -126,7 +126,10 @@ def customer_merge(
     if released:
         Customer.objects.filter(pk=duplicate.pk).update(**released)
     _move_records(survivor, duplicate)
-    dossier_update(customer=survivor, values=values, sections=sections, by=by, today=today)
+    try:
+        dossier_update(customer=survivor, values=values, sections=sections, by=by, today=today)
+    except DossierRefused as refusal:  # the write path's own checks (a chosen value it will not take)
+        raise MergeRefused(refusal.errors) from None
     events.publish_now(events.CustomersMerged(survivor_id=survivor.pk, duplicate_id=duplicate.pk, today=today))
     now = timezone.now()
     history_record(survivor, by, HistorySection.RECORD, [("merged", None, f"{duplicate.code} {duplicate.name}")])

@@ -133,3 +133,11 @@ def test_impossible_merges_are_refused(manager, survivor, duplicate, case, messa
     with pytest.raises(MergeRefused) as refusal:
         customer_merge(survivor=survivor, duplicate=other, keep=keep, by=manager, today=TODAY)
     assert message in str(refusal.value.errors)
+
+
+def test_a_merged_dossier_cannot_be_restored(manager, survivor, duplicate):
+    merge(survivor, duplicate, manager)
+    with pytest.raises(services.DossierRefused):
+        services.customer_restore(customer=duplicate, by=manager)
+    duplicate.refresh_from_db()
+    assert duplicate.deleted_at is not None

@@ -91,3 +91,25 @@ def test_the_pages_speak_chinese(client_for, manager, twins):
         page = client.get("/customers/duplicates/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "可能重复的客户" in page
     assert "合并" in page
+
+
+def test_a_manager_starts_a_merge_from_the_dossier(client_for, manager, rep, twins):
+    first, _second = twins
+    assert (
+        f'action="/customers/{first.code}/merge/"'
+        in client_for(manager).get(f"/customers/{first.code}/").content.decode()
+    )
+    assert "/merge/" not in client_for(rep).get(f"/customers/{first.code}/").content.decode()
+
+
+def test_merging_an_unknown_code_is_404(client_for, manager, twins):
+    assert client_for(manager).get(f"/customers/{twins[0].code}/merge/", {"duplicate": "C999999"}).status_code == 404
+
+
+def test_restoring_a_merged_dossier_is_refused_with_a_message(client_for, manager, twins):
+    first, second = twins
+    client = client_for(manager)
+    client.post(f"/customers/{first.code}/merge/", {"duplicate": second.code, "confirmed": "1"})
+    response = client.post(f"/customers/{second.code}/restore/", follow=True)
+    assert "cannot be restored" in response.content.decode()
+    assert Customer.objects.get(pk=second.pk).deleted_at is not None
