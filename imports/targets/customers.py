@@ -236,16 +236,41 @@ def _row_written(row: ParsedRow, item, before: Mapping[int, dict]) -> RowWritten
         return RowWritten(row.number, "updated", item.customer_id, old["version"] + 1, json_ready(kept))
     if item.outcome == Outcome.UNCHANGED:
         return RowWritten(row.number, "unchanged", item.customer_id)
+    if item.outcome == Outcome.CONFLICT:  # changed by someone else between our read and the write path's lock
+        return RowWritten(
+            row.number, "refused", errors={"detail": [_("This customer changed meanwhile; import again.")]}
+        )
     return RowWritten(row.number, "refused", errors=item.errors)
 
 
 def rows_take_back(*, rows: Sequence[RowWritten], user: AbstractBaseUser, today: date) -> None:
-    """Undo written rows (in the caller's transaction): an updated dossier gets back the values it had, a created
-    one is removed; if any of them changed since the import, raise ``RowsChanged`` and the caller rolls back."""
-    updated = [row for row in rows if row.outcome == "updated"]
+    """Undo written rows (in the caller's transaction): an updated dossier gets back the values it had before its
+    first row, a created one is removed; each must still be at the version its last row left. If any changed since
+    the import, raise ``RowsChanged`` and the caller rolls back."""
+    last_version: dict[int, int] = {}
+    for row in rows:
+        last_version[row.object_id] = max(last_version.get(row.object_id, 0), row.version_after or 0)
+    created = {row.object_id: row.number for row in rows if row.outcome == "created"}
+    restore: dict[int, dict[str, Any]] = {}
+    numbers: dict[int, int] = {}
+    for row in sorted(rows, key=lambda r: r.number, reverse=True):  # the first row's old values win
+        if row.outcome == "updated" and row.object_id not in created:
+            restore.setdefault(row.object_id, {}).update(row.before or {})
+            numbers[row.object_id] = row.number
+    changed = _restored(restore, last_version, numbers, user, today)
+    try:
+        dossiers_take_back(versions={pk: last_version[pk] for pk in created}, by=user)
+    except DossiersChanged as refusal:
+        changed += [created[pk] for pk in refusal.customer_ids if pk in created]
+    if changed:
+        raise RowsChanged(sorted(changed))
+
+
+def _restored(restore: Mapping[int, dict], versions: Mapping[int, int], numbers, user, today: date) -> list[int]:
+    """Write the old values back, each dossier at the version the import left; the row numbers that could not be."""
     inputs = []
-    for index, row in enumerate(updated):
-        old = dict(row.before or {})
+    for index, (pk, old) in enumerate(restore.items()):
+        old = dict(old)
         owner = old.pop("owner", None)
         values, sections = clean_dossier_values(_nested(old), {})
         inputs.append(
@@ -253,23 +278,15 @@ def rows_take_back(*, rows: Sequence[RowWritten], user: AbstractBaseUser, today:
                 Action.UPDATE,
                 values=values,
                 sections=sections,
-                customer_id=row.object_id,
+                customer_id=pk,
                 owner=owner,
-                expected_version=row.version_after,
+                expected_version=versions[pk],
                 index=index,
             )
         )
     result = dossiers_write(items=inputs, by=user, today=today)
-    changed = [
-        updated[item.index].number for item in result.items if item.outcome in {Outcome.CONFLICT, Outcome.REFUSED}
-    ]
-    created = {row.object_id: row.number for row in rows if row.outcome == "created"}
-    try:
-        dossiers_take_back(versions=dict.fromkeys(created, 1), by=user)
-    except DossiersChanged as refusal:
-        changed += [created[pk] for pk in refusal.customer_ids if pk in created]
-    if changed:
-        raise RowsChanged(sorted(changed))
+    pks = list(restore)
+    return [numbers[pks[item.index]] for item in result.items if item.outcome in {Outcome.CONFLICT, Outcome.REFUSED}]
 
 
 def _nested(values: Mapping[str, Any]) -> dict[str, Any]:

@@ -235,3 +235,23 @@ def test_an_xlsx_formula_is_never_evaluated_only_its_cached_value_read(rep):
     customer = Customer.objects.get()
     assert customer.payment_terms_days == 60  # the cached value, not 45
     assert customer.address == ""  # no cached value: nothing computed, nothing fetched
+
+
+def test_one_dossier_written_by_rows_in_two_chunks_is_undone_to_its_first_values(manager, monkeypatch):
+    # rows far apart in a large file: each chunk alone (within one chunk a repeated key is an invalid row)
+    monkeypatch.setattr(services, "WRITE_CHUNK", 1)
+    monkeypatch.setattr(services, "CHECK_CHUNK", 1)
+    rows = [
+        ["external_id", "name", "region", "owner"],
+        ["D-1", "两次", "杭州", "manager"],
+        ["D-1", "两次", "宁波", "manager"],
+    ]
+    make_customer(owner=manager, name="已有", external_id="D-0", region="温州")
+    rows.append(["D-0", "已有", "台州", "manager"])
+    rows.append(["D-0", "已有", "丽水", "manager"])
+    batch = imported(checked(manager, "list.csv", csv_bytes(rows)), manager)
+    assert Customer.objects.get(external_id="D-1").region == "宁波"
+    assert Customer.objects.get(external_id="D-0").region == "丽水"
+    services.import_undo(batch=batch, by=manager, today=timezone.localdate())
+    assert not Customer.objects.filter(external_id="D-1").exists()
+    assert Customer.objects.get(external_id="D-0").region == "温州"
