@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from crm.errors import AccessDenied
 from crm.http import http_errors
 from imports import selectors, services, tasks
 from imports.files import ImportFileError
@@ -32,13 +33,14 @@ def import_list(request):
     if request.method == "POST" and form.is_valid():
         saved = form.cleaned_data["saved_mapping"]
         try:
-            with http_errors():
-                batch = services.import_upload(
-                    upload=form.cleaned_data["file"],
-                    target=form.cleaned_data["target"],
-                    mapping=saved.mapping if saved else None,
-                    by=request.user,
-                )
+            batch = services.import_upload(
+                upload=form.cleaned_data["file"],
+                target=form.cleaned_data["target"],
+                mapping=saved.mapping if saved else None,
+                by=request.user,
+            )
+        except AccessDenied as refusal:  # a role that imports some records but not these
+            form.add_error("target", str(refusal))
         except (ImportFileError, services.ImportRefused) as refusal:
             form.add_error("file" if isinstance(refusal, ImportFileError) else None, refusal.message)
         else:

@@ -118,3 +118,12 @@ def test_the_import_list_and_a_batch_run_a_constant_number_of_queries(
         assert client.get(f"/imports/{batch.pk}/").status_code == 200
     with django_assert_max_num_queries(8):
         assert api_for(manager).get(f"/api/v1/imports/{batch.pk}/").status_code == 200
+
+
+def test_a_credit_analyst_imports_payments_but_is_told_on_the_form_that_customers_are_not_theirs(client_for, make_user):
+    analyst = make_user(roles.CREDIT_ANALYST, username="analyst")
+    client = client_for(analyst)
+    response = client.post("/imports/", {"file": upload("list.csv", csv_bytes(ROWS)), "target": "customers"})
+    assert response.status_code == 200
+    assert "You may not import these records." in response.content.decode()
+    assert not ImportBatch.objects.exists()
