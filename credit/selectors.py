@@ -1,11 +1,11 @@
 """Reads of the credit engine, each a constant number of queries however many customers it covers."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Case, DecimalField, Exists, Max, OuterRef, QuerySet, Subquery, Sum, Value, When
+from django.db.models import Case, DecimalField, Exists, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from credit.models import (
@@ -208,6 +208,28 @@ def customer_orders(*, customer: Customer) -> QuerySet[Order]:
 
 def order_credit_notes(*, order: Order) -> QuerySet[CreditNote]:
     return CreditNote.objects.filter(order=order).select_related("order", "created_by")
+
+
+def trade_ids_by_external_id(*, model: str, external_ids: Iterable[str]) -> dict[str, int]:
+    """The order or payment (``model``) holding each external id: an imported row that names one already recorded
+    leaves it as it is (DOMAIN §2.3, re-importing changes nothing). One query."""
+    table = {"order": Order, "payment": Payment}[model]
+    ids = {value for value in external_ids if value}
+    return dict(table.objects.filter(external_id__in=ids).values_list("external_id", "pk")) if ids else {}
+
+
+def orders_by_number(*, customer_ids: Iterable[int], numbers: Iterable[str]) -> dict[tuple[int, str], Order]:
+    """The customers' orders by (customer id, number or external id), for payments that name their order."""
+    keys = {value for value in numbers if value}
+    if not keys:
+        return {}
+    qs = Order.objects.filter(customer_id__in=list(customer_ids)).filter(Q(number__in=keys) | Q(external_id__in=keys))
+    found = {}
+    for order in qs:
+        found[(order.customer_id, order.number)] = order
+        if order.external_id:
+            found.setdefault((order.customer_id, order.external_id), order)
+    return found
 
 
 def customer_payments(*, customer: Customer) -> QuerySet[Payment]:

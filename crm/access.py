@@ -68,7 +68,8 @@ rules.add_perm("crm.view_access_log", _role(roles.SALES_MANAGER, roles.CREDIT_MA
 # Credit (DOMAIN §1, §6): who may do what with orders, payments, assessments and limits.
 is_credit_manager = _role(roles.CREDIT_MANAGER)
 rules.add_perm("credit.place_order", may_edit_dossier)
-rules.add_perm("credit.import_historical_orders", is_integration)
+# DOMAIN §1 lets integration import historical orders; issue 12 lets a sales manager's order file do so too
+rules.add_perm("credit.import_historical_orders", is_integration | is_sales_manager)
 rules.add_perm("credit.decide_held_order", is_credit_manager)
 rules.add_perm("credit.cancel_order", may_edit_dossier | is_credit_manager)
 rules.add_perm("credit.write_off", is_credit_manager)  # credit notes on completed orders (DOMAIN §6.4)
@@ -81,6 +82,20 @@ rules.add_perm("credit.pin_core", is_credit_manager)  # core vs ordinary (DOMAIN
 rules.add_perm("credit.edit_policy", is_credit_manager)
 rules.add_perm("credit.preview_policy", is_credit_staff)  # DOMAIN §11: a draft's effect, nothing saved
 rules.add_perm("credit.view_credit_queues", is_credit_staff | is_sales_manager)
+
+# Imports (DOMAIN §2.3): who imports which rows (the target), who sees and undoes every import. A rep's rows
+# become their own dossiers only; the write path refuses the rest in neutral words (DOMAIN §1).
+IMPORTERS = {
+    "customers": is_sales_staff | is_integration,
+    "contacts": is_sales_staff | is_integration,
+    "orders": is_sales_staff | is_integration,
+    "payments": is_integration | is_sales_manager | is_credit_staff,
+}
+rules.add_perm(
+    "imports.import_rows", rules.predicate(lambda user, target: IMPORTERS.get(target, rules.always_deny)(user))
+)
+rules.add_perm("imports.view_imports", is_sales_staff | is_integration | is_credit_staff)
+rules.add_perm("imports.undo_any_import", is_sales_manager)
 
 # Archives (DOMAIN §9): query rights for sales managers, customer service, credit staff and archivists; sales
 # reps for their own customers only. The archivist keeps the register and decides on borrowings.

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "credit",
     "archives",
     "analytics",
+    "imports",
     "demo",
 ]
 
@@ -228,6 +229,11 @@ CRM_CUSTOMERS_PER_PAGE = 50
 CRM_ARCHIVE_NUMBER_PATTERN = env.str("CRM_ARCHIVE_NUMBER_PATTERN", default="ARC-{year}-{number:06d}")
 CRM_UPLOAD_MAX_MB = env.int("CRM_UPLOAD_MAX_MB", default=20)
 CRM_BORROWING_MAX_DAYS = env.int("CRM_BORROWING_MAX_DAYS", default=30)
+
+# Imports (DOMAIN §2.3): the largest spreadsheet accepted, and from how many rows a check or an import runs as a
+# Celery task with a progress bar instead of inside the request.
+CRM_IMPORT_MAX_MB = env.int("CRM_IMPORT_MAX_MB", default=50)
+CRM_IMPORT_SYNC_ROWS = env.int("CRM_IMPORT_SYNC_ROWS", default=2000)
 
 # REST API (API.md): knox tokens (hashed, expiring, several per user, revocable) and sessions.
 REST_FRAMEWORK = {

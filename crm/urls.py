@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("archives.urls")),
     path("", include("credit.urls")),
     path("", include("customers.urls")),
+    path("", include("imports.urls")),
 ]
 
 handler400 = "crm.api.fallback.bad_request"

@@ -149,6 +149,9 @@ class Customer(models.Model):
             models.Index(fields=["owner", "name"], name="customer_owner_name"),
             models.Index(fields=["updated_at"], name="customer_updated_at"),
             models.Index(fields=["completeness", "name"], name="customer_completeness_name"),
+            # deleting a dossier (an import's undo) checks that none was merged into it: without this small partial
+            # index PostgreSQL scans the whole table once per deleted dossier
+            models.Index(fields=["merged_into"], name="customer_merged_into", condition=Q(merged_into__isnull=False)),
             # duplicate suggestions and the possible-duplicates page (DOMAIN §2.3); similar names: NameKey
             models.Index(
                 fields=["name_key", "id"], name="customer_live_name_key", condition=Q(deleted_at__isnull=True)

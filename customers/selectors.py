@@ -41,6 +41,7 @@ from customers.rules.credit_reports import (
 )
 from customers.rules.figures import latest_by_metric
 from customers.rules.review import ReviewPolicy
+from customers.sections import SECTION_MODELS
 
 __all__ = ["AccessDenied", "CustomerNotFound"]  # the refusals entry points translate (crm.http)
 
@@ -262,6 +263,68 @@ def deleted_feed(*, user: AbstractBaseUser, since: datetime | None) -> QuerySet[
     shown = F("external_id") if fully_visible is None else Case(When(fully_visible, then=F("external_id")))
     qs = qs.annotate(feed_external_id=shown)
     return qs.filter(deleted_at__gte=since) if since is not None else qs
+
+
+def dossier_ids_by_key(*, user: AbstractBaseUser, column: str, values: Iterable[str | None]) -> dict[str, int]:
+    """The dossier (archived ones too) holding each code, external id or unified social credit code (``column``), among
+    those the user may see in full: an imported row names its dossier so (DOMAIN §2.3); another rep's dossier is not
+    found, and the write path then refuses the value in neutral words (DOMAIN §1)."""
+    if column not in {"code", "external_id", "unified_social_credit_code"}:
+        raise ValueError(column)
+    values = {value for value in values if value}
+    if not values:
+        return {}
+    qs = customer_scope(user=user, archived=None).filter(**{f"{column}__in": values})
+    fully_visible = access.dossiers_fully_visible(user)
+    if fully_visible is not None:
+        qs = qs.filter(fully_visible)
+    return dict(qs.values_list(column, "pk"))
+
+
+def contacts_by_name(*, user: AbstractBaseUser, customer_ids: Iterable[int]) -> dict[tuple[int, str], Contact]:
+    """The contacts of dossiers the user may see in full, by (customer id, name): an imported contact row updates the
+    contact of that name (DOMAIN §2.3). One query."""
+    qs = Contact.objects.filter(customer_id__in=list(customer_ids)).order_by("pk")
+    fully_visible = access.dossiers_fully_visible(user)
+    if fully_visible is not None:
+        qs = qs.filter(customer__in=customer_scope(user=user, archived=None).filter(fully_visible))
+    return {(contact.customer_id, contact.name): contact for contact in qs}
+
+
+def contacts_with_ids(*, user: AbstractBaseUser, contact_ids: Iterable[int]) -> dict[int, Contact]:
+    """Contacts (with their customer) of dossiers the user may see in full, by id. One query."""
+    qs = Contact.objects.select_related("customer").filter(pk__in=list(contact_ids))
+    fully_visible = access.dossiers_fully_visible(user)
+    if fully_visible is not None:
+        qs = qs.filter(customer__in=customer_scope(user=user, archived=None).filter(fully_visible))
+    return {contact.pk: contact for contact in qs}
+
+
+def dossier_field_values(*, user: AbstractBaseUser, customer_ids: Iterable[int], fields: Iterable[str]) -> dict:
+    """The stored values of some fields (``name``, ``owner``, ``basic.postcode``, …) and the version of dossiers
+    the user may see in full, ``{customer id: {"version": n, field: value}}``: what an import changes, kept so that
+    it can be taken back (DOMAIN §2.3). One query for the customers, one per section named."""
+    ids, fields = list(customer_ids), set(fields)
+    qs = customer_scope(user=user, archived=None).filter(pk__in=ids)
+    fully_visible = access.dossiers_fully_visible(user)
+    if fully_visible is not None:
+        qs = qs.filter(fully_visible)
+    columns = sorted(name for name in fields if "." not in name and name != "owner")
+    values = {row["pk"]: row for row in qs.values("pk", "version", "owner__username", *columns)}
+    for row in values.values():
+        row["owner"] = row.pop("owner__username")
+        del row["pk"]
+    for section, model in SECTION_MODELS.items():
+        names = sorted(name.split(".", 1)[1] for name in fields if name.startswith(f"{section}."))
+        if not names:
+            continue
+        stored = {
+            row.pop("customer_id"): row for row in model.objects.filter(pk__in=values).values("customer_id", *names)
+        }
+        blank = {name: model._meta.get_field(name).get_default() for name in names}
+        for pk, row in values.items():
+            row.update({f"{section}.{name}": value for name, value in stored.get(pk, blank).items()})
+    return values
 
 
 def customer_api_list(*, user: AbstractBaseUser, filters: CustomerFilters) -> QuerySet[Customer]:

@@ -52,7 +52,7 @@ class OrderSerializer(PlausibleDatesMixin, serializers.ModelSerializer):
     status = serializers.ChoiceField(
         choices=[("open", "open"), ("completed", "completed")],
         required=False,
-        help_text="`completed` imports a historical order without a credit check (integration accounts only)",
+        help_text="`completed` imports a historical order without a credit check (integration, sales managers)",
     )
     status_display = serializers.CharField(source="get_status_display", read_only=True)
 

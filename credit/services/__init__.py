@@ -115,9 +115,10 @@ def order_place(
     historical: bool = False,
 ) -> Order:
     """Record an order; unless it is a historical import, the credit check decides open or credit hold.
-    Only integration accounts import completed orders, which skip the check (DOMAIN §1, §6.4)."""
+    Only integration accounts and sales managers import completed orders, which skip the check (DOMAIN §1, §6.4;
+    issue 12 lets a sales manager's order file be historical)."""
     if historical and not by.has_perm("credit.import_historical_orders"):
-        raise NotAllowed("Only integration accounts import completed orders without a credit check.")
+        raise NotAllowed("Only integration accounts and sales managers import completed orders without a credit check.")
     profile = _profile_for_update(customer)
     if external_id and Order.objects.filter(external_id=external_id).exists():
         # A re-import never replaces or revives an order: the first one stands, whatever its state.
@@ -261,6 +262,42 @@ def payment_record(
     )
     credit_profile_refresh(customer=customer, today=today)
     return payment
+
+
+class TradeChanged(CreditError):
+    """Imported orders or payments changed since (an order's state, a payment or credit note on it): ``ids``."""
+
+    def __init__(self, ids: Sequence[int]):
+        super().__init__(list(ids))
+        self.ids = list(ids)
+
+
+@transaction.atomic
+def trade_take_back(
+    *, orders: Mapping[int, str], payment_ids: Sequence[int], by: AbstractBaseUser, today: date
+) -> None:
+    """Remove orders and payments an import recorded (DOMAIN §2.3 undo): ``orders`` maps each order to the status
+    the import left it in. All or nothing: if an order is gone, has moved on, has a payment or a credit note that
+    the import did not record, or a payment is gone, raise ``TradeChanged``. The profiles are derived again."""
+    locked = {o.pk: o for o in Order.objects.select_for_update().filter(pk__in=list(orders))}
+    paid = set(
+        Payment.objects.filter(order_id__in=list(orders))
+        .exclude(pk__in=list(payment_ids))
+        .values_list("order_id", flat=True)
+    )
+    credited = set(CreditNote.objects.filter(order_id__in=list(orders)).values_list("order_id", flat=True))
+    changed = [
+        pk for pk, status in orders.items() if pk not in locked or locked[pk].status != status or pk in paid | credited
+    ]
+    payments = {p.pk: p.customer_id for p in Payment.objects.select_for_update().filter(pk__in=list(payment_ids))}
+    changed += [pk for pk in payment_ids if pk not in payments]
+    if changed:
+        raise TradeChanged(sorted(changed))
+    Payment.objects.filter(pk__in=list(payments)).delete()
+    OrderLine.objects.filter(order_id__in=list(locked)).delete()
+    Order.objects.filter(pk__in=list(locked)).delete()
+    customer_ids = {o.customer_id for o in locked.values()} | set(payments.values())
+    credit_profiles_refresh(customer_ids=sorted(customer_ids), today=today)
 
 
 @transaction.atomic

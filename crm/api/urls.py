@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("credit.api.urls")),
     path("", include("archives.api.urls")),
     path("", include("analytics.api.urls")),
+    path("", include("imports.api.urls")),
 ]

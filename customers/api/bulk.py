@@ -8,8 +8,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from customers.models import Customer
-from customers.sections import CUSTOMER_FIELDS, SECTION_MODELS, section_model_fields
+from customers.models import Contact, Customer
+from customers.sections import CONTACT_FIELDS, CUSTOMER_FIELDS, SECTION_MODELS, section_model_fields
 from customers.services import Action, CustomerInput
 
 MAX_BATCH = 1000
@@ -42,16 +42,9 @@ def _clean_fields(raw: Mapping, model_fields: Mapping, errors: dict, prefix: str
     return cleaned
 
 
-def clean_record(index: int, raw: Any) -> tuple[CustomerInput | None, dict]:
-    """Validate one raw record with the model fields' own rules, without touching the database."""
-    if not isinstance(raw, dict):
-        return None, {"non_field_errors": [_("Expected an object.")]}
-    errors: dict[str, Any] = {}
-    external_id = raw.get("external_id")
-    if not isinstance(external_id, str) or not external_id.strip() or len(external_id.strip()) > 64:
-        errors["external_id"] = [_("A non-empty external_id of at most 64 characters is required.")]
-    elif "\x00" in external_id:
-        errors["external_id"] = [NUL_MESSAGE]
+def clean_dossier_values(raw: Mapping, errors: dict) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """The customer fields and section objects of a raw record, each checked by its model field's own rules (the
+    bulk upsert's records and an import's rows alike); each bad value's messages go into ``errors``."""
     values = _clean_fields(raw, _CUSTOMER_MODEL_FIELDS, errors)
     sections = {}
     for section, model_fields in _SECTION_MODEL_FIELDS.items():
@@ -63,6 +56,28 @@ def clean_record(index: int, raw: Any) -> tuple[CustomerInput | None, dict]:
             sections[section] = _clean_fields(raw[section], model_fields, section_errors)
             if section_errors:
                 errors[section] = section_errors
+    return values, sections
+
+
+_CONTACT_MODEL_FIELDS = {name: Contact._meta.get_field(name) for name in CONTACT_FIELDS}
+
+
+def clean_contact_values(raw: Mapping, errors: dict) -> dict[str, Any]:
+    """A contact's fields of a raw record, each checked by its model field's own rules (an import's rows)."""
+    return _clean_fields(raw, _CONTACT_MODEL_FIELDS, errors)
+
+
+def clean_record(index: int, raw: Any) -> tuple[CustomerInput | None, dict]:
+    """Validate one raw record with the model fields' own rules, without touching the database."""
+    if not isinstance(raw, dict):
+        return None, {"non_field_errors": [_("Expected an object.")]}
+    errors: dict[str, Any] = {}
+    external_id = raw.get("external_id")
+    if not isinstance(external_id, str) or not external_id.strip() or len(external_id.strip()) > 64:
+        errors["external_id"] = [_("A non-empty external_id of at most 64 characters is required.")]
+    elif "\x00" in external_id:
+        errors["external_id"] = [NUL_MESSAGE]
+    values, sections = clean_dossier_values(raw, errors)
     owner = raw.get("owner")
     if owner is not None and (not isinstance(owner, str) or "\x00" in owner):
         errors["owner"] = [_("Give the owner's username.")]

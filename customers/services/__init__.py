@@ -44,11 +44,13 @@ from customers.services.dossiers import (
     values_apply,
 )
 from customers.services.history import created_entry, customer_code, history_record, history_text
+from customers.services.take_back import DossiersChanged, dossiers_take_back
 
 __all__ = [  # the write path's types, for entry points that build inputs
     "CODE_SEQUENCE",
     "Action",
     "CustomerInput",
+    "DossiersChanged",
     "Outcome",
     "SectionChanges",
     "WriteResult",
@@ -56,6 +58,7 @@ __all__ = [  # the write path's types, for entry points that build inputs
     "customer_code",
     "customer_missing_fields",
     "dossiers_sync",
+    "dossiers_take_back",
     "dossiers_write",
 ]
 from customers.services.review_state import dossier_state_refresh

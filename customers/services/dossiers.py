@@ -506,11 +506,14 @@ def _plan(item: CustomerInput, batch: _Batch, by, writes: _Writes, claims: _Clai
 
 
 @transaction.atomic
-def dossiers_write(*, items: Sequence[CustomerInput], by: AbstractBaseUser, today: date) -> WriteResult:
+def dossiers_write(
+    *, items: Sequence[CustomerInput], by: AbstractBaseUser, today: date, dry_run: bool = False
+) -> WriteResult:
     """Create or change each dossier; report the inputs that cannot be saved, and save the rest together.
 
     ``today`` starts the review cycle of new dossiers (DOMAIN §7) and dates the credit profiles derived again
-    when credit data changed (DOMAIN §3–§6)."""
+    when credit data changed (DOMAIN §3–§6). ``dry_run`` decides every input as a write would (access, owner,
+    uniqueness, what changes) and saves nothing: an import's check (DOMAIN §2.3); new dossiers get no id."""
     batch = _read_batch(items, by)
     writes, claims, result = _Writes(), _Claims(), WriteResult()
     seen: set[tuple[str, Any]] = set()
@@ -522,6 +525,10 @@ def dossiers_write(*, items: Sequence[CustomerInput], by: AbstractBaseUser, toda
             continue
         seen.add(key)
         result.items.append(_plan(item, batch, by, writes, claims))
+    if dry_run:
+        for item in result.items:
+            item.planned = None
+        return result
     _save(writes, batch.sections, by, today)
     for item in result.items:
         if item.planned is not None:
