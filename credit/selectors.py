@@ -32,7 +32,7 @@ from credit.rules.decisions import LimitStanding, NoteCause, limit_standing, not
 from credit.rules.grade import Grade, PaymentIn, Receivable
 from credit.rules.limits import on_default_list
 from credit.rules.policy import CreditPolicy
-from credit.rules.preview import CustomerFacts, Preview, preview
+from credit.rules.preview import CustomerFacts, Outcome, Preview, preview
 from credit.rules.profile import OrderRow, ProfileInputs, compute_profile
 from credit.rules.tier import BILLABLE
 from customers.classifications import OPPORTUNITY_KINDS
@@ -436,7 +436,7 @@ def credit_file_read(*, dossier: Dossier, today: date) -> CreditFile:
 
 
 def _preview_facts(*, today: date, policy: CreditPolicy):
-    """Every live customer's stored credit facts as ``rules.preview.CustomerFacts``, streamed in one query."""
+    """Every live customer's stored credit facts and profile as ``rules.preview.CustomerFacts``, in one query."""
     net_worth = FinancialFigure.objects.filter(customer=OuterRef("customer_id"), metric=FinancialMetric.NET_WORTH)
     override = GradeOverride.objects.filter(customer=OuterRef("customer_id"), valid_until__gte=today)
     rows = (
@@ -458,9 +458,13 @@ def _preview_facts(*, today: date, policy: CreditPolicy):
             "customer__expected_monthly_purchases",
             "latest_net_worth",
             "has_report",
+            "tier",
+            "payment_grade",
+            "risk_class",
+            "recommended_limit",
         )
     )
-    return (CustomerFacts(*row) for row in rows.iterator(chunk_size=5000))
+    return (CustomerFacts(*row[:11], Outcome(*row[11:])) for row in rows.iterator(chunk_size=5000))
 
 
 @dataclass(frozen=True, slots=True)
@@ -503,7 +507,7 @@ def policy_preview(*, changes: dict, today: date, listed: int = 100) -> PolicyPr
     draft = replace(
         current, **{name: value for name, value in changes.items() if name in CreditPolicy.__dataclass_fields__}
     )
-    result = preview(_preview_facts(today=today, policy=current), current=current, draft=draft)
+    result = preview(_preview_facts(today=today, policy=current), draft=draft)
     top = sorted(result.losing_credit, key=lambda pair: (-pair[1], pair[0]))[:listed]
     customers = Customer.objects.select_related("owner").in_bulk([pk for pk, _amount in top])
     return PolicyPreview(result, [(customers[pk], amount) for pk, amount in top if pk in customers])

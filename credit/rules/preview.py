@@ -26,6 +26,7 @@ class CustomerFacts:
     expected_monthly_purchases: Decimal | None
     net_worth: Decimal | None
     has_valid_credit_report: bool
+    current: "Outcome"  # the stored profile: what the policy in force gave
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,12 +68,12 @@ class Preview:
     customers: int = 0
 
 
-def preview(rows: Iterable[CustomerFacts], *, current: CreditPolicy, draft: CreditPolicy) -> Preview:
-    """Each customer under the current and the draft policy; a customer loses credit when the current policy
-    recommends a limit and the draft recommends none."""
+def preview(rows: Iterable[CustomerFacts], *, draft: CreditPolicy) -> Preview:
+    """Each customer's stored profile (the policy in force) against the draft; a customer loses credit when the
+    profile recommends a limit and the draft recommends none."""
     result = Preview()
     for facts in rows:
-        now, then = outcome(facts, current), outcome(facts, draft)
+        now, then = facts.current, outcome(facts, draft)
         result.customers += 1
         result.moves["tier"][(now.tier, then.tier)] += 1
         result.moves["grade"][(now.grade, then.grade)] += 1

@@ -34,7 +34,8 @@ def _facts(**changes) -> CustomerFacts:
         "net_worth": None,
         "has_valid_credit_report": False,
     }
-    return CustomerFacts(**(values | changes))
+    facts = CustomerFacts(**(values | changes), current=None)
+    return replace(facts, current=outcome(facts, CreditPolicy()))  # as the policy in force stored it
 
 
 def test_the_outcome_follows_the_policy_it_is_given():
@@ -54,8 +55,7 @@ def test_an_override_keeps_its_grade_under_any_draft():
 
 def test_the_preview_counts_moves_totals_and_the_customers_losing_credit():
     rows = [_facts(customer_id=1), _facts(customer_id=2, trailing=D(250_000), on_time_ratio=D(1), max_days_late=0)]
-    current = CreditPolicy()
-    result = preview(rows, current=current, draft=replace(current, yi_on_time_ratio=D("0.90")))
+    result = preview(rows, draft=replace(CreditPolicy(), yi_on_time_ratio=D("0.90")))
     assert result.customers == 2
     assert result.moves["grade"] == {("yi", "bing"): 1, ("jia", "jia"): 1}
     assert result.moves["tier"] == {("A", "A"): 1, ("B", "B"): 1}
