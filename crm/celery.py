@@ -28,6 +28,7 @@ NIGHTLY_JOBS = (
     ("reorder-reminders", "credit.tasks.reorder_reminders", 1, 50),
     ("birthday-reminders", "customers.tasks.birthday_reminders", 1, 55),
     ("borrowing-reminders", "archives.tasks.borrowing_reminders", 1, 58),
+    ("monthly-sales", "analytics.tasks.monthly_sales", 2, 10),
 )
 
 

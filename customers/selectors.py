@@ -195,6 +195,12 @@ def customers_read_in_full(*, user: AbstractBaseUser, owner: str = "", region: s
     return qs
 
 
+def live_customers() -> QuerySet[Customer]:
+    """Every live dossier, for figures the system computes over the whole portfolio by itself (the nightly
+    aggregates of DOMAIN §10.3), which the analysis then narrows to a reader who may read every dossier."""
+    return Customer.objects.filter(deleted_at__isnull=True)
+
+
 CREDIT_REPORT = Q(
     doc_type=CreditDocument.Type.CREDIT_REPORT, source__in=(InformationSource.CREDIT_AGENCY, InformationSource.BANK)
 ) | Q(doc_type=CreditDocument.Type.BANK_CREDIT_CERTIFICATE)

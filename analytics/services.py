@@ -1,0 +1,57 @@
+"""The analysis' own writes: the nightly aggregates it reads instead of the orders (DOMAIN §10.3, issue 11 point 6)."""
+
+from datetime import date, timedelta
+
+from django.db import connection, transaction
+from django.db.models import F, Sum
+from django.db.models.functions import TruncMonth
+
+from analytics.models import MonthlyProductSales, MonthlySales, SalesAggregateStamp
+from analytics.selectors.trend import customer_month_join
+from credit.selectors import customers_with_credit_facts, sales_lines, sales_orders
+from customers.selectors import live_customers
+
+
+@transaction.atomic
+def monthly_sales_refresh(*, today: date) -> int:
+    """Rebuild the monthly sums of every live customer's orders dated before ``today`` (through yesterday, a
+    complete day), per month, owner, region and tier as of yesterday, and per product; set-based
+    (INSERT … SELECT … GROUP BY), so a re-run replaces the same rows. Returns the rows written."""
+    through = today - timedelta(days=1)
+    customers = live_customers()
+    orders = sales_orders(customers=customers, until=through)
+    facts = customers_with_credit_facts(customers=customers, as_of=through, today=today).order_by()
+    sql, params = customer_month_join(
+        orders, facts.values(cid=F("pk"), oid=F("owner_id"), reg=F("region"), tier=F("tier_code"))
+    )
+    lines = (
+        sales_lines(customers=customers, until=through)
+        .order_by()
+        .values(
+            "product",
+            month=TruncMonth("order__order_date"),
+            oid=F("order__customer__owner_id"),
+            reg=F("order__customer__region"),
+        )
+        .annotate(amount=Sum("amount"))
+    )
+    lines_sql, lines_params = lines.query.sql_with_params()
+    sales, products = MonthlySales._meta.db_table, MonthlyProductSales._meta.db_table
+    MonthlySales.objects.all().delete()
+    MonthlyProductSales.objects.all().delete()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {sales} (month, owner_id, region, tier, amount) "  # noqa: S608 (names from the models)
+            f"SELECT o.month, c.oid, c.reg, c.tier, SUM(o.amount) FROM {sql} GROUP BY o.month, c.oid, c.reg, c.tier",
+            params,
+        )
+        written = cursor.rowcount
+        cursor.execute(
+            f"INSERT INTO {products} (month, owner_id, region, product, amount) "  # noqa: S608
+            f"SELECT q.month, q.oid, q.reg, q.product, q.amount FROM ({lines_sql}) q",
+            lines_params,
+        )
+        written += cursor.rowcount
+    SalesAggregateStamp.objects.all().delete()
+    SalesAggregateStamp.objects.create(through=through)
+    return written
