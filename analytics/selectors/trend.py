@@ -99,7 +99,9 @@ class Trend:
         columns = [Column("label", str(BY[self.by]) if self.by else _("Sales"))]
         columns += [Column(month, month) for month in self.months]
         columns.append(Column("running", _("%(month)s (so far)") % {"month": self.running_month}))
-        columns += [Column(f"f{month}", _("%(month)s (forecast)") % {"month": month}) for month in self.forecast_months]
+        if self.forecast:
+            label = _("%(month)s (forecast)")
+            columns += [Column(f"f{month}", label % {"month": month}) for month in self.forecast_months]
         rows = [
             {"label": s.label, **dict(zip(self.months, s.values, strict=True)), "running": s.running}
             for s in self.series
