@@ -9,11 +9,12 @@ MONEY = {"max_digits": 18, "decimal_places": 2}
 
 
 class MonthlyAmount(models.Model):
-    """An amount of one order month (its first day), owner and region."""
+    """An amount of one order month (its first day), owner and region; a row with neither owner nor region (both
+    null) is the sum over every owner and region, so that the whole portfolio's figures read a few rows."""
 
     month = models.DateField(_("month"))
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    region = models.CharField(_("region"), max_length=100, blank=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="+")
+    region = models.CharField(_("region"), max_length=100, null=True)  # noqa: DJ001 (null: every region)
     amount = models.DecimalField(_("amount"), **MONEY)
 
     class Meta:
@@ -22,8 +23,9 @@ class MonthlyAmount(models.Model):
 
 class MonthlySales(MonthlyAmount):
     """Sales (open and completed orders, DOMAIN §10.3) per order month, owner, region and tier of the live
-    customers, as counted on the day of ``SalesAggregateStamp.through``: what a reader of every dossier sums for
-    the trend instead of the orders. Rebuilt whole by ``analytics.services.monthly_sales_refresh``."""
+    customers, and per month and tier over them all, as counted on the day of ``SalesAggregateStamp.through``:
+    what a reader of every dossier sums for the trend instead of the orders. Rebuilt whole by
+    ``analytics.services.monthly_sales_refresh``."""
 
     tier = models.CharField(_("tier"), max_length=1)
 
@@ -37,7 +39,8 @@ class MonthlySales(MonthlyAmount):
 
 
 class MonthlyProductSales(MonthlyAmount):
-    """Line amounts of the same orders per order month, owner, region and product (the trend by product)."""
+    """Line amounts of the same orders per order month, owner and product (region null), and per month and product
+    over them all (the trend by product; a region's products are summed from the orders)."""
 
     product = models.CharField(_("product"), max_length=120)
 

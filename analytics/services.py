@@ -15,8 +15,9 @@ from customers.selectors import live_customers
 @transaction.atomic
 def monthly_sales_refresh(*, today: date) -> int:
     """Rebuild the monthly sums of every live customer's orders dated before ``today`` (through yesterday, a
-    complete day), per month, owner, region and tier as of yesterday, and per product; set-based
-    (INSERT … SELECT … GROUP BY), so a re-run replaces the same rows. Returns the rows written."""
+    complete day): per month, owner, region and tier as of yesterday, then per month, region and tier and per
+    month and tier over every owner; line amounts per month, owner and product, then per month and product.
+    Set-based (INSERT … SELECT … GROUP BY), so a re-run replaces the same rows. Returns the rows written."""
     through = today - timedelta(days=1)
     customers = live_customers()
     orders = sales_orders(customers=customers, until=through)
@@ -27,31 +28,46 @@ def monthly_sales_refresh(*, today: date) -> int:
     lines = (
         sales_lines(customers=customers, until=through)
         .order_by()
-        .values(
-            "product",
-            month=TruncMonth("order__order_date"),
-            oid=F("order__customer__owner_id"),
-            reg=F("order__customer__region"),
-        )
+        .values("product", month=TruncMonth("order__order_date"), oid=F("order__customer__owner_id"))
         .annotate(amount=Sum("amount"))
     )
     lines_sql, lines_params = lines.query.sql_with_params()
     sales, products = MonthlySales._meta.db_table, MonthlyProductSales._meta.db_table
     MonthlySales.objects.all().delete()
     MonthlyProductSales.objects.all().delete()
-    with connection.cursor() as cursor:
-        cursor.execute(
+    statements = [  # the detail from the orders, then the sums over owners (and regions) from the detail
+        (
             f"INSERT INTO {sales} (month, owner_id, region, tier, amount) "  # noqa: S608 (names from the models)
             f"SELECT o.month, c.oid, c.reg, c.tier, SUM(o.amount) FROM {sql} GROUP BY o.month, c.oid, c.reg, c.tier",
             params,
-        )
-        written = cursor.rowcount
-        cursor.execute(
+        ),
+        (
+            f"INSERT INTO {sales} (month, owner_id, region, tier, amount) "  # noqa: S608
+            f"SELECT month, NULL, region, tier, SUM(amount) FROM {sales} WHERE owner_id IS NOT NULL "
+            "GROUP BY month, region, tier",
+            [],
+        ),
+        (
+            f"INSERT INTO {sales} (month, owner_id, region, tier, amount) "  # noqa: S608
+            f"SELECT month, NULL, NULL, tier, SUM(amount) FROM {sales} WHERE owner_id IS NULL GROUP BY month, tier",
+            [],
+        ),
+        (
             f"INSERT INTO {products} (month, owner_id, region, product, amount) "  # noqa: S608
-            f"SELECT q.month, q.oid, q.reg, q.product, q.amount FROM ({lines_sql}) q",
+            f"SELECT q.month, q.oid, NULL, q.product, q.amount FROM ({lines_sql}) q",
             lines_params,
-        )
-        written += cursor.rowcount
+        ),
+        (
+            f"INSERT INTO {products} (month, owner_id, region, product, amount) "  # noqa: S608
+            f"SELECT month, NULL, NULL, product, SUM(amount) FROM {products} GROUP BY month, product",
+            [],
+        ),
+    ]
+    written = 0
+    with connection.cursor() as cursor:
+        for statement, arguments in statements:
+            cursor.execute(statement, arguments)
+            written += cursor.rowcount
     SalesAggregateStamp.objects.all().delete()
     SalesAggregateStamp.objects.create(through=through)
     return written

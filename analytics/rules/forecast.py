@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from functools import lru_cache
 
 HOLT_WINTERS_MONTHS = 24  # §10.3: Holt-Winters with at least 24 months of data
 HOLT_MONTHS = 6  # §10.3: Holt's linear trend with 6–23, no forecast below 6
@@ -74,9 +75,9 @@ def seasonal_naive(history: Sequence[Decimal], horizon: int) -> list[Decimal]:
 @dataclass(frozen=True, slots=True)
 class Forecast:
     method: Method
-    values: list[Decimal]
-    lower: list[Decimal]
-    upper: list[Decimal]
+    values: tuple[Decimal, ...]
+    lower: tuple[Decimal, ...]
+    upper: tuple[Decimal, ...]
 
 
 def _money(value: float) -> Decimal:
@@ -88,8 +89,12 @@ def _fit(history: Sequence[Decimal], method: Method):
     from statsmodels.tsa.holtwinters import ExponentialSmoothing
 
     series = np.array([float(value) for value in history])
-    seasonal = {"seasonal": "add", "seasonal_periods": SEASON} if method == Method.HOLT_WINTERS else {}
-    model = ExponentialSmoothing(series, trend="add", initialization_method="estimated", **seasonal)
+    if method == Method.HOLT_WINTERS:  # two full seasons or more: the classical start values, then smoothing fitted
+        model = ExponentialSmoothing(
+            series, trend="add", seasonal="add", seasonal_periods=SEASON, initialization_method="heuristic"
+        )
+    else:
+        model = ExponentialSmoothing(series, trend="add", initialization_method="estimated")
     with warnings.catch_warnings():  # convergence notes on short or perfectly regular series are not errors here
         warnings.simplefilter("ignore")
         return model.fit()
@@ -97,7 +102,13 @@ def _fit(history: Sequence[Decimal], method: Method):
 
 def forecast(history: Sequence[Decimal], horizon: int) -> Forecast | None:
     """The next ``horizon`` months after ``history`` (complete months, from the first with sales) with an 80%
-    interval, or None when the history is too short for any method."""
+    interval, or None when the history is too short for any method. The same sums give the same forecast (a
+    fixed seed), so a process keeps the latest ones: the monthly sums change once a night or with new orders."""
+    return _forecast(tuple(Decimal(value) for value in history), horizon)
+
+
+@lru_cache(maxsize=128)
+def _forecast(history: tuple[Decimal, ...], horizon: int) -> Forecast | None:
     method = forecast_method(len(history))
     if method is None or horizon < 1:
         return None
@@ -109,9 +120,9 @@ def forecast(history: Sequence[Decimal], horizon: int) -> Forecast | None:
     low, high = np.percentile(np.asarray(paths).reshape(horizon, -1), INTERVAL, axis=1)
     return Forecast(
         method=method,
-        values=[_money(value) for value in values],
-        lower=[_money(min(bound, value)) for bound, value in zip(low, values, strict=True)],
-        upper=[_money(max(bound, value)) for bound, value in zip(high, values, strict=True)],
+        values=tuple(_money(value) for value in values),
+        lower=tuple(_money(min(bound, value)) for bound, value in zip(low, values, strict=True)),
+        upper=tuple(_money(max(bound, value)) for bound, value in zip(high, values, strict=True)),
     )
 
 

@@ -132,10 +132,10 @@ def aggregate_stamp() -> SalesAggregateStamp | None:
     return SalesAggregateStamp.objects.order_by("-refreshed_at").first()
 
 
-def _aggregate_serves(scope: AnalysisScope, stamp: SalesAggregateStamp | None) -> bool:
+def _aggregate_serves(scope: AnalysisScope, by: str, stamp: SalesAggregateStamp | None) -> bool:
     """The aggregate answers for readers of every dossier when it counts every complete month before as_of's
-    month and no order after as_of."""
-    if stamp is None or access.dossiers_fully_visible(scope.user) is not None:
+    month and no order after as_of (products of one region are summed from the orders)."""
+    if stamp is None or access.dossiers_fully_visible(scope.user) is not None or (by == "product" and scope.region):
         return False
     return month_start(scope.as_of) - timedelta(days=1) <= stamp.through <= scope.as_of
 
@@ -149,12 +149,17 @@ def _sum_rows(rows, group: str | None) -> dict[tuple[str, str], Decimal]:
 
 
 def _from_aggregate(scope: AnalysisScope, by: str, start: date) -> dict[tuple[str, str], Decimal]:
+    """Sums of the aggregate's rows at the level the scope needs: one owner's detail, one region's or every
+    region's sums over the owners, or the sums over everyone."""
     table = MonthlyProductSales if by == "product" else MonthlySales
     rows = table.objects.filter(month__gte=start, month__lte=month_start(scope.as_of))
     if scope.owner:
         rows = rows.filter(owner__username=scope.owner)
-    if scope.region:
-        rows = rows.filter(region=scope.region)
+        rows = rows.filter(region=scope.region) if scope.region else rows
+    elif scope.region:
+        rows = rows.filter(owner__isnull=True, region=scope.region)
+    else:
+        rows = rows.filter(owner__isnull=True, region__isnull=by != "region")
     group = by or None
     values = ("month", group) if group else ("month",)
     return _sum_rows(rows.order_by().values(*values).annotate(amount=Sum("amount")), group)
@@ -220,7 +225,7 @@ def trend(*, scope: AnalysisScope, by: str = "", months: int = 24, horizon: int 
     keys = rules.month_keys((start.year, start.month), months + 1 + horizon)
     window, running_key, ahead = keys[:months], keys[months], keys[months + 1 :]
     stamp = aggregate_stamp()
-    from_aggregate = _aggregate_serves(scope, stamp)
+    from_aggregate = _aggregate_serves(scope, by, stamp)
     read = _from_aggregate if from_aggregate else _live
     sums = read(scope, by, start)
     totals = read(scope, "", start) if by == "product" else {}

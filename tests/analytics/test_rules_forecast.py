@@ -69,7 +69,7 @@ def test_holt_continues_a_straight_line():
     history = money(100 + 10 * i for i in range(12))
     result = forecast(history, 3)
     assert result.method == Method.HOLT
-    assert result.values == money([220, 230, 240])
+    assert list(result.values) == money([220, 230, 240])
 
 
 def test_holt_winters_repeats_a_pure_season():
@@ -96,8 +96,8 @@ def test_the_interval_holds_the_forecast_and_is_never_negative():
 
 def test_a_falling_line_stops_at_zero():
     result = forecast(money([600, 500, 400, 300, 200, 100]), 3)
-    assert result.values == money([0, 0, 0])
-    assert result.lower == money([0, 0, 0])
+    assert list(result.values) == money([0, 0, 0])
+    assert list(result.lower) == money([0, 0, 0])
 
 
 def test_the_backtest_refits_without_the_last_6_months():

@@ -125,6 +125,13 @@ def test_the_aggregate_is_narrowed_by_owner_and_region_and_not_used_for_a_rep(po
     assert zhejiang.from_aggregate
     assert values_of(zhejiang, "total") == {"2026-10": Decimal("350000.00")}
     assert not trend(scope=scope_of(portfolio.rep)).from_aggregate
+    mine = trend(scope=scope_of(portfolio.manager, owner="rep"), by="region")
+    assert mine.from_aggregate
+    assert [s.key for s in mine.series] == ["total", "Zhejiang", "Jiangsu"]
+    assert [s.running for s in mine.series] == [Decimal("210000.00"), Decimal(0), Decimal("210000.00")]
+    regional_products = trend(scope=scope_of(portfolio.manager, region="Zhejiang"), by="product")
+    assert not regional_products.from_aggregate  # summed from the orders
+    assert [s.key for s in regional_products.series] == ["total", "DN100 gate valve"]
 
 
 def test_an_earlier_day_or_a_stale_aggregate_is_summed_live(portfolio):
@@ -134,12 +141,21 @@ def test_an_earlier_day_or_a_stale_aggregate_is_summed_live(portfolio):
     assert not trend(scope=scope_of(portfolio.manager)).from_aggregate
 
 
-def test_the_refresh_is_idempotent(portfolio):
+def _stored() -> list[tuple]:
+    rows = MonthlySales.objects.values_list("month", "owner__username", "region", "tier", "amount")
+    return sorted(rows, key=str)
+
+
+def test_the_refresh_is_idempotent_and_sums_over_owners_and_regions(portfolio):
     first = monthly_sales_refresh(today=TODAY)
-    rows = sorted(MonthlySales.objects.values_list("month", "owner__username", "region", "tier", "amount"))
+    rows = _stored()
     assert monthly_sales_refresh(today=TODAY) == first
-    assert sorted(MonthlySales.objects.values_list("month", "owner__username", "region", "tier", "amount")) == rows
+    assert _stored() == rows
     assert SalesAggregateStamp.objects.count() == 1
+    november = date(2026, 11, 1)
+    assert (november, "other_rep", "Zhejiang", "C", Decimal("40000.00")) in rows
+    assert (november, None, "Zhejiang", "C", Decimal("40000.00")) in rows  # every owner in one region
+    assert (november, None, None, "B", Decimal("210000.00")) in rows  # everyone
 
 
 @pytest.mark.parametrize("by", ["", "tier", "region", "product"])
