@@ -37,8 +37,8 @@ def monthly_sales_refresh(*, today: date) -> int:
     MonthlyProductSales.objects.all().delete()
     statements = [  # the detail from the orders, then the sums over owners (and regions) from the detail
         (
-            f"INSERT INTO {sales} (month, owner_id, region, tier, amount) "  # noqa: S608 (names from the models)
-            f"SELECT o.month, c.oid, c.reg, c.tier, SUM(o.amount) FROM {sql} GROUP BY o.month, c.oid, c.reg, c.tier",
+            f"INSERT INTO {sales} (month, owner_id, region, tier, amount) "
+            + sql.format(select="o.month, c.oid, c.reg, c.tier, SUM(o.amount)", group="o.month, c.oid, c.reg, c.tier"),
             params,
         ),
         (

@@ -171,19 +171,25 @@ def _tier_sums(customers: QuerySet, orders: QuerySet, as_of: date, today: date) 
     facts = customers_with_credit_facts(customers=customers, as_of=as_of, today=today)
     sql, params = customer_month_join(orders, facts.order_by().values(cid=F("pk"), tier=F("tier_code")))
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT o.month, c.tier, SUM(o.amount) FROM {sql} GROUP BY o.month, c.tier", params)  # noqa: S608
+        cursor.execute(sql.format(select="o.month, c.tier, SUM(o.amount)", group="o.month, c.tier"), params)
         return [{"month": month, "tier": tier, "amount": amount} for month, tier, amount in cursor.fetchall()]
 
 
 def customer_month_join(orders: QuerySet, customers: QuerySet) -> tuple[str, list]:
     """SQL of ``orders`` summed per customer and order month (``o.cid``, ``o.month``, ``o.amount``) joined to the
-    ``customers`` values (``c.cid`` and more): the FROM part of a set-based sum, with its parameters."""
+    ``customers`` values (``c.cid`` and more), with its parameters: ``WITH c … FROM o JOIN c``, to complete with
+    the SELECT list and GROUP BY of a set-based sum (``{select}`` and ``{group}`` in the text). The customers are
+    materialised first, so each one's T is computed once, not once per month it bought in."""
     per_month = (
         orders.order_by().values(cid=F("customer_id"), month=TruncMonth("order_date")).annotate(amount=Sum("amount"))
     )
     orders_sql, orders_params = per_month.query.sql_with_params()
     customers_sql, customers_params = customers.query.sql_with_params()
-    return f"({orders_sql}) o JOIN ({customers_sql}) c ON c.cid = o.cid", [*orders_params, *customers_params]
+    sql = (
+        f"WITH c AS MATERIALIZED ({customers_sql}) SELECT {{select}} FROM ({orders_sql}) o "  # noqa: S608 (compiled querysets)
+        "JOIN c ON c.cid = o.cid GROUP BY {group}"
+    )
+    return sql, [*customers_params, *orders_params]
 
 
 def _live(scope: AnalysisScope, by: str, start: date) -> dict[tuple[str, str], Decimal]:
