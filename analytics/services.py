@@ -6,7 +6,8 @@ from django.db import connection, transaction
 from django.db.models import F, Sum
 from django.db.models.functions import TruncMonth
 
-from analytics.models import MonthlyProductSales, MonthlySales, SalesAggregateStamp
+from analytics.models import CorrelationSnapshot, MonthlyProductSales, MonthlySales, SalesAggregateStamp
+from analytics.selectors.correlation import correlation_over
 from analytics.selectors.trend import customer_month_join
 from credit.selectors import customers_with_credit_facts, sales_lines, sales_orders
 from customers.selectors import live_customers
@@ -71,3 +72,14 @@ def monthly_sales_refresh(*, today: date) -> int:
     SalesAggregateStamp.objects.all().delete()
     SalesAggregateStamp.objects.create(through=through)
     return written
+
+
+@transaction.atomic
+def correlation_snapshot_refresh(*, today: date) -> int:
+    """The correlation of every live customer as of yesterday (DOMAIN §10.4), replacing the last one; returns
+    the customers it covers."""
+    through = today - timedelta(days=1)
+    result = correlation_over(customers=live_customers(), as_of=through, today=today)
+    CorrelationSnapshot.objects.all().delete()
+    CorrelationSnapshot.objects.create(through=through, customers=result.customers, matrices=result.matrices())
+    return result.customers

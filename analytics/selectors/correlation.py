@@ -5,15 +5,19 @@ numpy and scipy do the rest (analytics.rules.correlation).
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from itertools import islice
 
 import numpy as np
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from analytics.models import CorrelationSnapshot
 from analytics.rules.correlation import correlations
 from analytics.scope import AnalysisScope
 from credit.selectors import customers_with_analysis_variables
+from crm import access
 from crm.exports import Column, Table
 
 VARIABLES = {  # key → label, in the order of DOMAIN §10.4
@@ -31,6 +35,7 @@ VARIABLES = {  # key → label, in the order of DOMAIN §10.4
 }
 FETCHED = [*list(VARIABLES)[:9], "total_assets", "total_liabilities", "relationship_since"]
 DIGITS = 3  # coefficients to three decimals
+CHUNK = 50_000  # customers fetched at a time into the arrays
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +46,10 @@ class Correlation:
     pearson: list[list[float | None]]
     spearman: list[list[float | None]]
     n: list[list[int]]
+    snapshot_of: date | None = None  # the nightly snapshot's day, when read from it
+
+    def matrices(self) -> dict:
+        return {"variables": self.variables, "pearson": self.pearson, "spearman": self.spearman, "n": self.n}
 
     def labels(self) -> list[str]:
         return [str(VARIABLES[key]) for key in self.variables]
@@ -109,16 +118,37 @@ def _rounded(matrix: list[list[float | None]]) -> list[list[float | None]]:
     return [[None if value is None else round(value, DIGITS) for value in row] for row in matrix]
 
 
-def correlation(*, scope: AnalysisScope) -> Correlation:
-    """The coefficients over the customers in scope (one query); pairs with fewer than 10 customers are None."""
-    found = customers_with_analysis_variables(customers=scope.customers(), as_of=scope.as_of, today=scope.today)
-    rows = list(found.order_by().values_list(*FETCHED))
-    result = correlations(_columns(rows, scope.as_of))
+def correlation_over(*, customers: QuerySet, as_of: date, today: date) -> Correlation:
+    """The coefficients over these customers (one query, read in chunks into numpy arrays); pairs with fewer than
+    10 customers having both values are None."""
+    found = customers_with_analysis_variables(customers=customers, as_of=as_of, today=today)
+    rows = found.order_by().values_list(*FETCHED).iterator(chunk_size=CHUNK)
+    parts = []
+    while chunk := list(islice(rows, CHUNK)):
+        parts.append(_columns(chunk, as_of))
+    columns = {name: np.concatenate([part[name] for part in parts]) for name in parts[0]} if parts else {}
+    result = correlations(columns or _columns([], as_of))
     return Correlation(
-        as_of=scope.as_of,
-        customers=len(rows),
+        as_of=as_of,
+        customers=sum(len(part["trailing"]) for part in parts),
         variables=result.variables,
         pearson=_rounded(result.pearson),
         spearman=_rounded(result.spearman),
         n=result.n,
     )
+
+
+def _snapshot_serves(scope: AnalysisScope, snapshot: CorrelationSnapshot | None) -> bool:
+    """The nightly snapshot answers a reader of every dossier without owner or region filters, as of its day or
+    the day after (today, before tonight's run)."""
+    if snapshot is None or scope.owner or scope.region or access.dossiers_fully_visible(scope.user) is not None:
+        return False
+    return snapshot.through <= scope.as_of <= snapshot.through + timedelta(days=1)
+
+
+def correlation(*, scope: AnalysisScope) -> Correlation:
+    """The coefficients over the customers in scope: the nightly snapshot where it serves, else computed."""
+    snapshot = CorrelationSnapshot.objects.order_by("-refreshed_at").first()
+    if _snapshot_serves(scope, snapshot):
+        return Correlation(scope.as_of, snapshot.customers, **snapshot.matrices, snapshot_of=snapshot.through)
+    return correlation_over(customers=scope.customers(), as_of=scope.as_of, today=scope.today)

@@ -154,3 +154,26 @@ def test_correlation_as_of_an_earlier_day(portfolio, api_for):
     body = api_for(portfolio.manager).get(CORRELATION, {"as_of": day}).json()
     assert body["as_of"] == day
     assert body["n"][0][0] == 16
+
+
+def test_a_manager_without_filters_reads_the_nightly_correlation(portfolio, api_for, client_for):
+    from analytics.scope import AnalysisScope
+    from analytics.selectors.correlation import correlation, correlation_over
+    from analytics.services import correlation_snapshot_refresh
+    from customers.selectors import live_customers
+
+    _correlated(portfolio)
+    assert correlation_snapshot_refresh(today=TODAY) == 16
+    yesterday = TODAY - timedelta(days=1)
+    expected = correlation_over(customers=live_customers(), as_of=yesterday, today=TODAY)
+    stored = correlation(scope=AnalysisScope(user=portfolio.manager, as_of=TODAY, today=TODAY))
+    assert stored.snapshot_of == yesterday
+    assert stored.matrices() == expected.matrices()
+    assert api_for(portfolio.manager).get(CORRELATION).json()["pearson"] == expected.pearson
+    html = client_for(portfolio.manager).get("/analytics/correlation/").content.decode()
+    assert "Coefficients as of 2026-11-21 (computed nightly)." in html
+    mine = correlation(scope=AnalysisScope(user=portfolio.rep, as_of=TODAY, today=TODAY))
+    assert mine.snapshot_of is None  # a rep's own customers are computed
+    assert mine.customers == 14
+    region = correlation(scope=AnalysisScope(user=portfolio.manager, as_of=TODAY, today=TODAY, region="Jiangsu"))
+    assert region.snapshot_of is None

@@ -236,6 +236,7 @@ def test_the_schedule_as_data():
         "birthday-reminders",
         "borrowing-reminders",
         "monthly-sales",
+        "correlation-snapshot",
         "reminder-digests",
     }
     app.loader.import_default_modules()
@@ -251,7 +252,7 @@ def test_daily_jobs_run_everything_and_twice_adds_nothing(old_customer, customer
     first = daily_jobs(TODAY.isoformat())
     assert first["review_reminders"] >= 1
     second = daily_jobs(TODAY.isoformat())
-    rebuilt = ("credit_recompute", "monthly_sales")  # recomputed whole each night: they replace, not add
+    rebuilt = ("credit_recompute", "monthly_sales", "correlation_snapshot")  # recomputed whole: replace, not add
     assert {k: v for k, v in second.items() if k not in rebuilt} == dict.fromkeys(
         [k for k in second if k not in rebuilt], 0
     )
