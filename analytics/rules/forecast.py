@@ -100,24 +100,26 @@ def _fit(history: Sequence[Decimal], method: Method):
         return model.fit()
 
 
-def forecast(history: Sequence[Decimal], horizon: int) -> Forecast | None:
-    """The next ``horizon`` months after ``history`` (complete months, from the first with sales) with an 80%
-    interval, or None when the history is too short for any method. The same sums give the same forecast (a
-    fixed seed), so a process keeps the latest ones: the monthly sums change once a night or with new orders."""
-    return _forecast(tuple(Decimal(value) for value in history), horizon)
+def forecast(history: Sequence[Decimal], horizon: int, *, skip: int = 0) -> Forecast | None:
+    """The ``horizon`` months that follow ``skip`` months after ``history`` (complete months, from the first with
+    sales; ``skip`` = 1 passes over the running month) with an 80% interval, or None when the history is too short
+    for any method. The same sums give the same forecast (a fixed seed), so a process keeps the latest ones: the
+    monthly sums change once a night or with new orders."""
+    return _forecast(tuple(Decimal(value) for value in history), horizon, skip)
 
 
 @lru_cache(maxsize=128)
-def _forecast(history: tuple[Decimal, ...], horizon: int) -> Forecast | None:
+def _forecast(history: tuple[Decimal, ...], horizon: int, skip: int) -> Forecast | None:
     method = forecast_method(len(history))
     if method is None or horizon < 1:
         return None
     import numpy as np
 
     fitted = _fit(history, method)
-    values = fitted.forecast(horizon)
-    paths = fitted.simulate(horizon, anchor="end", repetitions=SIMULATIONS, error="add", random_state=SEED)
-    low, high = np.percentile(np.asarray(paths).reshape(horizon, -1), INTERVAL, axis=1)
+    steps = skip + horizon
+    values = fitted.forecast(steps)[skip:]
+    paths = fitted.simulate(steps, anchor="end", repetitions=SIMULATIONS, error="add", random_state=SEED)
+    low, high = np.percentile(np.asarray(paths).reshape(steps, -1)[skip:], INTERVAL, axis=1)
     return Forecast(
         method=method,
         values=tuple(_money(value) for value in values),

@@ -254,7 +254,7 @@ def trend(*, scope: AnalysisScope, by: str = "", months: int = 24, horizon: int 
         series=series,
         months_of_data=len(history),
         forecast_months=ahead,
-        forecast=rules.forecast(history, horizon),
+        forecast=rules.forecast(history, horizon, skip=1),  # the running month lies between
         backtest=rules.backtest(history),
     )
 

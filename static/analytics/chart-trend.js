@@ -11,13 +11,16 @@ window.crmCharts.trend = (data, element) => {
     type: "line",
     name: series.label,
     lineStyle: { width: index === 0 ? 3 : 1.5 },
-    data: [...series.values, data.running.values[index], ...blank(ahead.length)].map((value, at) => ({
-      value: value === null ? null : Number(value),
-      key: series.key,
-      symbol: at === data.months.length ? "emptyCircle" : "circle",
-    })),
+    data: [...series.values, null, ...blank(ahead.length)].map((value) => ({ value: value === null ? null : Number(value), key: series.key })),
   }));
-  const series = [...lines];
+  const soFar = {  // the running month is not comparable with whole months: points apart, not on the lines
+    type: "scatter",
+    name: running,
+    symbol: "emptyCircle",
+    symbolSize: 9,
+    data: data.series.map((series, index) => ({ value: [data.months.length, Number(data.running.values[index])], key: series.key })),
+  };
+  const series = [...lines, soFar];
   if (ahead.length) {
     const last = Number(data.series[0].values[data.months.length - 1]);
     const before = blank(data.months.length + 1);

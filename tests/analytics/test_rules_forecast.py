@@ -72,6 +72,12 @@ def test_holt_continues_a_straight_line():
     assert list(result.values) == money([220, 230, 240])
 
 
+def test_the_running_month_can_be_passed_over():
+    """The trend forecasts the months after the running one: the line continues from its 14th month."""
+    history = money(100 + 10 * i for i in range(12))
+    assert list(forecast(history, 2, skip=1).values) == money([230, 240])
+
+
 def test_holt_winters_repeats_a_pure_season():
     """A 12-month season with no trend and no noise repeats itself: next months = same months a year earlier."""
     season = [100 + 50 * math.sin(2 * math.pi * i / 12) for i in range(12)]

@@ -84,19 +84,24 @@ def test_five_months_of_sales_give_no_forecast_six_give_holt(portfolio):
     assert trend(scope=scope_of(portfolio.manager), months=24).months_of_data == 13  # from 2025-10
 
 
-def test_a_seasonal_history_of_24_months_gets_holt_winters_and_a_backtest(portfolio):
-    customer = make_customer(owner=portfolio.rep, name="Seasonal")
+def test_a_seasonal_history_of_24_months_gets_holt_winters_and_a_backtest(portfolio, make_user):
+    from crm import roles
+
+    seller = make_user(roles.SALES, username="seasonal")
+    customer = make_customer(owner=seller, name="Seasonal")
     for index in range(30):  # 2024-05 … 2026-10, the 15th of each month
         year, month = divmod(2024 * 12 + 4 + index, 12)
         day = date(year, month + 1, 15)
         order(
             customer, portfolio.erp, 100_000 + 40_000 * math.sin(2 * math.pi * index / 12), days_ago=(TODAY - day).days
         )
-    report = trend(scope=scope_of(portfolio.manager), months=24, horizon=3)
+    report = trend(scope=scope_of(seller), months=24, horizon=3)
     assert report.months_of_data == 24
     assert report.forecast.method == "holt_winters"
     assert report.forecast_months == ["2026-12", "2027-01", "2027-02"]
     assert len(report.forecast.values) == 3
+    december = 100_000 + 40_000 * math.sin(2 * math.pi * 19 / 12)  # 2025-12 is the 20th month of the season
+    assert abs(float(report.forecast.values[0]) - december) < 0.05 * december  # 2026-12: a year on, not November
     assert report.backtest.model_mape is not None
     assert report.backtest.baseline_mape is not None
     assert report.as_json()["forecast"]["method"] == "holt_winters"
