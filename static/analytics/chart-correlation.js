@@ -26,7 +26,7 @@ window.crmCharts.correlation = (data, element) => {
     },
     grid: { left: 190, right: 30, top: 20, bottom: 170 },
     xAxis: { type: "category", data: labels, axisLabel: { rotate: 45, interval: 0 } },
-    yAxis: { type: "category", data: labels, axisLabel: { interval: 0 } },
+    yAxis: { type: "category", data: labels, inverse: true, axisLabel: { interval: 0 } },  // read like the table: first at the top
     visualMap: {
       min: -1, max: 1, calculable: true, orient: "horizontal", left: "center", bottom: 0,
       inRange: { color: ["#2166ac", "#f7f7f7", "#b2182b"] },
