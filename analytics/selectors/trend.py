@@ -1,9 +1,10 @@
 """Trend 趋势 (DOMAIN §10.3): monthly sales in total and per tier, region or product, with a forecast of the total.
 
 Months are order months. The month of ``as_of`` is still running: it is shown apart ("so far") and never fitted.
-The window is the ``months`` complete months before it. For a reader of every dossier the sums come from the
-nightly aggregate (``analytics.models.MonthlySales``) when it counts every complete month of the window and
-nothing after ``as_of``; otherwise, and for a sales rep, they are summed from the orders in one query.
+The window is the ``months`` complete months before it. For a reader of every dossier, or of own dossiers (a sales
+rep: the aggregate's rows of their owner), the sums come from the nightly aggregate (``analytics.models``) when it
+counts every complete month of the window and nothing after ``as_of``; otherwise they are summed from the orders
+in one query.
 """
 
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import F, QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -132,10 +133,19 @@ def aggregate_stamp() -> SalesAggregateStamp | None:
     return SalesAggregateStamp.objects.order_by("-refreshed_at").first()
 
 
+def _own_customers_only(scope: AnalysisScope) -> int | None:
+    """The user's id when they read in full only the dossiers they own (a sales rep): the aggregate's rows of that
+    owner are exactly their scope."""
+    visible = access.dossiers_fully_visible(scope.user)
+    return scope.user.pk if visible is not None and visible == Q(owner_id=scope.user.pk) else None
+
+
 def _aggregate_serves(scope: AnalysisScope, by: str, stamp: SalesAggregateStamp | None) -> bool:
-    """The aggregate answers for readers of every dossier when it counts every complete month before as_of's
-    month and no order after as_of (products of one region are summed from the orders)."""
-    if stamp is None or access.dossiers_fully_visible(scope.user) is not None or (by == "product" and scope.region):
+    """The aggregate answers when it counts every complete month before as_of's month and no order after as_of,
+    for a reader of every dossier or of own ones (products of one region are summed from the orders)."""
+    if stamp is None or (by == "product" and scope.region):
+        return False
+    if access.dossiers_fully_visible(scope.user) is not None and _own_customers_only(scope) is None:
         return False
     return month_start(scope.as_of) - timedelta(days=1) <= stamp.through <= scope.as_of
 
@@ -149,12 +159,16 @@ def _sum_rows(rows, group: str | None) -> dict[tuple[str, str], Decimal]:
 
 
 def _from_aggregate(scope: AnalysisScope, by: str, start: date) -> dict[tuple[str, str], Decimal]:
-    """Sums of the aggregate's rows at the level the scope needs: one owner's detail, one region's or every
-    region's sums over the owners, or the sums over everyone."""
+    """Sums of the aggregate's rows at the level the scope needs: one owner's detail (an owner filter, or a sales
+    rep's own customers), one region's or every region's sums over the owners, or the sums over everyone."""
     table = MonthlyProductSales if by == "product" else MonthlySales
     rows = table.objects.filter(month__gte=start, month__lte=month_start(scope.as_of))
+    mine = _own_customers_only(scope)
+    if mine is not None:
+        rows = rows.filter(owner_id=mine)
     if scope.owner:
         rows = rows.filter(owner__username=scope.owner)
+    if mine is not None or scope.owner:
         rows = rows.filter(region=scope.region) if scope.region else rows
     elif scope.region:
         rows = rows.filter(owner__isnull=True, region=scope.region)

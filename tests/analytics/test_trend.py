@@ -123,13 +123,13 @@ def test_the_nightly_aggregate_answers_for_a_manager_with_its_stamp(portfolio):
     assert [s.key for s in by_product.series] == ["total", "DN100 gate valve", "DN50 ball valve"]
 
 
-def test_the_aggregate_is_narrowed_by_owner_and_region_and_not_used_for_a_rep(portfolio):
+def test_the_aggregate_is_narrowed_by_owner_and_region(portfolio):
     monthly_sales_refresh(today=TODAY)
     assert trend(scope=scope_of(portfolio.manager, owner="other_rep")).series[0].running == Decimal("40000.00")
     zhejiang = trend(scope=scope_of(portfolio.manager, region="Zhejiang"))
     assert zhejiang.from_aggregate
     assert values_of(zhejiang, "total") == {"2026-10": Decimal("350000.00")}
-    assert not trend(scope=scope_of(portfolio.rep)).from_aggregate
+    assert not trend(scope=scope_of(portfolio.rep, region="Zhejiang"), by="product").from_aggregate
     mine = trend(scope=scope_of(portfolio.manager, owner="rep"), by="region")
     assert mine.from_aggregate
     assert [s.key for s in mine.series] == ["total", "Zhejiang", "Jiangsu"]
@@ -137,6 +137,17 @@ def test_the_aggregate_is_narrowed_by_owner_and_region_and_not_used_for_a_rep(po
     regional_products = trend(scope=scope_of(portfolio.manager, region="Zhejiang"), by="product")
     assert not regional_products.from_aggregate  # summed from the orders
     assert [s.key for s in regional_products.series] == ["total", "DN100 gate valve"]
+
+
+@pytest.mark.parametrize("by", ["", "tier", "region", "product"])
+def test_a_sales_rep_reads_the_rows_of_own_customers_in_the_aggregate(portfolio, by):
+    live = trend(scope=scope_of(portfolio.rep), by=by)
+    monthly_sales_refresh(today=TODAY)
+    stored = trend(scope=scope_of(portfolio.rep), by=by)
+    assert stored.from_aggregate
+    assert [(s.key, s.values, s.running) for s in stored.series] == [(s.key, s.values, s.running) for s in live.series]
+    theirs = trend(scope=scope_of(portfolio.rep, owner="other_rep"), by=by)
+    assert theirs.series[0].running == 0  # a rep's analysis is of own customers whatever the owner filter says
 
 
 def test_an_earlier_day_or_a_stale_aggregate_is_summed_live(portfolio):
