@@ -5,5 +5,7 @@ from analytics import views
 urlpatterns = [
     path("analytics/", views.composition, name="analytics"),
     path("analytics/composition/", views.composition, name="analytics_composition"),
+    path("analytics/trend/", views.trend, name="analytics_trend"),
+    path("analytics/correlation/", views.correlation, name="analytics_correlation"),
     path("analytics/customers/", views.customers, name="analytics_customers"),
 ]

@@ -13,12 +13,16 @@ from django.utils.translation import gettext_lazy as _
 from analytics.forms import AnalysisFilterForm
 from analytics.scope import AnalysisScope
 from analytics.selectors import composition as composition_selectors
+from analytics.selectors import correlation as correlation_selectors
+from analytics.selectors import trend as trend_selectors
 from crm import access
 from crm.models import AccessLog
 from customers import selectors as customer_selectors
 
 PAGES = [  # §10.1–§10.7, in the order of the tabs: (url name, title)
     ("analytics_composition", _("Composition")),
+    ("analytics_trend", _("Trend")),
+    ("analytics_correlation", _("Correlation")),
 ]
 
 
@@ -88,8 +92,61 @@ def composition(request):
     )
 
 
+def _whole(value: str | None, default: int, lowest: int, highest: int) -> int:
+    """A whole number from the query string, ``default`` when missing or not a number, kept within bounds."""
+    try:
+        return min(max(int(value), lowest), highest) if value else default
+    except ValueError:
+        return default
+
+
+@login_required
+def trend(request):
+    scope, form = _scope(request)
+    by = request.GET.get("by", "")
+    if by not in trend_selectors.BY:
+        raise Http404
+    months = _whole(request.GET.get("months"), 24, 1, 60)
+    report = trend_selectors.trend(
+        scope=scope, by=by, months=months, horizon=_whole(request.GET.get("forecast"), 3, 0, 12)
+    )
+    rows = _table_rows(report, report.row_keys())
+    if by == "product":
+        for row in rows[1 : len(report.series)]:
+            query = _query(request, report="trend_product", key=row["key"])
+            row["href"] = f"{reverse('analytics_customers')}?{query}"
+    choices = [(key, label, _query(request, by=key)) for key, label in trend_selectors.BY.items()]
+    return _page(
+        request,
+        "analytics/trend.html",
+        scope,
+        form,
+        report,
+        "api_analytics_trend",
+        rows=rows,
+        by=by,
+        by_choices=choices,
+    )
+
+
+@login_required
+def correlation(request):
+    scope, form = _scope(request)
+    report = correlation_selectors.correlation(scope=scope)
+    rows = _table_rows(report, [pair["key"] for pair in report.pairs()])
+    return _page(request, "analytics/correlation.html", scope, form, report, "api_analytics_correlation", rows=rows)
+
+
+TREND_PRODUCT_MONTHS = 24  # a product's line leads to who bought it in the trend's default window
+
+
+def _trend_product_buyers(*, scope: AnalysisScope, key: str):
+    return trend_selectors.product_buyers(scope=scope, key=key, months=TREND_PRODUCT_MONTHS)
+
+
 DRILLS = {  # a drill-down the customer list has no filter for: report → (scope, key) → customer ids
     "product": composition_selectors.product_buyers,
+    "trend_product": _trend_product_buyers,
 }
 
 
@@ -106,4 +163,5 @@ def customers(request):
     page = Paginator(found, customer_selectors.PAGE_SIZE).get_page(request.GET.get("page"))
     rows = customer_selectors.dossier_rows(user=request.user, customers=page, channel=AccessLog.Channel.WEB)
     context = {"pages": PAGES, "page": page, "rows": rows, "key": key, "scope": scope, "query": _query(request)}
+    context["report_name"] = request.GET.get("report")
     return render(request, "analytics/customers.html", context)

@@ -33,14 +33,30 @@ def _history(customer: Customer) -> str:
     return {9: "future", 8: "new"}.get(customer.pk % 10, "old")
 
 
+SEASON = (0.7, 0.45, 0.95, 1.05, 1.1, 1.0, 0.85, 0.8, 1.0, 1.15, 1.25, 1.4)  # Jan … Dec: New Year lull, year-end
+GROWTH = Decimal("0.8")  # the year before sold less: orders and amounts (a trend for the analysis, DOMAIN §10.3)
+
+
+def _seasonal_day(rng, today, nearest, farthest):
+    """A day ``nearest``…``farthest`` days ago, busy months more likely (rejection sampling on ``SEASON``)."""
+    while True:
+        day = today - timedelta(days=rng.randrange(nearest, farthest))
+        if rng.random() * max(SEASON) < SEASON[day.month - 1]:
+            return day
+
+
 def _orders(rng, customer, tier_plan, today, user, numbers):
+    """The plan's orders in the last 360 days (its T, DOMAIN §3) and fewer, smaller ones in the year before: 24
+    months of sales with a season and growth."""
     count, size = TIER_PLANS[tier_plan]
-    planned = [today - timedelta(days=rng.randrange(20, 340)) for _ in range(count)]
-    if not (count and _history(customer) == "new"):  # a new customer has bought within the year only
-        planned += [today - timedelta(days=rng.randrange(380, 720)) for _ in range(rng.randrange(1, 4))]
+    earlier = max(1, round(count * GROWTH)) if count else rng.randrange(1, 4)
+    if count and _history(customer) == "new":  # a new customer has bought within the year only
+        earlier = 0
+    planned = [(_seasonal_day(rng, today, 3, 360), size) for _ in range(count)]
+    planned += [(_seasonal_day(rng, today, 366, 740), round(size * GROWTH)) for _ in range(earlier)]
     orders = []
-    for order_date in planned:
-        amount = Decimal(size or rng.randrange(5, 40) * 1000)
+    for order_date, typical in planned:
+        amount = Decimal(typical or rng.randrange(5, 40) * 1000)
         status = Order.Status.COMPLETED if order_date < today - timedelta(days=60) else Order.Status.OPEN
         orders.append(
             Order(

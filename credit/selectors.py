@@ -5,7 +5,21 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Case, DecimalField, Exists, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from credit.models import (
@@ -316,6 +330,42 @@ def customers_with_credit_facts(*, customers: QuerySet[Customer], as_of: date, t
         risk_code=Coalesce(
             Subquery(assessed.order_by("-assessed_on", "-id").values("risk_class")[:1]), Value(RiskClass.UNASSESSED)
         ),
+    )
+
+
+def _latest_figure(metric: str, as_of: date) -> Subquery:
+    figures = FinancialFigure.objects.filter(customer=OuterRef("pk"), metric=metric, as_of__lte=as_of)
+    return Subquery(figures.order_by("-as_of").values("value")[:1])
+
+
+def customers_with_analysis_variables(*, customers: QuerySet[Customer], as_of: date, today: date) -> QuerySet[Customer]:
+    """These customers with the variables the correlation compares (DOMAIN §10.4), as of a day where the data is
+    dated: ``trailing`` (T), ``orders_365`` (open and completed orders in the 365 days to ``as_of``), the profile's
+    ``on_time_ratio``, ``max_days_late``, ``exposure`` and ``credit_limit``, ``assessment_percentage`` (the latest
+    assessment made by then), ``completeness``, the latest ``net_worth``, ``total_assets`` and
+    ``total_liabilities`` dated by then, and ``relationship_since``. One query."""
+    orders = (
+        _billable(as_of - timedelta(days=365), as_of)
+        .filter(customer=OuterRef("pk"))
+        .order_by()
+        .values("customer")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    assessed = Assessment.objects.filter(customer=OuterRef("pk"), assessed_on__lte=as_of).order_by(
+        "-assessed_on", "-id"
+    )
+    return customers_with_credit_facts(customers=customers, as_of=as_of, today=today).annotate(
+        orders_365=Coalesce(Subquery(orders), Value(0)),
+        on_time_ratio=F("credit_profile__on_time_ratio"),
+        max_days_late=F("credit_profile__max_days_late"),
+        exposure=F("credit_profile__exposure"),
+        credit_limit=F("credit_profile__credit_limit"),
+        assessment_percentage=Subquery(assessed.values("percentage")[:1]),
+        net_worth=_latest_figure(FinancialMetric.NET_WORTH, as_of),
+        total_assets=_latest_figure(FinancialMetric.TOTAL_ASSETS, as_of),
+        total_liabilities=_latest_figure(FinancialMetric.TOTAL_LIABILITIES, as_of),
+        relationship_since=F("basic__relationship_since"),
     )
 
 

@@ -28,6 +28,8 @@ NIGHTLY_JOBS = (
     ("reorder-reminders", "credit.tasks.reorder_reminders", 1, 50),
     ("birthday-reminders", "customers.tasks.birthday_reminders", 1, 55),
     ("borrowing-reminders", "archives.tasks.borrowing_reminders", 1, 58),
+    ("monthly-sales", "analytics.tasks.monthly_sales", 2, 10),
+    ("correlation-snapshot", "analytics.tasks.correlation_snapshot", 2, 30),
 )
 
 

@@ -235,6 +235,12 @@ def customers_read_in_full(*, user: AbstractBaseUser, owner: str = "", region: s
     return qs
 
 
+def live_customers() -> QuerySet[Customer]:
+    """Every live dossier, for figures the system computes over the whole portfolio by itself (the nightly
+    aggregates of DOMAIN §10.3), which the analysis then narrows to a reader who may read every dossier."""
+    return Customer.objects.filter(deleted_at__isnull=True)
+
+
 CREDIT_REPORT = Q(doc_type=REPORT_TYPE, source__in=REPORT_SOURCES) | Q(doc_type=CERTIFICATE_TYPE)
 """Documents that count as a credit report (DOMAIN §6.2): an agency or bank report, or a bank certificate."""
 

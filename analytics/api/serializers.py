@@ -43,3 +43,71 @@ class CompositionSerializer(serializers.Serializer):
     by = serializers.ChoiceField(choices=list(BY))
     rows = CompositionRowSerializer(many=True)
     total = CompositionTotalSerializer()
+
+
+# Trend (DOMAIN §10.3)
+
+
+class TrendQuery(AnalysisQuery):
+    by = serializers.ChoiceField(
+        choices=["tier", "region", "product"], required=False, allow_blank=True, help_text="series per group"
+    )
+    months = serializers.IntegerField(
+        required=False, default=24, min_value=1, max_value=60, help_text="complete months before as_of's month"
+    )
+    forecast = serializers.IntegerField(
+        required=False, default=3, min_value=0, max_value=12, help_text="months to forecast (the total)"
+    )
+
+
+class TrendSeriesSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    values = serializers.ListField(child=money_field(), help_text="one per month of ``months``")
+
+
+class TrendRunningSerializer(serializers.Serializer):
+    month = serializers.CharField(help_text="as_of's month, still running: never fitted")
+    through = serializers.DateField(help_text="the last order day counted (the nightly aggregate's day or as_of)")
+    values = serializers.ListField(child=money_field(), help_text="so far, one per series")
+
+
+class TrendForecastSerializer(serializers.Serializer):
+    months = serializers.ListField(child=serializers.CharField())
+    values = serializers.ListField(child=money_field())
+    lower = serializers.ListField(child=money_field(), help_text="80% interval, lower bound")
+    upper = serializers.ListField(child=money_field(), help_text="80% interval, upper bound")
+    method = serializers.ChoiceField(choices=["holt_winters", "holt"], allow_null=True)
+    backtest_mape = percent_field(allow_null=True, help_text="the forecast's MAPE over the last 6 months, refitted")
+    baseline_mape = percent_field(allow_null=True, help_text="the seasonal-naive guess's MAPE over them")
+
+
+class TrendSerializer(serializers.Serializer):
+    as_of = serializers.DateField()
+    by = serializers.CharField()
+    months = serializers.ListField(child=serializers.CharField(), help_text='"2026-01", oldest first')
+    series = TrendSeriesSerializer(many=True)
+    running = TrendRunningSerializer()
+    months_of_data = serializers.IntegerField(help_text="complete months from the first with sales")
+    forecast = TrendForecastSerializer()
+
+
+# Correlation (DOMAIN §10.4)
+
+
+class CorrelationVariableSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+
+
+def _matrix(child: serializers.Field, text: str) -> serializers.ListField:
+    return serializers.ListField(child=serializers.ListField(child=child), help_text=text)
+
+
+class CorrelationSerializer(serializers.Serializer):
+    as_of = serializers.DateField()
+    customers = serializers.IntegerField()
+    variables = CorrelationVariableSerializer(many=True)
+    pearson = _matrix(serializers.FloatField(allow_null=True), "null where fewer than 10 customers have both")
+    spearman = _matrix(serializers.FloatField(allow_null=True), "null where fewer than 10 customers have both")
+    n = _matrix(serializers.IntegerField(), "customers with both values")

@@ -6,4 +6,6 @@ from analytics.api import views
 
 urlpatterns = [
     path("analytics/composition/", views.CompositionApi.as_view(), name="api_analytics_composition"),
+    path("analytics/trend/", views.TrendApi.as_view(), name="api_analytics_trend"),
+    path("analytics/correlation/", views.CorrelationApi.as_view(), name="api_analytics_correlation"),
 ]

@@ -13,9 +13,18 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from analytics.api.renderers import CsvTableRenderer, XlsxTableRenderer
-from analytics.api.serializers import AnalysisQuery, CompositionQuery, CompositionSerializer
+from analytics.api.serializers import (
+    AnalysisQuery,
+    CompositionQuery,
+    CompositionSerializer,
+    CorrelationSerializer,
+    TrendQuery,
+    TrendSerializer,
+)
 from analytics.scope import AnalysisScope
 from analytics.selectors.composition import composition
+from analytics.selectors.correlation import correlation
+from analytics.selectors.trend import trend
 
 FILE_FORMATS = frozenset({"csv", "xlsx"})
 FORMAT_PARAMETER = OpenApiParameter(
@@ -69,3 +78,28 @@ class CompositionApi(AnalysisApi):
 
     def report(self, scope: AnalysisScope, query: dict):
         return composition(scope=scope, by=query.get("by") or "tier")
+
+
+@extend_schema(parameters=[TrendQuery, FORMAT_PARAMETER], responses=TrendSerializer)
+class TrendApi(AnalysisApi):
+    """Monthly sales in total and per tier, region or product, the running month so far, and a forecast of the
+    total with its 80% interval and backtest error beside the seasonal-naive guess's (DOMAIN §10.3)."""
+
+    query_class = TrendQuery
+    output_class = TrendSerializer
+    export_name = "trend"
+
+    def report(self, scope: AnalysisScope, query: dict):
+        return trend(scope=scope, by=query.get("by") or "", months=query["months"], horizon=query["forecast"])
+
+
+@extend_schema(parameters=[AnalysisQuery, FORMAT_PARAMETER], responses=CorrelationSerializer)
+class CorrelationApi(AnalysisApi):
+    """Pearson and Spearman coefficients with n between customer variables (DOMAIN §10.4); the file has a row per
+    pair."""
+
+    output_class = CorrelationSerializer
+    export_name = "correlation"
+
+    def report(self, scope: AnalysisScope, query: dict):
+        return correlation(scope=scope)

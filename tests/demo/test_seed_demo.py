@@ -71,3 +71,23 @@ def test_demo_archive_has_originals_scans_and_every_borrowing_stage():
         assert scan.read(5) == b"%PDF-"
     assert set(Borrowing.objects.values_list("status", flat=True)) == {"requested", "lent", "returned"}
     assert borrowing_reminders(today=timezone.localdate()) == 2  # the overdue loan: borrower and archivist
+
+
+def test_demo_sales_span_24_months_with_a_season_and_growth():
+    """Issue 11 point 8: the trend page has Holt-Winters material — 24 complete months, year-end busier than the
+    New Year lull, and the last 12 months above the 12 before (DOMAIN §10.3)."""
+    from analytics.scope import AnalysisScope
+    from analytics.selectors.trend import trend
+
+    call_command("seed_demo", customers=48)
+    today = timezone.localdate()
+    manager = get_user_model().objects.get(username="manager")
+    report = trend(scope=AnalysisScope(user=manager, as_of=today, today=today), months=24)
+    total = report.series[0].values
+    assert report.months_of_data == 24
+    assert report.forecast.method == "holt_winters"
+    assert sum(total[12:]) > sum(total[:12])
+    by_month = dict(zip(report.months, total, strict=True))
+    december = [value for month, value in by_month.items() if month.endswith("-12")]
+    february = [value for month, value in by_month.items() if month.endswith("-02")]
+    assert sum(december) > 2 * sum(february)

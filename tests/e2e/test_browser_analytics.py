@@ -8,7 +8,13 @@ from tests.e2e.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PAGES = ["/analytics/composition/?by=tier", "/analytics/composition/?by=tier_grade"]
+PAGES = [
+    "/analytics/composition/?by=tier",
+    "/analytics/composition/?by=tier_grade",
+    "/analytics/trend/?by=tier",
+    "/analytics/trend/?by=product",
+    "/analytics/correlation/",
+]
 
 
 def _watch_console(page) -> list[str]:

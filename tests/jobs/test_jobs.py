@@ -237,6 +237,8 @@ def test_the_schedule_as_data():
         "reorder-reminders",
         "birthday-reminders",
         "borrowing-reminders",
+        "monthly-sales",
+        "correlation-snapshot",
         "reminder-digests",
     }
     app.loader.import_default_modules()
@@ -252,9 +254,11 @@ def test_daily_jobs_run_everything_and_twice_adds_nothing(old_customer, customer
     first = daily_jobs(TODAY.isoformat())
     assert first["review_reminders"] >= 1
     second = daily_jobs(TODAY.isoformat())
-    assert {k: v for k, v in second.items() if k != "credit_recompute"} == dict.fromkeys(
-        [k for k in second if k != "credit_recompute"], 0
+    rebuilt = ("credit_recompute", "monthly_sales", "correlation_snapshot")  # recomputed whole: replace, not add
+    assert {k: v for k, v in second.items() if k not in rebuilt} == dict.fromkeys(
+        [k for k in second if k not in rebuilt], 0
     )
+    assert second["monthly_sales"] == first["monthly_sales"]
 
 
 def test_a_scan_killed_midway_finishes_on_the_next_run(rep, monkeypatch):
