@@ -35,7 +35,7 @@ from customers.rules.credit_reports import credit_report_expires_on
 from customers.rules.names import name_key
 from customers.rules.uscc import CHARSET, uscc_check_character
 
-VERSION = 1  # raise when the rows change: a database built by another version is rebuilt, not reused
+VERSION = 2  # raise when the rows change: a database built by another version is rebuilt, not reused
 NULL = "\\N"
 HISTORY_DAYS = 790  # orders over the last 26 months
 # order intensity by calendar month: the Spring Festival dip, spring and autumn building seasons, a year-end push
@@ -149,7 +149,7 @@ COLUMNS = {
         "customer_id", "tier", "trailing_12m_purchases", "is_core", "computed_grade", "payment_grade",
         "on_time_ratio", "max_days_late", "score", "risk_class", "recommended_limit", "investigation_required",
         "credit_limit", "limit_valid_until", "exposure", "available_credit", "sales_policy", "recovery_flagged",
-        "reasons", "computed_on",
+        "reasons", "computed_core", "core_pinned", "time_class", "process_class", "volume_class", "computed_on",
     ),
     "credit_credithistory": ("customer_id", "on", "tier", "payment_grade"),
 }  # fmt: skip
