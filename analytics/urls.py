@@ -5,5 +5,7 @@ from analytics import views
 urlpatterns = [
     path("analytics/", views.composition, name="analytics"),
     path("analytics/composition/", views.composition, name="analytics_composition"),
+    path("analytics/pareto/", views.pareto, name="analytics_pareto"),
+    path("analytics/ageing/", views.ageing, name="analytics_ageing"),
     path("analytics/customers/", views.customers, name="analytics_customers"),
 ]

@@ -271,3 +271,48 @@ def credit_choice_labels() -> dict[str, dict[str, str]]:
         "payment_grade": dict(PaymentGrade.choices),
         "risk_class": dict(RiskClass.choices),
     }
+
+
+def open_items_sql(*, customers: QuerySet[Customer], as_of: date) -> tuple[str, list]:
+    """SQL (and its parameters) for the unpaid remainder of every open or completed order of these customers as
+    of a day (DOMAIN §10.7), columns ``customer_id, order_id, due_date, unpaid`` (``unpaid`` ≥ 0; 0 for a paid
+    order). Orders dated by ``as_of``, payments made and credit notes issued by then; statuses as they are now.
+
+    The allocation of DOMAIN §4 (``rules.grade.allocate``: a payment to the order it names up to what is open on
+    it, the rest oldest due first) set-based, with window functions. Its end state does not depend on the order
+    the payments came in: each order first keeps what payments naming it cover (``claimed`` = min(owed, named));
+    everything else paid (unnamed payments, what named ones leave over, payments naming another order) fills the
+    remaining ``owed − claimed`` in due order (due date, then id). So an order's unpaid part is
+    clamp(running remaining through it − that pool, 0, its remaining). Orders are net of their credit notes, as
+    for ``credit_note_room``, so the unpaid parts add up to the exposure of DOMAIN §6.4 (``rules.limits.exposure``).
+    tests/analytics/test_ageing_allocation.py checks both against the rule on generated ledgers."""
+    scope_sql, scope_params = customers.order_by().values("pk").query.sql_with_params()
+    order, payment, note = Order._meta.db_table, Payment._meta.db_table, CreditNote._meta.db_table
+    billable = ", ".join(f"'{status}'" for status in sorted(BILLABLE))
+    sql = f"""
+        WITH scope AS ({scope_sql}),
+        notes AS (SELECT order_id, SUM(amount) AS credited FROM {note}
+                  WHERE issued_on <= %s AND customer_id IN (SELECT * FROM scope) GROUP BY order_id),
+        named AS (SELECT order_id, SUM(amount) AS named FROM {payment}
+                  WHERE order_id IS NOT NULL AND paid_on <= %s AND customer_id IN (SELECT * FROM scope)
+                  GROUP BY order_id),
+        paid AS (SELECT customer_id, SUM(amount) AS paid FROM {payment}
+                 WHERE paid_on <= %s AND customer_id IN (SELECT * FROM scope) GROUP BY customer_id),
+        owed AS (SELECT o.id, o.customer_id, o.due_date, o.amount - COALESCE(n.credited, 0) AS owed,
+                        COALESCE(p.named, 0) AS named
+                 FROM {order} o LEFT JOIN notes n ON n.order_id = o.id LEFT JOIN named p ON p.order_id = o.id
+                 WHERE o.status IN ({billable}) AND o.order_date <= %s AND o.customer_id IN (SELECT * FROM scope)),
+        claimed AS (SELECT id, customer_id, due_date, owed,
+                           CASE WHEN named < owed THEN named ELSE owed END AS claimed FROM owed),
+        running AS (SELECT id, customer_id, due_date, owed - claimed AS remaining,
+                           SUM(owed - claimed) OVER (PARTITION BY customer_id ORDER BY due_date, id
+                                                     ROWS UNBOUNDED PRECEDING) AS through,
+                           SUM(claimed) OVER (PARTITION BY customer_id) AS claimed_total
+                    FROM claimed),
+        beyond AS (SELECT r.customer_id, r.id AS order_id, r.due_date, r.remaining,
+                          r.through - (COALESCE(pd.paid, 0) - r.claimed_total) AS beyond
+                   FROM running r LEFT JOIN paid pd ON pd.customer_id = r.customer_id)
+        SELECT customer_id, order_id, due_date,
+               CASE WHEN beyond <= 0 THEN 0 WHEN beyond < remaining THEN beyond ELSE remaining END AS unpaid
+        FROM beyond"""  # noqa: S608 - our SQL fragments and table names, values bound
+    return sql, [*scope_params, as_of, as_of, as_of, as_of]

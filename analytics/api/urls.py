@@ -6,4 +6,6 @@ from analytics.api import views
 
 urlpatterns = [
     path("analytics/composition/", views.CompositionApi.as_view(), name="api_analytics_composition"),
+    path("analytics/pareto/", views.ParetoApi.as_view(), name="api_analytics_pareto"),
+    path("analytics/ageing/", views.AgeingApi.as_view(), name="api_analytics_ageing"),
 ]
