@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db import connection
 from django.db.models import F, QuerySet, Sum, Value
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from analytics.rules.ageing import BUCKETS, DSO_DAYS, bucket_starts, dso
 from analytics.scope import AnalysisScope
+from analytics.selectors.sql import fetch_all
 from credit.selectors import credit_choice_labels, customers_with_credit_facts, open_items_sql, sales_orders
 
 GROUPS = {
@@ -128,7 +128,7 @@ def _bucket_sums(as_of) -> tuple[str, list]:
 def _sql(scope: AnalysisScope, group: str) -> tuple[str, list]:
     groups = _groups(scope, group).order_by().values("pk", "group_key", "label_a", "label_b")
     groups_sql, groups_params = groups.query.sql_with_params()
-    items_sql, items_params = open_items_sql(customers=scope.customers(), as_of=scope.as_of)
+    items_sql, items_params = open_items_sql(customers=scope.customers(), as_of=scope.as_of, today=scope.today)
     sums, sums_params = _bucket_sums(scope.as_of)
     sql = f"""
         WITH g (id, group_key, label_a, label_b) AS ({groups_sql})
@@ -155,9 +155,7 @@ def _label(group: str, key, first: str | None, second: str | None, labels: dict[
 def ageing(*, scope: AnalysisScope, group: str, limit: int = DEFAULT_LIMIT) -> Ageing:
     """Receivables by bucket per group, over the customers in scope, as of the day (two queries)."""
     sql, params = _sql(scope, group)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        found = cursor.fetchall()
+    found = fetch_all(sql, params)
     labels = credit_choice_labels().get(group, {})
     rows = [
         AgeingRow(
@@ -187,7 +185,7 @@ def ageing_debtors(*, scope: AnalysisScope, key: str) -> QuerySet:
     row_key, _sep, bucket = rest.partition(SEPARATOR)
     if group not in GROUPS or (bucket and bucket not in BUCKETS):
         return scope.customers().none().values("pk")
-    items_sql, items_params = open_items_sql(customers=scope.customers(), as_of=scope.as_of)
+    items_sql, items_params = open_items_sql(customers=scope.customers(), as_of=scope.as_of, today=scope.today)
     condition, params = "i.unpaid > 0", []
     if bucket:
         index = BUCKETS.index(bucket)

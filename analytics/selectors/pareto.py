@@ -9,7 +9,6 @@ summary figures (class counts and sums, top-10 sum, sum of squares) as windows o
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from analytics.rules.pareto import A_UP_TO, B_UP_TO, AbcClass, herfindahl
 from analytics.rules.shares import percent
 from analytics.scope import AnalysisScope
+from analytics.selectors.sql import fetch_all
 from credit.selectors import customers_with_credit_facts
 from crm.exports import Column, Table
 
@@ -108,13 +108,13 @@ def _ranked_sql(scope: AnalysisScope) -> tuple[str, list]:
     """Every customer in scope with its T, rank, running sum, the total and its ABC class."""
     facts = customers_with_credit_facts(customers=scope.customers(), as_of=scope.as_of, today=scope.today)
     facts_sql, params = facts.order_by().values("pk", "code", "name", "trailing").query.sql_with_params()
-    rank = "ORDER BY t.trailing DESC, t.code"
+    rank = "ORDER BY t.purchases DESC, t.code"
     sql = f"""
-        WITH t (id, code, name, trailing) AS ({facts_sql}),
-        ranked AS (SELECT t.id, t.code, t.name, t.trailing AS amount,
+        WITH t (id, code, name, purchases) AS ({facts_sql}),
+        ranked AS (SELECT t.id, t.code, t.name, t.purchases AS amount,
                           ROW_NUMBER() OVER ({rank}) AS position,
-                          SUM(t.trailing) OVER ({rank} ROWS UNBOUNDED PRECEDING) AS running,
-                          SUM(t.trailing) OVER () AS total
+                          SUM(t.purchases) OVER ({rank} ROWS UNBOUNDED PRECEDING) AS running,
+                          SUM(t.purchases) OVER () AS total
                    FROM t)
         SELECT ranked.*,
                CASE WHEN amount <= 0 THEN 'C'
@@ -142,9 +142,7 @@ def pareto(*, scope: AnalysisScope, limit: int = DEFAULT_LIMIT) -> Pareto:
                SUM(amount * amount) OVER (), SUM(CASE WHEN position <= {TOP} THEN amount ELSE 0 END) OVER (),
                {per_class}
         FROM ({ranked}) classed ORDER BY position LIMIT %s"""  # noqa: S608 - our SQL fragments and table names, values bound
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, limit])
-        found = cursor.fetchall()
+    found = fetch_all(sql, [*params, limit])
     if not found:
         empty = [AbcSummary(key, 0, Decimal("0.0"), Decimal("0.00"), Decimal("0.0")) for key in AbcClass]
         return Pareto(scope.as_of, [], empty, 0, Decimal("0.00"), Decimal("0.00"), Decimal("0.0"), limit)

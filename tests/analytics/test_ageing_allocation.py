@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from credit.models import CreditNote, Order, Payment
 from credit.rules.grade import PaymentIn, Receivable, allocate
 from credit.selectors import open_items_sql
-from credit.services import credit_exposure
+from credit.services import credit_exposure, credit_profile_refresh
 from customers.models import Customer
 from tests.factories import make_customer
 
@@ -40,11 +40,14 @@ payments_st = st.lists(
 )
 
 
-def _unpaid_by_sql(customer: Customer, as_of: date) -> dict[int, Decimal]:
-    sql, params = open_items_sql(customers=Customer.objects.filter(pk=customer.pk), as_of=as_of)
+def _unpaid_by_sql(customer: Customer, as_of: date, *, today: date) -> dict[int, Decimal]:
+    """as_of before today: the whole ledger up to that day; as_of today: through the stored profile."""
+    customers = Customer.objects.filter(pk=customer.pk)
+    sql, params = open_items_sql(customers=customers, as_of=as_of, today=today)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT order_id, unpaid FROM ({sql}) i", params)  # noqa: S608 - our SQL fragments, values bound
-        return {order_id: D(str(unpaid)).quantize(D("0.01")) for order_id, unpaid in cursor.fetchall()}
+        found = {order_id: D(str(unpaid)).quantize(D("0.01")) for order_id, unpaid in cursor.fetchall()}
+    return {order_id: unpaid for order_id, unpaid in found.items() if unpaid}
 
 
 def _unpaid_by_rule(customer: Customer, as_of: date) -> dict[int, Decimal]:
@@ -62,7 +65,8 @@ def _unpaid_by_rule(customer: Customer, as_of: date) -> dict[int, Decimal]:
     paid: dict[int, Decimal] = {}
     for allocation in allocate(receivables, payments):
         paid[allocation.order_id] = paid.get(allocation.order_id, D(0)) + allocation.amount
-    return {r.order_id: (r.amount - paid.get(r.order_id, D(0))).quantize(D("0.01")) for r in receivables}
+    unpaid = {r.order_id: (r.amount - paid.get(r.order_id, D(0))).quantize(D("0.01")) for r in receivables}
+    return {order_id: amount for order_id, amount in unpaid.items() if amount}
 
 
 def _ledger(customer, user, orders, payments) -> list[Order]:
@@ -93,13 +97,29 @@ def _ledger(customer, user, orders, payments) -> list[Order]:
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(orders=orders_st, payments=payments_st, back=st.sampled_from([0, 0, 15, 45]))
-def test_the_sql_allocation_equals_the_rule_and_adds_up_to_the_exposure(rep, orders, payments, back):
+def test_the_sql_allocation_of_a_past_day_equals_the_rule(rep, orders, payments, back):
     with transaction.atomic():
         customer = make_customer(owner=rep, name="Ledger Co")
         _ledger(customer, rep, orders, payments)
         as_of = TODAY - timedelta(days=back)
-        by_sql = _unpaid_by_sql(customer, as_of)
+        by_sql = _unpaid_by_sql(customer, as_of, today=as_of + timedelta(days=1))
         assert by_sql == _unpaid_by_rule(customer, as_of)
         if back == 0 and all(days_ago >= 0 for days_ago, _amount, _named in payments):
             assert sum(by_sql.values(), D(0)) == credit_exposure(customer)
+        transaction.set_rollback(True)
+
+
+past_payments_st = st.lists(st.tuples(st.integers(0, 130), st.integers(1, 4000), st.integers(-1, 5)), max_size=6)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(orders=orders_st, payments=past_payments_st)
+def test_the_sql_allocation_of_today_through_the_profile_equals_the_rule_and_the_exposure(rep, orders, payments):
+    with transaction.atomic():
+        customer = make_customer(owner=rep, name="Ledger Co")
+        _ledger(customer, rep, orders, payments)
+        credit_profile_refresh(customer=customer, today=TODAY)  # as every write of the ledger does
+        by_sql = _unpaid_by_sql(customer, TODAY, today=TODAY)
+        assert by_sql == _unpaid_by_rule(customer, TODAY)
+        assert sum(by_sql.values(), D(0)) == credit_exposure(customer)
         transaction.set_rollback(True)
