@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Case, DecimalField, OuterRef, QuerySet, Subquery, Sum, Value, When
+from django.db.models import Case, DecimalField, F, OuterRef, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from credit.models import (
@@ -263,6 +263,25 @@ def customers_with_credit_facts(*, customers: QuerySet[Customer], as_of: date, t
             Subquery(assessed.order_by("-assessed_on", "-id").values("risk_class")[:1]), Value(RiskClass.UNASSESSED)
         ),
     )
+
+
+def customers_with_trailing(*, customers: QuerySet[Customer], as_of: date) -> QuerySet[Customer]:
+    """These customers annotated with ``trailing``: T of DOMAIN §3, sales in the trailing window ending on
+    ``as_of`` (DOMAIN §10.2), as ``customers_with_credit_facts`` computes it, but read from the stored profile
+    when it was computed on that very day (every order write refreshes it, the nightly recompute dates it today),
+    so a portfolio freshly recomputed sums no orders at all."""
+    policy = policy_current().as_rule()
+    window = _billable(as_of - timedelta(days=policy.window_days), as_of)
+    money = DecimalField(max_digits=14, decimal_places=2)
+    summed = Coalesce(
+        Subquery(
+            window.filter(customer=OuterRef("pk")).order_by().values("customer").annotate(t=Sum("amount")).values("t")
+        ),
+        Value(Decimal(0)),
+        output_field=money,
+    )
+    stored = When(credit_profile__computed_on=as_of, then=F("credit_profile__trailing_12m_purchases"))
+    return customers.annotate(trailing=Case(stored, default=summed, output_field=money))
 
 
 def credit_choice_labels() -> dict[str, dict[str, str]]:

@@ -17,7 +17,7 @@ from analytics.rules.pareto import A_UP_TO, B_UP_TO, AbcClass, herfindahl
 from analytics.rules.shares import percent
 from analytics.scope import AnalysisScope
 from analytics.selectors.sql import fetch_all
-from credit.selectors import customers_with_credit_facts
+from credit.selectors import customers_with_trailing
 from crm.exports import Column, Table
 
 DEFAULT_LIMIT, MAX_LIMIT = 100, 1000
@@ -106,7 +106,7 @@ class Pareto:
 
 def _ranked_sql(scope: AnalysisScope) -> tuple[str, list]:
     """Every customer in scope with its T, rank, running sum, the total and its ABC class."""
-    facts = customers_with_credit_facts(customers=scope.customers(), as_of=scope.as_of, today=scope.today)
+    facts = customers_with_trailing(customers=scope.customers(), as_of=scope.as_of)
     facts_sql, params = facts.order_by().values("pk", "code", "name", "trailing").query.sql_with_params()
     rank = "ORDER BY t.purchases DESC, t.code"
     sql = f"""

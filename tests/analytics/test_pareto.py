@@ -108,3 +108,14 @@ def test_an_empty_scope_gives_zeros(make_user):
 
     report = pareto(scope=_scope(make_user(roles.SALES, username="newbie")))
     assert (report.rows, report.customers, report.customers_for_80_percent, report.hhi) == ([], 0, 0, D("0.0"))
+
+
+def test_t_read_from_profiles_computed_that_day_equals_t_summed_from_the_orders(portfolio):
+    from credit.models import CreditProfile
+
+    fresh = pareto(scope=_scope(portfolio.manager))
+    assert CreditProfile.objects.filter(computed_on=TODAY).count() == 3  # refreshed by every order written
+    CreditProfile.objects.update(computed_on=TODAY - timedelta(days=1), trailing_12m_purchases=D(1))  # stale
+    summed = pareto(scope=_scope(portfolio.manager))
+    assert [(r.code, r.amount) for r in summed.rows] == [(r.code, r.amount) for r in fresh.rows]
+    assert summed.hhi == fresh.hhi
