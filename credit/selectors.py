@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import Case, DecimalField, F, OuterRef, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThan, GreaterThanOrEqual
 
 from credit.models import (
     Assessment,
@@ -265,23 +266,40 @@ def customers_with_credit_facts(*, customers: QuerySet[Customer], as_of: date, t
     )
 
 
+def _trailing_summed(as_of: date, policy: CreditPolicy) -> Coalesce:
+    window = _billable(as_of - timedelta(days=policy.window_days), as_of)
+    return Coalesce(
+        Subquery(
+            window.filter(customer=OuterRef("pk")).order_by().values("customer").annotate(t=Sum("amount")).values("t")
+        ),
+        Value(Decimal(0)),
+        output_field=DecimalField(max_digits=14, decimal_places=2),
+    )
+
+
 def customers_with_trailing(*, customers: QuerySet[Customer], as_of: date) -> QuerySet[Customer]:
     """These customers annotated with ``trailing``: T of DOMAIN §3, sales in the trailing window ending on
     ``as_of`` (DOMAIN §10.2), as ``customers_with_credit_facts`` computes it, but read from the stored profile
     when it was computed on that very day (every order write refreshes it, the nightly recompute dates it today),
     so a portfolio freshly recomputed sums no orders at all."""
-    policy = policy_current().as_rule()
-    window = _billable(as_of - timedelta(days=policy.window_days), as_of)
-    money = DecimalField(max_digits=14, decimal_places=2)
-    summed = Coalesce(
-        Subquery(
-            window.filter(customer=OuterRef("pk")).order_by().values("customer").annotate(t=Sum("amount")).values("t")
-        ),
-        Value(Decimal(0)),
-        output_field=money,
-    )
+    summed = _trailing_summed(as_of, policy_current().as_rule())
     stored = When(credit_profile__computed_on=as_of, then=F("credit_profile__trailing_12m_purchases"))
-    return customers.annotate(trailing=Case(stored, default=summed, output_field=money))
+    return customers.annotate(trailing=Case(stored, default=summed, output_field=summed.output_field))
+
+
+def customers_with_tier(*, customers: QuerySet[Customer], as_of: date) -> QuerySet[Customer]:
+    """These customers annotated with ``tier_code`` as of a day (DOMAIN §3), the stored profile's tier where it was
+    computed that day, else from T summed and the policy in force (as ``customers_with_credit_facts``)."""
+    policy = policy_current().as_rule()
+    summed = _trailing_summed(as_of, policy)
+    computed = Case(
+        When(GreaterThanOrEqual(summed, policy.tier_a_threshold), then=Value(Tier.A)),
+        When(GreaterThanOrEqual(summed, policy.tier_b_threshold), then=Value(Tier.B)),
+        When(GreaterThan(summed, 0), then=Value(Tier.C)),
+        default=Value(Tier.D),
+    )
+    stored = When(credit_profile__computed_on=as_of, then=F("credit_profile__tier"))
+    return customers.annotate(tier_code=Case(stored, default=computed))
 
 
 def credit_choice_labels() -> dict[str, dict[str, str]]:

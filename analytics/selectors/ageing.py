@@ -17,7 +17,13 @@ from django.utils.translation import gettext_lazy
 from analytics.rules.ageing import BUCKETS, DSO_DAYS, bucket_starts, dso
 from analytics.scope import AnalysisScope
 from analytics.selectors.sql import fetch_all
-from credit.selectors import credit_choice_labels, customers_with_credit_facts, open_items_sql, sales_orders
+from credit.selectors import (
+    credit_choice_labels,
+    customers_with_credit_facts,
+    customers_with_tier,
+    open_items_sql,
+    sales_orders,
+)
 
 GROUPS = {
     "none": gettext_lazy("All customers"),
@@ -98,10 +104,12 @@ class Ageing:
 
 def _groups(scope: AnalysisScope, group: str) -> QuerySet:
     """The customers in scope with ``group_key`` (and what labels it) as of the day."""
-    if group in ("tier", "payment_grade"):
+    if group == "tier":
+        tiers = customers_with_tier(customers=scope.customers(), as_of=scope.as_of)
+        return tiers.annotate(group_key=F("tier_code"), label_a=Value(""), label_b=Value(""))
+    if group == "payment_grade":
         facts = customers_with_credit_facts(customers=scope.customers(), as_of=scope.as_of, today=scope.today)
-        column = "tier_code" if group == "tier" else "grade_code"
-        return facts.annotate(group_key=F(column), label_a=Value(""), label_b=Value(""))
+        return facts.annotate(group_key=F("grade_code"), label_a=Value(""), label_b=Value(""))
     qs = scope.customers()
     if group == "customer":
         return qs.annotate(group_key=F("code"), label_a=F("code"), label_b=F("name"))

@@ -132,3 +132,12 @@ def test_a_bucket_of_a_group_drills_to_those_customers(ledgers, manager):
     ids = set(ageing_debtors(scope=scope, key="none|all|").values_list("pk", flat=True))
     assert ids == {ledgers["partial"].pk, ledgers["named"].pk, ledgers["noted"].pk}
     assert not ageing_debtors(scope=scope, key="owner|rep|forever").exists()
+
+
+def test_tiers_from_profiles_computed_that_day_equal_tiers_computed_from_the_orders(ledgers, manager):
+    from credit.models import CreditProfile
+
+    fresh = [(row.key, row.total) for row in ageing(scope=_scope(manager), group="tier").rows]
+    CreditProfile.objects.update(tier="A")  # what a profile of another day would say must not count
+    CreditProfile.objects.update(computed_on=TODAY - timedelta(days=1))
+    assert [(row.key, row.total) for row in ageing(scope=_scope(manager), group="tier").rows] == fresh
