@@ -134,10 +134,15 @@ def _bucket_sums(as_of) -> tuple[str, list]:
 
 
 def _sql(scope: AnalysisScope, group: str) -> tuple[str, list]:
-    groups = _groups(scope, group).order_by().values("pk", "group_key", "label_a", "label_b")
-    groups_sql, groups_params = groups.query.sql_with_params()
     items_sql, items_params = open_items_sql(customers=scope.customers(), as_of=scope.as_of, today=scope.today)
     sums, sums_params = _bucket_sums(scope.as_of)
+    if group == "none":  # the items are the scope's already: no join
+        sql = f"""
+            SELECT 'all', '', '', COUNT(DISTINCT i.customer_id) AS debtors, {sums}
+            FROM ({items_sql}) i WHERE i.unpaid > 0"""  # noqa: S608 - our SQL fragments and table names, values bound
+        return f"SELECT * FROM ({sql}) one WHERE debtors > 0", [*sums_params, *items_params]  # noqa: S608 - our SQL, values bound
+    groups = _groups(scope, group).order_by().values("pk", "group_key", "label_a", "label_b")
+    groups_sql, groups_params = groups.query.sql_with_params()
     sql = f"""
         WITH g (id, group_key, label_a, label_b) AS ({groups_sql})
         SELECT g.group_key, MAX(g.label_a), MAX(g.label_b), COUNT(DISTINCT i.customer_id), {sums}
