@@ -5,6 +5,7 @@ window.crmCharts.ageing = (data, element) => {
   const rows = data.rows.filter((row) => Number(row.total) > 0);
   if (!rows.length) return null;
   return {
+    color: ["#5470c6", "#91cc75", "#fac858", "#fc8452", "#ee6666"], // not yet due … over 90 days: cool to alarming
     legend: {},
     grid: { left: 80, right: 30, bottom: 80 },
     xAxis: { type: "category", data: rows.map((row) => row.label), axisLabel: { rotate: rows.length > 8 ? 40 : 0, interval: 0 } },
