@@ -107,11 +107,11 @@ class Pareto:
 def _ranked_sql(scope: AnalysisScope) -> tuple[str, list]:
     """Every customer in scope with its T, rank, running sum, the total and its ABC class."""
     facts = customers_with_trailing(customers=scope.customers(), as_of=scope.as_of)
-    facts_sql, params = facts.order_by().values("pk", "code", "name", "trailing").query.sql_with_params()
+    facts_sql, params = facts.order_by().values("pk", "code", "trailing").query.sql_with_params()
     rank = "ORDER BY t.purchases DESC, t.code"
     sql = f"""
-        WITH t (id, code, name, purchases) AS ({facts_sql}),
-        ranked AS (SELECT t.id, t.code, t.name, t.purchases AS amount,
+        WITH t (id, code, purchases) AS ({facts_sql}),
+        ranked AS (SELECT t.id, t.code, t.purchases AS amount,
                           ROW_NUMBER() OVER ({rank}) AS position,
                           SUM(t.purchases) OVER ({rank} ROWS UNBOUNDED PRECEDING) AS running,
                           SUM(t.purchases) OVER () AS total
@@ -133,15 +133,21 @@ def pareto(*, scope: AnalysisScope, limit: int = DEFAULT_LIMIT) -> Pareto:
     """The top ``limit`` customers by T with their shares and classes; the summary over every customer (one query)."""
     ranked, params = _ranked_sql(scope)
     per_class = ", ".join(
-        f"SUM(CASE WHEN abc = '{key}' THEN 1 ELSE 0 END) OVER (), SUM(CASE WHEN abc = '{key}' THEN amount ELSE 0 END) "
-        "OVER ()"
-        for key in AbcClass
+        f"SUM(CASE WHEN abc = '{key}' THEN 1 ELSE 0 END) OVER () AS s{2 * i}, "
+        f"SUM(CASE WHEN abc = '{key}' THEN amount ELSE 0 END) OVER () AS s{2 * i + 1}"
+        for i, key in enumerate(AbcClass)
     )
-    sql = f"""
-        SELECT position, code, name, amount, running, total, abc, COUNT(*) OVER (),
-               SUM(amount * amount) OVER (), SUM(CASE WHEN position <= {TOP} THEN amount ELSE 0 END) OVER (),
-               {per_class}
+    top = f"""
+        SELECT id, position, code, amount, running, total, abc, COUNT(*) OVER () AS customers,
+               SUM(amount * amount) OVER () AS squares,
+               SUM(CASE WHEN position <= {TOP} THEN amount ELSE 0 END) OVER () AS top_amount, {per_class}
         FROM ({ranked}) classed ORDER BY position LIMIT %s"""  # noqa: S608 - our SQL fragments and table names, values bound
+    # the names of the listed customers only: the ranking of every customer sorts narrow rows
+    customers = scope.customers().model._meta.db_table
+    sql = f"""
+        SELECT top.position, top.code, c.name, top.amount, top.running, top.total, top.abc, top.customers, top.squares,
+               top.top_amount, {", ".join(f"top.s{i}" for i in range(2 * len(AbcClass)))}
+        FROM ({top}) top JOIN {customers} c ON c.id = top.id ORDER BY top.position"""  # noqa: S608 - as above
     found = fetch_all(sql, [*params, limit])
     if not found:
         empty = [AbcSummary(key, 0, Decimal("0.0"), Decimal("0.00"), Decimal("0.0")) for key in AbcClass]

@@ -2,7 +2,7 @@
 
 from django.db import connection, transaction
 
-WORK_MEM = "64MB"  # sorts and hashes of a 1,000,000-customer report stay in memory instead of temporary files
+WORK_MEM = "128MB"  # sorts and hashes of a 1,000,000-customer report stay in memory instead of temporary files
 
 
 def fetch_all(sql: str, params: list) -> list[tuple]:
