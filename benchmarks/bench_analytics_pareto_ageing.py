@@ -10,6 +10,21 @@ benchmarks/generate_portfolio.py (1,000,000 customers, 10,000,000 orders):
 
 Prints one line per endpoint: the median of ``--runs`` warm calls, the query count and the response size, and the
 first (cold) call of ageing. Also EXPLAIN (ANALYZE, BUFFERS) of the ageing statement with ``--explain``.
+
+Measured 2026-11-30 on crm_bench1m (995,007 live customers, ~10,000,000 orders, 288,104 customers owing),
+this 2-core machine at a load average of 10–13 (other sessions' tests and benchmarks), with the index of
+credit/migrations/0007 created by hand (the database predates it), --runs 3:
+
+    bench_manager (all customers)            bench_rep00 (one of 200 reps, ~5,000 customers)
+    pareto                 13.3 s warm       0.36 s warm
+    ageing none            39 s warm, 51 s cold      0.68 s warm, 2.3 s cold
+    ageing owner / tier    40 s / 41 s       0.85 s / 0.94 s
+    ageing customer        54 s              1.07 s
+
+Targets (< 500 ms warm, ageing < 2 s cold) are not met for a manager at 1M. Where the time goes (EXPLAIN): ageing
+reads the ~1.3M orders that can still be unpaid (4.5 per debtor) and looks up the payments naming each (~45%),
+then sorts them for the window; Pareto ranks 1M customers (three windows and a sort). See the report of the
+pareto-ageing branch for the proposals (an open-items table kept by credit's writes; a stored ranking).
 """
 
 import argparse
