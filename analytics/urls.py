@@ -7,5 +7,7 @@ urlpatterns = [
     path("analytics/composition/", views.composition, name="analytics_composition"),
     path("analytics/trend/", views.trend, name="analytics_trend"),
     path("analytics/correlation/", views.correlation, name="analytics_correlation"),
+    path("analytics/pareto/", views.pareto, name="analytics_pareto"),
+    path("analytics/ageing/", views.ageing, name="analytics_ageing"),
     path("analytics/customers/", views.customers, name="analytics_customers"),
 ]

@@ -12,8 +12,10 @@ from django.utils.translation import gettext_lazy as _
 
 from analytics.forms import AnalysisFilterForm
 from analytics.scope import AnalysisScope
+from analytics.selectors import ageing as ageing_selectors
 from analytics.selectors import composition as composition_selectors
 from analytics.selectors import correlation as correlation_selectors
+from analytics.selectors import pareto as pareto_selectors
 from analytics.selectors import trend as trend_selectors
 from crm import access
 from crm.models import AccessLog
@@ -21,8 +23,10 @@ from customers import selectors as customer_selectors
 
 PAGES = [  # §10.1–§10.7, in the order of the tabs: (url name, title)
     ("analytics_composition", _("Composition")),
+    ("analytics_pareto", _("Statistics")),
     ("analytics_trend", _("Trend")),
     ("analytics_correlation", _("Correlation")),
+    ("analytics_ageing", _("Receivables ageing")),
 ]
 
 
@@ -130,6 +134,20 @@ def trend(request):
 
 
 @login_required
+def pareto(request):
+    """Statistics (DOMAIN §10.2): the Pareto chart, the ABC summary and the top customers."""
+    scope, form = _scope(request)
+    report = pareto_selectors.pareto(scope=scope)
+    rows = _table_rows(report, [row.code for row in report.rows])
+    for row in rows:  # a row is one customer: its dossier
+        row["href"] = reverse("customer_detail", args=[row["key"]])
+    classes = [(summary, _drill_href(request, "abc", summary.key)) for summary in report.classes]
+    return _page(
+        request, "analytics/pareto.html", scope, form, report, "api_analytics_pareto", rows=rows, classes=classes
+    )
+
+
+@login_required
 def correlation(request):
     scope, form = _scope(request)
     report = correlation_selectors.correlation(scope=scope)
@@ -144,9 +162,46 @@ def _trend_product_buyers(*, scope: AnalysisScope, key: str):
     return trend_selectors.product_buyers(scope=scope, key=key, months=TREND_PRODUCT_MONTHS)
 
 
+@login_required
+def ageing(request):
+    """Receivables ageing (DOMAIN §10.7): stacked bars per group, the table with a link per bucket, DSO."""
+    scope, form = _scope(request)
+    group = request.GET.get("group") or "none"
+    if group not in ageing_selectors.GROUPS:
+        raise Http404
+    report = ageing_selectors.ageing(scope=scope, group=group)
+    rows = [
+        _ageing_cells(request, report, row.key, row.label, {**row.amounts, "total": row.total}) for row in report.rows
+    ]
+    total = {**report.total, "total": report.receivables}
+    choices = [(key, label, _query(request, group=key)) for key, label in ageing_selectors.GROUPS.items()]
+    buckets = [(bucket, ageing_selectors.BUCKET_LABELS[bucket]) for bucket in ageing_selectors.BUCKETS]
+    context = {"rows": rows, "total": total, "group": group, "group_choices": choices, "buckets": buckets}
+    return _page(request, "analytics/ageing.html", scope, form, report, "api_analytics_ageing", **context)
+
+
+def _drill_href(request, report: str, key: str) -> str:
+    return f"{reverse('analytics_customers')}?{_query(request, report=report, key=key)}"
+
+
+def _ageing_cells(request, report, key: str, label: str, amounts: dict) -> dict:
+    """A table row: the label linking to the group's debtors, each bucket to the debtors of that bucket."""
+    cells = [
+        (
+            bucket,
+            amounts[bucket],
+            _drill_href(request, "ageing", report.drill_key(key, bucket)) if amounts[bucket] else None,
+        )
+        for bucket in (*ageing_selectors.BUCKETS, "total")
+    ]
+    return {"key": key, "label": label, "href": _drill_href(request, "ageing", report.drill_key(key)), "cells": cells}
+
+
 DRILLS = {  # a drill-down the customer list has no filter for: report → (scope, key) → customer ids
     "product": composition_selectors.product_buyers,
     "trend_product": _trend_product_buyers,
+    "abc": pareto_selectors.abc_members,
+    "ageing": ageing_selectors.ageing_debtors,
 }
 
 
@@ -164,4 +219,25 @@ def customers(request):
     rows = customer_selectors.dossier_rows(user=request.user, customers=page, channel=AccessLog.Channel.WEB)
     context = {"pages": PAGES, "page": page, "rows": rows, "key": key, "scope": scope, "query": _query(request)}
     context["report_name"] = request.GET.get("report")
+    context["heading"] = _drill_heading(request.GET["report"], key, scope)
     return render(request, "analytics/customers.html", context)
+
+
+def _drill_heading(report: str, key: str, scope: AnalysisScope) -> str | None:
+    """What a drill-down of Statistics or Ageing lists (the product drill-down's heading is the template's)."""
+    day = scope.as_of.isoformat()
+    if report == "abc":
+        return _("Customers in ABC class %(key)s as of %(day)s") % {"key": key, "day": day}
+    if report == "ageing":
+        group, _sep, rest = key.partition(ageing_selectors.SEPARATOR)
+        row, _sep, bucket = rest.partition(ageing_selectors.SEPARATOR)
+        label = ageing_selectors.BUCKET_LABELS.get(bucket) or _("any age")
+        if group in ("none", ""):
+            return _("Customers with receivables %(bucket)s as of %(day)s") % {"bucket": label, "day": day}
+        return _("Customers with receivables %(bucket)s, %(group)s %(row)s, as of %(day)s") % {
+            "bucket": label,
+            "group": ageing_selectors.GROUPS.get(group, group),
+            "row": row,
+            "day": day,
+        }
+    return None

@@ -344,6 +344,7 @@ class Order(models.Model):
         indexes = [
             models.Index(fields=["customer", "status"], name="order_customer_status"),
             models.Index(fields=["customer", "order_date"], name="order_customer_date"),
+            models.Index(fields=["customer", "due_date"], name="order_customer_due"),  # receivables ageing (§10.7)
             models.Index(fields=["status", "created_at"], name="order_status_created"),
         ]
         constraints = [

@@ -5,6 +5,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -21,6 +22,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThan, GreaterThanOrEqual
 
 from credit.models import (
     Assessment,
@@ -369,6 +371,42 @@ def customers_with_analysis_variables(*, customers: QuerySet[Customer], as_of: d
     )
 
 
+def _trailing_summed(as_of: date, policy: CreditPolicy) -> Coalesce:
+    window = _billable(as_of - timedelta(days=policy.window_days), as_of)
+    return Coalesce(
+        Subquery(
+            window.filter(customer=OuterRef("pk")).order_by().values("customer").annotate(t=Sum("amount")).values("t")
+        ),
+        Value(Decimal(0)),
+        output_field=DecimalField(max_digits=14, decimal_places=2),
+    )
+
+
+def customers_with_trailing(*, customers: QuerySet[Customer], as_of: date) -> QuerySet[Customer]:
+    """These customers annotated with ``trailing``: T of DOMAIN §3, sales in the trailing window ending on
+    ``as_of`` (DOMAIN §10.2), as ``customers_with_credit_facts`` computes it, but read from the stored profile
+    when it was computed on that very day (every order write refreshes it, the nightly recompute dates it today),
+    so a portfolio freshly recomputed sums no orders at all."""
+    summed = _trailing_summed(as_of, policy_current().as_rule())
+    stored = When(credit_profile__computed_on=as_of, then=F("credit_profile__trailing_12m_purchases"))
+    return customers.annotate(trailing=Case(stored, default=summed, output_field=summed.output_field))
+
+
+def customers_with_tier(*, customers: QuerySet[Customer], as_of: date) -> QuerySet[Customer]:
+    """These customers annotated with ``tier_code`` as of a day (DOMAIN §3), the stored profile's tier where it was
+    computed that day, else from T summed and the policy in force (as ``customers_with_credit_facts``)."""
+    policy = policy_current().as_rule()
+    summed = _trailing_summed(as_of, policy)
+    computed = Case(
+        When(GreaterThanOrEqual(summed, policy.tier_a_threshold), then=Value(Tier.A)),
+        When(GreaterThanOrEqual(summed, policy.tier_b_threshold), then=Value(Tier.B)),
+        When(GreaterThan(summed, 0), then=Value(Tier.C)),
+        default=Value(Tier.D),
+    )
+    stored = When(credit_profile__computed_on=as_of, then=F("credit_profile__tier"))
+    return customers.annotate(tier_code=Case(stored, default=computed))
+
+
 def credit_choice_labels() -> dict[str, dict[str, str]]:
     """Codes and their translated labels, in display order: tiers, payment grades, risk classes."""
     return {
@@ -561,3 +599,93 @@ def policy_preview(*, changes: dict, today: date, listed: int = 100) -> PolicyPr
     top = sorted(result.losing_credit, key=lambda pair: (-pair[1], pair[0]))[:listed]
     customers = Customer.objects.select_related("owner").in_bulk([pk for pk, _amount in top])
     return PolicyPreview(result, [(customers[pk], amount) for pk, amount in top if pk in customers])
+
+
+def open_items_sql(*, customers: QuerySet[Customer], as_of: date, today: date) -> tuple[str, list]:
+    """SQL (and its parameters) for the unpaid remainder of every open or completed order of these customers as
+    of a day (DOMAIN §10.7), columns ``customer_id, order_id, due_date, unpaid`` (``unpaid`` ≥ 0; 0 for a paid
+    order). Orders dated by ``as_of``, payments made and credit notes issued by then; statuses as they are now.
+
+    The allocation of DOMAIN §4 (``rules.grade.allocate``: a payment to the order it names up to what is open on
+    it, the rest oldest due first) set-based, with window functions. Its end state does not depend on the order
+    the payments came in: each order first keeps what payments naming it cover (``claimed`` = min(owed, named));
+    everything else paid (unnamed payments, what named ones leave over, payments naming another order) fills the
+    remaining ``owed − claimed`` in due order (due date, then id). So an order's unpaid part is
+    clamp(running remaining through it − that pool, 0, its remaining). Orders are net of their credit notes, as
+    for ``credit_note_room``, so the unpaid parts add up to the exposure of DOMAIN §6.4 (``rules.limits.exposure``).
+    tests/analytics/test_ageing_allocation.py checks both against the rule on generated ledgers.
+
+    As of today (or later) the ledger as it stands is read through the stored credit profile instead (see
+    ``_open_items_now_sql``); a past day reads every ledger in scope."""
+    if as_of >= today:
+        return _open_items_now_sql(customers)
+    scope_sql, scope_params = customers.order_by().values("pk").query.sql_with_params()
+    order, payment, note = Order._meta.db_table, Payment._meta.db_table, CreditNote._meta.db_table
+    billable = ", ".join(f"'{status}'" for status in sorted(BILLABLE))
+    sql = f"""
+        WITH notes AS (SELECT order_id, SUM(amount) AS credited FROM {note}
+                       WHERE issued_on <= %s AND customer_id IN ({scope_sql}) GROUP BY order_id),
+        named AS (SELECT order_id, SUM(amount) AS named FROM {payment}
+                  WHERE order_id IS NOT NULL AND paid_on <= %s AND customer_id IN ({scope_sql}) GROUP BY order_id),
+        paid AS (SELECT customer_id, SUM(amount) AS paid FROM {payment}
+                 WHERE paid_on <= %s AND customer_id IN ({scope_sql}) GROUP BY customer_id),
+        owed AS (SELECT o.id, o.customer_id, o.due_date, o.amount - COALESCE(n.credited, 0) AS owed,
+                        COALESCE(p.named, 0) AS named
+                 FROM {order} o LEFT JOIN notes n ON n.order_id = o.id LEFT JOIN named p ON p.order_id = o.id
+                 WHERE o.status IN ({billable}) AND o.order_date <= %s AND o.customer_id IN ({scope_sql})),
+        claimed AS (SELECT id, customer_id, due_date, owed,
+                           CASE WHEN named < owed THEN named ELSE owed END AS claimed FROM owed),
+        running AS (SELECT id, customer_id, due_date, owed - claimed AS remaining,
+                           SUM(owed - claimed) OVER (PARTITION BY customer_id ORDER BY due_date, id
+                                                     ROWS UNBOUNDED PRECEDING) AS through,
+                           SUM(claimed) OVER (PARTITION BY customer_id) AS claimed_total
+                    FROM claimed),
+        beyond AS (SELECT r.customer_id, r.id AS order_id, r.due_date, r.remaining,
+                          r.through - (COALESCE(pd.paid, 0) - r.claimed_total) AS beyond
+                   FROM running r LEFT JOIN paid pd ON pd.customer_id = r.customer_id)
+        SELECT customer_id, order_id, due_date,
+               CASE WHEN beyond <= 0 THEN 0 WHEN beyond < remaining THEN beyond ELSE remaining END AS unpaid
+        FROM beyond"""  # noqa: S608 - our SQL fragments and table names, values bound
+    params = [as_of, *scope_params] * 4
+    return sql, params
+
+
+def _days_before(day: str, days: str) -> str:
+    if connection.vendor == "sqlite":
+        return f"date({day}, '-' || {days} || ' days')"
+    return f"({day} - {days})"
+
+
+def _open_items_now_sql(customers: QuerySet[Customer]) -> tuple[str, list]:
+    """``open_items_sql`` for today: the same unpaid parts, reading only the orders that can still be unpaid.
+
+    The stored profile holds the exposure E and, from the payment grade's allocation on ``computed_on``, the most
+    days late L of any order then unpaid past due (DOMAIN §4); every write of an order, a payment or a credit note
+    refreshes it. So only customers with E > 0 owe, and only their orders due on or after ``computed_on − L``
+    can be unpaid (credit notes only shrink what is unpaid). The unpaid parts are the last E of what named
+    payments leave open, in due order: unpaid = clamp(E − remaining of the orders due after it, 0, its remaining)
+    — the same end state as ``open_items_sql`` (the pool fills the oldest first), from far fewer rows."""
+    scope_sql, scope_params = customers.order_by().values("pk").query.sql_with_params()
+    order, payment, note = Order._meta.db_table, Payment._meta.db_table, CreditNote._meta.db_table
+    profile = CreditProfile._meta.db_table
+    billable = ", ".join(f"'{status}'" for status in sorted(BILLABLE))
+    since = _days_before("d.computed_on", "d.max_days_late")
+    sql = f"""
+        WITH debtors AS (SELECT customer_id, exposure, computed_on, max_days_late FROM {profile}
+                         WHERE exposure > 0 AND customer_id IN ({scope_sql})),
+        owed AS MATERIALIZED (SELECT o.id, o.customer_id, o.due_date, d.exposure,
+                        o.amount - COALESCE((SELECT SUM(cn.amount) FROM {note} cn WHERE cn.order_id = o.id), 0) AS owed,
+                        COALESCE((SELECT SUM(pm.amount) FROM {payment} pm WHERE pm.order_id = o.id), 0) AS named
+                 FROM debtors d JOIN {order} o ON o.customer_id = d.customer_id
+                 WHERE o.status IN ({billable}) AND o.due_date >= {since}),
+        remaining AS (SELECT id, customer_id, due_date, exposure,
+                             owed - CASE WHEN named < owed THEN named ELSE owed END AS remaining FROM owed),
+        later AS (SELECT id, customer_id, due_date, remaining,
+                         exposure - COALESCE(SUM(remaining) OVER (
+                             PARTITION BY customer_id ORDER BY due_date DESC, id DESC
+                             ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS beyond
+                  FROM remaining)
+        SELECT customer_id, id AS order_id, due_date,
+               CASE WHEN beyond <= 0 THEN 0 WHEN beyond < remaining THEN beyond ELSE remaining END AS unpaid
+        FROM later"""  # noqa: S608 - our SQL fragments and table names, values bound
+    return sql, list(scope_params)

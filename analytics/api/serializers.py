@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from analytics.rules.ageing import BUCKETS
 from analytics.selectors.composition import BY
 from crm.api.fields import PlausibleDatesMixin
 
@@ -111,3 +112,80 @@ class CorrelationSerializer(serializers.Serializer):
     pearson = _matrix(serializers.FloatField(allow_null=True), "null where fewer than 10 customers have both")
     spearman = _matrix(serializers.FloatField(allow_null=True), "null where fewer than 10 customers have both")
     n = _matrix(serializers.IntegerField(), "customers with both values")
+
+
+class ParetoQuery(AnalysisQuery):
+    limit = serializers.IntegerField(
+        required=False, min_value=1, max_value=1000, help_text="how many of the top customers to list (default 100)"
+    )
+
+
+class ParetoRowSerializer(serializers.Serializer):
+    position = serializers.IntegerField(help_text="rank by T; equal T ranked by code")
+    code = serializers.CharField()
+    name = serializers.CharField()
+    amount = money_field(help_text="T: trailing-12-month purchases as of the day (DOMAIN §3)")
+    share = percent_field()
+    cumulative_share = percent_field(help_text="share of T of this customer and all ranked above it")
+    abc = serializers.ChoiceField(
+        choices=["A", "B", "C"], help_text="A while the customers above hold < 80% of T, B while < 95%, else C"
+    )
+
+
+class AbcClassSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="the ABC class: A, B or C")
+    customers = serializers.IntegerField()
+    customer_share = percent_field()
+    amount = money_field()
+    amount_share = percent_field()
+
+
+class ParetoSerializer(serializers.Serializer):
+    as_of = serializers.DateField()
+    rows = ParetoRowSerializer(many=True, help_text="the top `limit` customers; every other figure covers all")
+    customers_for_80_percent = serializers.IntegerField(help_text="the fewest top customers making ≥ 80% of T")
+    top10_share = percent_field()
+    hhi = serializers.DecimalField(
+        max_digits=7, decimal_places=1, help_text="Herfindahl index on the 0–10,000 scale (shares in percent)"
+    )
+    classes = AbcClassSerializer(many=True)
+    total = CompositionTotalSerializer()
+    limit = serializers.IntegerField()
+
+
+class AgeingQuery(AnalysisQuery):
+    group = serializers.ChoiceField(
+        choices=["none", "customer", "owner", "tier", "payment_grade"], required=False, help_text="default none"
+    )
+    limit = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=1000,
+        help_text="group=customer: how many of the largest debtors to list (default 100); the total covers all",
+    )
+
+
+def _amounts(**fields) -> dict:
+    """Money per bucket and the total: the bucket codes start with a digit, so the fields are built by name."""
+    return {**fields, **{bucket: money_field() for bucket in (*BUCKETS, "total")}}
+
+
+AgeingAmountsSerializer = type("AgeingAmountsSerializer", (serializers.Serializer,), _amounts())
+AgeingRowSerializer = type(
+    "AgeingRowSerializer",
+    (serializers.Serializer,),
+    _amounts(key=serializers.CharField(), label=serializers.CharField()),
+)
+
+
+class AgeingSerializer(serializers.Serializer):
+    as_of = serializers.DateField()
+    group = serializers.CharField()
+    buckets = serializers.ListField(child=serializers.CharField())
+    rows = AgeingRowSerializer(many=True)
+    total = AgeingAmountsSerializer()
+    dso = serializers.DecimalField(
+        max_digits=9, decimal_places=1, allow_null=True, help_text="receivables ÷ sales of the last 90 days × 90"
+    )
+    sales_90_days = money_field()
+    customers = serializers.IntegerField(help_text="customers in scope who owe something")

@@ -8,4 +8,6 @@ urlpatterns = [
     path("analytics/composition/", views.CompositionApi.as_view(), name="api_analytics_composition"),
     path("analytics/trend/", views.TrendApi.as_view(), name="api_analytics_trend"),
     path("analytics/correlation/", views.CorrelationApi.as_view(), name="api_analytics_correlation"),
+    path("analytics/pareto/", views.ParetoApi.as_view(), name="api_analytics_pareto"),
+    path("analytics/ageing/", views.AgeingApi.as_view(), name="api_analytics_ageing"),
 ]

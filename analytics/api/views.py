@@ -14,14 +14,20 @@ from rest_framework.views import APIView
 
 from analytics.api.renderers import CsvTableRenderer, XlsxTableRenderer
 from analytics.api.serializers import (
+    AgeingQuery,
+    AgeingSerializer,
     AnalysisQuery,
     CompositionQuery,
     CompositionSerializer,
     CorrelationSerializer,
+    ParetoQuery,
+    ParetoSerializer,
     TrendQuery,
     TrendSerializer,
 )
 from analytics.scope import AnalysisScope
+from analytics.selectors import ageing as ageing_selectors
+from analytics.selectors import pareto as pareto_selectors
 from analytics.selectors.composition import composition
 from analytics.selectors.correlation import correlation
 from analytics.selectors.trend import trend
@@ -103,3 +109,31 @@ class CorrelationApi(AnalysisApi):
 
     def report(self, scope: AnalysisScope, query: dict):
         return correlation(scope=scope)
+
+
+@extend_schema(parameters=[ParetoQuery, FORMAT_PARAMETER], responses=ParetoSerializer)
+class ParetoApi(AnalysisApi):
+    """Top customers by T with cumulative shares and ABC classes, customers for 80% of T, top-10 share and the
+    Herfindahl index (0–10,000) (DOMAIN §10.2). ``rows`` lists the top ``limit`` (default 100, at most 1,000);
+    every other figure covers all customers in scope."""
+
+    query_class = ParetoQuery
+    output_class = ParetoSerializer
+    export_name = "pareto"
+
+    def report(self, scope: AnalysisScope, query: dict):
+        return pareto_selectors.pareto(scope=scope, limit=query.get("limit") or pareto_selectors.DEFAULT_LIMIT)
+
+
+@extend_schema(parameters=[AgeingQuery, FORMAT_PARAMETER], responses=AgeingSerializer)
+class AgeingApi(AnalysisApi):
+    """Receivables by days past due per group, and DSO (DOMAIN §10.7). ``group=customer`` lists the ``limit``
+    largest debtors (default 100, at most 1,000); ``total`` covers every customer in scope."""
+
+    query_class = AgeingQuery
+    output_class = AgeingSerializer
+    export_name = "ageing"
+
+    def report(self, scope: AnalysisScope, query: dict):
+        limit = query.get("limit") or ageing_selectors.DEFAULT_LIMIT
+        return ageing_selectors.ageing(scope=scope, group=query.get("group") or "none", limit=limit)

@@ -11,9 +11,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PAGES = [
     "/analytics/composition/?by=tier",
     "/analytics/composition/?by=tier_grade",
+    "/analytics/pareto/",
     "/analytics/trend/?by=tier",
     "/analytics/trend/?by=product",
     "/analytics/correlation/",
+    "/analytics/ageing/?group=owner",
 ]
 
 
@@ -50,4 +52,16 @@ def test_a_bar_leads_to_its_customers(live_server, page, portfolio, password):  
         page.go_back()
         page.get_by_test_id("export-xlsx").click()
     assert download.value.suggested_filename == "composition-2026-11-22.xlsx"
+    assert errors == []
+
+
+def test_an_ageing_segment_leads_to_the_customers_owing_in_that_bucket(live_server, page, portfolio, password):  # noqa: F811
+    errors = _watch_console(page)
+    sign_in(page, live_server, portfolio.manager.username, password)
+    page.goto(f"{live_server.url}/analytics/ageing/?group=owner")
+    page.wait_for_selector("[data-chart][data-chart-ready]")
+    page.locator('td[data-drill-key="rep|over_90"] a').click()
+    page.wait_for_url("**/analytics/customers/?**")
+    assert "Beta Pumps" in page.content()
+    assert "Alpha Valves" not in page.content()
     assert errors == []
