@@ -8,7 +8,7 @@ def is_filled(value: object) -> bool:
     if value is None or value is False:
         return False
     if isinstance(value, str):
-        return bool(value.strip())
+        return not value.isspace() and value != ""
     if isinstance(value, list | tuple | set | dict):
         return bool(value)
     return True
@@ -21,7 +21,7 @@ def completeness(values: Mapping[str, object], required: Sequence[str]) -> int:
     """
     if not required:
         return 100
-    filled = sum(1 for name in required if is_filled(values.get(name)))
+    filled = sum(map(is_filled, map(values.get, required)))
     return filled * 100 // len(required)
 
 

@@ -1,5 +1,6 @@
 """Completeness 完整性 of a dossier for its kind (DOMAIN §2); which fields are required is a setting."""
 
+import functools
 from collections.abc import Mapping, Sequence
 
 from django.conf import settings
@@ -14,20 +15,45 @@ _SECTION_ATTNAMES = {
 }
 
 
+@functools.lru_cache(maxsize=32)
+def _sources(names: tuple[str, ...]) -> tuple[tuple[str, str, str], ...]:
+    """(name, part, attribute) of each required name that is a field: ``customer.phone`` → the customer's
+    ``phone``, ``basic.postcode`` → the basic section's ``postcode``; ``contacts`` is not a field."""
+    sources = []
+    for name in names:
+        part, _, field_name = name.partition(".")
+        if part == "customer":
+            sources.append((name, part, field_name))
+        elif part in SECTION_MODELS:
+            sources.append((name, part, _SECTION_ATTNAMES[part].get(field_name, field_name)))
+    return tuple(sources)
+
+
 def _completeness_values(
     customer: Customer, *, has_contacts: bool, rows: Mapping | None, names: Sequence[str]
 ) -> dict[str, object]:
     """The values of the required ``names`` (``customer.phone``, ``basic.postcode``, ``contacts``), and only those:
     the bulk upsert computes completeness for a thousand dossiers at a time."""
     values: dict[str, object] = {"contacts": has_contacts}
-    for name in names:
-        owner_part, _, field_name = name.partition(".")
-        if owner_part == "customer":
-            values[name] = getattr(customer, field_name)
-        elif owner_part in SECTION_MODELS:
-            row = rows[owner_part] if rows is not None else getattr(customer, owner_part)
-            values[name] = getattr(row, _SECTION_ATTNAMES[owner_part].get(field_name, field_name))
+    for name, part, attname in _sources(tuple(names)):
+        if part == "customer":
+            values[name] = getattr(customer, attname)
+        else:
+            values[name] = getattr(rows[part] if rows is not None else getattr(customer, part), attname)
     return values
+
+
+def completeness_sources() -> dict[str, set[str]]:
+    """The attribute names completeness reads for any kind, by part: ``customer`` or a section (``basic``, …)."""
+    parts: dict[str, set[str]] = {}
+    for names in settings.CRM_COMPLETENESS_REQUIRED.values():
+        for name in names:
+            part, _, field_name = name.partition(".")
+            if part == "customer":
+                parts.setdefault(part, set()).add(Customer._meta.get_field(field_name).attname)
+            elif part in SECTION_MODELS:
+                parts.setdefault(part, set()).add(_SECTION_ATTNAMES[part].get(field_name, field_name))
+    return parts
 
 
 def customer_completeness(customer: Customer, *, has_contacts: bool, rows: Mapping | None = None) -> int:
