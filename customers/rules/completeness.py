@@ -19,10 +19,14 @@ def completeness(values: Mapping[str, object], required: Sequence[str]) -> int:
 
     A dossier with no required fields is complete.
     """
-    if not required:
+    return filled_percentage([values.get(name) for name in required])
+
+
+def filled_percentage(values: Sequence[object]) -> int:
+    """Percentage 0–100 (rounded down) of the required ``values`` that are filled; none required is complete."""
+    if not values:
         return 100
-    filled = sum(map(is_filled, map(values.get, required)))
-    return filled * 100 // len(required)
+    return sum(map(is_filled, values)) * 100 // len(values)
 
 
 def missing_fields(values: Mapping[str, object], required: Sequence[str]) -> list[str]:
