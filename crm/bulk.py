@@ -2,6 +2,7 @@
 
 import csv
 import io
+import operator
 from collections.abc import Sequence
 
 from django.db import connection, models
@@ -15,6 +16,11 @@ _PLAIN_TYPES = frozenset(
         *("DateField", "DateTimeField"),
     }
 )
+
+
+def _is_plain(column: models.Field) -> bool:
+    """Whether the column's values go to psycopg2 as they are; a relation's are its target's (a section's key)."""
+    return (column.target_field if column.is_relation else column).get_internal_type() in _PLAIN_TYPES
 
 
 class AnyOf(Lookup):
@@ -63,13 +69,16 @@ def bulk_update_rows(objects: Sequence, fields: Sequence[str], *, model: type[mo
     row = "(" + ", ".join(["%s"] * len(columns)) + ")"
     # Plain values (str, int, Decimal, date, aware datetime, bool, None) go to psycopg2 as they are; only other
     # field types (JSON, …) are prepared by the field: at 1,000 rows × 5 columns that preparation costs ~20 ms.
-    preps = [None if column.get_internal_type() in _PLAIN_TYPES else column.get_db_prep_save for column in columns]
-    params = [
-        value if prep is None else prep(value, connection)
-        for obj in objects
-        for column, prep in zip(columns, preps, strict=True)
-        for value in (getattr(obj, column.attname),)
-    ]
+    preps = [None if _is_plain(column) else column.get_db_prep_save for column in columns]
+    row_of = operator.attrgetter(*(column.attname for column in columns))
+    if all(prep is None for prep in preps):
+        params = [value for obj in objects for value in row_of(obj)]
+    else:
+        params = [
+            value if prep is None else prep(value, connection)
+            for obj in objects
+            for value, prep in zip(row_of(obj), preps, strict=True)
+        ]
     assignments = ", ".join(f"{quote(c.column)} = v.{quote(c.column)}::{c.db_type(connection)}" for c in columns[1:])
     names = ", ".join(quote(c.column) for c in columns)
     # Identifiers come from model metadata, quoted; every value is a query parameter.

@@ -154,11 +154,28 @@ _ROW_COLUMNS = ("id", "external_id", "kind", "owner_id", "version", "deleted_at"
 """What every existing dossier of a batch is read with: keys, access, version and the stored derived values."""
 
 
+DERIVED_FIELDS = ("completeness",)
+"""The customer columns computed from the others: set by ``_derive`` alone, on every dossier the batch creates or
+changes, and written with it. A new one is added in these three places: here, ``_derive`` and ``_derived_sources``."""
+
+
+def _derive(customer, rows: Mapping[str, Any], *, has_contacts: bool) -> None:
+    """Set the derived columns (``DERIVED_FIELDS``) of a new or changed dossier from its values: completeness
+    完整性 (DOMAIN §2). ``rows`` are its section rows."""
+    customer.completeness = customer_completeness(customer, has_contacts=has_contacts, rows=rows)
+
+
+def _derived_sources() -> dict[str, set[str]]:
+    """The attribute names ``_derive`` reads, by part (``customer`` or a section): an existing dossier is read with
+    these even when its input does not name them."""
+    return completeness_sources()
+
+
 def _columns_read(items: Sequence[CustomerInput]) -> dict[str, tuple[str, ...]]:
     """The columns a batch reads of its existing dossiers, by part: the fields its inputs name (their old values go
     into the history), the fields the derived values read (``_derive``), and the fields a customer's kind blanks.
     Not whole rows: the section tables hold long texts that a batch mostly does not touch."""
-    wanted = completeness_sources()
+    wanted = _derived_sources()
     customer = wanted.setdefault("customer", set())
     customer.update(_ROW_COLUMNS, ("unified_social_credit_code", "industry"))
     for item in items:
@@ -182,7 +199,8 @@ def _section_rows(pks: Sequence[int], columns: Mapping[str, tuple[str, ...]]) ->
             continue
         attnames = ("customer_id", *columns[section])
         for values in model.objects.filter(AnyOf(F("pk"), pks)).values_list(*attnames):
-            row = SimpleNamespace(**dict(zip(attnames, values, strict=True)), stored=True)
+            row = SimpleNamespace(stored=True)
+            row.__dict__.update(zip(attnames, values, strict=True))
             rows[row.customer_id][section] = row
         blank = _defaults(model)
         for pk, sections in rows.items():
@@ -395,17 +413,6 @@ def _plan_create(
     _derive(customer, rows, has_contacts=False)
     writes.new.append((customer, rows))
     return customer
-
-
-DERIVED_FIELDS = ("completeness",)
-"""The customer columns computed from the others: set by ``_derive`` alone, on every dossier the batch creates or
-changes, and written with it."""
-
-
-def _derive(customer, rows: Mapping[str, Any], *, has_contacts: bool) -> None:
-    """Set the derived columns (``DERIVED_FIELDS``) of a new or changed dossier from its values: completeness
-    完整性 (DOMAIN §2). ``rows`` are its section rows; the batch reads the columns these need (``_columns_read``)."""
-    customer.completeness = customer_completeness(customer, has_contacts=has_contacts, rows=rows)
 
 
 _CUSTOMER_FIELD_SET = frozenset(CUSTOMER_FIELDS)
