@@ -36,8 +36,8 @@ def _plain_text_rule(model_field) -> tuple[int | None, bool, frozenset | None] |
     return model_field.max_length, model_field.blank, None if choices is None else frozenset(c for c, _l in choices)
 
 
-_PLAIN_TEXT = {
-    model_field: rule
+_PLAIN_TEXT = {  # by (model, name): a field's own hash is computed in Python, a few µs each time
+    (model_field.model, model_field.name): rule
     for model_field in [
         *_CUSTOMER_MODEL_FIELDS.values(),
         *(f for fs in _SECTION_MODEL_FIELDS.values() for f in fs.values()),
@@ -49,7 +49,7 @@ _PLAIN_TEXT = {
 def _kept_as_is(model_field, value: str) -> bool:
     """Whether the field's own ``clean`` would return this string unchanged (most bulk values): then it need not
     run, a third of the parsing time of a batch. Anything else goes through ``clean`` and its messages."""
-    rule = _PLAIN_TEXT.get(model_field)
+    rule = _PLAIN_TEXT.get((model_field.model, model_field.name))
     if rule is None:
         return False
     max_length, blank, codes = rule

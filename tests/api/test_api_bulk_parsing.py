@@ -11,7 +11,7 @@ from customers.api import bulk
 from customers.models import Customer
 from customers.sections import SECTION_MODELS
 
-CUSTOMER_TEXT = [name for name, f in bulk._CUSTOMER_MODEL_FIELDS.items() if f in bulk._PLAIN_TEXT]
+CUSTOMER_TEXT = [name for name, f in bulk._CUSTOMER_MODEL_FIELDS.items() if (f.model, f.name) in bulk._PLAIN_TEXT]
 SECTION_TEXT = [(section, name) for section, fields in bulk._SECTION_MODEL_FIELDS.items() for name, f in fields.items()]
 
 
@@ -31,7 +31,7 @@ def _record_says(record, path):
 
 
 def _choice_codes():
-    codes = [code for f in bulk._PLAIN_TEXT for code, _label in (f.flatchoices if f.choices else [])]
+    codes = [code for _rule_length, _blank, codes in bulk._PLAIN_TEXT.values() for code in codes or ()]
     return st.sampled_from(codes)
 
 
