@@ -102,7 +102,8 @@ def insert_rows(
     On PostgreSQL ``COPY … FROM STDIN``: the server parses CSV several times faster than a ``VALUES`` list of
     thousands of literals, and the rows are written by ``csv`` in C. The new keys are taken from the table's own
     sequence first, in one query, so that COPY (which returns nothing) can carry them. Values must be plain Python
-    values (str, int, Decimal, date, aware datetime, bool, None). Elsewhere Django's ``bulk_create``.
+    values (str, int, Decimal, date, aware datetime, bool, None) or psycopg2 ``Json``. Elsewhere Django's
+    ``bulk_create``.
     """
     if not rows:
         return []
@@ -146,8 +147,14 @@ _NULL = _CsvNull()
 def _copy(meta, columns: Sequence[str], rows: Sequence[Sequence]) -> None:
     """``COPY table (columns) FROM STDIN`` in CSV: NULL is an unquoted empty field, every string is quoted (so an
     empty string stays one), numbers, booleans, dates and aware datetimes as their text."""
+    from psycopg2.extras import Json
+
     text = io.StringIO()
     rows = [[_NULL if value is None else value for value in row] for row in rows]
+    json_columns = [index for index, value in enumerate(rows[0]) if isinstance(value, Json)]
+    for row in rows if json_columns else ():
+        for index in json_columns:
+            row[index] = _NULL if row[index] is _NULL else row[index].dumps(row[index].adapted)
     csv.writer(text, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n").writerows(rows)
     text.seek(0)
     quote = connection.ops.quote_name

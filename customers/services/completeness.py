@@ -65,7 +65,7 @@ def completeness_sources() -> dict[str, set[str]]:
         for name in names:
             part, _, field_name = name.partition(".")
             if part == "customer":
-                parts.setdefault(part, set()).add(Customer._meta.get_field(field_name).attname)
+                parts.setdefault(part, set()).add(field_name)
             elif part in SECTION_MODELS:
                 parts.setdefault(part, set()).add(_SECTION_ATTNAMES[part].get(field_name, field_name))
     return parts

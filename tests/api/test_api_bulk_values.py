@@ -6,9 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.db.models import F
 
-from crm.bulk import AnyOf
 from customers import services
 from customers.models import ChangeRecord, Customer
 
@@ -67,12 +65,3 @@ def test_dossiers_created_together_without_an_external_id_do_not_collide(rep):
     result = services.dossiers_write(items=items, by=rep, today=TODAY)
     assert result.count(services.Outcome.CREATED) == 3
     assert Customer.objects.filter(external_id__isnull=True).count() == 3
-
-
-@pytest.mark.parametrize("keys", [[], ["ERP-A"], ["ERP-A", "ERP-B", "nothing"]], ids=["none", "one", "several"])
-def test_any_of_finds_exactly_the_given_keys(rep, keys):
-    for key in ("ERP-A", "ERP-B", "ERP-C"):
-        items = [services.CustomerInput.of(services.Action.CREATE, values={"name": key}, external_id=key)]
-        services.dossiers_write(items=items, by=rep, today=TODAY)
-    found = Customer.objects.filter(AnyOf(F("external_id"), keys)).values_list("external_id", flat=True)
-    assert sorted(found) == sorted(k for k in keys if k != "nothing")
