@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+from django.db import models
 from django.utils.translation import gettext as _
 
 from customers.models import Contact, Customer
@@ -21,11 +23,48 @@ _SECTION_MODEL_FIELDS = {
 NUL_MESSAGE = _("Null characters are not allowed.")
 
 
+def _plain_text_rule(model_field) -> tuple[int | None, bool, frozenset | None] | None:
+    """(max_length, blank, choice codes) of a plain text field, whose ``clean`` keeps a string as it is when it
+    is not too long, not blank where blank is refused and one of the choices; None for any other field."""
+    if type(model_field) not in {models.CharField, models.TextField}:
+        return None
+    if any(not isinstance(v, MaxLengthValidator) for v in model_field.validators):
+        return None
+    choices = model_field.flatchoices if model_field.choices else None
+    if choices is not None and any(isinstance(v, list | tuple) for _code, v in model_field.choices):
+        return None
+    return model_field.max_length, model_field.blank, None if choices is None else frozenset(c for c, _l in choices)
+
+
+_PLAIN_TEXT = {  # by (model, name): a field's own hash is computed in Python, a few µs each time
+    (model_field.model, model_field.name): rule
+    for model_field in [
+        *_CUSTOMER_MODEL_FIELDS.values(),
+        *(f for fs in _SECTION_MODEL_FIELDS.values() for f in fs.values()),
+    ]
+    if (rule := _plain_text_rule(model_field)) is not None
+}
+
+
+def _kept_as_is(model_field, value: str) -> bool:
+    """Whether the field's own ``clean`` would return this string unchanged (most bulk values): then it need not
+    run, a third of the parsing time of a batch. Anything else goes through ``clean`` and its messages."""
+    rule = _PLAIN_TEXT.get((model_field.model, model_field.name))
+    if rule is None:
+        return False
+    max_length, blank, codes = rule
+    if value == "":
+        return blank
+    return (max_length is None or len(value) <= max_length) and (codes is None or value in codes)
+
+
 def _clean_value(model_field, value: Any) -> Any:
     if isinstance(value, dict | list):
         raise ValidationError(_("Not a valid value."))
     if isinstance(value, str) and "\x00" in value:
         raise ValidationError(NUL_MESSAGE)  # as DRF's fields say; PostgreSQL cannot store NUL in text
+    if type(value) is str and _kept_as_is(model_field, value):
+        return value
     if model_field.name == "unified_social_credit_code" and isinstance(value, str):
         value = value.strip().upper()
     return model_field.clean(value, None)

@@ -8,7 +8,7 @@ def is_filled(value: object) -> bool:
     if value is None or value is False:
         return False
     if isinstance(value, str):
-        return bool(value.strip())
+        return not value.isspace() and value != ""
     if isinstance(value, list | tuple | set | dict):
         return bool(value)
     return True
@@ -19,10 +19,14 @@ def completeness(values: Mapping[str, object], required: Sequence[str]) -> int:
 
     A dossier with no required fields is complete.
     """
-    if not required:
+    return filled_percentage([values.get(name) for name in required])
+
+
+def filled_percentage(values: Sequence[object]) -> int:
+    """Percentage 0–100 (rounded down) of the required ``values`` that are filled; none required is complete."""
+    if not values:
         return 100
-    filled = sum(1 for name in required if is_filled(values.get(name)))
-    return filled * 100 // len(required)
+    return sum(map(is_filled, values)) * 100 // len(values)
 
 
 def missing_fields(values: Mapping[str, object], required: Sequence[str]) -> list[str]:

@@ -22,12 +22,12 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm import events, roles
-from crm.bulk import bulk_update_rows, insert_rows
+from crm.bulk import AnyOf, bulk_update_rows, insert_rows
 from crm.services import number_sequence_take
 from customers.models import ChangeRecord, Contact, Customer, NameKey, ReviewState, Section
 from customers.policy import review_policy
@@ -40,7 +40,7 @@ from customers.sections import (
     SECTION_MODELS,
     section_model_fields,
 )
-from customers.services.completeness import customer_completeness
+from customers.services.completeness import completeness_sources, customer_completeness
 from customers.services.history import created_entry, customer_code, history_text
 
 CODE_SEQUENCE = "customer"
@@ -137,6 +137,7 @@ class _Batch:
     by_pk: dict[int, _Row]
     by_external_id: dict[str, _Row]
     sections: dict[int, dict[str, SimpleNamespace]]  # customer pk → section → its row, as plain attributes
+    with_contacts: set[int]
     owners: dict[str, AbstractBaseUser]
     uscc_holders: dict[str, int]
     external_id_holders: dict[str, int]
@@ -150,14 +151,57 @@ def _defaults(model: type) -> dict[str, Any]:
     return {f.attname: f.get_default() for f in model._meta.concrete_fields}
 
 
-def _section_rows(pks: Sequence[int]) -> dict[int, dict[str, SimpleNamespace]]:
+_ROW_COLUMNS = ("id", "external_id", "kind", "owner_id", "version", "deleted_at", "completeness")
+"""What every existing dossier of a batch is read with: keys, access, version and the stored derived values."""
+
+
+DERIVED_FIELDS = ("completeness",)
+"""The customer columns computed from the others: set by ``_derive`` alone, on every dossier the batch creates or
+changes, and written with it. A new one is added in these three places: here, ``_derive`` and ``_derived_sources``."""
+
+
+def _derive(customer, rows: Mapping[str, Any], *, has_contacts: bool) -> None:
+    """Set the derived columns (``DERIVED_FIELDS``) of a new or changed dossier from its values: completeness
+    完整性 (DOMAIN §2). ``rows`` are its section rows."""
+    customer.completeness = customer_completeness(customer, has_contacts=has_contacts, rows=rows)
+
+
+def _derived_sources() -> dict[str, set[str]]:
+    """The attribute names ``_derive`` reads, by part (``customer`` or a section): an existing dossier is read with
+    these even when its input does not name them."""
+    return completeness_sources()
+
+
+def _columns_read(items: Sequence[CustomerInput]) -> dict[str, tuple[str, ...]]:
+    """The columns a batch reads of its existing dossiers, by part: the fields its inputs name (their old values go
+    into the history), the fields the derived values read (``_derive``), and the fields a customer's kind blanks.
+    Not whole rows: the section tables hold long texts that a batch mostly does not touch."""
+    wanted = _derived_sources()
+    customer = wanted.setdefault("customer", set())
+    customer.update(_ROW_COLUMNS, ("unified_social_credit_code", "industry"))
+    for item in items:
+        if item.action != Action.CREATE:
+            customer.update(name for name in item.values if name in _UPDATABLE_FIELD_SET)
+            for change in item.sections:
+                if change.section in SECTION_MODELS:
+                    wanted.setdefault(change.section, set()).update(_fields_of(change.section, change.values))
+    customer.discard("id")
+    columns = {part: tuple(sorted(names)) for part, names in wanted.items()}
+    columns["customer"] = ("id", *columns["customer"])  # the key first
+    return columns
+
+
+def _section_rows(pks: Sequence[int], columns: Mapping[str, tuple[str, ...]]) -> dict[int, dict[str, SimpleNamespace]]:
     """The existing customers' section rows, one query per section by primary key (joins made the planner scan
-    whole section tables), as plain attributes rather than model instances (2,000 of them per batch)."""
+    whole section tables), with the ``columns`` the batch needs, as plain attributes rather than model instances."""
     rows: dict[int, dict[str, SimpleNamespace]] = {pk: {} for pk in pks}
     for section, model in SECTION_MODELS.items():
-        attnames = [f.attname for f in model._meta.concrete_fields]
-        for values in model.objects.filter(pk__in=pks).values_list(*attnames):
-            row = SimpleNamespace(**dict(zip(attnames, values, strict=True)), stored=True)
+        if section not in columns or not pks:
+            continue
+        attnames = ("customer_id", *columns[section])
+        for values in model.objects.filter(AnyOf(F("pk"), pks)).values_list(*attnames):
+            row = SimpleNamespace(stored=True)
+            row.__dict__.update(zip(attnames, values, strict=True))
             rows[row.customer_id][section] = row
         blank = _defaults(model)
         for pk, sections in rows.items():
@@ -166,17 +210,28 @@ def _section_rows(pks: Sequence[int]) -> dict[int, dict[str, SimpleNamespace]]:
     return rows
 
 
+def _with_contacts(pks: Sequence[int]) -> set[int]:
+    """Which of these customers have a contact (completeness counts it), read after their rows are locked."""
+    if not pks:
+        return set()
+    return set(
+        Contact.objects.filter(AnyOf(F("customer_id"), pks)).order_by().values_list("customer_id", flat=True).distinct()
+    )
+
+
 def _read_batch(items: Sequence[CustomerInput], by: AbstractBaseUser) -> _Batch:
-    attnames = [f.attname for f in Customer._meta.concrete_fields]
+    columns = _columns_read(items)
     pks = [i.customer_id for i in items if i.action == Action.UPDATE]
     keys = [i.external_id for i in items if i.action == Action.UPSERT]
+    attnames = columns["customer"]
     rows = (
         Customer.objects.select_for_update(of=("self",))
-        .filter(Q(pk__in=pks) | Q(external_id__in=keys))
+        .filter(Q(AnyOf(F("pk"), pks)) | Q(AnyOf(F("external_id"), keys)))
         .order_by("pk")
         .values_list(*attnames, "owner__username")
     )
     existing = [_Row(**dict(zip(attnames, row, strict=False)), pk=row[0], owner_username=row[-1]) for row in rows]
+    existing_pks = [c.pk for c in existing]
     usernames = {i.owner if isinstance(i.owner, str) else i.owner.get_username() for i in items if i.owner}
     codes = {i.values["unified_social_credit_code"] for i in items if i.values.get("unified_social_credit_code")}
     new_ids = {i.external_id for i in items if i.action == Action.CREATE and i.external_id}
@@ -184,7 +239,8 @@ def _read_batch(items: Sequence[CustomerInput], by: AbstractBaseUser) -> _Batch:
     return _Batch(
         by_pk={c.pk: c for c in existing},
         by_external_id={c.external_id: c for c in existing if c.external_id},
-        sections=_section_rows([c.pk for c in existing]),
+        sections=_section_rows(existing_pks, columns),
+        with_contacts=_with_contacts(existing_pks),
         owners=_owners(usernames),
         uscc_holders=_holders("unified_social_credit_code", codes),
         external_id_holders=_holders("external_id", new_ids),
@@ -206,7 +262,7 @@ def _holders(column: str, values: set[str]) -> dict[str, int]:
     """Which customer (archived ones too) holds each of these unique values."""
     if not values:
         return {}
-    return dict(Customer.objects.filter(**{f"{column}__in": values}).values_list(column, "pk"))
+    return dict(Customer.objects.filter(AnyOf(F(column), list(values))).values_list(column, "pk"))
 
 
 def _existing(item: CustomerInput, batch: _Batch) -> _Row | None:
@@ -331,6 +387,10 @@ class _Writes:
     defaults: dict[type, dict[str, Any]] = field(
         default_factory=lambda: {model: _defaults(model) for model in (Customer, *SECTION_MODELS.values())}
     )
+    blank_sections: dict[str, SimpleNamespace] = field(default_factory=dict)  # read only: a new dossier's empty ones
+
+    def __post_init__(self) -> None:
+        self.blank_sections = {s: SimpleNamespace(**self.defaults[m]) for s, m in SECTION_MODELS.items()}
 
 
 def _section_values(item: CustomerInput) -> dict[str, Mapping[str, Any]]:
@@ -347,19 +407,20 @@ def _plan_create(
     writes.name_keys.add(customer.name_key)
     customer.owner_id, customer.created_by_id = owner.pk, by.pk
     customer.external_id = item.external_id or item.values.get("external_id") or None
-    filled = {change.section: _fields_of(change.section, change.values) for change in item.sections}
-    rows = {
-        section: SimpleNamespace(**{**writes.defaults[model], **filled.get(section, {})})
-        for section, model in SECTION_MODELS.items()
-    }
-    customer.filled_sections = {section for section, values in filled.items() if values}
+    rows = dict(writes.blank_sections)
+    for change in item.sections:
+        filled = _fields_of(change.section, change.values)
+        if filled:
+            rows[change.section] = SimpleNamespace(**{**writes.defaults[SECTION_MODELS[change.section]], **filled})
+    customer.filled_sections = {s for s, row in rows.items() if row is not writes.blank_sections[s]}
     writes.history.append((customer, Section.RECORD, [created_entry(owner)]))
-    customer.completeness = customer_completeness(customer, has_contacts=False, rows=rows)
+    _derive(customer, rows, has_contacts=False)
     writes.new.append((customer, rows))
     return customer
 
 
 _CUSTOMER_FIELD_SET = frozenset(CUSTOMER_FIELDS)
+_UPDATABLE_FIELD_SET = frozenset(UPDATABLE_FIELDS)
 _SECTION_FIELD_SETS = {section: frozenset(section_model_fields(section)) for section in SECTION_MODELS}
 
 
@@ -382,8 +443,10 @@ def _plan_update(item: CustomerInput, customer: _Row, rows: dict, owner, writes:
         writes.credit_data_changed.add(customer.pk)
     sections = _section_values(item)
     for section in SECTION_MODELS:
+        if section not in sections:
+            continue
         row = rows[section]
-        row_changes = values_apply(row, sections.get(section, {}), section_model_fields(section))
+        row_changes = values_apply(row, sections[section], section_model_fields(section))
         if not row_changes:
             continue
         if row.stored:
@@ -435,32 +498,24 @@ def _save_new(writes: _Writes, now, today: date) -> None:
         insert_rows(model, columns, _values([row for _customer, row in filled], columns))
 
 
-def _save_changed(writes: _Writes, sections: Mapping[int, dict], now) -> None:
-    with_contacts = set(
-        Contact.objects.filter(customer_id__in=[c.pk for c in writes.changed])
-        .order_by()
-        .values_list("customer_id", flat=True)
-        .distinct()
-    )
+def _save_changed(writes: _Writes, batch: _Batch, now) -> None:
     for customer in writes.changed:
-        customer.completeness = customer_completeness(
-            customer, has_contacts=customer.pk in with_contacts, rows=sections[customer.pk]
-        )
+        _derive(customer, batch.sections[customer.pk], has_contacts=customer.pk in batch.with_contacts)
         customer.version += 1
         customer.updated_at = now
-    fields = sorted({"completeness", "version", "updated_at", *writes.customer_fields})
+    fields = sorted({*DERIVED_FIELDS, "version", "updated_at", *writes.customer_fields})
     bulk_update_rows(writes.changed, fields, model=Customer)
     for section, model in SECTION_MODELS.items():
         bulk_update_rows(writes.section_rows[section], sorted(writes.section_fields[section]), model=model)
         insert_rows(model, _columns(model), _values(writes.section_inserts[section], _columns(model)))
 
 
-def _save(writes: _Writes, sections: Mapping[int, dict], by: AbstractBaseUser, today: date) -> None:
+def _save(writes: _Writes, batch: _Batch, by: AbstractBaseUser, today: date) -> None:
     now = timezone.now()
     if writes.new:
         _save_new(writes, now, today)
     if writes.changed:
-        _save_changed(writes, sections, now)
+        _save_changed(writes, batch, now)
     insert_rows(
         ChangeRecord,
         ("customer_id", "at", "by_id", "section", "field", "old", "new"),
@@ -529,7 +584,7 @@ def dossiers_write(
         for item in result.items:
             item.planned = None
         return result
-    _save(writes, batch.sections, by, today)
+    _save(writes, batch, by, today)
     for item in result.items:
         if item.planned is not None:
             item.customer_id, item.planned = item.planned.pk, None
