@@ -275,7 +275,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "COMPONENT_NO_READ_ONLY_REQUIRED": True,  # masked customers omit everything but code, name, owner, contacts
-    "ENUM_NAME_OVERRIDES": {"PaymentGradeEnum": "credit.models.PaymentGrade"},
+    "ENUM_NAME_OVERRIDES": {
+        "PaymentGradeEnum": "credit.models.PaymentGrade",
+        "AssessmentMethodEnum": "credit.models.Assessment.Method",
+        "ForecastMethodEnum": ["holt_winters", "holt"],
+    },
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "crm.api.schema.document_errors"],
 }
 
