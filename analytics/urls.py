@@ -5,5 +5,6 @@ from analytics import views
 urlpatterns = [
     path("analytics/", views.composition, name="analytics"),
     path("analytics/composition/", views.composition, name="analytics_composition"),
+    path("analytics/segments/", views.segments, name="analytics_segments"),
     path("analytics/customers/", views.customers, name="analytics_customers"),
 ]

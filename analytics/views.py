@@ -10,15 +10,17 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from analytics.forms import AnalysisFilterForm
+from analytics.forms import AnalysisFilterForm, SegmentFilterForm
 from analytics.scope import AnalysisScope
 from analytics.selectors import composition as composition_selectors
+from analytics.selectors import segments as segment_selectors
 from crm import access
 from crm.models import AccessLog
 from customers import selectors as customer_selectors
 
 PAGES = [  # §10.1–§10.7, in the order of the tabs: (url name, title)
     ("analytics_composition", _("Composition")),
+    ("analytics_segments", _("Segmentation")),
 ]
 
 
@@ -90,6 +92,12 @@ def composition(request):
 
 DRILLS = {  # a drill-down the customer list has no filter for: report → (scope, key) → customer ids
     "product": composition_selectors.product_buyers,
+    "segment": segment_selectors.segment_members,
+    "cluster": segment_selectors.cluster_members,
+}
+DRILL_TITLES = {  # report → the drill-down page's heading for a key (default: a product's buyers)
+    "segment": lambda key: _("Customers in the segment %(name)s") % {"name": segment_selectors.segment_name(key)},
+    "cluster": lambda key: _("Customers in cluster %(number)s") % {"number": key},
 }
 
 
@@ -105,5 +113,48 @@ def customers(request):
     found = customer_selectors.customer_list(user=request.user, filters=filters)
     page = Paginator(found, customer_selectors.PAGE_SIZE).get_page(request.GET.get("page"))
     rows = customer_selectors.dossier_rows(user=request.user, customers=page, channel=AccessLog.Channel.WEB)
-    context = {"pages": PAGES, "page": page, "rows": rows, "key": key, "scope": scope, "query": _query(request)}
+    title = DRILL_TITLES.get(request.GET.get("report", ""), lambda key: "")(key)
+    context = {"pages": PAGES, "page": page, "rows": rows, "key": key, "title": title, "scope": scope}
+    context["query"] = _query(request)
     return render(request, "analytics/customers.html", context)
+
+
+def _drill_href(request, report: str, key: object) -> str:
+    return f"{reverse('analytics_customers')}?{_query(request, report=report, key=str(key))}"
+
+
+@login_required
+def segments(request):
+    """RFM segments and k-means clusters as of the latest nightly run (DOMAIN §10.5), and the scored customers."""
+    if not request.user.has_perm("analytics.view_analysis"):
+        raise PermissionDenied
+    reads_all = access.dossiers_fully_visible(request.user) is None
+    owners = customer_selectors.owner_candidates() if reads_all else ()
+    run = segment_selectors.segmentation_latest()
+    clusters = segment_selectors.cluster_choices()
+    form = SegmentFilterForm(request.GET or None, owners=owners, clusters=clusters)
+    filters = form.cleaned_data if form.is_valid() else {}
+    today = timezone.localdate()
+    scope = AnalysisScope.of(request.user, {**filters, "as_of": run.computed_on if run else today}, today=today)
+    report = segment_selectors.segmentation(scope=scope)
+    rows = segment_selectors.segment_rows(
+        scope=scope, segment=filters.get("segment") or "", cluster=filters.get("cluster")
+    )
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    context = {
+        "run": run,
+        "segment_rows": [
+            {"key": s.key, "cells": [s.label, s.customers, s.share], "href": _drill_href(request, "segment", s.key)}
+            for s in report.segments
+        ],
+        "cluster_columns": report.clusters_table().columns,
+        "cluster_rows": [
+            {"key": row["id"], "cells": list(row.values()), "href": _drill_href(request, "cluster", row["id"])}
+            for row in report.clusters_table().rows
+        ],
+        "clusters_api": f"{reverse('api_analytics_clusters')}?{_query(request, segment='', cluster='')}",
+        "list_api": f"{reverse('api_analytics_segments')}?{_query(request)}",
+        "page": page,
+        "segment_names": dict(segment_selectors.SegmentChoice.choices),
+    }
+    return _page(request, "analytics/segments.html", scope, form, report, "api_analytics_segment_summary", **context)

@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Case, DecimalField, OuterRef, QuerySet, Subquery, Sum, Value, When
+from django.db.models import Case, Count, DecimalField, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from credit.models import (
@@ -261,6 +261,31 @@ def customers_with_credit_facts(*, customers: QuerySet[Customer], as_of: date, t
         risk_code=Coalesce(
             Subquery(assessed.order_by("-assessed_on", "-id").values("risk_class")[:1]), Value(RiskClass.UNASSESSED)
         ),
+    )
+
+
+def rfm_facts(*, as_of: date, active_days: int, window_days: int) -> QuerySet:
+    """Per live customer with a sale in the ``active_days`` ending on ``as_of`` (DOMAIN §10.5), as values:
+    ``customer_id``, ``last_order`` (date of the latest sale), ``frequency`` (sales in the ``window_days``),
+    ``monetary`` (their amount, T of §3) and ``on_time`` (the profile's on-time ratio, or None). One aggregate
+    over the orders, for the nightly segmentation to wrap in its scoring SQL; ordered by customer."""
+    window = Q(order_date__gt=as_of - timedelta(days=window_days))
+    return (
+        _billable(as_of - timedelta(days=active_days), as_of)
+        .filter(customer__deleted_at__isnull=True)
+        .order_by()
+        .values("customer_id")
+        .annotate(
+            last_order=Max("order_date"),
+            frequency=Count("pk", filter=window),
+            monetary=Coalesce(
+                Sum("amount", filter=window),
+                Value(Decimal(0)),
+                output_field=DecimalField(max_digits=14, decimal_places=2),
+            ),
+            on_time=Max("customer__credit_profile__on_time_ratio"),
+        )
+        .order_by("customer_id")
     )
 
 

@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from analytics.models import SegmentChoice
 from analytics.selectors.composition import BY
 from crm.api.fields import PlausibleDatesMixin
 
@@ -43,3 +44,55 @@ class CompositionSerializer(serializers.Serializer):
     by = serializers.ChoiceField(choices=list(BY))
     rows = CompositionRowSerializer(many=True)
     total = CompositionTotalSerializer()
+
+
+# Segmentation (DOMAIN §10.5)
+
+
+class SegmentQuery(serializers.Serializer):
+    """The segments are as of the latest nightly run: no ``as_of``; filters narrow the customer list."""
+
+    owner = serializers.CharField(required=False, allow_blank=True, max_length=150, help_text="one owner's username")
+    region = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    segment = serializers.ChoiceField(choices=SegmentChoice.values, required=False, allow_blank=True)
+    cluster = serializers.IntegerField(required=False, min_value=0, max_value=99)
+
+
+class SegmentRowSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    recency_days = serializers.IntegerField(help_text="days from the last order to the run's day")
+    frequency = serializers.IntegerField(help_text="orders in the 365 days before the run's day")
+    monetary = money_field(help_text="trailing-12-month purchases (T of DOMAIN §3)")
+    r = serializers.IntegerField(min_value=1, max_value=5)
+    f = serializers.IntegerField(min_value=1, max_value=5)
+    m = serializers.IntegerField(min_value=1, max_value=5)
+    segment = serializers.ChoiceField(choices=SegmentChoice.values)
+    cluster = serializers.IntegerField(allow_null=True)
+
+
+class CentroidSerializer(serializers.Serializer):
+    recency_days = serializers.FloatField()
+    frequency = serializers.FloatField()
+    monetary = money_field()
+    on_time_ratio = serializers.FloatField()
+
+
+class ClusterSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    label = serializers.CharField()
+    size = serializers.IntegerField(help_text="customers in the caller's scope in this cluster")
+    centroid = CentroidSerializer(help_text="the members' means over all customers, in the original units")
+
+
+class SegmentCountSerializer(serializers.Serializer):
+    key = serializers.ChoiceField(choices=SegmentChoice.values)
+    label = serializers.CharField()
+    customers = serializers.IntegerField()
+    share = percent_field()
+
+
+class SegmentationSerializer(serializers.Serializer):
+    computed_on = serializers.DateField(allow_null=True, help_text="the day of the latest nightly run; null before it")
+    segments = SegmentCountSerializer(many=True)
+    clusters = ClusterSerializer(many=True)

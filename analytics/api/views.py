@@ -13,9 +13,25 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from analytics.api.renderers import CsvTableRenderer, XlsxTableRenderer
-from analytics.api.serializers import AnalysisQuery, CompositionQuery, CompositionSerializer
+from analytics.api.serializers import (
+    AnalysisQuery,
+    ClusterSerializer,
+    CompositionQuery,
+    CompositionSerializer,
+    SegmentationSerializer,
+    SegmentQuery,
+    SegmentRowSerializer,
+)
 from analytics.scope import AnalysisScope
 from analytics.selectors.composition import composition
+from analytics.selectors.segments import (
+    segment_row_json,
+    segment_rows,
+    segment_rows_table,
+    segmentation,
+    segmentation_latest,
+)
+from crm.api.pagination import CodeCursorPagination
 
 FILE_FORMATS = frozenset({"csv", "xlsx"})
 FORMAT_PARAMETER = OpenApiParameter(
@@ -69,3 +85,71 @@ class CompositionApi(AnalysisApi):
 
     def report(self, scope: AnalysisScope, query: dict):
         return composition(scope=scope, by=query.get("by") or "tier")
+
+
+class SegmentCursorPagination(CodeCursorPagination):
+    ordering = "customer_id"
+
+
+class SegmentationApi(AnalysisApi):
+    """Reads of the nightly segmentation (DOMAIN §10.5): scoped like every analysis, as of the latest run."""
+
+    query_class = SegmentQuery
+
+    def get(self, request):
+        query = self.query_class(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        scope = AnalysisScope.of(request.user, query.validated_data, today=timezone.localdate())
+        file_format = request.accepted_renderer.format
+        if file_format in FILE_FORMATS:
+            response = Response(self.table(scope, query.validated_data))
+            run = segmentation_latest()
+            day = run.computed_on if run else "none"
+            response["Content-Disposition"] = f'attachment; filename="{self.export_name}-{day}.{file_format}"'
+            return response
+        return self.answer(request, scope, query.validated_data)
+
+
+@extend_schema(parameters=[SegmentQuery, FORMAT_PARAMETER], responses=SegmentRowSerializer(many=True))
+class SegmentListApi(SegmentationApi):
+    """Every scored customer in scope with R, F, M, their scores, segment and cluster (cursor list)."""
+
+    export_name = "segments"
+
+    def _rows(self, scope: AnalysisScope, query: dict):
+        return segment_rows(scope=scope, segment=query.get("segment") or "", cluster=query.get("cluster"))
+
+    def table(self, scope: AnalysisScope, query: dict):
+        return segment_rows_table(self._rows(scope, query))
+
+    def answer(self, request, scope: AnalysisScope, query: dict):
+        paginator = SegmentCursorPagination()
+        page = paginator.paginate_queryset(self._rows(scope, query), request, view=self)
+        rows = SegmentRowSerializer([segment_row_json(row) for row in page], many=True).data
+        return paginator.get_paginated_response(rows)
+
+
+@extend_schema(parameters=[SegmentQuery, FORMAT_PARAMETER], responses=ClusterSerializer(many=True))
+class ClusterListApi(SegmentationApi):
+    """The k-means clusters of the latest run: label, customers in scope, centroid in the original units."""
+
+    export_name = "clusters"
+
+    def table(self, scope: AnalysisScope, query: dict):
+        return segmentation(scope=scope).clusters_table()
+
+    def answer(self, request, scope: AnalysisScope, query: dict):
+        return Response(ClusterSerializer(segmentation(scope=scope).clusters_json(), many=True).data)
+
+
+@extend_schema(parameters=[SegmentQuery, FORMAT_PARAMETER], responses=SegmentationSerializer)
+class SegmentSummaryApi(SegmentationApi):
+    """Customers in scope per segment and the clusters, as of the latest run (``computed_on`` null before it)."""
+
+    export_name = "segment-counts"
+
+    def table(self, scope: AnalysisScope, query: dict):
+        return segmentation(scope=scope).table()
+
+    def answer(self, request, scope: AnalysisScope, query: dict):
+        return Response(SegmentationSerializer(segmentation(scope=scope).as_json()).data)
