@@ -283,11 +283,31 @@ def contact_delete(*, contact: Contact, by: AbstractBaseUser, expected_version: 
 
 @transaction.atomic
 def interaction_record(
-    *, customer: Customer, kind: str, occurred_on: date, subject: str, by: AbstractBaseUser, details: str = ""
+    *,
+    customer: Customer,
+    kind: str,
+    occurred_on: date,
+    subject: str,
+    by: AbstractBaseUser,
+    details: str = "",
+    promotion: str = "",
+    response: str = "",
+    cost: Decimal | None = None,
 ) -> Interaction:
-    """Add a customer-card record (visit report, feedback, complaint…, DOMAIN §2)."""
+    """Add a customer-card record (visit report, feedback, complaint…, DOMAIN §2). Only a promotion response keeps
+    its promotion, response and cost (DOMAIN §10.6); the entry points require them for that kind."""
+    if kind != Interaction.Kind.PROMOTION_RESPONSE:
+        promotion, response, cost = "", "", None
     return Interaction.objects.create(
-        customer=customer, kind=kind, occurred_on=occurred_on, subject=subject, details=details, author=by
+        customer=customer,
+        kind=kind,
+        occurred_on=occurred_on,
+        subject=subject,
+        details=details,
+        promotion=promotion,
+        response=response,
+        cost=cost,
+        author=by,
     )
 
 
