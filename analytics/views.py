@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from analytics.forms import AnalysisFilterForm, SegmentFilterForm
 from analytics.scope import AnalysisScope
+from analytics.selectors import behaviour as behaviour_selectors
 from analytics.selectors import composition as composition_selectors
 from analytics.selectors import segments as segment_selectors
 from crm import access
@@ -21,6 +22,7 @@ from customers import selectors as customer_selectors
 PAGES = [  # §10.1–§10.7, in the order of the tabs: (url name, title)
     ("analytics_composition", _("Composition")),
     ("analytics_segments", _("Segmentation")),
+    ("analytics_behaviour", _("Behaviour")),
 ]
 
 
@@ -158,3 +160,17 @@ def segments(request):
         "segment_names": dict(segment_selectors.SegmentChoice.choices),
     }
     return _page(request, "analytics/segments.html", scope, form, report, "api_analytics_segment_summary", **context)
+
+
+@login_required
+def behaviour(request):
+    """One behaviour topic's table and chart (DOMAIN §10.6), a button per topic."""
+    scope, form = _scope(request)
+    topic = request.GET.get("topic") or "promotions"
+    if topic not in behaviour_selectors.TOPICS:
+        raise Http404
+    report = behaviour_selectors.behaviour(scope=scope, topic=topic)
+    rows = _table_rows(report, [str(index) for index in range(len(report.rows))])
+    choices = [(key, label, _query(request, topic=key)) for key, label in behaviour_selectors.TOPICS.items()]
+    context = {"rows": rows, "topic": topic, "topic_choices": choices}
+    return _page(request, "analytics/behaviour.html", scope, form, report, "api_analytics_behaviour", **context)

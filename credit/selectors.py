@@ -4,7 +4,23 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Case, Count, DecimalField, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from credit.models import (
@@ -28,7 +44,7 @@ from credit.rules.grade import PaymentIn
 from credit.rules.policy import CreditPolicy
 from credit.rules.profile import OrderRow, ProfileInputs, compute_profile
 from credit.rules.tier import BILLABLE
-from customers.models import CreditDocument, Customer, FinancialMetric
+from customers.models import CreditDocument, Customer, FinancialMetric, Interaction
 from customers.rules.review import ReviewPolicy
 from customers.selectors import latest_figure_values, valid_credit_reports
 
@@ -207,6 +223,8 @@ def suggested_five_c(*, customer: Customer) -> dict[str, int | None]:
     return suggest_five_c(figures, grade, litigation, policy_current().as_rule())
 
 
+PROMOTION_RESPONSE = Interaction.Kind.PROMOTION_RESPONSE
+
 # Reads for the analysis (DOMAIN §10): querysets over the customers a caller may read in full, for analytics to
 # aggregate in SQL. Sales are the amounts of open and completed orders (§10, as T of §3).
 
@@ -225,6 +243,50 @@ def sales_lines(*, customers: QuerySet[Customer], since: date | None = None, unt
     """The lines of ``sales_orders`` (products, DOMAIN §10.1)."""
     orders = sales_orders(customers=customers, since=since, until=until)
     return OrderLine.objects.filter(order__in=orders.values("pk"))
+
+
+def products_first_sold(*, since: date, until: date) -> QuerySet:
+    """Products whose first sale (an open or completed order of any customer, up to ``until``) came after
+    ``since``: new products (DOMAIN §10.6), as a ``product`` values queryset for a subquery."""
+    return (
+        OrderLine.objects.filter(order__status__in=BILLABLE, order__order_date__lte=until)
+        .order_by()
+        .values("product")
+        .annotate(first_sold=Min("order__order_date"))
+        .filter(first_sold__gt=since)
+        .values("product")
+    )
+
+
+def customers_first_ordered(*, customers: QuerySet[Customer], until: date) -> QuerySet:
+    """These customers' first sale date (values ``customer``, ``first_order``), sales up to ``until``."""
+    return (
+        sales_orders(customers=customers, until=until)
+        .order_by()
+        .values("customer")
+        .annotate(first_order=Min("order_date"))
+    )
+
+
+def promotion_responder_orders(*, customers: QuerySet[Customer], until: date, days: int) -> QuerySet:
+    """Each (promotion, order) where the customer's order (a sale, up to ``until``) came on the day of a response
+    to that promotion or in the ``days`` after it (DOMAIN §10.6): distinct values ``promo``, ``id``, ``sale``, so an
+    order after two responses to one promotion counts once."""
+    return (
+        sales_orders(customers=customers, until=until)
+        .filter(
+            customer__interactions__kind=PROMOTION_RESPONSE,
+            customer__interactions__promotion__gt="",
+            customer__interactions__occurred_on__lte=F("order_date"),
+            customer__interactions__occurred_on__gte=ExpressionWrapper(
+                F("order_date") - timedelta(days=days), output_field=DateField()
+            ),
+        )
+        .annotate(promo=F("customer__interactions__promotion"), sale=F("amount"))
+        .order_by()
+        .values("promo", "pk", "sale")
+        .distinct()
+    )
 
 
 def customers_with_credit_facts(*, customers: QuerySet[Customer], as_of: date, today: date) -> QuerySet[Customer]:

@@ -9,4 +9,5 @@ urlpatterns = [
     path("analytics/segments/", views.SegmentListApi.as_view(), name="api_analytics_segments"),
     path("analytics/segments/summary/", views.SegmentSummaryApi.as_view(), name="api_analytics_segment_summary"),
     path("analytics/clusters/", views.ClusterListApi.as_view(), name="api_analytics_clusters"),
+    path("analytics/behaviour/", views.BehaviourApi.as_view(), name="api_analytics_behaviour"),
 ]

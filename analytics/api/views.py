@@ -5,7 +5,7 @@ reads in full, and with ``?format=csv`` or ``?format=xlsx`` returns the same row
 """
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.renderers import JSONRenderer
@@ -14,7 +14,9 @@ from rest_framework.views import APIView
 
 from analytics.api.renderers import CsvTableRenderer, XlsxTableRenderer
 from analytics.api.serializers import (
+    BEHAVIOUR_SERIALIZERS,
     AnalysisQuery,
+    BehaviourQuery,
     ClusterSerializer,
     CompositionQuery,
     CompositionSerializer,
@@ -23,6 +25,7 @@ from analytics.api.serializers import (
     SegmentRowSerializer,
 )
 from analytics.scope import AnalysisScope
+from analytics.selectors.behaviour import behaviour
 from analytics.selectors.composition import composition
 from analytics.selectors.segments import (
     segment_row_json,
@@ -153,3 +156,24 @@ class SegmentSummaryApi(SegmentationApi):
 
     def answer(self, request, scope: AnalysisScope, query: dict):
         return Response(SegmentationSerializer(segmentation(scope=scope).as_json()).data)
+
+
+@extend_schema(
+    parameters=[BehaviourQuery, FORMAT_PARAMETER],
+    responses=PolymorphicProxySerializer(
+        component_name="Behaviour",
+        serializers=BEHAVIOUR_SERIALIZERS,
+        resource_type_field_name="topic",
+    ),
+)
+class BehaviourApi(AnalysisApi):
+    """Customer behaviour (DOMAIN §10.6): one topic's table as ``rows`` (promotions by default)."""
+
+    query_class = BehaviourQuery
+    export_name = "behaviour"
+
+    def report(self, scope: AnalysisScope, query: dict):
+        topic = query.get("topic") or "promotions"
+        self.output_class = BEHAVIOUR_SERIALIZERS[topic]
+        self.export_name = f"behaviour-{topic}"
+        return behaviour(scope=scope, topic=topic)
