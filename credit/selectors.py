@@ -326,28 +326,33 @@ def customers_with_credit_facts(*, customers: QuerySet[Customer], as_of: date, t
     )
 
 
-def rfm_facts(*, as_of: date, active_days: int, window_days: int) -> QuerySet:
-    """Per live customer with a sale in the ``active_days`` ending on ``as_of`` (DOMAIN §10.5), as values:
-    ``customer_id``, ``last_order`` (date of the latest sale), ``frequency`` (sales in the ``window_days``),
-    ``monetary`` (their amount, T of §3) and ``on_time`` (the profile's on-time ratio, or None). One aggregate
-    over the orders, for the nightly segmentation to wrap in its scoring SQL; ordered by customer."""
+def rfm_order_facts(*, as_of: date, active_days: int, window_days: int) -> QuerySet:
+    """Per customer with a sale in the ``active_days`` ending on ``as_of`` (DOMAIN §10.5), one aggregate over the
+    orders alone, as values: ``customer_id``, ``last_order`` (date of the latest sale), ``frequency`` (sales in the
+    ``window_days``) and ``monetary`` (their amount, T of §3), for the nightly segmentation's SQL to join."""
     window = Q(order_date__gt=as_of - timedelta(days=window_days))
     return (
         _billable(as_of - timedelta(days=active_days), as_of)
-        .filter(customer__deleted_at__isnull=True)
         .order_by()
         .values("customer_id")
         .annotate(
             last_order=Max("order_date"),
             frequency=Count("pk", filter=window),
             monetary=Coalesce(
-                Sum("amount", filter=window),
-                Value(Decimal(0)),
-                output_field=DecimalField(max_digits=14, decimal_places=2),
+                Sum("amount", filter=window), Value(0), output_field=DecimalField(max_digits=14, decimal_places=2)
             ),
-            on_time=Max("customer__credit_profile__on_time_ratio"),
         )
-        .order_by("customer_id")
+    )
+
+
+def live_customers_on_time() -> QuerySet:
+    """Every live customer's id and on-time ratio (``on_time``, None without a profile or nothing due), as values
+    for the nightly segmentation to join (DOMAIN §4, §10.5)."""
+    return (
+        Customer.objects.filter(deleted_at__isnull=True)
+        .order_by()
+        .annotate(on_time=F("credit_profile__on_time_ratio"))
+        .values("id", "on_time")
     )
 
 

@@ -4,20 +4,24 @@ Features: recency days, frequency, monetary and on-time ratio, each ``log1p``-sc
 constant feature stays 0). k is chosen in 2–8 by the silhouette on a fixed-seed sample of at most
 ``SAMPLE_SIZE`` customers (k-means fitted on that sample for each k); the chosen k is then refined on every
 customer from the sample's centroids. Every random step takes ``seed``, so the same rows in the same order give
-the same clusters; clusters are numbered by descending monetary centroid (0 = the largest buyers).
+the same clusters; clusters are numbered by descending monetary centroid (0 = the largest buyers). A cluster's
+traits compare its mean in the scaled space (log, standardised) with all customers': the geometric view, which a
+few very large buyers do not tilt.
 """
 
 from dataclasses import dataclass
 
 import numpy as np
+from sklearn import config_context
 from sklearn.cluster import KMeans
 from sklearn.metrics import silhouette_score
 
 K_RANGE = range(2, 9)
 SAMPLE_SIZE = 10_000
+WORKING_MEMORY_MB = 64  # scikit-learn's chunk of pairwise distances for the silhouette (its default is 1 GB)
 SEED = 20261122
 FEATURES = ("recency_days", "frequency", "monetary", "on_time_ratio")
-TRAITS = {  # feature → (code above the median of all customers, code at or below it)
+TRAITS = {  # feature → (code when the cluster's mean scaled value is above all customers', code otherwise)
     "recency_days": ("lapsed", "recent"),
     "frequency": ("frequent", "occasional"),
     "monetary": ("large", "small"),
@@ -63,7 +67,8 @@ def choose_k(points: np.ndarray, *, seed: int = SEED, ks: range = K_RANGE) -> tu
         if k >= distinct:
             break
         model = KMeans(n_clusters=k, n_init=4, random_state=seed).fit(sample)
-        score = float(silhouette_score(sample, model.labels_))
+        with config_context(working_memory=WORKING_MEMORY_MB):
+            score = float(silhouette_score(sample, model.labels_))
         if best[1] is None or score > best[1] + 1e-12:
             best = (k, score, model.cluster_centers_)
     return best
@@ -81,18 +86,16 @@ def kmeans_clusters(values: np.ndarray, *, seed: int = SEED) -> Clustering:
         labels = KMeans(n_clusters=k, init=centres, n_init=1, max_iter=50, random_state=seed).fit(points).labels_
     sizes = np.bincount(labels, minlength=k)
     means = np.vstack([values[labels == number].mean(axis=0) for number in range(k)])
+    scaled = np.vstack([points[labels == number].mean(axis=0) for number in range(k)])  # above 0: above the mean
     order = np.lexsort((means[:, 0], -means[:, 2]))  # largest buyers first, then most recent
     renumber = np.empty(k, dtype=np.int16)
     renumber[order] = np.arange(k, dtype=np.int16)
-    medians = np.median(values, axis=0)
     clusters = tuple(
         Cluster(
             number=int(renumber[old]),
             size=int(sizes[old]),
             centroid={name: float(means[old, index]) for index, name in enumerate(FEATURES)},
-            traits=tuple(
-                TRAITS[name][0 if means[old, index] > medians[index] else 1] for index, name in enumerate(FEATURES)
-            ),
+            traits=tuple(TRAITS[name][0 if scaled[old, index] > 0 else 1] for index, name in enumerate(FEATURES)),
         )
         for old in order
     )

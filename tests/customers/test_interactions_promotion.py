@@ -6,23 +6,9 @@ import pytest
 from django.urls import reverse
 
 from customers import services
-from customers.rules.interactions import promotion_fields_missing
 
 pytestmark = pytest.mark.django_db
 PROMOTION = {"kind": "promotion_response", "occurred_on": "2026-11-01", "subject": "Autumn mailing"}
-
-
-@pytest.mark.parametrize(
-    ("kind", "values", "missing"),
-    [
-        pytest.param("promotion_response", {}, ["promotion", "response", "cost"], id="all-missing"),
-        pytest.param("promotion_response", {"promotion": "A", "response": "positive", "cost": 0}, [], id="cost-0"),
-        pytest.param("promotion_response", {"promotion": " ", "response": "", "cost": 1}, ["response"], id="blank"),
-        pytest.param("complaint", {}, [], id="other-kinds-need-none"),
-    ],
-)
-def test_a_promotion_response_needs_its_three_fields(kind, values, missing):
-    assert promotion_fields_missing(kind, values) == missing
 
 
 def test_the_form_requires_them_for_a_promotion_response_and_keeps_them(customer, rep, client_for):
