@@ -25,6 +25,7 @@ class SegmentationRun(models.Model):
     customers = models.PositiveIntegerField(_("customers"), default=0)
     clusters = models.PositiveSmallIntegerField(_("clusters"), default=0)
     silhouette = models.FloatField(_("silhouette"), null=True, blank=True)
+    segments = models.JSONField(_("customers per segment"), default=dict)  # over all customers scored
     seconds = models.FloatField(_("seconds"), default=0)
     finished_at = models.DateTimeField(_("finished at"), auto_now=True)
 

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 import numpy as np
 from django.db import connection, transaction
+from django.db.models import Count
 
 from analytics.models import CustomerSegment, SegmentationRun, SegmentCluster
 from analytics.rules.clusters import FEATURES, Clustering, kmeans_clusters
@@ -44,6 +45,8 @@ def _stage(as_of: date) -> None:
     else:
         days, day = "CAST(julianday(%s) - julianday(o.last_order) AS INTEGER)", as_of.isoformat()
     with connection.cursor() as cursor:
+        if _postgres():  # the order aggregate's hash and the rank sorts in memory, for this transaction only
+            cursor.execute("SET LOCAL work_mem = '128MB'")
         cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
         cursor.execute(
             f"CREATE TEMPORARY TABLE {STAGE} AS"  # noqa: S608 — our names and the selectors' SQL; values are parameters
@@ -168,6 +171,7 @@ def segmentation_compute(*, today: date) -> SegmentationRun:
             "customers": len(ids),
             "clusters": len(clustering.clusters),
             "silhouette": clustering.silhouette,
+            "segments": dict(CustomerSegment.objects.order_by().values_list("segment").annotate(n=Count("pk"))),
             "seconds": round(seconds, 2),
         },
     )

@@ -1,8 +1,9 @@
 """K-means clusters of the RFM customers 聚类 (DOMAIN §10.5): pure numpy and scikit-learn, no Django.
 
 Features: recency days, frequency, monetary and on-time ratio, each ``log1p``-scaled then standardised (a
-constant feature stays 0). k is chosen in 2–8 by the silhouette on a fixed-seed sample of at most
-``SAMPLE_SIZE`` customers (k-means fitted on that sample for each k); the chosen k is then refined on every
+constant feature stays 0). k is chosen in 2–8 by the silhouette on a fixed-seed sample (k-means fitted on at
+most ``SAMPLE_SIZE`` customers for each k, the silhouette over ``SILHOUETTE_SIZE`` of them, a fixed-seed draw
+too); the chosen k is then refined on every
 customer from the sample's centroids. Every random step takes ``seed``, so the same rows in the same order give
 the same clusters; clusters are numbered by descending monetary centroid (0 = the largest buyers). A cluster's
 traits compare its mean in the scaled space (log, standardised) with all customers': the geometric view, which a
@@ -15,9 +16,11 @@ import numpy as np
 from sklearn import config_context
 from sklearn.cluster import KMeans
 from sklearn.metrics import silhouette_score
+from threadpoolctl import threadpool_limits
 
 K_RANGE = range(2, 9)
-SAMPLE_SIZE = 10_000
+SAMPLE_SIZE = 20_000  # customers k-means is fitted on for each k
+SILHOUETTE_SIZE = 5_000  # of those, the ones the silhouette compares (its cost grows with the square)
 WORKING_MEMORY_MB = 64  # scikit-learn's chunk of pairwise distances for the silhouette (its default is 1 GB)
 SEED = 20261122
 FEATURES = ("recency_days", "frequency", "monetary", "on_time_ratio")
@@ -68,14 +71,24 @@ def choose_k(points: np.ndarray, *, seed: int = SEED, ks: range = K_RANGE) -> tu
             break
         model = KMeans(n_clusters=k, n_init=4, random_state=seed).fit(sample)
         with config_context(working_memory=WORKING_MEMORY_MB):
-            score = float(silhouette_score(sample, model.labels_))
+            score = float(
+                silhouette_score(
+                    sample, model.labels_, sample_size=min(SILHOUETTE_SIZE, len(sample)), random_state=seed
+                )
+            )
         if best[1] is None or score > best[1] + 1e-12:
             best = (k, score, model.cluster_centers_)
     return best
 
 
 def kmeans_clusters(values: np.ndarray, *, seed: int = SEED) -> Clustering:
-    """Cluster the rows of ``values`` (columns as FEATURES, original units) and describe each cluster."""
+    """Cluster the rows of ``values`` (columns as FEATURES, original units) and describe each cluster. One thread:
+    the nightly job shares its cores, and OpenMP's spinning threads slow k-means fifty-fold when they are busy."""
+    with threadpool_limits(limits=1):
+        return _kmeans_clusters(values, seed)
+
+
+def _kmeans_clusters(values: np.ndarray, seed: int) -> Clustering:
     if len(values) == 0:
         return Clustering(np.zeros(0, dtype=np.int16), (), None)
     points = standardised(values)

@@ -12,6 +12,7 @@ from analytics.models import CustomerSegment, SegmentationRun, SegmentChoice, Se
 from analytics.rules.clusters import FEATURES
 from analytics.rules.shares import percent
 from analytics.scope import AnalysisScope
+from crm import access
 from crm.exports import Column, Table
 
 TRAIT_LABELS = {
@@ -179,15 +180,37 @@ def _centroid(cluster: SegmentCluster) -> dict:
     }
 
 
+def _covers_everyone(scope: AnalysisScope) -> bool:
+    """Whether the scope is every live customer: a user who reads all dossiers in full, no owner or region."""
+    return not (scope.owner or scope.region) and access.dossiers_fully_visible(scope.user) is None
+
+
+def _counts(scope: AnalysisScope, run: SegmentationRun) -> tuple[dict[str, int], dict[int, int]]:
+    """Customers in scope per segment and per cluster. For everyone, the run's own counts less the customers
+    archived since (a few rows, not a join over all); else one grouped query over the customers in scope."""
+    if _covers_everyone(scope):
+        per_segment = dict(run.segments)
+        per_cluster = dict(SegmentCluster.objects.values_list("number", "size"))
+        gone = CustomerSegment.objects.filter(customer__deleted_at__isnull=False)
+        sign = -1
+    else:
+        per_segment, per_cluster = {}, {}
+        gone = CustomerSegment.objects.filter(customer__in=scope.customers().values("pk"))
+        sign = 1
+    for segment, cluster, count in gone.order_by().values_list("segment", "cluster").annotate(n=Count("pk")):
+        per_segment[segment] = per_segment.get(segment, 0) + sign * count
+        per_cluster[cluster] = per_cluster.get(cluster, 0) + sign * count
+    return per_segment, per_cluster
+
+
 def segmentation(*, scope: AnalysisScope) -> Segmentation:
-    """Counts per segment (every segment, empty ones too) and per cluster over the customers in scope: three
-    queries. Centroids describe the cluster as the run found it over all customers; sizes count those in scope."""
+    """Counts per segment (every segment, empty ones too) and per cluster over the customers in scope, in four
+    queries at most. Centroids describe the cluster as the run found it over all customers; sizes count those in
+    scope."""
     run = segmentation_latest()
     if run is None:
         return Segmentation(None, [], [], 0)
-    scoped = CustomerSegment.objects.filter(customer__in=scope.customers().values("pk")).order_by()
-    per_segment = dict(scoped.values_list("segment").annotate(n=Count("pk")))
-    per_cluster = dict(scoped.values_list("cluster").annotate(n=Count("pk")))
+    per_segment, per_cluster = _counts(scope, run)
     total = sum(per_segment.values())
     segments = [
         SegmentCount(code, str(label), per_segment.get(code, 0), percent(per_segment.get(code, 0), total))

@@ -11,6 +11,7 @@ from tests.analytics.conftest import TODAY
 pytestmark = pytest.mark.django_db
 SEGMENTS = "/api/v1/analytics/segments/"
 CLUSTERS = "/api/v1/analytics/clusters/"
+SUMMARY = "/api/v1/analytics/segments/summary/"
 
 
 @pytest.fixture
@@ -102,3 +103,31 @@ def test_the_list_runs_a_constant_number_of_queries(segmented, api_for, django_a
 def test_without_the_analysis_permission_it_is_refused(segmented, make_user, api_for):
     nobody = make_user(username="nobody")
     assert api_for(nobody).get(SEGMENTS).status_code == 403
+
+
+def test_a_customer_archived_since_the_run_leaves_every_count(segmented, api_for):
+    from customers.services import customer_archive
+
+    customer_archive(customer=segmented.customers["C"], by=segmented.manager)
+    for user, expected in ((segmented.manager, 2), (segmented.rep, 2)):
+        body = api_for(user).get(SUMMARY).json()
+        assert sum(row["customers"] for row in body["segments"]) == expected
+        assert sum(cluster["size"] for cluster in body["clusters"]) == expected
+    names = {row["name"] for row in api_for(segmented.manager).get(SEGMENTS).json()["results"]}
+    assert "Gamma Pipes" not in names
+
+
+def test_the_summary_counts_every_segment_for_the_chart(segmented, api_for):
+    body = api_for(segmented.manager).get(SUMMARY).json()
+    assert body["computed_on"] == "2026-11-22"
+    assert [row["key"] for row in body["segments"]] == [
+        "champions",
+        "loyal",
+        "new",
+        "needs_attention",
+        "at_risk",
+        "hibernating",
+        "lost",
+    ]
+    assert sum(row["customers"] for row in body["segments"]) == 3
+    assert api_for(segmented.manager).get(SUMMARY, {"format": "csv"}).status_code == 200
