@@ -235,6 +235,7 @@ def test_the_schedule_as_data():
         "reorder-reminders",
         "birthday-reminders",
         "borrowing-reminders",
+        "segmentation",
         "reminder-digests",
     }
     app.loader.import_default_modules()
@@ -242,6 +243,7 @@ def test_the_schedule_as_data():
         assert entry["task"] in app.tasks
     assert schedule["staleness-scan"]["schedule"].hour == {3}
     assert schedule["reminder-digests"]["schedule"].hour == set(range(24))
+    assert schedule["segmentation"]["schedule"].hour == {4}  # after the recompute: it reads the on-time ratios
 
 
 def test_daily_jobs_run_everything_and_twice_adds_nothing(old_customer, customer):
@@ -250,9 +252,11 @@ def test_daily_jobs_run_everything_and_twice_adds_nothing(old_customer, customer
     first = daily_jobs(TODAY.isoformat())
     assert first["review_reminders"] >= 1
     second = daily_jobs(TODAY.isoformat())
-    assert {k: v for k, v in second.items() if k != "credit_recompute"} == dict.fromkeys(
-        [k for k in second if k != "credit_recompute"], 0
+    recomputes = {"credit_recompute", "segmentation"}  # these redo every customer; the others only add what is due
+    assert {k: v for k, v in second.items() if k not in recomputes} == dict.fromkeys(
+        [k for k in second if k not in recomputes], 0
     )
+    assert second["segmentation"] == first["segmentation"]
 
 
 def test_a_scan_killed_midway_finishes_on_the_next_run(rep, monkeypatch):
