@@ -3,15 +3,19 @@
 
 - the nightly RFM + k-means run (analytics.services.segmentation_compute) < 120 s and < 1 GB peak memory;
 - GET /api/v1/analytics/segments/ (cursor list, filters), /segments/summary/ and /clusters/: median < 500 ms warm
-  for a sales manager (every customer) and a sales rep (own customers).
+  for a sales manager (every customer) and a sales rep (own customers);
+- GET /api/v1/analytics/behaviour/?topic=… (DOMAIN §10.6), the same medians (``behaviour`` argument; promotions
+  only where the interactions have the promotion columns of customers migration 0009).
 
 Everything runs in one transaction that is rolled back at the end (the analytics tables are created inside it if
 the database has none yet), so a shared benchmark database is left as it was:
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/crm_bench1m python benchmarks/bench_analytics_segments.py
+    DATABASE_URL=… python benchmarks/bench_analytics_segments.py behaviour
 """
 
 import resource
+import sys
 import time
 
 import _setup
@@ -71,7 +75,10 @@ def nightly(today) -> None:
 
 def api() -> None:
     busiest = (
-        Customer.objects.filter(deleted_at__isnull=True).values("owner__username").annotate(n=Count("pk")).order_by("-n")
+        Customer.objects.filter(deleted_at__isnull=True)
+        .values("owner__username")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
     )[0]
     rep = _client(busiest["owner__username"], roles.SALES)
     manager = _client("bench_segments_manager", roles.SALES_MANAGER)
@@ -89,10 +96,36 @@ def api() -> None:
             print(f"  {label:<56}{who:>9}{median:>11.1f}{queries:>9}")
 
 
+def behaviour() -> None:
+    columns = {
+        column.name
+        for column in connection.introspection.get_table_description(connection.cursor(), "customers_interaction")
+    }
+    topics = ["products", "feedback", "retention", "response"] + (["promotions"] if "promotion" in columns else [])
+    busiest = (
+        Customer.objects.filter(deleted_at__isnull=True)
+        .values("owner__username")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+    )[0]
+    clients = (
+        ("manager", _client("bench_segments_manager", roles.SALES_MANAGER)),
+        (f"rep ({busiest['n']:,})", _client(busiest["owner__username"], roles.SALES)),
+    )
+    print(f"{'GET /api/v1/analytics/behaviour/':<58}{'who':>9}{'median ms':>11}{'queries':>9}")
+    for topic in topics:
+        for who, client in clients:
+            median, queries, _size = _setup.median_get(client, [("/api/v1/analytics/behaviour/", {"topic": topic})] * 3)
+            print(f"  {'?topic=' + topic:<56}{who:>9}{median:>11.1f}{queries:>9}")
+
+
 def main() -> None:
     today = timezone.localdate()
     try:
         with transaction.atomic():
+            if sys.argv[1:] == ["behaviour"]:
+                behaviour()
+                raise Rollback
             _tables()
             nightly(today)
             api()
