@@ -5,9 +5,10 @@ reads in full, and with ``?format=csv`` or ``?format=xlsx`` returns the same row
 """
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -90,6 +91,9 @@ class CompositionApi(AnalysisApi):
         return composition(scope=scope, by=query.get("by") or "tier")
 
 
+EXPORT_LIMIT = 100_000  # customers in one file of the segment list (a file of a million rows helps nobody)
+
+
 class SegmentCursorPagination(CodeCursorPagination):
     ordering = "customer_id"
 
@@ -123,7 +127,15 @@ class SegmentListApi(SegmentationApi):
         return segment_rows(scope=scope, segment=query.get("segment") or "", cluster=query.get("cluster"))
 
     def table(self, scope: AnalysisScope, query: dict):
-        return segment_rows_table(self._rows(scope, query))
+        rows = self._rows(scope, query)
+        found = rows.count()
+        if found > EXPORT_LIMIT:
+            message = _(
+                "The list holds %(found)s customers; filter by segment, cluster, owner or region to export at most"
+                " %(limit)s."
+            ) % {"found": found, "limit": EXPORT_LIMIT}
+            raise ValidationError({"format": [message]})
+        return segment_rows_table(rows)
 
     def answer(self, request, scope: AnalysisScope, query: dict):
         paginator = SegmentCursorPagination()

@@ -131,3 +131,13 @@ def test_the_summary_counts_every_segment_for_the_chart(segmented, api_for):
     ]
     assert sum(row["customers"] for row in body["segments"]) == 3
     assert api_for(segmented.manager).get(SUMMARY, {"format": "csv"}).status_code == 200
+
+
+def test_a_list_too_long_for_a_file_asks_for_a_filter(segmented, api_for, monkeypatch):
+    from analytics.api import views
+
+    monkeypatch.setattr(views, "EXPORT_LIMIT", 2)
+    response = api_for(segmented.manager).get(SEGMENTS, {"format": "csv"})
+    assert response.status_code == 400
+    assert "holds 3 customers" in response.json()["format"][0]
+    assert api_for(segmented.rep).get(SEGMENTS, {"format": "csv"}).status_code == 200
