@@ -245,17 +245,10 @@ def sales_lines(*, customers: QuerySet[Customer], since: date | None = None, unt
     return OrderLine.objects.filter(order__in=orders.values("pk"))
 
 
-def products_first_sold(*, since: date, until: date) -> QuerySet:
-    """Products whose first sale (an open or completed order of any customer, up to ``until``) came after
-    ``since``: new products (DOMAIN §10.6), as a ``product`` values queryset for a subquery."""
-    return (
-        OrderLine.objects.filter(order__status__in=BILLABLE, order__order_date__lte=until)
-        .order_by()
-        .values("product")
-        .annotate(first_sold=Min("order__order_date"))
-        .filter(first_sold__gt=since)
-        .values("product")
-    )
+def products_sold(*, until: date) -> QuerySet:
+    """The products of any customer's sales (open or completed orders) up to ``until``, as a ``product`` values
+    queryset for a subquery: a product sold in a window and not in this set is new there (DOMAIN §10.6)."""
+    return OrderLine.objects.filter(order__status__in=BILLABLE, order__order_date__lte=until).values("product")
 
 
 def customers_first_ordered(*, customers: QuerySet[Customer], until: date) -> QuerySet:

@@ -20,7 +20,7 @@ from analytics.rules.shares import percent
 from analytics.scope import AnalysisScope
 from credit.selectors import (
     customers_first_ordered,
-    products_first_sold,
+    products_sold,
     promotion_responder_orders,
     sales_lines,
     sales_orders,
@@ -131,13 +131,12 @@ def products(scope: AnalysisScope) -> Behaviour:
     customers (first order older than 365 days), each with its complement, as shares of the sales (two queries)."""
     since, until = scope.as_of - timedelta(days=YEAR), scope.as_of
     customers = scope.customers()
-    new_products = products_first_sold(since=since, until=until)
     lines = sales_lines(customers=customers, since=since, until=until).aggregate(
-        total=Sum("amount"), new=Sum("amount", filter=Q(product__in=new_products))
+        total=Sum("amount"), new=Sum("amount", filter=~Q(product__in=products_sold(until=since)))
     )
-    old_customers = customers_first_ordered(customers=customers, until=until).filter(first_order__lte=since)
+    old_customers = sales_orders(customers=customers, until=since).values("customer")  # a sale by then: first too
     orders = sales_orders(customers=customers, since=since, until=until).aggregate(
-        total=Sum("amount"), old=Sum("amount", filter=Q(customer__in=old_customers.values("customer")))
+        total=Sum("amount"), old=Sum("amount", filter=Q(customer__in=old_customers))
     )
     parts = [
         ("new_products", _("New products (first sold in the last 365 days)"), lines["new"], lines["total"]),
