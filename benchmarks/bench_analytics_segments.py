@@ -11,7 +11,7 @@ Everything runs in one transaction that is rolled back at the end (the analytics
 the database has none yet), so a shared benchmark database is left as it was:
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/crm_bench1m python benchmarks/bench_analytics_segments.py
-    DATABASE_URL=… python benchmarks/bench_analytics_segments.py behaviour
+    DATABASE_URL=… python benchmarks/bench_analytics_segments.py behaviour [topic …]
 """
 
 import resource
@@ -96,12 +96,13 @@ def api() -> None:
             print(f"  {label:<56}{who:>9}{median:>11.1f}{queries:>9}")
 
 
-def behaviour() -> None:
+def behaviour(only: list[str]) -> None:
     columns = {
         column.name
         for column in connection.introspection.get_table_description(connection.cursor(), "customers_interaction")
     }
     topics = ["products", "feedback", "retention", "response"] + (["promotions"] if "promotion" in columns else [])
+    topics = [topic for topic in topics if topic in only] if only else topics
     busiest = (
         Customer.objects.filter(deleted_at__isnull=True)
         .values("owner__username")
@@ -123,8 +124,8 @@ def main() -> None:
     today = timezone.localdate()
     try:
         with transaction.atomic():
-            if sys.argv[1:] == ["behaviour"]:
-                behaviour()
+            if sys.argv[1:2] == ["behaviour"]:
+                behaviour(sys.argv[2:])
                 raise Rollback
             _tables()
             nightly(today)
