@@ -246,9 +246,20 @@ def sales_lines(*, customers: QuerySet[Customer], since: date | None = None, unt
 
 
 def products_sold(*, until: date) -> QuerySet:
-    """The products of any customer's sales (open or completed orders) up to ``until``, as a ``product`` values
-    queryset for a subquery: a product sold in a window and not in this set is new there (DOMAIN §10.6)."""
-    return OrderLine.objects.filter(order__status__in=BILLABLE, order__order_date__lte=until).values("product")
+    """The distinct products of any customer's sales (open or completed orders) up to ``until``, as a ``product``
+    values queryset for a subquery: a product sold in a window and not in this set is new there (DOMAIN §10.6)."""
+    return (
+        OrderLine.objects.filter(order__status__in=BILLABLE, order__order_date__lte=until)
+        .order_by()
+        .values("product")
+        .distinct()
+    )
+
+
+def sales_until(*, until: date) -> QuerySet[Order]:
+    """Every customer's open and completed orders up to ``until``, for a correlated subquery (an EXISTS on the
+    customer's orders index)."""
+    return _billable(None, until)
 
 
 def customers_first_ordered(*, customers: QuerySet[Customer], until: date) -> QuerySet:

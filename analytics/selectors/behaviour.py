@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, DateField, OuterRef, Q, Subquery, Sum
+from django.db.models import Case, Count, DateField, Exists, OuterRef, Q, Subquery, Sum, When
 from django.db.models.functions import TruncMonth, TruncQuarter
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,6 +24,7 @@ from credit.selectors import (
     promotion_responder_orders,
     sales_lines,
     sales_orders,
+    sales_until,
 )
 from crm.exports import Column, Table
 from customers.selectors import interaction_kind_labels, interactions_of
@@ -134,9 +135,13 @@ def products(scope: AnalysisScope) -> Behaviour:
     lines = sales_lines(customers=customers, since=since, until=until).aggregate(
         total=Sum("amount"), new=Sum("amount", filter=~Q(product__in=products_sold(until=since)))
     )
-    old_customers = sales_orders(customers=customers, until=since).values("customer")  # a sale by then: first too
-    orders = sales_orders(customers=customers, since=since, until=until).aggregate(
-        total=Sum("amount"), old=Sum("amount", filter=Q(customer__in=old_customers))
+    earlier = sales_until(until=since).filter(customer=OuterRef("customer"))  # a sale by then: the first was too
+    orders = (
+        sales_orders(customers=customers, since=since, until=until)
+        .order_by()
+        .values("customer")
+        .annotate(bought=Sum("amount"), old_bought=Case(When(Exists(earlier), then=Sum("amount")), default=None))
+        .aggregate(total=Sum("bought"), old=Sum("old_bought"))
     )
     parts = [
         ("new_products", _("New products (first sold in the last 365 days)"), lines["new"], lines["total"]),
