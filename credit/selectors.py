@@ -12,7 +12,6 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     Max,
-    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -260,16 +259,6 @@ def sales_until(*, until: date) -> QuerySet[Order]:
     """Every customer's open and completed orders up to ``until``, for a correlated subquery (an EXISTS on the
     customer's orders index)."""
     return _billable(None, until)
-
-
-def customers_first_ordered(*, customers: QuerySet[Customer], until: date) -> QuerySet:
-    """These customers' first sale date (values ``customer``, ``first_order``), sales up to ``until``."""
-    return (
-        sales_orders(customers=customers, until=until)
-        .order_by()
-        .values("customer")
-        .annotate(first_order=Min("order_date"))
-    )
 
 
 def promotion_responder_orders(*, customers: QuerySet[Customer], until: date, days: int) -> QuerySet:

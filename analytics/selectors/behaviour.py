@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Case, Count, DateField, Exists, OuterRef, Q, Subquery, Sum, When
+from django.db.models import Case, Count, DateField, Exists, Min, OuterRef, Q, Subquery, Sum, When
 from django.db.models.functions import TruncMonth, TruncQuarter
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,7 +19,6 @@ from django.utils.translation import gettext_lazy
 from analytics.rules.shares import percent
 from analytics.scope import AnalysisScope
 from credit.selectors import (
-    customers_first_ordered,
     products_sold,
     promotion_responder_orders,
     sales_lines,
@@ -233,23 +232,26 @@ def _quarter_name(start: date) -> str:
 
 
 def _cohort_counts(scope: AnalysisScope, first_quarter: date) -> dict[tuple[date, date], int]:
-    """Customers per (cohort quarter, quarter they ordered in), cohorts from ``first_quarter`` (one query)."""
+    """Customers per (cohort quarter, quarter they ordered in), cohorts from ``first_quarter`` (one query). A
+    customer's cohort is its first quarter with a sale in the window when it has no sale before the window (an
+    EXISTS per customer on the orders' customer index, not a minimum over every order ever)."""
     customers = scope.customers()
-    active = (
-        sales_orders(customers=customers, since=first_quarter - timedelta(days=1), until=scope.as_of)
-        .annotate(quarter=TruncQuarter("order_date", output_field=DateField()))
-        .order_by()
-        .values("customer", "quarter")
-        .distinct()
+    start = first_quarter - timedelta(days=1)
+    window = sales_orders(customers=customers, since=start, until=scope.as_of).order_by()
+    active = window.annotate(quarter=TruncQuarter("order_date", output_field=DateField())).values("customer", "quarter")
+    earlier = sales_until(until=start).filter(customer=OuterRef("customer"))
+    firsts = window.values("customer").annotate(
+        cohort=Case(
+            When(~Exists(earlier), then=TruncQuarter(Min("order_date"), output_field=DateField())),
+            default=None,
+            output_field=DateField(),
+        )
     )
-    firsts = customers_first_ordered(customers=customers, until=scope.as_of).annotate(
-        cohort=TruncQuarter("first_order", output_field=DateField())
-    )
-    active_sql, active_params = active.query.sql_with_params()
+    active_sql, active_params = active.distinct().query.sql_with_params()
     firsts_sql, firsts_params = firsts.query.sql_with_params()
     sql = (
         f"SELECT f.cohort, a.quarter, COUNT(*) FROM ({active_sql}) a"  # noqa: S608
-        f" JOIN ({firsts_sql}) f ON f.customer = a.customer GROUP BY f.cohort, a.quarter"
+        f" JOIN ({firsts_sql}) f ON f.customer = a.customer WHERE f.cohort IS NOT NULL GROUP BY f.cohort, a.quarter"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*active_params, *firsts_params])
