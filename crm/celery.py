@@ -28,7 +28,7 @@ NIGHTLY_JOBS = (
     ("reorder-reminders", "credit.tasks.reorder_reminders", 1, 50),
     ("birthday-reminders", "customers.tasks.birthday_reminders", 1, 55),
     ("borrowing-reminders", "archives.tasks.borrowing_reminders", 1, 58),
-    ("segmentation", "analytics.tasks.segmentation", 2, 10),  # after credit-recompute: it reads on-time ratios
+    ("segmentation", "analytics.tasks.segmentation", 2, 45),  # after credit-recompute: it reads on-time ratios
 )
 
 
