@@ -259,14 +259,16 @@ def _cohort_counts(scope: AnalysisScope, first_quarter: date) -> dict[tuple[date
 
 
 def _churned(scope: AnalysisScope) -> dict:
-    """Customers who ordered in the 365 days before the last 365 and not since, of those who ordered then."""
-    customers, as_of = scope.customers(), scope.as_of
-    before = sales_orders(
-        customers=customers, since=as_of - timedelta(days=2 * YEAR), until=as_of - timedelta(days=YEAR)
-    )
-    since = sales_orders(customers=customers, since=as_of - timedelta(days=YEAR), until=as_of)
-    counts = customers.filter(pk__in=before.values("customer")).aggregate(
-        active=Count("pk"), churned=Count("pk", filter=~Q(pk__in=since.values("customer")))
+    """Customers who ordered in the 365 days before the last 365 and not since, of those who ordered then (an
+    EXISTS per customer on the orders' customer index for each year)."""
+    as_of = scope.as_of
+    year_ago, two_years_ago = as_of - timedelta(days=YEAR), as_of - timedelta(days=2 * YEAR)
+    before = sales_until(until=year_ago).filter(customer=OuterRef("pk"), order_date__gt=two_years_ago)
+    since = sales_until(until=as_of).filter(customer=OuterRef("pk"), order_date__gt=year_ago)
+    counts = (
+        scope.customers()
+        .filter(Exists(before))
+        .aggregate(active=Count("pk"), churned=Count("pk", filter=~Exists(since)))
     )
     return {
         "customers": counts["churned"],
