@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from analytics.models import SegmentChoice
 from crm.forms import DATE_WIDGET, StyledFormMixin
 from crm.validators import plausible_date
 
@@ -18,3 +19,16 @@ class AnalysisFilterForm(StyledFormMixin, forms.Form):
         self.fields["owner"].choices = [("", _("All")), *people]
         if not owners:
             del self.fields["owner"]  # a sales rep's analysis is of own customers anyway
+
+
+class SegmentFilterForm(AnalysisFilterForm):
+    """The segmentation page (DOMAIN §10.5): as of the latest nightly run, so no day; a segment and a cluster."""
+
+    segment = forms.ChoiceField(label=_("Segment"), required=False)
+    cluster = forms.TypedChoiceField(label=_("Cluster"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, clusters=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["as_of"]
+        self.fields["segment"].choices = [("", _("All")), *SegmentChoice.choices]
+        self.fields["cluster"].choices = [("", _("All")), *((str(number), label) for number, label in clusters)]

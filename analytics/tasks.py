@@ -1,9 +1,9 @@
-"""Celery tasks of the analysis, nightly after the credit recompute: the monthly sales aggregate (DOMAIN §10.3) and
-the correlation snapshot (§10.4)."""
+"""Celery tasks of the analysis, nightly after the credit recompute (registered in crm.celery.NIGHTLY_JOBS): the
+monthly sales aggregate (DOMAIN §10.3), the correlation snapshot (§10.4) and the segmentation (§10.5)."""
 
 from celery import shared_task
 
-from analytics.services import correlation_snapshot_refresh, monthly_sales_refresh
+from analytics.services import correlation_snapshot_refresh, monthly_sales_refresh, segmentation_compute
 from crm.tasks import RETRY, business_day
 
 
@@ -15,3 +15,9 @@ def monthly_sales(today_iso: str | None = None) -> int:
 @shared_task(**RETRY)
 def correlation_snapshot(today_iso: str | None = None) -> int:
     return correlation_snapshot_refresh(today=business_day(today_iso))
+
+
+@shared_task(**RETRY)
+def segmentation(today_iso: str | None = None) -> int:
+    """Score, segment and cluster the customers as of the business day; the number of customers scored."""
+    return segmentation_compute(today=business_day(today_iso)).customers

@@ -9,5 +9,7 @@ urlpatterns = [
     path("analytics/correlation/", views.correlation, name="analytics_correlation"),
     path("analytics/pareto/", views.pareto, name="analytics_pareto"),
     path("analytics/ageing/", views.ageing, name="analytics_ageing"),
+    path("analytics/segments/", views.segments, name="analytics_segments"),
+    path("analytics/behaviour/", views.behaviour, name="analytics_behaviour"),
     path("analytics/customers/", views.customers, name="analytics_customers"),
 ]

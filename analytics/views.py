@@ -10,12 +10,14 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from analytics.forms import AnalysisFilterForm
+from analytics.forms import AnalysisFilterForm, SegmentFilterForm
 from analytics.scope import AnalysisScope
 from analytics.selectors import ageing as ageing_selectors
+from analytics.selectors import behaviour as behaviour_selectors
 from analytics.selectors import composition as composition_selectors
 from analytics.selectors import correlation as correlation_selectors
 from analytics.selectors import pareto as pareto_selectors
+from analytics.selectors import segments as segment_selectors
 from analytics.selectors import trend as trend_selectors
 from crm import access
 from crm.models import AccessLog
@@ -26,6 +28,8 @@ PAGES = [  # §10.1–§10.7, in the order of the tabs: (url name, title)
     ("analytics_pareto", _("Statistics")),
     ("analytics_trend", _("Trend")),
     ("analytics_correlation", _("Correlation")),
+    ("analytics_segments", _("Segmentation")),
+    ("analytics_behaviour", _("Behaviour")),
     ("analytics_ageing", _("Receivables ageing")),
 ]
 
@@ -180,8 +184,8 @@ def ageing(request):
     return _page(request, "analytics/ageing.html", scope, form, report, "api_analytics_ageing", **context)
 
 
-def _drill_href(request, report: str, key: str) -> str:
-    return f"{reverse('analytics_customers')}?{_query(request, report=report, key=key)}"
+def _drill_href(request, report: str, key: object) -> str:
+    return f"{reverse('analytics_customers')}?{_query(request, report=report, key=str(key))}"
 
 
 def _ageing_cells(request, report, key: str, label: str, amounts: dict) -> dict:
@@ -202,6 +206,12 @@ DRILLS = {  # a drill-down the customer list has no filter for: report → (scop
     "trend_product": _trend_product_buyers,
     "abc": pareto_selectors.abc_members,
     "ageing": ageing_selectors.ageing_debtors,
+    "segment": segment_selectors.segment_members,
+    "cluster": segment_selectors.cluster_members,
+}
+DRILL_TITLES = {  # report → the drill-down page's heading for a key (default: a product's buyers)
+    "segment": lambda key: _("Customers in the segment %(name)s") % {"name": segment_selectors.segment_name(key)},
+    "cluster": lambda key: _("Customers in cluster %(number)s") % {"number": key},
 }
 
 
@@ -218,8 +228,9 @@ def customers(request):
     page = Paginator(found, customer_selectors.PAGE_SIZE).get_page(request.GET.get("page"))
     rows = customer_selectors.dossier_rows(user=request.user, customers=page, channel=AccessLog.Channel.WEB)
     context = {"pages": PAGES, "page": page, "rows": rows, "key": key, "scope": scope, "query": _query(request)}
-    context["report_name"] = request.GET.get("report")
-    context["heading"] = _drill_heading(request.GET["report"], key, scope)
+    report_name = request.GET["report"]
+    context["report_name"] = report_name
+    context["heading"] = _drill_heading(report_name, key, scope) or DRILL_TITLES.get(report_name, lambda key: "")(key)
     return render(request, "analytics/customers.html", context)
 
 
@@ -241,3 +252,54 @@ def _drill_heading(report: str, key: str, scope: AnalysisScope) -> str | None:
             "day": day,
         }
     return None
+
+
+@login_required
+def segments(request):
+    """RFM segments and k-means clusters as of the latest nightly run (DOMAIN §10.5), and the scored customers."""
+    if not request.user.has_perm("analytics.view_analysis"):
+        raise PermissionDenied
+    reads_all = access.dossiers_fully_visible(request.user) is None
+    owners = customer_selectors.owner_candidates() if reads_all else ()
+    run = segment_selectors.segmentation_latest()
+    clusters = segment_selectors.cluster_choices()
+    form = SegmentFilterForm(request.GET or None, owners=owners, clusters=clusters)
+    filters = form.cleaned_data if form.is_valid() else {}
+    today = timezone.localdate()
+    scope = AnalysisScope.of(request.user, {**filters, "as_of": run.computed_on if run else today}, today=today)
+    report = segment_selectors.segmentation(scope=scope)
+    rows = segment_selectors.segment_rows(
+        scope=scope, segment=filters.get("segment") or "", cluster=filters.get("cluster")
+    )
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    context = {
+        "run": run,
+        "segment_rows": [
+            {"key": s.key, "cells": [s.label, s.customers, s.share], "href": _drill_href(request, "segment", s.key)}
+            for s in report.segments
+        ],
+        "cluster_columns": report.clusters_table().columns,
+        "cluster_rows": [
+            {"key": row["id"], "cells": list(row.values()), "href": _drill_href(request, "cluster", row["id"])}
+            for row in report.clusters_table().rows
+        ],
+        "clusters_api": f"{reverse('api_analytics_clusters')}?{_query(request, segment='', cluster='')}",
+        "list_api": f"{reverse('api_analytics_segments')}?{_query(request)}",
+        "page": page,
+        "segment_names": dict(segment_selectors.SegmentChoice.choices),
+    }
+    return _page(request, "analytics/segments.html", scope, form, report, "api_analytics_segment_summary", **context)
+
+
+@login_required
+def behaviour(request):
+    """One behaviour topic's table and chart (DOMAIN §10.6), a button per topic."""
+    scope, form = _scope(request)
+    topic = request.GET.get("topic") or "promotions"
+    if topic not in behaviour_selectors.TOPICS:
+        raise Http404
+    report = behaviour_selectors.behaviour(scope=scope, topic=topic)
+    rows = _table_rows(report, [str(index) for index in range(len(report.rows))])
+    choices = [(key, label, _query(request, topic=key)) for key, label in behaviour_selectors.TOPICS.items()]
+    context = {"rows": rows, "topic": topic, "topic_choices": choices}
+    return _page(request, "analytics/behaviour.html", scope, form, report, "api_analytics_behaviour", **context)

@@ -9,8 +9,10 @@ from django.db import connection
 from django.db.models import (
     Case,
     Count,
+    DateField,
     DecimalField,
     Exists,
+    ExpressionWrapper,
     F,
     Max,
     OuterRef,
@@ -278,6 +280,8 @@ def suggested_five_c(*, customer: Customer) -> dict[str, int | None]:
     return suggest_five_c(figures, grade, litigation, policy_current().as_rule())
 
 
+PROMOTION_RESPONSE = Interaction.Kind.PROMOTION_RESPONSE
+
 # Reads for the analysis (DOMAIN §10): querysets over the customers a caller may read in full, for analytics to
 # aggregate in SQL. Sales are the amounts of open and completed orders (§10, as T of §3).
 
@@ -296,6 +300,44 @@ def sales_lines(*, customers: QuerySet[Customer], since: date | None = None, unt
     """The lines of ``sales_orders`` (products, DOMAIN §10.1)."""
     orders = sales_orders(customers=customers, since=since, until=until)
     return OrderLine.objects.filter(order__in=orders.values("pk"))
+
+
+def products_sold(*, until: date) -> QuerySet:
+    """The distinct products of any customer's sales (open or completed orders) up to ``until``, as a ``product``
+    values queryset for a subquery: a product sold in a window and not in this set is new there (DOMAIN §10.6)."""
+    return (
+        OrderLine.objects.filter(order__status__in=BILLABLE, order__order_date__lte=until)
+        .order_by()
+        .values("product")
+        .distinct()
+    )
+
+
+def sales_until(*, until: date) -> QuerySet[Order]:
+    """Every customer's open and completed orders up to ``until``, for a correlated subquery (an EXISTS on the
+    customer's orders index)."""
+    return _billable(None, until)
+
+
+def promotion_responder_orders(*, customers: QuerySet[Customer], until: date, days: int) -> QuerySet:
+    """Each (promotion, order) where the customer's order (a sale, up to ``until``) came on the day of a response
+    to that promotion or in the ``days`` after it (DOMAIN §10.6): distinct values ``promo``, ``id``, ``sale``, so an
+    order after two responses to one promotion counts once."""
+    return (
+        sales_orders(customers=customers, until=until)
+        .filter(
+            customer__interactions__kind=PROMOTION_RESPONSE,
+            customer__interactions__promotion__gt="",
+            customer__interactions__occurred_on__lte=F("order_date"),
+            customer__interactions__occurred_on__gte=ExpressionWrapper(
+                F("order_date") - timedelta(days=days), output_field=DateField()
+            ),
+        )
+        .annotate(promo=F("customer__interactions__promotion"), sale=F("amount"))
+        .order_by()
+        .values("promo", "pk", "sale")
+        .distinct()
+    )
 
 
 def customers_with_credit_facts(*, customers: QuerySet[Customer], as_of: date, today: date) -> QuerySet[Customer]:
@@ -405,6 +447,36 @@ def customers_with_tier(*, customers: QuerySet[Customer], as_of: date) -> QueryS
     )
     stored = When(credit_profile__computed_on=as_of, then=F("credit_profile__tier"))
     return customers.annotate(tier_code=Case(stored, default=computed))
+
+
+def rfm_order_facts(*, as_of: date, active_days: int, window_days: int) -> QuerySet:
+    """Per customer with a sale in the ``active_days`` ending on ``as_of`` (DOMAIN §10.5), one aggregate over the
+    orders alone, as values: ``customer_id``, ``last_order`` (date of the latest sale), ``frequency`` (sales in the
+    ``window_days``) and ``monetary`` (their amount, T of §3), for the nightly segmentation's SQL to join."""
+    window = Q(order_date__gt=as_of - timedelta(days=window_days))
+    return (
+        _billable(as_of - timedelta(days=active_days), as_of)
+        .order_by()
+        .values("customer_id")
+        .annotate(
+            last_order=Max("order_date"),
+            frequency=Count("pk", filter=window),
+            monetary=Coalesce(
+                Sum("amount", filter=window), Value(0), output_field=DecimalField(max_digits=14, decimal_places=2)
+            ),
+        )
+    )
+
+
+def live_customers_on_time() -> QuerySet:
+    """Every live customer's id and on-time ratio (``on_time``, None without a profile or nothing due), as values
+    for the nightly segmentation to join (DOMAIN §4, §10.5)."""
+    return (
+        Customer.objects.filter(deleted_at__isnull=True)
+        .order_by()
+        .annotate(on_time=F("credit_profile__on_time_ratio"))
+        .values("id", "on_time")
+    )
 
 
 def credit_choice_labels() -> dict[str, dict[str, str]]:

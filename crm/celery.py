@@ -30,6 +30,7 @@ NIGHTLY_JOBS = (
     ("borrowing-reminders", "archives.tasks.borrowing_reminders", 1, 58),
     ("monthly-sales", "analytics.tasks.monthly_sales", 2, 10),
     ("correlation-snapshot", "analytics.tasks.correlation_snapshot", 2, 30),
+    ("segmentation", "analytics.tasks.segmentation", 2, 45),  # after credit-recompute: it reads on-time ratios
 )
 
 

@@ -22,6 +22,7 @@ from customers.models import (
     Interaction,
     Section,
 )
+from customers.rules.interactions import promotion_fields_missing
 from customers.sections import CONTACT_FIELDS, CUSTOMER_FIELDS_BY_KIND, SECTION_FIELDS, SECTION_MODELS
 from customers.selectors import COMPLETENESS_BANDS, ORDERINGS
 from customers.services import FigureInput, VersionConflict
@@ -243,8 +244,12 @@ class ContactForm(StyledFormMixin, forms.ModelForm):
 class InteractionForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Interaction
-        fields = ("kind", "occurred_on", "subject", "details")
+        fields = ("kind", "occurred_on", "subject", "details", "promotion", "response", "cost")
         widgets = {"occurred_on": DATE_WIDGET, "details": forms.Textarea(attrs={"rows": 6})}
+        help_texts = {
+            "promotion": _("For a promotion response: the promotion's name."),
+            "cost": _("For a promotion response: what the promotion cost for this customer."),
+        }
 
     def __init__(self, *args, allowed_kinds=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -257,6 +262,12 @@ class InteractionForm(StyledFormMixin, forms.ModelForm):
         if occurred_on > timezone.localdate():
             raise forms.ValidationError(_("An interaction cannot be dated in the future."))
         return occurred_on
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        for name in promotion_fields_missing(cleaned.get("kind", ""), cleaned):
+            self.add_error(name, _("A promotion response needs its promotion, response and cost."))
+        return cleaned
 
 
 class CreditDocumentForm(StyledFormMixin, forms.ModelForm):

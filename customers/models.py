@@ -459,11 +459,21 @@ class Interaction(models.Model):
         SUGGESTION = "suggestion", _("Suggestion")
         PROMOTION_RESPONSE = "promotion_response", _("Promotion response")
 
+    class Response(models.TextChoices):
+        POSITIVE = "positive", _("Positive")
+        NEGATIVE = "negative", _("Negative")
+
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="interactions")
     kind = models.CharField(_("type"), max_length=30, choices=Kind.choices)
     occurred_on = models.DateField(_("date"))
     subject = models.CharField(_("subject"), max_length=200)
     details = models.TextField(_("details"), blank=True)
+    # a promotion response (DOMAIN §10.6): which promotion, how the customer answered, what it cost; empty otherwise
+    promotion = models.CharField(_("promotion"), max_length=200, blank=True)
+    response = models.CharField(_("response"), max_length=10, choices=Response.choices, blank=True)
+    cost = models.DecimalField(
+        _("cost spent"), max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 
@@ -471,7 +481,10 @@ class Interaction(models.Model):
         verbose_name = _("interaction")
         verbose_name_plural = _("interactions")
         ordering = ["-occurred_on", "-id"]
-        indexes = [models.Index(fields=["customer", "-occurred_on"], name="interaction_customer_date")]
+        indexes = [
+            models.Index(fields=["customer", "-occurred_on"], name="interaction_customer_date"),
+            models.Index(fields=["kind", "occurred_on"], name="interaction_kind_date"),  # the behaviour analysis
+        ]
 
     def __str__(self) -> str:
         return f"{self.occurred_on} {self.get_kind_display()}: {self.subject}"

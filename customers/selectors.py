@@ -548,6 +548,20 @@ def interaction_list(*, customer: Customer) -> QuerySet[Interaction]:
     return customer.interactions.select_related("author")
 
 
+def interactions_of(
+    *, customers: QuerySet[Customer], kinds: Sequence[str], since: date | None = None, until: date
+) -> QuerySet[Interaction]:
+    """Customer-card records of these kinds by these customers dated after ``since`` (if given) and not after
+    ``until`` (the behaviour analysis, DOMAIN §10.6)."""
+    qs = Interaction.objects.filter(customer__in=customers.values("pk"), kind__in=kinds, occurred_on__lte=until)
+    return qs if since is None else qs.filter(occurred_on__gt=since)
+
+
+def interaction_kind_labels() -> dict[str, str]:
+    """Interaction kinds and their translated labels, in display order."""
+    return dict(Interaction.Kind.choices)
+
+
 def owner_candidates() -> QuerySet:
     """Users who can own dossiers: active sales reps and sales managers."""
     return (

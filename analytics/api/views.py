@@ -5,32 +5,48 @@ reads in full, and with ``?format=csv`` or ``?format=xlsx`` returns the same row
 """
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from analytics.api.renderers import CsvTableRenderer, XlsxTableRenderer
 from analytics.api.serializers import (
+    BEHAVIOUR_SERIALIZERS,
     AgeingQuery,
     AgeingSerializer,
     AnalysisQuery,
+    BehaviourQuery,
+    ClusterSerializer,
     CompositionQuery,
     CompositionSerializer,
     CorrelationSerializer,
     ParetoQuery,
     ParetoSerializer,
+    SegmentationSerializer,
+    SegmentQuery,
+    SegmentRowSerializer,
     TrendQuery,
     TrendSerializer,
 )
 from analytics.scope import AnalysisScope
 from analytics.selectors import ageing as ageing_selectors
 from analytics.selectors import pareto as pareto_selectors
+from analytics.selectors.behaviour import behaviour
 from analytics.selectors.composition import composition
 from analytics.selectors.correlation import correlation
+from analytics.selectors.segments import (
+    segment_row_json,
+    segment_rows,
+    segment_rows_table,
+    segmentation,
+    segmentation_latest,
+)
 from analytics.selectors.trend import trend
+from crm.api.pagination import CodeCursorPagination
 
 FILE_FORMATS = frozenset({"csv", "xlsx"})
 FORMAT_PARAMETER = OpenApiParameter(
@@ -137,3 +153,103 @@ class AgeingApi(AnalysisApi):
     def report(self, scope: AnalysisScope, query: dict):
         limit = query.get("limit") or ageing_selectors.DEFAULT_LIMIT
         return ageing_selectors.ageing(scope=scope, group=query.get("group") or "none", limit=limit)
+
+
+EXPORT_LIMIT = 100_000  # customers in one file of the segment list (a file of a million rows helps nobody)
+
+
+class SegmentCursorPagination(CodeCursorPagination):
+    ordering = "customer_id"
+
+
+class SegmentationApi(AnalysisApi):
+    """Reads of the nightly segmentation (DOMAIN §10.5): scoped like every analysis, as of the latest run."""
+
+    query_class = SegmentQuery
+
+    def get(self, request):
+        query = self.query_class(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        scope = AnalysisScope.of(request.user, query.validated_data, today=timezone.localdate())
+        file_format = request.accepted_renderer.format
+        if file_format in FILE_FORMATS:
+            response = Response(self.table(scope, query.validated_data))
+            run = segmentation_latest()
+            day = run.computed_on if run else "none"
+            response["Content-Disposition"] = f'attachment; filename="{self.export_name}-{day}.{file_format}"'
+            return response
+        return self.answer(request, scope, query.validated_data)
+
+
+@extend_schema(parameters=[SegmentQuery, FORMAT_PARAMETER], responses=SegmentRowSerializer(many=True))
+class SegmentListApi(SegmentationApi):
+    """Every scored customer in scope with R, F, M, their scores, segment and cluster (cursor list)."""
+
+    export_name = "segments"
+
+    def _rows(self, scope: AnalysisScope, query: dict):
+        return segment_rows(scope=scope, segment=query.get("segment") or "", cluster=query.get("cluster"))
+
+    def table(self, scope: AnalysisScope, query: dict):
+        rows = self._rows(scope, query)
+        found = rows.count()
+        if found > EXPORT_LIMIT:
+            message = _(
+                "The list holds %(found)s customers; filter by segment, cluster, owner or region to export at most"
+                " %(limit)s."
+            ) % {"found": found, "limit": EXPORT_LIMIT}
+            raise ValidationError({"format": [message]})
+        return segment_rows_table(rows)
+
+    def answer(self, request, scope: AnalysisScope, query: dict):
+        paginator = SegmentCursorPagination()
+        page = paginator.paginate_queryset(self._rows(scope, query), request, view=self)
+        rows = SegmentRowSerializer([segment_row_json(row) for row in page], many=True).data
+        return paginator.get_paginated_response(rows)
+
+
+@extend_schema(parameters=[SegmentQuery, FORMAT_PARAMETER], responses=ClusterSerializer(many=True))
+class ClusterListApi(SegmentationApi):
+    """The k-means clusters of the latest run: label, customers in scope, centroid in the original units."""
+
+    export_name = "clusters"
+
+    def table(self, scope: AnalysisScope, query: dict):
+        return segmentation(scope=scope).clusters_table()
+
+    def answer(self, request, scope: AnalysisScope, query: dict):
+        return Response(ClusterSerializer(segmentation(scope=scope).clusters_json(), many=True).data)
+
+
+@extend_schema(parameters=[SegmentQuery, FORMAT_PARAMETER], responses=SegmentationSerializer)
+class SegmentSummaryApi(SegmentationApi):
+    """Customers in scope per segment and the clusters, as of the latest run (``computed_on`` null before it)."""
+
+    export_name = "segment-counts"
+
+    def table(self, scope: AnalysisScope, query: dict):
+        return segmentation(scope=scope).table()
+
+    def answer(self, request, scope: AnalysisScope, query: dict):
+        return Response(SegmentationSerializer(segmentation(scope=scope).as_json()).data)
+
+
+@extend_schema(
+    parameters=[BehaviourQuery, FORMAT_PARAMETER],
+    responses=PolymorphicProxySerializer(
+        component_name="Behaviour",
+        serializers=BEHAVIOUR_SERIALIZERS,
+        resource_type_field_name="topic",
+    ),
+)
+class BehaviourApi(AnalysisApi):
+    """Customer behaviour (DOMAIN §10.6): one topic's table as ``rows`` (promotions by default)."""
+
+    query_class = BehaviourQuery
+    export_name = "behaviour"
+
+    def report(self, scope: AnalysisScope, query: dict):
+        topic = query.get("topic") or "promotions"
+        self.output_class = BEHAVIOUR_SERIALIZERS[topic]
+        self.export_name = f"behaviour-{topic}"
+        return behaviour(scope=scope, topic=topic)

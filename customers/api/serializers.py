@@ -9,6 +9,7 @@ from crm.api.fields import PlausibleDatesMixin
 from customers import selectors
 from customers.classifications import Classes, ProcessClass, TimeClass, VolumeClass
 from customers.models import ChangeRecord, Contact, Customer, Interaction
+from customers.rules.interactions import promotion_fields_missing
 from customers.sections import CONTACT_FIELDS, CUSTOMER_FIELDS, SECTION_MODELS, section_model_fields
 from customers.validators import validate_uscc
 
@@ -214,8 +215,25 @@ class InteractionSerializer(PlausibleDatesMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Interaction
-        fields = ("id", "kind", "kind_display", "occurred_on", "subject", "details", "author", "created_at")
+        fields = (
+            "id",
+            "kind",
+            "kind_display",
+            "occurred_on",
+            "subject",
+            "details",
+            "promotion",
+            "response",
+            "cost",
+            "author",
+            "created_at",
+        )
         read_only_fields = ("id", "author", "created_at")
+        extra_kwargs = {
+            "promotion": {"help_text": "required for kind promotion_response (DOMAIN §10.6)"},
+            "response": {"help_text": "positive or negative; required for kind promotion_response"},
+            "cost": {"help_text": "the promotion's cost for this customer; required for kind promotion_response"},
+        }
 
     def validate_occurred_on(self, value):
         if value > timezone.localdate():
@@ -227,3 +245,10 @@ class InteractionSerializer(PlausibleDatesMixin, serializers.ModelSerializer):
         if allowed is not None and value not in allowed:
             raise serializers.ValidationError(_("You may not record this type of interaction."))
         return value
+
+    def validate(self, attrs: dict) -> dict:
+        missing = promotion_fields_missing(attrs.get("kind", ""), attrs)
+        if missing:
+            message = _("A promotion response needs its promotion, response and cost.")
+            raise serializers.ValidationError({key: [message] for key in missing})
+        return attrs

@@ -296,11 +296,26 @@ def interaction_record(
     by: AbstractBaseUser,
     today: date,
     details: str = "",
+    promotion: str = "",
+    response: str = "",
+    cost: Decimal | None = None,
 ) -> Interaction:
-    """Add a customer-card record (visit report, feedback, complaint…, DOMAIN §2). A technical requirement or a
-    promotion response opens an opportunity (DOMAIN §2.1 upcoming): the classes are derived again after commit."""
+    """Add a customer-card record (visit report, feedback, complaint…, DOMAIN §2). Only a promotion response keeps
+    its promotion, response and cost (DOMAIN §10.6); the entry points require them for that kind. A technical
+    requirement or a promotion response opens an opportunity (DOMAIN §2.1 upcoming): the classes are derived again
+    after commit."""
+    if kind != Interaction.Kind.PROMOTION_RESPONSE:
+        promotion, response, cost = "", "", None
     interaction = Interaction.objects.create(
-        customer=customer, kind=kind, occurred_on=occurred_on, subject=subject, details=details, author=by
+        customer=customer,
+        kind=kind,
+        occurred_on=occurred_on,
+        subject=subject,
+        details=details,
+        promotion=promotion,
+        response=response,
+        cost=cost,
+        author=by,
     )
     if kind in OPPORTUNITY_KINDS:
         events.publish(events.CreditDataChanged(customer_ids=(customer.pk,), today=today))

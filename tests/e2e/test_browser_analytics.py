@@ -16,6 +16,10 @@ PAGES = [
     "/analytics/trend/?by=product",
     "/analytics/correlation/",
     "/analytics/ageing/?group=owner",
+    "/analytics/behaviour/?topic=products",
+    "/analytics/behaviour/?topic=feedback",
+    "/analytics/behaviour/?topic=retention",
+    "/analytics/behaviour/?topic=response",
 ]
 
 
@@ -64,4 +68,48 @@ def test_an_ageing_segment_leads_to_the_customers_owing_in_that_bucket(live_serv
     page.wait_for_url("**/analytics/customers/?**")
     assert "Beta Pumps" in page.content()
     assert "Alpha Valves" not in page.content()
+    assert errors == []
+
+
+def test_the_segmentation_page_draws_segments_and_clusters(live_server, page, portfolio, password):  # noqa: F811
+    """DOMAIN §10.5: after the nightly run, the segment bars and the cluster bubbles draw; a bar's row drills."""
+    from analytics.services import segmentation_compute
+    from tests.analytics.conftest import TODAY
+
+    segmentation_compute(today=TODAY)
+    errors = _watch_console(page)
+    sign_in(page, live_server, portfolio.manager.username, password)
+    page.goto(f"{live_server.url}/analytics/segments/")
+    page.wait_for_selector("[data-chart='segments'][data-chart-ready]")
+    page.wait_for_selector("[data-chart='clusters'][data-chart-ready]")
+    box = page.locator("[data-chart='clusters']").bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
+    page.wait_for_timeout(150)
+    assert errors == []
+    assert "Gamma Pipes" in page.inner_text("[data-testid='segment-customers']")
+
+
+def test_the_promotions_table_draws_with_responses(live_server, page, portfolio, password):  # noqa: F811
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from customers.services import interaction_record
+    from tests.analytics.conftest import TODAY
+
+    interaction_record(
+        customer=portfolio.customers["A"],
+        kind="promotion_response",
+        occurred_on=TODAY - timedelta(days=40),
+        subject="Mailing",
+        by=portfolio.rep,
+        today=TODAY,
+        promotion="Spring",
+        response="positive",
+        cost=Decimal(100),
+    )
+    errors = _watch_console(page)
+    sign_in(page, live_server, portfolio.manager.username, password)
+    page.goto(f"{live_server.url}/analytics/behaviour/?topic=promotions")
+    page.wait_for_selector("[data-chart='behaviour'][data-chart-ready]")
+    assert "Spring" in page.inner_text("[data-testid='report-table']")
     assert errors == []

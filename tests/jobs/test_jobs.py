@@ -239,6 +239,7 @@ def test_the_schedule_as_data():
         "borrowing-reminders",
         "monthly-sales",
         "correlation-snapshot",
+        "segmentation",
         "reminder-digests",
     }
     app.loader.import_default_modules()
@@ -246,6 +247,7 @@ def test_the_schedule_as_data():
         assert entry["task"] in app.tasks
     assert schedule["staleness-scan"]["schedule"].hour == {3}
     assert schedule["reminder-digests"]["schedule"].hour == set(range(24))
+    assert schedule["segmentation"]["schedule"].hour == {4}  # after the recompute: it reads the on-time ratios
 
 
 def test_daily_jobs_run_everything_and_twice_adds_nothing(old_customer, customer):
@@ -254,11 +256,12 @@ def test_daily_jobs_run_everything_and_twice_adds_nothing(old_customer, customer
     first = daily_jobs(TODAY.isoformat())
     assert first["review_reminders"] >= 1
     second = daily_jobs(TODAY.isoformat())
-    rebuilt = ("credit_recompute", "monthly_sales", "correlation_snapshot")  # recomputed whole: replace, not add
+    rebuilt = ("credit_recompute", "monthly_sales", "correlation_snapshot", "segmentation")  # redone whole
     assert {k: v for k, v in second.items() if k not in rebuilt} == dict.fromkeys(
         [k for k in second if k not in rebuilt], 0
     )
     assert second["monthly_sales"] == first["monthly_sales"]
+    assert second["segmentation"] == first["segmentation"]
 
 
 def test_a_scan_killed_midway_finishes_on_the_next_run(rep, monkeypatch):

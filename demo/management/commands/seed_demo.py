@@ -11,11 +11,13 @@ from django.db import transaction
 from django.utils import timezone
 from faker import Faker
 
+from analytics.services import segmentation_compute
 from archives.demo import seed_archives
 from credit.demo import seed_trade
 from crm import roles
 from crm.access import CUSTOMER_SERVICE_INTERACTION_KINDS
 from customers import services
+from customers.demo import seed_behaviour
 from customers.models import Customer, Interaction, Kind, Nature, Size
 from customers.policy import review_policy
 from customers.rules.uscc import CHARSET, uscc_check_character
@@ -72,10 +74,13 @@ class Command(BaseCommand):
         demo = list(Customer.objects.filter(external_id__startswith="DEMO-").order_by("pk"))
         traded = seed_trade(customers=demo, users=users, today=timezone.localdate())
         originals = seed_archives(customers=demo, users=users, today=timezone.localdate())
+        behaving = seed_behaviour(customers=demo, users=users, today=timezone.localdate())
+        run = segmentation_compute(today=timezone.localdate())  # the nightly job's result, for the demo at once
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(users)} users, {created} new customers, "
-                f"orders and payments for {traded} customers, {originals} new archive originals."
+                f"orders and payments for {traded} customers, {originals} new archive originals, "
+                f"promotion responses and complaints for {behaving} customers, {run.customers} customers segmented."
             )
         )
         self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
@@ -204,6 +209,7 @@ class Command(BaseCommand):
         for _ in range(rng.randrange(0, 6)):
             author = rng.choice([owner, users["service"]])
             kinds = Interaction.Kind.values if author == owner else sorted(CUSTOMER_SERVICE_INTERACTION_KINDS)
+            kinds = [kind for kind in kinds if kind != Interaction.Kind.PROMOTION_RESPONSE]  # seeded with their cost
             services.interaction_record(
                 customer=customer,
                 kind=rng.choice(kinds),
