@@ -36,8 +36,17 @@ def celery_app(redis_url):
 
     saved = {key: app.conf[key] for key in ("broker_url", "result_backend", "task_ignore_result")}
     app.conf.update(broker_url=redis_url, result_backend=redis_url, task_ignore_result=False)
+    _forget_backend(app)
     yield app
     app.conf.update(saved)
+    _forget_backend(app)
+
+
+def _forget_backend(app) -> None:
+    """Celery builds the result backend once and keeps it: an earlier test that ran a task eagerly (an import) left
+    the disabled one, which a change of ``result_backend`` alone does not replace."""
+    app._backend_cache = None
+    app._local.__dict__.pop("backend", None)
 
 
 def test_worker_runs_the_staleness_scan_and_a_second_run_changes_nothing(celery_app):
