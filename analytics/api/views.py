@@ -6,7 +6,7 @@ reads in full, and with ``?format=csv`` or ``?format=xlsx`` returns the same row
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.renderers import JSONRenderer
@@ -181,7 +181,17 @@ class SegmentationApi(AnalysisApi):
         return self.answer(request, scope, query.validated_data)
 
 
-@extend_schema(parameters=[SegmentQuery, FORMAT_PARAMETER], responses=SegmentRowSerializer(many=True))
+SEGMENT_PAGE = inline_serializer(
+    "PaginatedSegmentRowList",
+    {
+        "next": serializers.URLField(allow_null=True),
+        "previous": serializers.URLField(allow_null=True),
+        "results": SegmentRowSerializer(many=True),
+    },
+)
+
+
+@extend_schema(parameters=[SegmentQuery, FORMAT_PARAMETER], responses=SEGMENT_PAGE)
 class SegmentListApi(SegmentationApi):
     """Every scored customer in scope with R, F, M, their scores, segment and cluster (cursor list)."""
 
