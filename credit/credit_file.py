@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from credit.forms import FIVE_C_LABELS
-from credit.models import LIMIT_STANDING_TEXTS, Indicator, PaymentGrade, reason_texts
+from credit.models import Indicator, PaymentGrade, limit_standing_text, reason_texts
 from credit.rules.ageing import BUCKETS
 from credit.selectors import CreditFile, credit_file_read, policy_current
 from customers.models import InformationSource, Section
@@ -113,18 +113,12 @@ def credit_file_pdf(file: CreditFile, *, language: str, today) -> bytes:
     if not cjk_font_installed():
         raise CreditFileUnavailable(f"No Chinese font is installed: {INSTALL_HINT}")
     with translation.override(language):
-        standing = file.standing
         context = {
             "file": file,
             "customer": file.dossier.customer,
             "today": today,
             "reasons": reason_texts(file.profile.reasons, policy_current().as_rule()),
-            "standing": str(LIMIT_STANDING_TEXTS[standing.state])
-            % {
-                "amount": standing.approved if standing.approved is not None else "",
-                "until": standing.valid_until or "",
-                "grade": PaymentGrade(standing.grade.value).label,
-            },
+            "standing": limit_standing_text(file.standing),
             "buckets": [(AGEING_LABELS[bucket], file.ageing[bucket]) for bucket in BUCKETS],
             "assessments": [(assessment, assessment_rows(assessment)) for assessment in file.assessments],
             "weakest_source_label": InformationSource(file.weakest_source).label if file.weakest_source else None,

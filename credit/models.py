@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -613,6 +614,22 @@ LIMIT_STANDING_TEXTS = {  # credit.rules.decisions.LimitState, in words on the c
     ),
     "expired": _("Approved %(amount)s, but it expired on %(until)s: a new approval is needed."),
 }
+
+
+def money_words(value: Decimal) -> str:
+    """An amount in a sentence: thousands separators, cents only when there are any (120,000; 99.50)."""
+    return intcomma(value.quantize(Decimal(1)) if value == value.to_integral_value() else value)
+
+
+def limit_standing_text(standing) -> str:
+    """Whether the approved limit can carry an order, in words (DOMAIN §11: one answer, not two numbers), from
+    ``credit.rules.decisions.LimitStanding``: the credit tab and the credit file say the same."""
+    values = {
+        "amount": money_words(standing.approved) if standing.approved is not None else "",
+        "until": standing.valid_until.isoformat() if standing.valid_until else "",
+        "grade": PaymentGrade(standing.grade.value).label,
+    }
+    return str(LIMIT_STANDING_TEXTS[standing.state]) % values
 
 
 def _number(value: Decimal) -> str:

@@ -347,21 +347,9 @@ def customers_with_credit_facts(*, customers: QuerySet[Customer], as_of: date, t
     unrated) and ``risk_code`` (the profile's risk class; for a past day the latest assessment made by then that
     was still valid, or unassessed)."""
     policy = policy_current().as_rule()
-    window = _billable(as_of - timedelta(days=policy.window_days), as_of)
-    trailing = Coalesce(
-        Subquery(
-            window.filter(customer=OuterRef("pk")).order_by().values("customer").annotate(t=Sum("amount")).values("t")
-        ),
-        Value(Decimal(0)),
-        output_field=DecimalField(max_digits=14, decimal_places=2),
+    qs = customers.annotate(trailing=_trailing_summed(as_of, policy)).annotate(
+        tier_code=_tier_of(F("trailing"), policy)
     )
-    tier_code = Case(
-        When(trailing__gte=policy.tier_a_threshold, then=Value(Tier.A)),
-        When(trailing__gte=policy.tier_b_threshold, then=Value(Tier.B)),
-        When(trailing__gt=0, then=Value(Tier.C)),
-        default=Value(Tier.D),
-    )
-    qs = customers.annotate(trailing=trailing).annotate(tier_code=tier_code)
     if as_of >= today:
         return qs.annotate(
             grade_code=Coalesce("credit_profile__payment_grade", Value(PaymentGrade.UNRATED)),
@@ -414,6 +402,7 @@ def customers_with_analysis_variables(*, customers: QuerySet[Customer], as_of: d
 
 
 def _trailing_summed(as_of: date, policy: CreditPolicy) -> Coalesce:
+    """T of DOMAIN §3 as a subquery per customer: open and completed sales in the trailing window ending on as_of."""
     window = _billable(as_of - timedelta(days=policy.window_days), as_of)
     return Coalesce(
         Subquery(
@@ -438,15 +427,18 @@ def customers_with_tier(*, customers: QuerySet[Customer], as_of: date) -> QueryS
     """These customers annotated with ``tier_code`` as of a day (DOMAIN §3), the stored profile's tier where it was
     computed that day, else from T summed and the policy in force (as ``customers_with_credit_facts``)."""
     policy = policy_current().as_rule()
-    summed = _trailing_summed(as_of, policy)
-    computed = Case(
-        When(GreaterThanOrEqual(summed, policy.tier_a_threshold), then=Value(Tier.A)),
-        When(GreaterThanOrEqual(summed, policy.tier_b_threshold), then=Value(Tier.B)),
-        When(GreaterThan(summed, 0), then=Value(Tier.C)),
+    stored = When(credit_profile__computed_on=as_of, then=F("credit_profile__tier"))
+    return customers.annotate(tier_code=Case(stored, default=_tier_of(_trailing_summed(as_of, policy), policy)))
+
+
+def _tier_of(trailing, policy: CreditPolicy) -> Case:
+    """``rules.tier.value_tier`` as SQL over a T expression (DOMAIN §3): A, B by the thresholds, C above 0, else D."""
+    return Case(
+        When(GreaterThanOrEqual(trailing, policy.tier_a_threshold), then=Value(Tier.A)),
+        When(GreaterThanOrEqual(trailing, policy.tier_b_threshold), then=Value(Tier.B)),
+        When(GreaterThan(trailing, 0), then=Value(Tier.C)),
         default=Value(Tier.D),
     )
-    stored = When(credit_profile__computed_on=as_of, then=F("credit_profile__tier"))
-    return customers.annotate(tier_code=Case(stored, default=computed))
 
 
 def rfm_order_facts(*, as_of: date, active_days: int, window_days: int) -> QuerySet:

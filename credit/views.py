@@ -1,11 +1,9 @@
 """Browser pages for credit staff (DOMAIN §3–§6): credit panel, assessments, queues, policy, dashboard."""
 
 from datetime import timedelta
-from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Sum
@@ -27,7 +25,6 @@ from credit.forms import (
     LimitRequestForm,
 )
 from credit.models import (
-    LIMIT_STANDING_TEXTS,
     NOTE_CAUSE_LABELS,
     SALES_POLICY_LABELS,
     CreditLimitRequest,
@@ -38,6 +35,8 @@ from credit.models import (
     RiskClass,
     ScoringModel,
     Tier,
+    limit_standing_text,
+    money_words,
     reason_texts,
 )
 from credit.rules.scoring import RatingError
@@ -65,22 +64,6 @@ def _credit_url(customer: Customer) -> str:
     return reverse("customer_credit", args=[customer.code])
 
 
-def _money(value) -> str:
-    """An amount in words' company: thousands separators, cents only when there are any (120,000; 99.50)."""
-    return intcomma(value.quantize(Decimal(1)) if value == value.to_integral_value() else value)
-
-
-def _standing_text(standing) -> str:
-    """Whether the approved limit can carry an order, in words (DOMAIN §11: one answer, not two numbers)."""
-    grade = PaymentGrade(standing.grade.value).label
-    values = {
-        "amount": _money(standing.approved) if standing.approved is not None else "",
-        "until": standing.valid_until.isoformat() if standing.valid_until else "",
-        "grade": grade,
-    }
-    return str(LIMIT_STANDING_TEXTS[standing.state]) % values
-
-
 def _panel_context(request, customer: Customer) -> dict:
     profile = selectors.credit_profile_read(customer=customer, today=timezone.localdate())
     may = {
@@ -92,7 +75,7 @@ def _panel_context(request, customer: Customer) -> dict:
     return {
         "customer": customer,
         "profile": profile,
-        "standing": _standing_text(selectors.limit_standing_read(customer=customer, profile=profile, today=today)),
+        "standing": limit_standing_text(selectors.limit_standing_read(customer=customer, profile=profile, today=today)),
         "weakest_source": InformationSource(source).label if source else None,
         "sales_policy": SALES_POLICY_LABELS.get(profile.sales_policy, profile.sales_policy),
         "reasons": reason_texts(profile.reasons, selectors.policy_current().as_rule()),
@@ -292,10 +275,10 @@ def _decide(request, limit_request: CreditLimitRequest, decision: str):
     customer = limit_request.customer
     if decision == "approve":
         text = _("Limit of %(amount)s approved for %(name)s, valid until %(until)s.")
-        values = {"amount": _money(limit.amount), "name": customer.name, "until": limit.valid_until.isoformat()}
+        values = {"amount": money_words(limit.amount), "name": customer.name, "until": limit.valid_until.isoformat()}
     else:
         text = _("Limit request of %(amount)s for %(name)s rejected.")
-        values = {"amount": _money(limit_request.amount), "name": customer.name}
+        values = {"amount": money_words(limit_request.amount), "name": customer.name}
     messages.success(request, text % values)
     return redirect("credit_approvals")
 
