@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -678,3 +679,34 @@ class CreditNote(models.Model):
 
     def __str__(self) -> str:
         return f"credit note {self.amount} on order {self.order_id}"
+
+
+class PolicyBacktest(models.Model):
+    """A back-test a credit manager ran from the policy page (DOMAIN §11): the draft's changes against the policy
+    version in force, how far it got, and its figures (``selectors.PolicyBacktest.as_json``). Nothing in the
+    policy or the profiles changes; the run is kept as the record of what was compared."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    changes = models.JSONField(_("changes"), default=dict, encoder=DjangoJSONEncoder)
+    policy = models.ForeignKey(
+        CreditPolicyVersion, on_delete=models.PROTECT, related_name="+", verbose_name=_("policy in force")
+    )
+    as_of = models.DateField(_("as of"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.RUNNING)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    result = models.JSONField(_("result"), null=True, blank=True, encoder=DjangoJSONEncoder)
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
+    created_at = models.DateTimeField(_("started at"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("policy back-test")
+        verbose_name_plural = _("policy back-tests")
+        ordering = ["-created_at", "-id"]
+        constraints = [models.CheckConstraint(condition=Q(progress__lte=100), name="backtest_progress_lte_100")]
+
+    def __str__(self) -> str:
+        return f"back-test {self.pk} ({self.status})"

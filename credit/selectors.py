@@ -1,10 +1,11 @@
 """Reads of the credit engine, each a constant number of queries however many customers it covers."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
 from django.db import connection
 from django.db.models import (
     Case,
@@ -23,7 +24,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncDate
 from django.db.models.lookups import GreaterThan, GreaterThanOrEqual
 
 from credit.models import (
@@ -46,6 +47,7 @@ from credit.models import (
 )
 from credit.rules import classification
 from credit.rules.ageing import ledger_ageing
+from credit.rules.backtest import Backtest, CustomerHistory, Override, Report, TradeOrder, backtest
 from credit.rules.decisions import LimitStanding, NoteCause, limit_standing, note_causes
 from credit.rules.grade import Grade, PaymentIn, Receivable
 from credit.rules.limits import on_default_list
@@ -58,7 +60,7 @@ from customers.models import CreditDocument, Customer, FinancialFigure, Financia
 from customers.rules.figures import financial_ratios
 from customers.rules.review import ReviewPolicy
 from customers.rules.sources import weakest_source
-from customers.selectors import Dossier, latest_figure_values, valid_credit_reports
+from customers.selectors import CREDIT_REPORT, Dossier, latest_figure_values, valid_credit_reports
 
 
 def policy_current() -> CreditPolicyVersion:
@@ -656,10 +658,7 @@ class PolicyPreview:
 def policy_preview(*, changes: dict, today: date, listed: int = 100) -> PolicyPreview:
     """The policy in force with ``changes`` (policy field → value) applied, compared with the policy in force."""
     current = policy_current().as_rule()
-    draft = replace(
-        current, **{name: value for name, value in changes.items() if name in CreditPolicy.__dataclass_fields__}
-    )
-    result = preview(_preview_facts(today=today, policy=current), draft=draft)
+    result = preview(_preview_facts(today=today, policy=current), draft=_draft_policy(current, changes))
     top = sorted(result.losing_credit, key=lambda pair: (-pair[1], pair[0]))[:listed]
     customers = Customer.objects.select_related("owner").in_bulk([pk for pk, _amount in top])
     return PolicyPreview(result, [(customers[pk], amount) for pk, amount in top if pk in customers])
@@ -753,3 +752,130 @@ def _open_items_now_sql(customers: QuerySet[Customer]) -> tuple[str, list]:
                CASE WHEN beyond <= 0 THEN 0 WHEN beyond < remaining THEN beyond ELSE remaining END AS unpaid
         FROM later"""  # noqa: S608 - our SQL fragments and table names, values bound
     return sql, list(scope_params)
+
+
+def _draft_policy(current: CreditPolicy, changes: dict) -> CreditPolicy:
+    return replace(
+        current, **{name: value for name, value in changes.items() if name in CreditPolicy.__dataclass_fields__}
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyBacktest:
+    """The back-test of DOMAIN §11 under credit for all, the policy in force and a draft."""
+
+    result: Backtest
+
+    def as_json(self) -> dict:
+        """API.md "Policy preview and back-test": per measure, ``credit_for_all``, ``current`` and ``draft``."""
+        tallies = self.result.tallies
+        measures = ("orders_held", "held_amount", "good_revenue_delayed", "bad_debt_avoided")
+        body = {measure: {name: getattr(tally, measure) for name, tally in tallies.items()} for measure in measures}
+        return {
+            "months": self.result.months,
+            "since": self.result.since,
+            "until": self.result.until,
+            "orders": self.result.orders,
+            "amount": self.result.amount,
+            "bad_debt": self.result.bad_debt,
+            **body,
+            "held_amount_by_month": {
+                name: [tally.held_by_month.get(month, Decimal(0)) for month in self.result.months]
+                for name, tally in tallies.items()
+            },
+        }
+
+
+def policy_backtest(
+    *,
+    changes: dict,
+    today: date,
+    months: int = 12,
+    current: CreditPolicy | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> PolicyBacktest:
+    """The last ``months`` of real orders replayed under the draft (``current``, by default the policy in force,
+    with ``changes``), ``current`` itself and credit for all (``rules.backtest``). ``progress(done, total)`` hears
+    of each customer replayed."""
+    current = current or policy_current().as_rule()
+    since = today - relativedelta(months=months)
+    histories, total = backtest_histories(since=since, today=today)
+    found = backtest(
+        histories,
+        policies={"current": current, "draft": _draft_policy(current, changes)},
+        since=since,
+        today=today,
+        progress=None if progress is None else (lambda done: progress(done, total)),
+    )
+    return PolicyBacktest(found)
+
+
+def backtest_histories(*, since: date, today: date, chunk: int = 5000) -> tuple[Iterator[CustomerHistory], int]:
+    """The dated history of every live customer with a billable order after ``since`` (``rules.backtest``), read a
+    chunk of customers at a time in nine queries, and how many customers that is."""
+    ids = sorted(
+        Order.objects.filter(
+            status__in=BILLABLE, order_date__gt=since, order_date__lte=today, customer__deleted_at__isnull=True
+        )
+        .order_by()
+        .values_list("customer_id", flat=True)
+        .distinct()
+    )
+    return (
+        history for start in range(0, len(ids), chunk) for history in _histories(ids[start : start + chunk], today)
+    ), len(ids)
+
+
+def _histories(ids: list[int], today: date) -> list[CustomerHistory]:
+    found = {
+        pk: CustomerHistory(pk, size, terms, expected)
+        for pk, size, terms, expected in Customer.objects.filter(pk__gte=ids[0], pk__lte=ids[-1])
+        .order_by()
+        .values_list("pk", "size", "payment_terms_days", "expected_monthly_purchases")
+    }
+    found = {pk: found[pk] for pk in ids}
+    _add_trade_history(found, today)
+    _add_credit_history(found, today)
+    return list(found.values())
+
+
+def _rows(
+    found: dict[int, CustomerHistory], queryset: QuerySet, *columns: str
+) -> Iterator[tuple[CustomerHistory, list]]:
+    """``columns`` of the rows of these customers (read as a range of ids, which the customer index serves), each
+    with the history it belongs to."""
+    first, last = min(found), max(found)
+    chunk = queryset.filter(customer_id__gte=first, customer_id__lte=last).order_by().values_list(*columns)
+    for customer_id, *values in chunk.iterator(chunk_size=20_000):
+        if customer_id in found:
+            yield found[customer_id], values
+
+
+def _add_trade_history(found: dict[int, CustomerHistory], today: date) -> None:
+    billable = Order.objects.filter(status__in=BILLABLE, order_date__lte=today)
+    for history, values in _rows(found, billable, "customer_id", "id", "order_date", "due_date", "amount", "prepaid"):
+        history.orders.append(TradeOrder(*values))
+    payments = Payment.objects.filter(paid_on__lte=today)
+    for history, values in _rows(found, payments, "customer_id", "id", "paid_on", "amount", "order_id"):
+        history.payments.append(PaymentIn(*values))
+    notes = CreditNote.objects.filter(order__status__in=BILLABLE, issued_on__lte=today)
+    for history, (issued_on, amount) in _rows(found, notes, "customer_id", "issued_on", "amount"):
+        history.credit_notes.append((issued_on, amount))
+
+
+def _add_credit_history(found: dict[int, CustomerHistory], today: date) -> None:
+    net_worth = FinancialFigure.objects.filter(metric=FinancialMetric.NET_WORTH, as_of__lte=today)
+    for history, (as_of, value) in _rows(found, net_worth, "customer_id", "as_of", "value"):
+        history.net_worth.append((as_of, value))
+    assessments = Assessment.objects.filter(assessed_on__lte=today)
+    for history, values in _rows(found, assessments, "customer_id", "assessed_on", "valid_until", "percentage"):
+        history.assessments.append(tuple(values))
+    reports = CreditDocument.objects.filter(CREDIT_REPORT, obtained_on__lte=today)
+    for history, values in _rows(found, reports, "customer_id", "obtained_on", "issued_on", "valid_until"):
+        history.reports.append(Report(*values))
+    lawsuits = CreditDocument.objects.filter(doc_type=CreditDocument.Type.LITIGATION_RECORD, obtained_on__lte=today)
+    for history, (obtained_on,) in _rows(found, lawsuits, "customer_id", "obtained_on"):
+        history.litigation.append(obtained_on)
+    overrides = GradeOverride.objects.annotate(created_on=TruncDate("created_at"))
+    for history, values in _rows(found, overrides, "customer_id", "created_on", "valid_until", "grade"):
+        history.overrides.append(Override(*values))

@@ -16,4 +16,5 @@ urlpatterns = [
     path("credit/holds/", views.holds, name="credit_holds"),
     path("credit/holds/<str:number>/<str:action>/", views.order_decide, name="credit_order_decide"),
     path("credit/policy/", views.policy, name="credit_policy"),
+    path("credit/policy/backtests/<int:pk>/", views.policy_backtest, name="credit_policy_backtest"),
 ]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from credit import selectors, services
+from credit.backtest_view import backtest_view
 from credit.credit_file import credit_file_response
 from credit.forms import (
     AssessmentForm,
@@ -32,6 +33,7 @@ from credit.models import (
     CreditProfile,
     Order,
     PaymentGrade,
+    PolicyBacktest,
     RiskClass,
     ScoringModel,
     Tier,
@@ -40,6 +42,8 @@ from credit.models import (
     reason_texts,
 )
 from credit.rules.scoring import RatingError
+from credit.services import backtests
+from credit.tasks import backtest_now_or_later
 from crm.http import http_errors
 from crm.models import AccessLog
 from customers import selectors as customer_selectors
@@ -319,12 +323,15 @@ def policy(request):
     _require(request, "credit.view_credit_queues")
     current = selectors.policy_current()
     form = CreditPolicyForm(request.POST or None, instance=current)
-    previewed = None
+    previewed = backtest = None
     if request.method == "POST" and "preview" in request.POST:
         _require(request, "credit.preview_policy")
         form.fields["note"].required = False  # a preview saves nothing
         if form.is_valid():
-            previewed = _policy_preview(form.cleaned_data)
+            changes = _policy_changes(form.cleaned_data)
+            previewed = _policy_preview(changes)
+            started = backtests.policy_backtest_start(changes=changes, by=request.user, today=timezone.localdate())
+            backtest = backtest_now_or_later(started)
     elif request.method == "POST":
         _require(request, "credit.edit_policy")
         if form.is_valid():
@@ -342,14 +349,27 @@ def policy(request):
             "may_edit": request.user.has_perm("credit.edit_policy"),
             "may_preview": request.user.has_perm("credit.preview_policy"),
             "preview": previewed,
+            "backtest": backtest and backtest_view(backtest),
         },
     )
 
 
-def _policy_preview(cleaned: dict) -> dict:
-    """The preview of the fields the draft changes, with the classes' words for the page (DOMAIN §11)."""
+def _policy_changes(cleaned: dict) -> dict:
+    """The policy fields the draft changes (field → the draft's value)."""
     current = selectors.policy_current()  # read again: validating the form wrote the draft onto its instance
-    changes = {name: value for name, value in cleaned.items() if name != "note" and getattr(current, name) != value}
+    return {name: value for name, value in cleaned.items() if name != "note" and getattr(current, name) != value}
+
+
+@login_required
+def policy_backtest(request, pk: int):
+    """A back-test's progress while a worker runs it, then its figures (the policy page polls this)."""
+    _require(request, "credit.preview_policy")
+    run = get_object_or_404(PolicyBacktest, pk=pk)
+    return render(request, "credit/_backtest.html", {"backtest": backtest_view(run)})
+
+
+def _policy_preview(changes: dict) -> dict:
+    """The preview of the fields the draft changes, with the classes' words for the page (DOMAIN §11)."""
     found = selectors.policy_preview(changes=changes, today=timezone.localdate()).as_json()
     labels = {
         "tier": dict(Tier.choices),

@@ -235,6 +235,10 @@ CRM_BORROWING_MAX_DAYS = env.int("CRM_BORROWING_MAX_DAYS", default=30)
 CRM_IMPORT_MAX_MB = env.int("CRM_IMPORT_MAX_MB", default=50)
 CRM_IMPORT_SYNC_ROWS = env.int("CRM_IMPORT_SYNC_ROWS", default=2000)
 
+# Policy back-test (DOMAIN §11): up to this many orders in the year it replays, it runs inside the request; above,
+# a Celery worker runs it and the policy page shows its progress.
+CRM_BACKTEST_SYNC_ORDERS = env.int("CRM_BACKTEST_SYNC_ORDERS", default=20_000)
+
 # REST API (API.md): knox tokens (hashed, expiring, several per user, revocable) and sessions.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

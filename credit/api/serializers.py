@@ -357,9 +357,46 @@ class LosingCreditSerializer(serializers.Serializer):
     current_recommendation = serializers.DecimalField(**MONEY)
 
 
+class CountTripleSerializer(serializers.Serializer):
+    credit_for_all = serializers.IntegerField()
+    current = serializers.IntegerField()
+    draft = serializers.IntegerField()
+
+
+class MoneyTripleSerializer(serializers.Serializer):
+    credit_for_all = serializers.DecimalField(**MONEY)
+    current = serializers.DecimalField(**MONEY)
+    draft = serializers.DecimalField(**MONEY)
+
+
+class MoneySeriesSerializer(serializers.Serializer):
+    credit_for_all = serializers.ListField(child=serializers.DecimalField(**MONEY))
+    current = serializers.ListField(child=serializers.DecimalField(**MONEY))
+    draft = serializers.ListField(child=serializers.DecimalField(**MONEY))
+
+
+class BacktestSerializer(serializers.Serializer):
+    """DOMAIN §11: the orders after ``since`` replayed under credit for all, the policy in force and the draft."""
+
+    months = serializers.ListField(child=serializers.CharField(), help_text='"YYYY-MM" of the months replayed')
+    since = serializers.DateField(help_text="orders dated after this day…")
+    until = serializers.DateField(help_text="…and up to this one")
+    orders = serializers.IntegerField(help_text="open or completed orders replayed")
+    amount = serializers.DecimalField(**MONEY)
+    bad_debt = serializers.DecimalField(
+        **MONEY, help_text="of all replayed orders: paid more than 90 days late or unpaid 90 days after the due date"
+    )
+    orders_held = CountTripleSerializer()
+    held_amount = MoneyTripleSerializer()
+    good_revenue_delayed = MoneyTripleSerializer(help_text="held amounts that were later paid on time")
+    bad_debt_avoided = MoneyTripleSerializer(help_text="held amounts that became bad debt")
+    held_amount_by_month = MoneySeriesSerializer(help_text="held amounts per month, in the order of months")
+
+
 class PolicyPreviewSerializer(serializers.Serializer):
     customers = serializers.IntegerField(help_text="live customers with a credit profile, each compared")
     changes = PolicyMovesSerializer()
     recommended_limit_total = MoneyPairSerializer()
     customers_losing_credit = LosingCreditSerializer(many=True, help_text="the 100 largest current recommendations")
     customers_losing_credit_count = serializers.IntegerField()
+    backtest = BacktestSerializer()

@@ -345,5 +345,7 @@ class PolicyPreviewApi(APIView):
             raise PermissionDenied
         serializer = PolicyPreviewInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        found = selectors.policy_preview(changes=serializer.validated_data, today=_today())
-        return Response(PolicyPreviewSerializer(found.as_json()).data)
+        changes, today = serializer.validated_data, _today()
+        found = selectors.policy_preview(changes=changes, today=today).as_json()
+        found["backtest"] = selectors.policy_backtest(changes=changes, today=today).as_json()
+        return Response(PolicyPreviewSerializer(found).data)

@@ -45,23 +45,31 @@ class Allocation:
 def allocate(receivables: Sequence[Receivable], payments: Iterable[PaymentIn]) -> list[Allocation]:
     """Payments go to the order they name (up to what is open on it), the rest oldest due first (FIFO).
 
-    Payments are taken in date order; what no billable order can absorb stays unallocated (a credit).
+    Payments are taken in date order; what no billable order can absorb stays unallocated (a credit). The oldest
+    order still open is remembered, so a ledger is allocated in one pass over its orders, not one per payment.
     """
     open_amounts = {r.order_id: r.amount for r in receivables}
-    by_due = sorted(receivables, key=lambda r: (r.due_date, r.order_id))
+    by_due = [r.order_id for r in sorted(receivables, key=lambda r: (r.due_date, r.order_id))]
+    oldest_open = 0
     allocations: list[Allocation] = []
     for payment in sorted(payments, key=lambda p: (p.paid_on, p.payment_id)):
-        left = payment.amount
-        targets = [payment.order_id] if payment.order_id in open_amounts else []
-        targets += [r.order_id for r in by_due if r.order_id != payment.order_id]
-        for order_id in targets:
-            if left <= 0:
-                break
+        left, named = payment.amount, payment.order_id
+        if named in open_amounts and open_amounts[named] > 0 and left > 0:
+            share = min(left, open_amounts[named])
+            allocations.append(Allocation(payment.payment_id, named, payment.paid_on, share))
+            open_amounts[named] -= share
+            left -= share
+        while oldest_open < len(by_due) and open_amounts[by_due[oldest_open]] <= 0:
+            oldest_open += 1
+        index = oldest_open
+        while left > 0 and index < len(by_due):
+            order_id = by_due[index]
             share = min(left, open_amounts[order_id])
             if share > 0:
                 allocations.append(Allocation(payment.payment_id, order_id, payment.paid_on, share))
                 open_amounts[order_id] -= share
                 left -= share
+            index += 1
     return allocations
 
 

@@ -7,10 +7,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 
-from credit import services
-from credit.models import CreditPolicyVersion, CreditProfile
+from credit import selectors, services
+from credit.models import CreditPolicyVersion, CreditProfile, PolicyBacktest
 from credit.rules.policy import CreditPolicy
 from credit.rules.preview import CustomerFacts, outcome, preview
 from credit.services import OrderLineInput
@@ -120,3 +121,122 @@ def test_a_draft_that_breaks_the_policy_rules_gets_a_400(portfolio, people, api_
         reverse("api_policy_preview"), {"tier_a_threshold": "100000", "tier_b_threshold": "200000"}, format="json"
     )
     assert response.status_code == 400
+
+
+@pytest.fixture
+def a_year_of_orders(people):
+    """A small unassessed customer expecting 40,000 a month: O1 (30,000, 10 January) paid on time, O2 (25,000,
+    15 February) never paid — over 90 days overdue today."""
+    customer = make_customer(owner=people["rep"], name="Gamma Pumps", expected_monthly_purchases=D(40_000))
+    placed = []
+    for day, amount in ((date(2026, 1, 10), 30_000), (date(2026, 2, 15), 25_000)):
+        placed.append(
+            services.order_place(
+                customer=customer,
+                lines=[OrderLineInput("DN50 ball valve", D(1), D(amount))],
+                order_date=day,
+                due_date=day + timedelta(days=30),
+                by=people["erp"],
+                today=TODAY,
+                historical=True,
+            )
+        )
+    services.payment_record(
+        customer=customer, paid_on=date(2026, 2, 1), amount=D(30_000), order=placed[0], by=people["erp"], today=TODAY
+    )
+    return customer
+
+
+@pytest.mark.django_db
+def test_the_back_test_replays_the_year_under_both_policies_and_credit_for_all(a_year_of_orders, people, api_for):
+    """DOMAIN §11. O1: no history, so the limit is the expected 40,000 a month under the 50,000 small ceiling: it
+    passes; a draft ceiling of 20,000 holds it (paid on time: good revenue delayed). O2: T = 30,000 gives a need of
+    2,500 and a limit of 2,000: held under both (never paid: bad debt avoided)."""
+    response = api_for(people["cm"]).post(
+        reverse("api_policy_preview"), {"small_customer_ceiling": "20000"}, format="json"
+    )
+    assert response.status_code == 200
+    backtest = response.json()["backtest"]
+    assert backtest["orders"] == 2
+    assert D(backtest["bad_debt"]) == D(25_000)
+    assert backtest["orders_held"] == {"credit_for_all": 0, "current": 1, "draft": 2}
+    assert {k: D(v) for k, v in backtest["held_amount"].items()} == {
+        "credit_for_all": 0,
+        "current": D(25_000),
+        "draft": D(55_000),
+    }
+    assert D(backtest["good_revenue_delayed"]["draft"]) == D(30_000)
+    assert D(backtest["good_revenue_delayed"]["current"]) == 0
+    assert D(backtest["bad_debt_avoided"]["current"]) == D(backtest["bad_debt_avoided"]["draft"]) == D(25_000)
+    january = backtest["months"].index("2026-01")
+    assert D(backtest["held_amount_by_month"]["draft"][january]) == D(30_000)
+    assert D(backtest["held_amount_by_month"]["current"][january]) == 0
+
+
+@pytest.mark.django_db
+def test_the_back_test_reads_in_a_constant_number_of_queries(a_year_of_orders, people, django_assert_max_num_queries):
+    with django_assert_max_num_queries(12):
+        one = selectors.policy_backtest(changes={}, today=TODAY).result
+    for index in range(3):
+        make_customer(owner=people["rep"], name=f"Delta {index}")
+        services.order_place(
+            customer=make_customer(owner=people["rep"], name=f"Epsilon {index}"),
+            lines=[OrderLineInput("DN50 ball valve", D(1), D(1_000))],
+            order_date=date(2026, 5, 1),
+            due_date=date(2026, 6, 1),
+            by=people["erp"],
+            today=TODAY,
+            historical=True,
+        )
+    with django_assert_max_num_queries(12):
+        more = selectors.policy_backtest(changes={}, today=TODAY).result
+    assert (one.orders, more.orders) == (2, 5)
+
+
+def _preview_post(client, **draft):
+    current = client.get(reverse("credit_policy")).context["form"].initial
+    data = {name: value for name, value in current.items() if value is not None and name != "id"}
+    return client.post(reverse("credit_policy"), {**data, **draft, "preview": "1"})
+
+
+@pytest.mark.django_db
+def test_the_policy_page_shows_the_back_test_beside_the_preview(a_year_of_orders, people, client_for):
+    """A small portfolio is replayed inside the request: the three scenarios, in words, with their bars."""
+    response = _preview_post(client_for(people["cm"]), small_customer_ceiling="20000")
+    page = response.content.decode()
+    assert 'data-testid="policy-backtest"' in page
+    scenarios = {s.key: s for s in response.context["backtest"]["scenarios"]}
+    assert (scenarios["credit_for_all"].orders_held, scenarios["current"].orders_held) == (0, 1)
+    assert scenarios["draft"].good_revenue_delayed == D(30_000)
+    assert scenarios["credit_for_all"].bad_debt_left == D(25_000)
+    assert scenarios["current"].bad_debt_left == 0
+    assert "Credit for all" in page
+    assert "Bad debt avoided" in page
+    assert 'class="bt-good"' in page
+    assert PolicyBacktest.objects.get().status == PolicyBacktest.Status.DONE
+
+
+@pytest.mark.django_db
+def test_a_large_back_test_runs_in_a_worker_and_the_page_follows_its_progress(
+    a_year_of_orders, people, client_for, settings, django_capture_on_commit_callbacks
+):
+    settings.CRM_BACKTEST_SYNC_ORDERS = 1
+    client = client_for(people["cm"])
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        page = _preview_post(client, small_customer_ceiling="20000").content.decode()
+    run = PolicyBacktest.objects.get()
+    progress_url = reverse("credit_policy_backtest", args=[run.pk])
+    assert run.status == PolicyBacktest.Status.RUNNING
+    assert f'hx-get="{progress_url}"' in page
+    assert "Replaying every order" in client.get(progress_url).content.decode()
+    with override_settings(CELERY_TASK_ALWAYS_EAGER=True):
+        for callback in queued:
+            callback()
+    done = client.get(progress_url)
+    assert "hx-get" not in done.content.decode()
+    assert {s.key: s.orders_held for s in done.context["backtest"]["scenarios"]} == {
+        "credit_for_all": 0,
+        "current": 1,
+        "draft": 2,
+    }
+    assert client_for(people["rep"]).get(progress_url).status_code == 403

@@ -147,6 +147,32 @@ def test_allocation_never_exceeds_an_order_or_the_payments(ledger):
     assert ratio is None or 0 <= ratio <= 1
 
 
+def _allocate_by_the_letter(receivables, payments):
+    """DOMAIN §4 as written: each payment, in date order, to the order it names, then every other order oldest
+    due first, each up to what is still open on it."""
+    open_amounts = {r.order_id: r.amount for r in receivables}
+    by_due = sorted(receivables, key=lambda r: (r.due_date, r.order_id))
+    found = []
+    for payment in sorted(payments, key=lambda p: (p.paid_on, p.payment_id)):
+        left = payment.amount
+        targets = [payment.order_id] if payment.order_id in open_amounts else []
+        for order_id in targets + [r.order_id for r in by_due if r.order_id != payment.order_id]:
+            share = min(left, open_amounts[order_id])
+            if share > 0:
+                found.append(Allocation(payment.payment_id, order_id, payment.paid_on, share))
+                open_amounts[order_id] -= share
+                left -= share
+    return found
+
+
+@given(ledgers())
+def test_the_one_pass_allocation_is_the_rule_as_written(ledger):
+    """``allocate`` remembers the oldest open order instead of walking every order for every payment; the
+    allocations are the same, in the same order."""
+    receivables, payments = ledger
+    assert allocate(receivables, payments) == _allocate_by_the_letter(receivables, payments)
+
+
 def _collections(receivables, payments):
     return collections(receivables, allocate(receivables, payments), today=TODAY, policy=POLICY)
 

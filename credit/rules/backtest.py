@@ -1,0 +1,277 @@
+"""Back-test (DOMAIN §11): a year of real orders replayed under a policy, each order checked as the live credit check
+checks one (§6.4), against the profile the customer had on the order's date, then judged by what happened next.
+
+The profile on the order's date is rebuilt from the history with the live rules: the trailing purchases and tier
+(§3) from the orders placed before it, the payment grade (§4) from the payments made by that day, the risk class
+(§5.3) from the assessment valid that day, and the limit the policy recommends on those facts (§6.1), withdrawn for
+a small customer on a default list (§6.2). The recommended limit stands in for the approved one: the back-test
+judges the policy, not the limits people approved beside it. The order is held when the live check would hold it:
+grade 丙/丁 without prepayment, no limit, or exposure + amount over the limit.
+
+What happened next comes from the ledger as it stands: of a held order, the part later paid on or before its due
+date is good revenue the policy would have delayed; the part paid more than 90 days after its due date, or still
+unpaid more than 90 days after it, is bad debt it would have avoided. "Credit for all" checks nothing, so it
+holds nothing and keeps every bad debt.
+
+Pure: ``credit.selectors.policy_backtest`` reads the histories; this replays them.
+"""
+
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from itertools import accumulate
+
+from credit.rules import grade as grade_rules
+from credit.rules import limits, tier
+from credit.rules.grade import Grade
+from credit.rules.policy import CreditPolicy
+from credit.rules.preview import CustomerFacts, outcome
+from customers.rules.credit_reports import credit_report_expires_on
+
+BAD_DEBT_DAYS = 90  # DOMAIN §11: more than 90 days overdue, or still unpaid
+CREDIT_FOR_ALL = "credit_for_all"
+
+
+@dataclass(frozen=True, slots=True)
+class TradeOrder:
+    """A billable order (open or completed) as the back-test sees it."""
+
+    order_id: int
+    order_date: date
+    due_date: date
+    amount: Decimal
+    prepaid: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """A credit report or bank certificate (DOMAIN §6.2), valid by ``credit_report_expires_on``."""
+
+    obtained_on: date
+    issued_on: date | None = None
+    valid_until: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Override:
+    created_on: date
+    valid_until: date
+    grade: str
+
+
+@dataclass(slots=True)
+class CustomerHistory:
+    """One customer's dated history: what the profile rule needs on any past day."""
+
+    customer_id: int
+    size: str = "small"
+    payment_terms_days: int = 30
+    expected_monthly_purchases: Decimal | None = None
+    orders: list[TradeOrder] = field(default_factory=list)
+    payments: list[grade_rules.PaymentIn] = field(default_factory=list)
+    credit_notes: list[tuple[date, Decimal]] = field(default_factory=list)  # (issued on, amount)
+    net_worth: list[tuple[date, Decimal]] = field(default_factory=list)  # (as of, value)
+    assessments: list[tuple[date, date, Decimal]] = field(default_factory=list)  # (assessed on, valid until, %)
+    reports: list[Report] = field(default_factory=list)
+    overrides: list[Override] = field(default_factory=list)
+    litigation: list[date] = field(default_factory=list)  # litigation records, by the day they were obtained
+
+
+@dataclass(frozen=True, slots=True)
+class Fate:
+    """What became of an order, from the ledger as it stands."""
+
+    paid_on_time: Decimal
+    bad_debt: Decimal  # paid more than 90 days late, or unpaid more than 90 days after the due date
+
+
+@dataclass(slots=True)
+class Tally:
+    orders_held: int = 0
+    held_amount: Decimal = Decimal(0)
+    good_revenue_delayed: Decimal = Decimal(0)
+    bad_debt_avoided: Decimal = Decimal(0)
+    held_by_month: dict[str, Decimal] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Backtest:
+    """The replay's totals per scenario (``credit_for_all`` and each named policy)."""
+
+    since: date
+    until: date
+    months: list[str]
+    orders: int = 0
+    amount: Decimal = Decimal(0)
+    bad_debt: Decimal = Decimal(0)  # of every replayed order: what credit for all lets through
+    paid_on_time: Decimal = Decimal(0)
+    tallies: dict[str, Tally] = field(default_factory=dict)
+
+
+def month_labels(since: date, until: date) -> list[str]:
+    """ "YYYY-MM" of every month with a day after ``since`` and not after ``until``."""
+    labels, day = [], since + timedelta(days=1)
+    while day <= until:
+        labels.append(f"{day:%Y-%m}")
+        day = (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+    return labels
+
+
+def fates(history: CustomerHistory, *, today: date) -> dict[int, Fate]:
+    """Each order's fate by the allocation of DOMAIN §4 over the whole ledger up to ``today``."""
+    receivables = [grade_rules.Receivable(o.order_id, o.due_date, o.amount) for o in history.orders]
+    payments = [p for p in history.payments if p.paid_on <= today]
+    on_time = {o.order_id: Decimal(0) for o in history.orders}
+    bad = dict(on_time)
+    paid = dict(on_time)
+    due = {o.order_id: o.due_date for o in history.orders}
+    for a in grade_rules.allocate(receivables, payments):
+        paid[a.order_id] += a.amount
+        if a.paid_on <= due[a.order_id]:
+            on_time[a.order_id] += a.amount
+        elif (a.paid_on - due[a.order_id]).days > BAD_DEBT_DAYS:
+            bad[a.order_id] += a.amount
+    for o in history.orders:
+        if (today - o.due_date).days > BAD_DEBT_DAYS:
+            bad[o.order_id] += o.amount - paid[o.order_id]
+    return {o.order_id: Fate(on_time[o.order_id], bad[o.order_id]) for o in history.orders}
+
+
+@dataclass(frozen=True, slots=True)
+class _Ledger:
+    """The payment grade's facts, the trailing purchases and the exposure before one order on its day."""
+
+    trailing: Decimal
+    on_time_ratio: Decimal | None
+    max_days_late: int
+    exposure: Decimal
+
+
+class _Replay:
+    """One customer's profile on past days, each ledger fact computed once per window length."""
+
+    def __init__(self, history: CustomerHistory):
+        self.h = history
+        self.orders = sorted(history.orders, key=lambda o: (o.order_date, o.order_id))
+        self.order_dates = [o.order_date for o in self.orders]
+        self.receivables = [grade_rules.Receivable(o.order_id, o.due_date, o.amount) for o in self.orders]
+        self.purchases = [tier.Purchase(o.order_date, o.amount, "completed") for o in self.orders]  # all billable
+        self.billed = list(accumulate((o.amount for o in self.orders), initial=Decimal(0)))
+        self.payments = sorted(history.payments, key=lambda p: (p.paid_on, p.payment_id))
+        self.paid_dates = [p.paid_on for p in self.payments]
+        self.paid = list(accumulate((p.amount for p in self.payments), initial=Decimal(0)))
+        self.ledgers: dict[tuple[int, int], _Ledger] = {}
+
+    def ledger(self, index: int, policy: CreditPolicy) -> _Ledger:
+        key = (index, policy.window_days)  # of the policy's numbers, the ledger's facts read only the window
+        if key not in self.ledgers:
+            self.ledgers[key] = self._ledger(index, policy)
+        return self.ledgers[key]
+
+    def _ledger(self, index: int, policy: CreditPolicy) -> _Ledger:
+        """Before order ``index`` (placed before it: by date, then as numbered), with the payments of its day."""
+        day = self.orders[index].order_date
+        receivables = self.receivables[:index]
+        paid = bisect_right(self.paid_dates, day)
+        facts = grade_rules.grade_facts(
+            grade_rules.collections(
+                receivables, grade_rules.allocate(receivables, self.payments[:paid]), today=day, policy=policy
+            ),
+            policy,
+        )
+        exposure = limits.exposure(
+            billable=self.billed[index],
+            paid=self.paid[paid],
+            credited=sum((amount for issued, amount in self.h.credit_notes if issued <= day), Decimal(0)),
+        )
+        window_start = bisect_right(self.order_dates, day - timedelta(days=policy.window_days))
+        trailing = tier.trailing_purchases(self.purchases[window_start:index], today=day, policy=policy)
+        return _Ledger(trailing, facts.on_time_ratio, facts.max_days_late, exposure)
+
+    def held(self, index: int, policy: CreditPolicy) -> bool:
+        """Whether the live check (DOMAIN §6.4) would have held this order under ``policy`` on its day."""
+        order, h = self.orders[index], self.h
+        day = order.order_date
+        ledger = self.ledger(index, policy)
+        facts = CustomerFacts(
+            customer_id=h.customer_id,
+            trailing=ledger.trailing,
+            on_time_ratio=ledger.on_time_ratio,
+            max_days_late=ledger.max_days_late,
+            override=_latest((o.created_on, o.grade) for o in h.overrides if o.created_on <= day <= o.valid_until),
+            score=_latest((on, pct) for on, until, pct in h.assessments if on <= day <= until),
+            size=h.size,
+            payment_terms_days=h.payment_terms_days,
+            expected_monthly_purchases=h.expected_monthly_purchases,
+            net_worth=_latest((on, value) for on, value in h.net_worth if on <= day),
+            has_valid_credit_report=any(_report_valid(r, day, policy) for r in h.reports),
+            current=None,
+        )
+        found = outcome(facts, policy)
+        grade = Grade(found.grade)
+        limit = found.recommended if found.recommended > 0 else None
+        litigation = sum(1 for on in h.litigation if on <= day)
+        if h.size == "small" and limits.on_default_list(grade, litigation):  # DOMAIN §6.2, as compute_profile
+            limit = None
+        verdict = limits.check_order(
+            amount=order.amount, exposure=ledger.exposure, limit=limit, grade=grade, prepaid=order.prepaid
+        )
+        return not verdict.passed
+
+
+def _latest(dated: Iterable[tuple[date, object]]):
+    found = max(dated, key=lambda pair: pair[0], default=None)
+    return None if found is None else found[1]
+
+
+def _report_valid(report: Report, day: date, policy: CreditPolicy) -> bool:
+    if (report.issued_on or report.obtained_on) > day:
+        return False
+    expires = credit_report_expires_on(
+        valid_until=report.valid_until,
+        issued_on=report.issued_on,
+        obtained_on=report.obtained_on,
+        months=policy.credit_report_valid_months,
+    )
+    return expires >= day
+
+
+def backtest(
+    histories: Iterable[CustomerHistory],
+    *,
+    policies: Mapping[str, CreditPolicy],
+    since: date,
+    today: date,
+    progress: Callable[[int], None] | None = None,
+) -> Backtest:
+    """Replay the orders dated after ``since`` and up to ``today`` under each policy and under credit for all."""
+    result = Backtest(since, today, month_labels(since, today))
+    result.tallies = {name: Tally() for name in (CREDIT_FOR_ALL, *policies)}
+    for done, history in enumerate(histories, start=1):
+        replay = _Replay(history)
+        fate_of = fates(history, today=today)
+        for index, order in enumerate(replay.orders):
+            if not since < order.order_date <= today:
+                continue
+            fate = fate_of[order.order_id]
+            result.orders += 1
+            result.amount += order.amount
+            result.bad_debt += fate.bad_debt
+            result.paid_on_time += fate.paid_on_time
+            for name, policy in policies.items():
+                if replay.held(index, policy):
+                    _count(result.tallies[name], order, fate)
+        if progress is not None:
+            progress(done)
+    return result
+
+
+def _count(tally: Tally, order: TradeOrder, fate: Fate) -> None:
+    tally.orders_held += 1
+    tally.held_amount += order.amount
+    tally.good_revenue_delayed += fate.paid_on_time
+    tally.bad_debt_avoided += fate.bad_debt
+    month = f"{order.order_date:%Y-%m}"
+    tally.held_by_month[month] = tally.held_by_month.get(month, Decimal(0)) + order.amount

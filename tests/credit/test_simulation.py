@@ -1,0 +1,73 @@
+"""Portfolio simulation (issue 13 point 3, DOMAIN §11): reproducible from its seed, and its invariants hold."""
+
+from dataclasses import replace
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from credit.rules.policy import CreditPolicy
+from credit.simulation import generate, run, simulate
+
+
+@pytest.fixture(scope="module")
+def comparison():
+    return simulate(customers=150, months=12, seed=11, policy=CreditPolicy())
+
+
+def test_the_same_seed_gives_the_same_figures(comparison):
+    again = simulate(customers=150, months=12, seed=11, policy=CreditPolicy())
+    assert again == comparison
+    other = simulate(customers=150, months=12, seed=12, policy=CreditPolicy())
+    assert other.credit_for_all.credit_sales != comparison.credit_for_all.credit_sales
+
+
+def test_credit_for_all_holds_nothing_and_every_defaulter_costs(comparison):
+    everyone = comparison.credit_for_all
+    assert (everyone.held, everyone.released, everyone.prepaid_sales) == (0, 0, 0)
+    assert comparison.defaulters > 0
+    assert everyone.bad_debt > 0
+
+
+@pytest.mark.parametrize("scenario", ["credit_for_all", "policy"])
+def test_bad_debt_never_exceeds_credit_sales_and_collection_is_a_share(comparison, scenario):
+    figures = getattr(comparison, scenario)
+    assert 0 <= figures.bad_debt <= figures.credit_sales
+    assert 0 <= figures.collection_rate <= 1
+    assert figures.sales_to_payers <= figures.credit_sales + figures.prepaid_sales
+    assert len(figures.receivables_month_end) == 12
+
+
+def test_the_policy_avoids_bad_debt_at_the_cost_of_some_sales(comparison):
+    """DOMAIN §11: the policy's point — less bad debt and fewer receivables; what it costs is sales held."""
+    assert comparison.policy.bad_debt < comparison.credit_for_all.bad_debt
+    assert comparison.policy.average_receivables < comparison.credit_for_all.average_receivables
+    assert comparison.policy.held > 0
+    assert Decimal(0) < comparison.sales_kept < 1
+
+
+def test_a_stricter_policy_holds_more():
+    portfolio = generate(80, 6, seed=5)
+    lenient = run(portfolio, months=6, policy=replace(CreditPolicy(), yi_on_time_ratio=Decimal("0.3")))
+    strict = run(portfolio, months=6, policy=replace(CreditPolicy(), yi_on_time_ratio=Decimal("0.95")))
+    assert strict.held + strict.prepaid_sales > lenient.held + lenient.prepaid_sales
+
+
+@pytest.mark.django_db
+def test_the_command_prints_both_runs_and_the_measures():
+    out = StringIO()
+    call_command("simulate_portfolio", "--customers", "40", "--months", "6", "--seed", "3", stdout=out)
+    text = out.getvalue()
+    for label in ("credit for all", "bad debt", "DSO (days)", "collection rate", "sales kept from customers who pay"):
+        assert label in text
+    again = StringIO()
+    call_command("simulate_portfolio", "--customers", "40", "--months", "6", "--seed", "3", stdout=again)
+    assert text.splitlines()[1:] == again.getvalue().splitlines()[1:]  # the first line carries the run time
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("bad", [["--set", "no_such_field=1"], ["--set", "factor_low=abc"], ["--months", "0"]])
+def test_the_command_refuses_bad_input_in_words(bad):
+    with pytest.raises(CommandError):
+        call_command("simulate_portfolio", "--customers", "5", *bad, stdout=StringIO())
