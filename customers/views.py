@@ -110,6 +110,7 @@ def customer_list(request):
         "rows": rows,
         "filters": filters,
         "query": query.urlencode(),
+        "export_rows": selectors.EXPORT_ROWS,
     }
     return render(request, "customers/customer_list.html", context)
 
