@@ -45,3 +45,12 @@ const applyWidths = (root) => {
 };
 document.addEventListener("DOMContentLoaded", () => applyWidths(document));
 document.addEventListener("htmx:load", (event) => applyWidths(event.target.parentNode || document));
+
+// "Select all" boxes: <input type="checkbox" data-select-all="ids"> ticks or clears every box named "ids".
+document.addEventListener("change", (event) => {
+  const name = event.target.dataset && event.target.dataset.selectAll;
+  if (!name) return;
+  document.querySelectorAll(`input[type="checkbox"][name="${CSS.escape(name)}"]`).forEach((box) => {
+    box.checked = event.target.checked;
+  });
+});
