@@ -194,7 +194,7 @@ def _missing_label(name: str) -> str:
     if "." not in name:
         return str(Section(name).label) if name in Section.values else name
     section, field = name.split(".", 1)
-    return field_label(Section.BASIC if section == "customer" else section, field).capitalize()
+    return field_label(Section.BASIC if section == "customer" else section, field)
 
 
 def _section_forms(section: str, customer: Customer, data=None) -> list:
