@@ -95,7 +95,7 @@ def test_a_5c_rating_outside_0_to_10_is_flagged_next_to_it(customer, make_user, 
     analyst = client_for(make_user("credit_analyst"))
     url = reverse("credit_assess", args=[customer.code, "5c"])
     page = analyst.get(url).content.decode()
-    assert 'id="id_rating_character-range" hidden' in page  # the browser's hint, shown while typing (app.js)
+    assert 'id="id_rating_character-range" hidden' in page  # the hint app.js shows while typing
     assert 'aria-describedby="id_rating_character-range"' in page
     ratings = {"rating_character": "11", "rating_capacity": "-1", "rating_capital": "5"}
     ratings |= {"rating_collateral": "5", "rating_conditions": "5"}
@@ -107,4 +107,4 @@ def test_a_5c_rating_outside_0_to_10_is_flagged_next_to_it(customer, make_user, 
     body = response.content.decode()
     row = body[body.index('id="id_rating_character"') - 200 : body.index('id="id_rating_character"') + 600]
     assert "is-invalid" in row
-    assert "Rate from 0 to 10.</div>" in row
+    assert '<div class="invalid-feedback d-block">Rate from 0 to 10.</div>' in row  # the server's, shown
