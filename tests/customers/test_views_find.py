@@ -162,3 +162,12 @@ def test_the_list_offers_its_exports_with_its_filters(book, rep, client_for):
     body = client_for(rep).get(reverse("customer_list"), {"q": "数字"}).content.decode()
     assert f"{reverse('customer_export', args=['csv'])}?q=%E6%95%B0%E5%AD%97" in body
     assert f"{reverse('customer_export', args=['xlsx'])}?q=%E6%95%B0%E5%AD%97" in body
+
+
+def test_the_api_search_is_the_same_search(book, rep, api_for):
+    response = api_for(rep).get(reverse("api_customer_list"), {"search": "数字 科技"})
+    assert sorted(row["code"] for row in response.json()["results"]) == sorted(
+        book[k].code for k in ("digital", "theirs")
+    )
+    by_phone = api_for(rep).get(reverse("api_customer_list"), {"search": "88881234"}).json()["results"]
+    assert [row["code"] for row in by_phone] == [book["digital"].code]  # not the other rep's, whose phone is hidden
