@@ -116,6 +116,9 @@ LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Shanghai")
 USE_I18N = True
+# Dates ISO (YYYY-MM-DD) in English and Chinese alike: the locale formats win over DATE_FORMAT, so both are set
+DATE_FORMAT, DATETIME_FORMAT = "Y-m-d", "Y-m-d H:i"
+FORMAT_MODULE_PATH = ["crm.formats"]
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -7,6 +7,7 @@ The basic section spans two tables: the searchable columns on ``Customer`` and t
 from functools import cache
 
 from django.core.exceptions import FieldDoesNotExist
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from customers.classifications import CorePinState
@@ -162,14 +163,14 @@ RECORD_EVENT_CHOICES = {"core_pin": CorePinState}
 
 
 def field_label(section: str, field: str) -> str:
-    """The translated label of a section field, for the history and forms."""
+    """The translated label of a section field, for the history and forms, capitalised as a form labels it."""
     if section == Section.RECORD and field in RECORD_EVENT_LABELS:
         return str(RECORD_EVENT_LABELS[field])
     if field in FinancialMetric.values:
         return str(FinancialMetric(field).label)
     model = Customer if field in CUSTOMER_FIELDS or section not in SECTION_MODELS else SECTION_MODELS[section]
     try:
-        return str(model._meta.get_field(field).verbose_name)
+        return capfirst(model._meta.get_field(field).verbose_name)
     except FieldDoesNotExist:  # contacts, documents and record events have free-form names
         return field
 
@@ -207,7 +208,7 @@ def _display(obj, name: str) -> tuple[str, object]:
         value = getattr(obj, f"get_{name}_display")()
     elif isinstance(value, bool):
         value = _("Yes") if value else _("No")
-    return str(field.verbose_name), value
+    return capfirst(field.verbose_name), value
 
 
 def section_values(customer: Customer, section: str) -> list[tuple[str, object]]:
