@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.forms.models import model_to_dict
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -393,10 +394,26 @@ class BacktestSerializer(serializers.Serializer):
     held_amount_by_month = MoneySeriesSerializer(help_text="held amounts per month, in the order of months")
 
 
+class BacktestRunSerializer(serializers.Serializer):
+    """A back-test run: ``result`` once ``status`` is ``done`` (a worker runs the large ones; poll ``url``)."""
+
+    id = serializers.IntegerField(source="pk")
+    status = serializers.ChoiceField(choices=["running", "done", "failed"])
+    progress = serializers.IntegerField(help_text="0–100")
+    url = serializers.SerializerMethodField()
+    result = BacktestSerializer(allow_null=True)
+
+    def get_url(self, run) -> str:
+        return self.context["request"].build_absolute_uri(reverse("api_policy_backtest", args=[run.pk]))
+
+
 class PolicyPreviewSerializer(serializers.Serializer):
     customers = serializers.IntegerField(help_text="live customers with a credit profile, each compared")
     changes = PolicyMovesSerializer()
     recommended_limit_total = MoneyPairSerializer()
     customers_losing_credit = LosingCreditSerializer(many=True, help_text="the 100 largest current recommendations")
     customers_losing_credit_count = serializers.IntegerField()
-    backtest = BacktestSerializer()
+    backtest = BacktestSerializer(
+        allow_null=True, help_text="null while a worker runs a large back-test: follow backtest_run.url"
+    )
+    backtest_run = BacktestRunSerializer()

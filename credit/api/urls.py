@@ -4,6 +4,7 @@ from credit.api import views
 
 urlpatterns = [
     path("credit-policy/preview/", views.PolicyPreviewApi.as_view(), name="api_policy_preview"),
+    path("credit-policy/backtests/<int:pk>/", views.PolicyBacktestApi.as_view(), name="api_policy_backtest"),
     path("customers/<str:code>/orders/", views.OrderListCreateApi.as_view(), name="api_order_list"),
     path("customers/<str:code>/payments/", views.PaymentListCreateApi.as_view(), name="api_payment_list"),
     path("customers/<str:code>/credit/", views.CreditProfileApi.as_view(), name="api_credit_profile"),

@@ -14,6 +14,7 @@ from credit import selectors, services
 from credit.api.serializers import (
     AssessmentInputSerializer,
     AssessmentSerializer,
+    BacktestRunSerializer,
     CreditNoteSerializer,
     CreditProfileSerializer,
     CreditReportSerializer,
@@ -27,9 +28,10 @@ from credit.api.serializers import (
     ScoringModelSerializer,
 )
 from credit.credit_file import credit_file_response
-from credit.models import Assessment, CreditLimitRequest, CreditNote, Order, Payment
+from credit.models import Assessment, CreditLimitRequest, CreditNote, Order, Payment, PolicyBacktest
 from credit.rules.scoring import RatingError
 from credit.services import backtests
+from credit.tasks import backtest_now_or_later
 from crm.api.exceptions import Conflict
 from crm.api.pagination import CodeCursorPagination
 from crm.api.parsers import BoundedJSONParser
@@ -348,5 +350,18 @@ class PolicyPreviewApi(APIView):
         serializer.is_valid(raise_exception=True)
         changes, today = serializer.validated_data, _today()
         found = selectors.policy_preview(changes=changes, today=today).as_json()
-        found["backtest"] = backtests.policy_backtest_compute(changes=changes, today=today).as_json()
-        return Response(PolicyPreviewSerializer(found).data)
+        run = backtest_now_or_later(backtests.policy_backtest_start(changes=changes, by=request.user, today=today))
+        found["backtest"] = run.result if run.status == PolicyBacktest.Status.DONE else None
+        found["backtest_run"] = run
+        return Response(PolicyPreviewSerializer(found, context={"request": request}).data)
+
+
+class PolicyBacktestApi(APIView):
+    """A back-test's progress while a worker runs it, then its figures (DOMAIN §11); credit staff."""
+
+    @extend_schema(responses=BacktestRunSerializer)
+    def get(self, request, pk: int):
+        if not request.user.has_perm("credit.preview_policy"):
+            raise PermissionDenied
+        run = get_object_or_404(PolicyBacktest, pk=pk)
+        return Response(BacktestRunSerializer(run, context={"request": request}).data)

@@ -257,3 +257,25 @@ def test_a_large_back_test_runs_in_a_worker_and_the_page_follows_its_progress(
         "draft": 2,
     }
     assert client_for(people["rep"]).get(progress_url).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_api_hands_a_large_back_test_to_a_worker_and_answers_where_to_follow_it(
+    a_year_of_orders, people, api_for, settings, django_capture_on_commit_callbacks
+):
+    settings.CRM_BACKTEST_SYNC_ORDERS = 1
+    client = api_for(people["cm"])
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        body = client.post(reverse("api_policy_preview"), {"small_customer_ceiling": "20000"}, format="json").json()
+    assert body["backtest"] is None
+    assert body["customers"] == 1  # the preview itself is there at once
+    run = body["backtest_run"]
+    assert (run["status"], run["result"]) == ("running", None)
+    assert client.get(run["url"]).json()["status"] == "running"
+    with override_settings(CELERY_TASK_ALWAYS_EAGER=True):
+        for callback in queued:
+            callback()
+    done = client.get(run["url"]).json()
+    assert (done["status"], done["progress"]) == ("done", 100)
+    assert done["result"]["orders_held"] == {"credit_for_all": 0, "current": 1, "draft": 2}
+    assert api_for(people["rep"]).get(run["url"]).status_code == 403
