@@ -92,6 +92,27 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+# Several machines (issue 15 §4, README "Running on several machines"). Behind PgBouncer in transaction mode set
+# DISABLE_SERVER_SIDE_CURSORS=1: no named cursor outlives a statement, and no startup option is sent (PgBouncer
+# refuses them; set `ALTER DATABASE … SET jit = off` on the server instead). DATABASE_REPLICA_URL: a streaming replica
+# of DATABASE_URL; list, search, analysis and report reads go there (crm/replicas.py), except a user's reads for
+# CRM_READ_YOUR_WRITES_SECONDS after they write. In tests the alias mirrors default: no test database is created on
+# it, it follows the primary's physically (tests/crm/test_replica.py).
+if env.bool("DISABLE_SERVER_SIDE_CURSORS", default=False):
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"].get("OPTIONS", {}).pop("options", None)
+CRM_READ_YOUR_WRITES_SECONDS = env.int("CRM_READ_YOUR_WRITES_SECONDS", default=5)
+CRM_DATABASE_REPLICAS = ["replica"] if env.str("DATABASE_REPLICA_URL", default="") else []
+if CRM_DATABASE_REPLICAS:
+    DATABASES["replica"] = {
+        **DATABASES["default"],
+        "OPTIONS": {**DATABASES["default"].get("OPTIONS", {})},
+        **env.db("DATABASE_REPLICA_URL"),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["crm.replicas.ReplicaRouter"]
+_after_auth = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1
+MIDDLEWARE.insert(_after_auth, "crm.replicas.ReplicaReadsMiddleware")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
