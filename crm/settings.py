@@ -197,6 +197,13 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+# Several worker hosts (README "Running on several machines"): every task is acks_late, so a task whose worker dies is
+# delivered again — on Redis after CELERY_VISIBILITY_TIMEOUT seconds, which must exceed the longest task (and any
+# retry countdown), or a task still running is delivered a second time. CRM_TASK_QUEUES sends tasks by name pattern
+# to named queues (e.g. {"imports.tasks.*": "imports"}) that workers consume with -Q; the rest go to "celery".
+if REDIS_URL:
+    CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+CELERY_TASK_ROUTES = {pattern: {"queue": queue} for pattern, queue in env.json("CRM_TASK_QUEUES", default={}).items()}
 # DOMAIN §7 jobs: the nightly hour (local time), and whether a starting worker runs today's jobs at once.
 CRM_JOBS_HOUR = env.int("CRM_JOBS_HOUR", default=2)
 CRM_JOBS_ON_START = env.bool("CRM_JOBS_ON_START", default=DEBUG)
