@@ -36,7 +36,7 @@ class SingleBeatScheduler(PersistentScheduler):
     def __init__(self, *args, lock=None, **kwargs):
         url = getattr(settings, "REDIS_URL", "")
         self.lock = lock if lock is not None else (redis_lock(url) if url else None)
-        self.holding = self.lock is None
+        self.holding, self._told = self.lock is None, False
         super().__init__(*args, **kwargs)
         self.max_interval = min(self.max_interval, BEAT_TICK_SECONDS)
 
@@ -50,9 +50,9 @@ class SingleBeatScheduler(PersistentScheduler):
         except Exception:  # redis errors, or a lock that expired under us (LockNotOwnedError)
             logger.warning("beat: the lock %s could not be checked; not sending", BEAT_LOCK, exc_info=True)
             held = False
-        if held != self.holding:
-            logger.info("beat: %s the schedule", "sending" if held else "standing by; another beat sends")
-        self.holding = bool(held)
+        if held != self.holding or not self._told:
+            logger.info("beat: %s", "sending the schedule" if held else "standing by: another beat sends the schedule")
+        self.holding, self._told = bool(held), True
         return self.holding
 
     def tick(self, *args, **kwargs) -> float:
