@@ -46,3 +46,5 @@ def beat_schedule(hour: int) -> dict:
 
 
 app.conf.beat_schedule = beat_schedule(settings.CRM_JOBS_HOUR)
+# However many beats run, one sends (a Redis lock, crm/beat.py); the others stand by to take over.
+app.conf.beat_scheduler = "crm.beat:SingleBeatScheduler"

@@ -3,7 +3,6 @@
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from itertools import groupby
 from typing import Protocol
 
 from axes.models import AccessAttempt
@@ -167,24 +166,32 @@ def reminders_send_digests(*, now: datetime | None = None) -> int:
     """One e-mail per recipient listing the reminders not yet e-mailed; returns the e-mails sent.
 
     A run killed after sending but before marking would send again, never skip: the marking
-    happens per recipient right after that recipient's e-mail goes out.
+    happens per recipient right after that recipient's e-mail goes out, in the transaction that holds the
+    recipient's reminders locked. Two runs at once (a task delivered again while it still runs) therefore do not
+    both send: the second passes over locked reminders (PostgreSQL ``SKIP LOCKED``) and finds them marked after.
     """
     now = now or timezone.now()
-    pending = (
-        Reminder.objects.filter(emailed_at__isnull=True, status=Reminder.Status.OPEN)
-        .select_related("recipient", "customer")
-        .order_by("recipient_id", "due_on", "id")
-    )
+    pending = Reminder.objects.filter(emailed_at__isnull=True, status=Reminder.Status.OPEN)
+    recipients = list(pending.order_by("recipient_id").values_list("recipient_id", flat=True).distinct())
     sent = 0
     with mail.get_connection() as connection:
-        for recipient, group in groupby(pending.iterator(chunk_size=2000), key=lambda r: r.recipient):
-            items = list(group)
-            if recipient.email:
-                lines = [f"- {r.due_on:%Y-%m-%d} {r.get_kind_display()}: {r.message}" for r in items]
-                subject = gettext("Dossier CRM: %(count)d new reminders") % {"count": len(items)}
-                mail.EmailMessage(subject, "\n".join(lines), to=[recipient.email], connection=connection).send()
-                sent += 1
-            Reminder.objects.filter(pk__in=[r.pk for r in items]).update(emailed_at=now)
+        for recipient_id in recipients:
+            with transaction.atomic():
+                items = list(
+                    pending.filter(recipient_id=recipient_id)
+                    .select_for_update(skip_locked=True, of=("self",))
+                    .select_related("recipient", "customer")
+                    .order_by("due_on", "id")
+                )
+                if not items:
+                    continue  # another run is sending them, or has sent them
+                recipient = items[0].recipient
+                if recipient.email:
+                    lines = [f"- {r.due_on:%Y-%m-%d} {r.get_kind_display()}: {r.message}" for r in items]
+                    subject = gettext("Dossier CRM: %(count)d new reminders") % {"count": len(items)}
+                    mail.EmailMessage(subject, "\n".join(lines), to=[recipient.email], connection=connection).send()
+                    sent += 1
+                Reminder.objects.filter(pk__in=[r.pk for r in items]).update(emailed_at=now)
     return sent
 
 

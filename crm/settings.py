@@ -92,6 +92,27 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+# Several machines (issue 15 §4, README "Running on several machines"). Behind PgBouncer in transaction mode set
+# DISABLE_SERVER_SIDE_CURSORS=1: no named cursor outlives a statement, and no startup option is sent (PgBouncer
+# refuses them; set `ALTER DATABASE … SET jit = off` on the server instead). DATABASE_REPLICA_URL: a streaming replica
+# of DATABASE_URL; list, search, analysis and report reads go there (crm/replicas.py), except a user's reads for
+# CRM_READ_YOUR_WRITES_SECONDS after they write. In tests the alias mirrors default: no test database is created on
+# it, it follows the primary's physically (tests/crm/test_replica.py).
+if env.bool("DISABLE_SERVER_SIDE_CURSORS", default=False):
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"].get("OPTIONS", {}).pop("options", None)
+CRM_READ_YOUR_WRITES_SECONDS = env.int("CRM_READ_YOUR_WRITES_SECONDS", default=5)
+CRM_DATABASE_REPLICAS = ["replica"] if env.str("DATABASE_REPLICA_URL", default="") else []
+if CRM_DATABASE_REPLICAS:
+    DATABASES["replica"] = {
+        **DATABASES["default"],
+        "OPTIONS": {**DATABASES["default"].get("OPTIONS", {})},
+        **env.db("DATABASE_REPLICA_URL"),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["crm.replicas.ReplicaRouter"]
+_after_auth = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1
+MIDDLEWARE.insert(_after_auth, "crm.replicas.ReplicaReadsMiddleware")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -179,6 +200,13 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+# Several worker hosts (README "Running on several machines"): every task is acks_late, so a task whose worker dies is
+# delivered again — on Redis after CELERY_VISIBILITY_TIMEOUT seconds, which must exceed the longest task (and any
+# retry countdown), or a task still running is delivered a second time. CRM_TASK_QUEUES sends tasks by name pattern
+# to named queues (e.g. {"imports.tasks.*": "imports"}) that workers consume with -Q; the rest go to "celery".
+if REDIS_URL:
+    CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+CELERY_TASK_ROUTES = {pattern: {"queue": queue} for pattern, queue in env.json("CRM_TASK_QUEUES", default={}).items()}
 # DOMAIN §7 jobs: the nightly hour (local time), and whether a starting worker runs today's jobs at once.
 CRM_JOBS_HOUR = env.int("CRM_JOBS_HOUR", default=2)
 CRM_JOBS_ON_START = env.bool("CRM_JOBS_ON_START", default=DEBUG)

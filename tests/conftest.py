@@ -41,6 +41,9 @@ def _fast_tests(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CRM_JOBS_ON_START = False  # a test worker must not start the daily jobs by itself
+    # With DATABASE_REPLICA_URL (CI) the replica alias mirrors the test database, but a test's uncommitted rows are
+    # not on it: reads stay on default except in the replica tests (tests/crm/test_replica.py), which turn it on.
+    settings.CRM_DATABASE_REPLICAS = []
 
 
 @pytest.fixture

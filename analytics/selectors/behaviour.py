@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db import connection
 from django.db.models import Case, Count, DateField, Exists, Min, OuterRef, Q, Subquery, Sum, When
 from django.db.models.functions import TruncMonth, TruncQuarter
 from django.utils.translation import gettext as _
@@ -26,6 +25,7 @@ from credit.selectors import (
     sales_until,
 )
 from crm.exports import Column, Table
+from crm.replicas import read_connection
 from customers.selectors import interaction_kind_labels, interactions_of
 
 TOPICS = {
@@ -82,7 +82,7 @@ def _per_100(count: int, orders: int) -> Decimal | None:
 def _promotion_sales(scope: AnalysisScope) -> dict[str, tuple[int, Decimal]]:
     pairs = promotion_responder_orders(customers=scope.customers(), until=scope.as_of, days=AFTER_RESPONSE_DAYS)
     sql, params = pairs.query.sql_with_params()
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(f"SELECT promo, COUNT(*), SUM(sale) FROM ({sql}) pairs GROUP BY promo", params)  # noqa: S608
         return {promo: (orders, _money(sales)) for promo, orders, sales in cursor.fetchall()}
 
@@ -253,7 +253,7 @@ def _cohort_counts(scope: AnalysisScope, first_quarter: date) -> dict[tuple[date
         f"SELECT f.cohort, a.quarter, COUNT(*) FROM ({active_sql}) a"  # noqa: S608
         f" JOIN ({firsts_sql}) f ON f.customer = a.customer WHERE f.cohort IS NOT NULL GROUP BY f.cohort, a.quarter"
     )
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(sql, [*active_params, *firsts_params])
         return {(_day(cohort), _day(quarter)): count for cohort, quarter, count in cursor.fetchall()}
 

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db import connection
 from django.db.models import F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
@@ -23,6 +22,7 @@ from analytics.scope import AnalysisScope
 from credit.selectors import credit_choice_labels, customers_with_credit_facts, sales_lines, sales_orders
 from crm import access
 from crm.exports import Column, Table
+from crm.replicas import read_connection
 
 BY = {  # the API's ``by`` → its human name ("" = the total only)
     "": gettext_lazy("Total"),
@@ -184,7 +184,7 @@ def _tier_sums(customers: QuerySet, orders: QuerySet, as_of: date, today: date) 
     the customers' tiers (each customer's T computed once), one query."""
     facts = customers_with_credit_facts(customers=customers, as_of=as_of, today=today)
     sql, params = customer_month_join(orders, facts.order_by().values(cid=F("pk"), tier=F("tier_code")))
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:  # a report: on a replica when there is one
         cursor.execute(sql.format(select="o.month, c.tier, SUM(o.amount)", group="o.month, c.tier"), params)
         return [{"month": month, "tier": tier, "amount": amount} for month, tier, amount in cursor.fetchall()]
 

@@ -8,7 +8,13 @@ from django.conf import settings
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    dropped = {"DEBUG", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    dropped = {
+        "DEBUG",
+        "DATABASE_URL",
+        "DATABASE_REPLICA_URL",
+        "DISABLE_SERVER_SIDE_CURSORS",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+    }
     environment = {k: v for k, v in os.environ.items() if k not in dropped} | env
     return subprocess.run(  # noqa: S603 - fixed arguments
         [sys.executable, "manage.py", *args],
@@ -62,3 +68,27 @@ def test_debug_is_off_unless_set():
     result = _manage("shell", "-c", "from django.conf import settings as s; print(s.DEBUG, s.SECURE_SSL_REDIRECT)")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-2:] == ["False", "True"]
+
+
+def test_a_replica_url_adds_a_read_replica_that_mirrors_default_in_tests_and_pgbouncer_mode_drops_session_state():
+    """Issue 15 §4: DATABASE_REPLICA_URL adds the ``replica`` alias the router reads from; DISABLE_SERVER_SIDE_CURSORS
+    (PgBouncer in transaction mode) turns off named cursors and the startup option PgBouncer refuses."""
+    shown = (
+        "from django.conf import settings as s; r = s.DATABASES['replica']; d = s.DATABASES['default'];"
+        "print(r['HOST'], r['PORT'], r['NAME'], r['TEST']['MIRROR'], s.CRM_DATABASE_REPLICAS, s.DATABASE_ROUTERS,"
+        "r['DISABLE_SERVER_SIDE_CURSORS'], d['DISABLE_SERVER_SIDE_CURSORS'], 'options' in d['OPTIONS'])"
+    )
+    result = _manage(
+        "shell",
+        "-c",
+        shown,
+        DATABASE_URL="postgres://crm@db1:5432/crm",
+        DATABASE_REPLICA_URL="postgres://crm@db2:5432/crm",
+        DISABLE_SERVER_SIDE_CURSORS="1",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == (
+        "db2 5432 crm default ['replica'] ['crm.replicas.ReplicaRouter'] True True False"
+    )
+    plain = _manage("shell", "-c", "from django.conf import settings as s; print(sorted(s.DATABASES))")
+    assert plain.stdout.splitlines()[-1] == "['default']"
