@@ -64,6 +64,27 @@ def access_log_record(
     )
 
 
+def access_refusal_record(
+    *, user: AbstractBaseUser, channel: str, object_ref: str, customer: OwnedDossier | None = None
+) -> AccessLog | None:
+    """Log a refused attempt (a 403: another rep's dossier, the approvals, the access log…) with what was asked
+    for and, when it was a dossier, which one (DOMAIN §9); visitors who are not signed in are not logged."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return AccessLog.objects.create(
+        user=user,
+        customer_id=getattr(customer, "pk", None),
+        channel=channel,
+        action=AccessLog.Action.ACCESS_DENIED,
+        object_ref=object_ref[:100],
+        reason=_role_reason(user)[:200],
+    )
+
+
+def _role_reason(user: AbstractBaseUser) -> str:
+    return "role: " + ", ".join(sorted(roles_of(user))) if roles_of(user) else _no_role(user)
+
+
 def access_log_record_rows(
     *, user: AbstractBaseUser, customers: Iterable[OwnedDossier], channel: str, object_ref: str
 ) -> int:
