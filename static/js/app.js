@@ -45,3 +45,29 @@ const applyWidths = (root) => {
 };
 document.addEventListener("DOMContentLoaded", () => applyWidths(document));
 document.addEventListener("htmx:load", (event) => applyWidths(event.target.parentNode || document));
+
+// Select all: <input type="checkbox" data-select-all="NAME"> ticks every checkbox named NAME in its form, and shows
+// the mixed state when only some are ticked. Ticking customers of a handover also chooses "only those ticked".
+const syncSelectAll = (form, name) => {
+  const boxes = [...form.querySelectorAll(`input[type=checkbox][name="${name}"]`)];
+  form.querySelectorAll(`[data-select-all="${name}"]`).forEach((all) => {
+    const ticked = boxes.filter((box) => box.checked).length;
+    all.checked = ticked > 0 && ticked === boxes.length;
+    all.indeterminate = ticked > 0 && ticked < boxes.length;
+  });
+};
+document.addEventListener("change", (event) => {
+  const target = event.target, form = target.form;
+  if (!form) return;
+  const name = target.dataset.selectAll || (target.type === "checkbox" && target.name);
+  if (!name) return;
+  if (target.dataset.selectAll) {
+    form.querySelectorAll(`input[type=checkbox][name="${name}"]`).forEach((box) => { box.checked = target.checked; });
+  }
+  syncSelectAll(form, name);
+  const some = form.querySelector('input[name="scope"][value="some"]');
+  if (name === "customers" && some && form.querySelector('input[name="customers"]:checked')) some.checked = true;
+});
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("[data-select-all]").forEach((all) => { if (all.form) syncSelectAll(all.form, all.dataset.selectAll); });
+});
