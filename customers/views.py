@@ -482,10 +482,10 @@ def customer_reassign(request, code: str):
     customer = _writable(request, code, PERMS["reassign"])
     form = ReassignForm(request.POST or None, owners=selectors.owner_candidates(), initial={"owner": customer.owner})
     if request.method == "POST" and form.is_valid():
-        services.customer_reassign(
-            customer=customer, new_owner=form.cleaned_data["owner"], by=request.user, today=timezone.localdate()
-        )
-        messages.success(request, _("Owner changed."))
+        owner = form.cleaned_data["owner"]
+        services.customer_reassign(customer=customer, new_owner=owner, by=request.user, today=timezone.localdate())
+        text = _("%(name)s now belongs to %(owner)s.")
+        messages.success(request, text % {"name": customer.name, "owner": owner.get_full_name() or owner.username})
         return redirect(customer_url(customer))
     return _simple_form(request, customer, form, _("Change owner"), _("Change owner"), "")
 
