@@ -306,7 +306,7 @@ def order_decide(request, number: str, action: str):
     order = get_object_or_404(Order.objects.select_related("customer", "created_by"), number=number)
     if not request.user.has_perm("credit.decide_held_order", order.customer):
         raise PermissionDenied
-    form = OrderDecisionForm(request.POST or None, action=action)
+    form = OrderDecisionForm(request.POST if request.method == "POST" else None, action=action)
     if request.method == "POST" and form.is_valid():
         try:
             services.order_transition(
