@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from archives import selectors, services
@@ -160,7 +161,7 @@ def scan_upload(request, number: str):
 def scan_download(request, number: str):
     """GET asks why; POST (with its CSRF token, so no other site can make a user download and leave a log entry)
     streams the scan and logs it (DOMAIN §9). Never a public URL."""
-    document = services.archive_document_for_download(user=request.user, number=number, channel=AccessLog.Channel.WEB)
+    document = services.archive_document_for_download(user=request.user, number=number)
     if not document.scan:
         raise Http404
     form = DownloadForm(request.POST or None)
@@ -286,8 +287,8 @@ def _access_log_table(rows) -> Table:
         {
             "at": timezone.localtime(row.at).replace(microsecond=0),
             "user": row.user.get_username(),
-            "code": row.customer.code,
-            "customer": row.customer.name,
+            "code": row.customer.code if row.customer else "",  # blank for a refusal at a page that is no dossier
+            "customer": row.customer.name if row.customer else "",
             "action": row.get_action_display(),
             "channel": row.get_channel_display(),
             "object": row.object_ref,
@@ -312,26 +313,65 @@ def _access_log_file(rows, file_format: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def handover(request):
+    """Handover 移交 (DOMAIN §9) in two steps: choose, then confirm what moves. The rep's customers load by a POST
+    that keeps every choice, so neither the reason nor the CSRF token ever reaches the URL."""
     if not request.user.has_perm("archives.hand_over_customers"):
         raise PermissionDenied
-    data = request.POST or None
-    form = HandoverForm(
-        data,
-        owners=selectors.customer_owners(),
-        candidates=owner_candidates(),
-        customer_choices=_handover_choices(request),
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            record = services.customers_hand_over(
-                by=request.user, customer_ids=form.customer_ids(), **_handover_values(form)
-            )
-        except services.HandoverRefused as refused:
-            form.add_error(None, refusal_message(refused.reason))
-        else:
-            messages.success(request, _("%(count)s customers handed over.") % {"count": record.customer_count})
-            return redirect("archive_handover_detail", pk=record.pk)
+    step = _handover_step(request)
+    form = _handover_form(request, bound=step in ("review", "confirm"))
+    if step in ("review", "confirm") and form.is_valid():
+        return _hand_over(request, form) if step == "confirm" else _handover_confirm_page(request, form)
     return render(request, "archives/handover.html", {"form": form, "shown": HANDOVER_CHOICES_SHOWN})
+
+
+def _handover_step(request) -> str:
+    """ "choose" (the empty form, or its choices kept: show the rep's customers, back from the confirmation),
+    "review" (the choices sent: confirm them) or "confirm" (move the customers)."""
+    if request.method != "POST" or "show" in request.POST or "back" in request.POST:
+        return "choose"
+    return "confirm" if request.POST.get("confirm") == "1" else "review"
+
+
+def _handover_form(request, *, bound: bool) -> HandoverForm:
+    choices = {
+        "owners": selectors.customer_owners(),
+        "candidates": owner_candidates(),
+        "customer_choices": _handover_choices(request),
+    }
+    if bound:
+        return HandoverForm(request.POST, **choices)
+    fields = ("from_owner", "to_owner", "reason", "scope")
+    initial = {name: request.POST[name] for name in fields if request.POST.get(name)}
+    return HandoverForm(initial=initial | {"customers": request.POST.getlist("customers")}, **choices)
+
+
+def _handover_confirm_page(request, form: HandoverForm):
+    ids = form.customer_ids()
+    owner = form.cleaned_data["from_owner"]
+    chosen = [label for pk, label in form.fields["customers"].choices if ids is not None and pk in ids]
+    count = len(chosen) if ids is not None else selectors.owned_customers(owner=owner).count()
+    context = {"form": form, "values": form.cleaned_data, "chosen": chosen, "count": count}
+    return render(request, "archives/handover_confirm.html", context)
+
+
+def _hand_over(request, form: HandoverForm):
+    try:
+        record = services.customers_hand_over(
+            by=request.user, customer_ids=form.customer_ids(), **_handover_values(form)
+        )
+    except services.HandoverRefused as refused:
+        form.add_error(None, refusal_message(refused.reason))
+        return render(request, "archives/handover.html", {"form": form, "shown": HANDOVER_CHOICES_SHOWN})
+    to_owner = record.to_owner
+    text = ngettext(
+        "%(count)s customer handed over to %(owner)s.",
+        "%(count)s customers handed over to %(owner)s.",
+        record.customer_count,
+    )
+    messages.success(
+        request, text % {"count": record.customer_count, "owner": to_owner.get_full_name() or to_owner.get_username()}
+    )
+    return redirect("archive_handover_detail", pk=record.pk)
 
 
 def _handover_values(form: HandoverForm) -> dict:

@@ -80,6 +80,21 @@ class LimitDecisionForm(StyledFormMixin, forms.Form):
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class OrderDecisionForm(StyledFormMixin, forms.Form):
+    """Release or reject a held order, with the note that explains it; a rejection needs one (DOMAIN §6.4)."""
+
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, action: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["note"].required = action == "reject"
+        self.fields["note"].help_text = (
+            _("Required: the sales rep and the customer will ask why.")
+            if action == "reject"
+            else _("Optional: why the order may ship despite the credit check.")
+        )
+
+
 class CorePinForm(StyledFormMixin, forms.Form):
     """A credit manager pins core or ordinary, or hands it back to the rule (DOMAIN §2.1)."""
 

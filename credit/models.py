@@ -338,6 +338,7 @@ class Order(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     decided_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)  # why a held order was released or rejected
 
     class Meta:
         verbose_name = _("order")

@@ -24,6 +24,7 @@ from credit.forms import (
     GradeOverrideForm,
     LimitDecisionForm,
     LimitRequestForm,
+    OrderDecisionForm,
 )
 from credit.models import (
     NOTE_CAUSE_LABELS,
@@ -301,19 +302,31 @@ def holds(request):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def order_decide(request, number: str, action: str):
-    order = get_object_or_404(Order.objects.select_related("customer"), number=number)
-    if action not in ("release", "reject") or not request.user.has_perm("credit.decide_held_order", order.customer):
+    """Confirm the release or rejection of a held order (DOMAIN §6.4), with a note; a rejection needs one."""
+    if action not in ("release", "reject"):
+        raise Http404
+    order = get_object_or_404(Order.objects.select_related("customer", "created_by"), number=number)
+    if not request.user.has_perm("credit.decide_held_order", order.customer):
         raise PermissionDenied
-    try:
-        services.order_transition(order=order, action=action, by=request.user, today=timezone.localdate())
-    except services.CreditError as error:
-        messages.error(request, str(error))
-    else:
-        done = _("Order %(number)s released.") if action == "release" else _("Order %(number)s rejected.")
-        messages.success(request, done % {"number": number})
-    return redirect("credit_holds")
+    form = OrderDecisionForm(request.POST if request.method == "POST" else None, action=action)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.order_transition(
+                order=order, action=action, by=request.user, today=timezone.localdate(), **form.cleaned_data
+            )
+        except services.NoteRequired as error:
+            form.add_error("note", str(error))
+        except services.CreditError as error:
+            messages.error(request, str(error))
+            return redirect("credit_holds")
+        else:
+            done = _("Order %(number)s released.") if action == "release" else _("Order %(number)s rejected.")
+            messages.success(request, done % {"number": number})
+            return redirect("credit_holds")
+    context = {"order": order, "action": action, "form": form}
+    return render(request, "credit/order_decide.html", context, status=400 if form.errors else 200)
 
 
 @login_required

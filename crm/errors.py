@@ -10,4 +10,12 @@ class NotFound(LookupError):
 
 
 class AccessDenied(Exception):
-    """The caller may know it exists but the access policy (``crm/access.py``) refuses them this (a 403)."""
+    """The caller may know it exists but the access policy (``crm/access.py``) refuses them this (a 403).
+
+    ``customer`` (the dossier refused, when there is one) and ``object_ref`` (what was asked for) travel with the
+    refusal to the one place that writes refused attempts to the access log (``crm.middleware``)."""
+
+    def __init__(self, *args, customer=None, object_ref: str = ""):
+        super().__init__(*args)
+        self.customer = customer
+        self.object_ref = object_ref

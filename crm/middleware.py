@@ -3,6 +3,10 @@ need it, and ``Cache-Control: no-store`` on API responses, which carry personal 
 
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from csp.middleware import CSPMiddleware, PolicyParts
+from django.core.exceptions import PermissionDenied
+
+from crm.http import refusal_log
+from crm.models import AccessLog
 
 API_PREFIX = "/api/"
 
@@ -39,3 +43,18 @@ class ApiNoStoreMiddleware:
         if request.path_info.startswith(API_PREFIX):
             response["Cache-Control"] = "no-store"
         return response
+
+
+class AccessRefusalLogMiddleware:
+    """Every page's refusal (``PermissionDenied``, a 403) of a signed-in user goes to the access log, whichever
+    view refused; the API's refusals are logged by its exception handler, which sees them first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, PermissionDenied):
+            refusal_log(request, exception, channel=AccessLog.Channel.WEB)

@@ -38,8 +38,14 @@ class AccessLog(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("user")
     )
+    # None for a refused attempt at a page that is no dossier (the approvals, the access log itself)
     customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.PROTECT, related_name="access_logs", verbose_name=_("customer")
+        "customers.Customer",
+        on_delete=models.PROTECT,
+        related_name="access_logs",
+        verbose_name=_("customer"),
+        null=True,
+        blank=True,
     )
     action = models.CharField(_("action"), max_length=30, choices=Action.choices, default=Action.DOSSIER_READ)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.WEB)

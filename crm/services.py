@@ -42,6 +42,10 @@ def _no_role(user: AbstractBaseUser) -> str:
     return "superuser" if user.is_superuser else "no role"
 
 
+def _role_reason(user: AbstractBaseUser) -> str:
+    return "role: " + ", ".join(sorted(roles_of(user))) if roles_of(user) else _no_role(user)
+
+
 def access_log_record(
     *,
     user: AbstractBaseUser,
@@ -57,9 +61,26 @@ def access_log_record(
     if customer.owner_id == user.pk and not owner_too:
         return None
     if not reason:  # no stated purpose: record the role that grants the access, so the log still says why
-        reason = "role: " + ", ".join(sorted(roles_of(user))) if roles_of(user) else _no_role(user)
+        reason = _role_reason(user)
     return AccessLog.objects.create(
         user=user, customer_id=customer.pk, channel=channel, action=action, object_ref=object_ref, reason=reason[:200]
+    )
+
+
+def access_refusal_record(
+    *, user: AbstractBaseUser, channel: str, object_ref: str, customer: OwnedDossier | None = None
+) -> AccessLog | None:
+    """Log a refused attempt (a 403: another rep's dossier, the approvals, the access log…) with what was asked
+    for and, when it was a dossier, which one (DOMAIN §9); visitors who are not signed in are not logged."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return AccessLog.objects.create(
+        user=user,
+        customer_id=getattr(customer, "pk", None),
+        channel=channel,
+        action=AccessLog.Action.ACCESS_DENIED,
+        object_ref=object_ref[:100],
+        reason=_role_reason(user)[:200],
     )
 
 
@@ -68,7 +89,7 @@ def access_log_record_rows(
 ) -> int:
     """Log the full rows of a list page read by someone who is not their owner (DOMAIN §1): one row per customer,
     written in one INSERT per page (SQLite splits one past its parameter limit). Returns how many were logged."""
-    reason = "role: " + ", ".join(sorted(roles_of(user))) if roles_of(user) else _no_role(user)
+    reason = _role_reason(user)
     entries = [
         AccessLog(user=user, customer_id=c.pk, channel=channel, object_ref=object_ref, reason=reason[:200])
         for c in customers

@@ -307,6 +307,14 @@ def dossier_ids_by_key(*, user: AbstractBaseUser, column: str, values: Iterable[
     return dict(qs.values_list(column, "pk"))
 
 
+def archived_among(*, user: AbstractBaseUser, customer_ids: Iterable[int]) -> set[int]:
+    """Which of these dossiers are archived (read-only), among those the user may list. One query."""
+    ids = set(customer_ids)
+    if not ids:
+        return set()
+    return set(customer_scope(user=user, archived=True).filter(pk__in=ids).values_list("pk", flat=True))
+
+
 def contacts_by_name(*, user: AbstractBaseUser, customer_ids: Iterable[int]) -> dict[tuple[int, str], Contact]:
     """The contacts of dossiers the user may see in full, by (customer id, name): an imported contact row updates the
     contact of that name (DOMAIN §2.3). One query."""
@@ -382,7 +390,7 @@ def dossier_for(
     without ``perm``. Pages, API views and every app use this one gate, so they cannot disagree (DOMAIN §1)."""
     customer = _listable(user, code, archived)
     if not user.has_perm(perm, customer):
-        raise AccessDenied
+        raise AccessDenied(customer=customer)
     return customer
 
 
@@ -462,7 +470,7 @@ def dossier_read(
     customer = _listable(user, code, archived)
     if not user.has_perm("customers.view_dossier", customer):
         if part not in MASKABLE:
-            raise AccessDenied
+            raise AccessDenied(customer=customer)
         return _masked(customer)
     access_log_record(user=user, customer=customer, channel=channel, object_ref=str(part))
     if part not in WHOLE_PARTS:

@@ -1,5 +1,7 @@
 """Browser pages of the dossier: parse, call one selector or service, render."""
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -70,8 +72,35 @@ def _read(request, code: str, part: selectors.DossierPart = selectors.DossierPar
         )
 
 
+WRITES = frozenset({"edit", "edit_credit", "interact", "review", "reassign", "merge"})
+"""The buttons that change a dossier: none on an archived one, which is read-only (``services.DossierArchived``)."""
+
+
 def _may(user, customer: Customer) -> dict[str, bool]:
-    return {key: user.has_perm(perm, customer) for key, perm in PERMS.items()}
+    writable = services.dossier_is_writable(customer)
+    return {key: (writable or key not in WRITES) and user.has_perm(perm, customer) for key, perm in PERMS.items()}
+
+
+def _writable(request, code: str, perm: str) -> Customer:
+    """``_customer`` for a page that changes the dossier: an archived one raises ``DossierArchived``."""
+    customer = _customer(request, code, perm)
+    services.dossier_writable_check(customer)
+    return customer
+
+
+def _refuses_archived(view):
+    """The pages that change a dossier answer an archived one with a message on the dossier, whether the refusal
+    comes before the form (``_writable``) or from the service on saving."""
+
+    @wraps(view)
+    def page(request, code: str, *args, **kwargs):
+        try:
+            return view(request, code, *args, **kwargs)
+        except services.DossierArchived as refusal:
+            messages.error(request, str(refusal))
+            return redirect("customer_detail", code=code)
+
+    return page
 
 
 @login_required
@@ -210,10 +239,11 @@ def _section_forms(section: str, customer: Customer, data=None) -> list:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@_refuses_archived
 def section_edit(request, code: str, section: str):
     if section not in SECTION_MODELS:
         raise Http404
-    customer = _customer(request, code, PERMS["edit"])
+    customer = _writable(request, code, PERMS["edit"])
     version = DossierVersionForm(request.POST or None, customer=customer)
     forms = _section_forms(section, customer, request.POST or None)
     if request.method == "POST" and all(form.is_valid() for form in forms):
@@ -298,8 +328,9 @@ def _simple_form(request, customer: Customer, form, heading: str, submit_label: 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@_refuses_archived
 def contact_edit(request, code: str, contact_id: int | None = None):
-    customer = _customer(request, code, PERMS["edit"])
+    customer = _writable(request, code, PERMS["edit"])
     contact = get_object_or_404(Contact, pk=contact_id, customer=customer) if contact_id else None
     version = DossierVersionForm(request.POST or None, customer=customer)
     form = ContactForm(request.POST or None, instance=contact)
@@ -335,8 +366,9 @@ def _stale_contact(request, code: str, contact_id: int | None):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@_refuses_archived
 def contact_delete(request, code: str, contact_id: int):
-    customer = _customer(request, code, PERMS["edit"])
+    customer = _writable(request, code, PERMS["edit"])
     contact = get_object_or_404(Contact, pk=contact_id, customer=customer)
     status = 200
     if request.method == "POST":
@@ -361,8 +393,9 @@ def contact_delete(request, code: str, contact_id: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@_refuses_archived
 def interaction_create(request, code: str):
-    customer = _customer(request, code, PERMS["interact"])
+    customer = _writable(request, code, PERMS["interact"])
     allowed = interaction_kinds_allowed(request.user, customer)
     form = InteractionForm(request.POST or None, allowed_kinds=allowed)
     if request.method == "POST" and form.is_valid():
@@ -381,8 +414,9 @@ def interaction_list(request, code: str):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@_refuses_archived
 def credit_document_create(request, code: str):
-    customer = _customer(request, code, PERMS["edit_credit"])
+    customer = _writable(request, code, PERMS["edit_credit"])
     form = CreditDocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         services.credit_document_add(
@@ -424,8 +458,9 @@ def history(request, code: str):
 
 @login_required
 @require_POST
+@_refuses_archived
 def review_record(request, code: str):
-    customer = _customer(request, code, PERMS["review"])
+    customer = _writable(request, code, PERMS["review"])
     form = ReviewForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(form.errors.get("sections", [])) or _("The review could not be saved."))
@@ -443,14 +478,15 @@ def review_record(request, code: str):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@_refuses_archived
 def customer_reassign(request, code: str):
-    customer = _customer(request, code, PERMS["reassign"])
+    customer = _writable(request, code, PERMS["reassign"])
     form = ReassignForm(request.POST or None, owners=selectors.owner_candidates(), initial={"owner": customer.owner})
     if request.method == "POST" and form.is_valid():
-        services.customer_reassign(
-            customer=customer, new_owner=form.cleaned_data["owner"], by=request.user, today=timezone.localdate()
-        )
-        messages.success(request, _("Owner changed."))
+        owner = form.cleaned_data["owner"]
+        services.customer_reassign(customer=customer, new_owner=owner, by=request.user, today=timezone.localdate())
+        text = _("%(name)s now belongs to %(owner)s.")
+        messages.success(request, text % {"name": customer.name, "owner": owner.get_full_name() or owner.username})
         return redirect(customer_url(customer))
     return _simple_form(request, customer, form, _("Change owner"), _("Change owner"), "")
 

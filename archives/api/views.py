@@ -94,9 +94,7 @@ class ArchiveScanApi(APIView):
     )
     @http_errors()
     def get(self, request, number: str):
-        document = services.archive_document_for_download(
-            user=request.user, number=number, channel=AccessLog.Channel.API
-        )
+        document = services.archive_document_for_download(user=request.user, number=number)
         query = ScanDownloadQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         if not document.scan:

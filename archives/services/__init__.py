@@ -25,6 +25,7 @@ from archives.rules.custody import (
     borrowing_next,
 )
 from archives.selectors import document_for
+from crm.errors import AccessDenied
 from crm.events import CustomersMerged
 from crm.models import AccessLog, Reminder
 from crm.services import access_log_record, number_sequence_take, reminders_close_cause
@@ -183,13 +184,14 @@ def archive_scan_download_log(*, document: ArchiveDocument, user: AbstractBaseUs
     _archive_access_log(document, user, channel=channel, action=AccessLog.Action.DOCUMENT_DOWNLOAD, reason=reason)
 
 
-def archive_document_for_download(*, user: AbstractBaseUser, number: str, channel: str) -> ArchiveDocument:
-    """The document whose scan the user asks for, through the dossier gate; a refused attempt is written to the
-    access log before the 403 (DOMAIN §9), so probing another rep's customer leaves a trace."""
-    document = ArchiveDocument.objects.select_related("customer").filter(number=number).first()
-    if document is not None and not user.has_perm("archives.view_documents", document.customer):
-        _archive_access_log(document, user, channel=channel, action=AccessLog.Action.ACCESS_DENIED)
-    return document_for(user=user, number=number)
+def archive_document_for_download(*, user: AbstractBaseUser, number: str) -> ArchiveDocument:
+    """The document whose scan the user asks for, through the dossier gate; a refusal names the original, so the
+    access log's entry for it (``crm.http.refusal_log``, DOMAIN §9) shows that another rep's customer was probed."""
+    try:
+        return document_for(user=user, number=number)
+    except AccessDenied as refusal:
+        refusal.object_ref = f"archive:{number}"
+        raise
 
 
 @transaction.atomic

@@ -275,6 +275,12 @@ class LimitRequestSerializer(serializers.ModelSerializer):
         extra_kwargs = {"payment_terms_days": {"required": False, "max_value": 365}}
 
 
+class OrderDecisionSerializer(serializers.Serializer):
+    """Why a held order is released or rejected; a rejection needs it (DOMAIN §6.4). Ignored by cancel."""
+
+    note = serializers.CharField(allow_blank=True, default="", max_length=2000)
+
+
 class LimitDecisionSerializer(serializers.Serializer):
     approved_amount = serializers.DecimalField(**MONEY, min_value=0, required=False, allow_null=True)
     note = serializers.CharField(allow_blank=True, default="")

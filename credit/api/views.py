@@ -20,6 +20,7 @@ from credit.api.serializers import (
     CreditReportSerializer,
     LimitDecisionSerializer,
     LimitRequestSerializer,
+    OrderDecisionSerializer,
     OrderOutputSerializer,
     OrderSerializer,
     PaymentSerializer,
@@ -111,14 +112,24 @@ class OrderActionApi(APIView):
     action_name = ""
     permission = ""
 
-    @extend_schema(request=None, responses=OrderOutputSerializer)
+    @extend_schema(request=OrderDecisionSerializer, responses=OrderOutputSerializer)
     def post(self, request, number: str):
         order = get_object_or_404(Order.objects.select_related("customer"), number=number)
         _customer(request, order.customer.code)
         if not request.user.has_perm(self.permission, order.customer):
             raise PermissionDenied
+        decision = OrderDecisionSerializer(data=request.data)
+        decision.is_valid(raise_exception=True)
         try:
-            order = services.order_transition(order=order, action=self.action_name, by=request.user, today=_today())
+            order = services.order_transition(
+                order=order,
+                action=self.action_name,
+                by=request.user,
+                today=_today(),
+                note=decision.validated_data["note"],
+            )
+        except services.NoteRequired as error:
+            raise ValidationError({"note": [str(error)]}) from None
         except services.CreditError as error:
             raise Conflict(str(error)) from None
         return Response(OrderOutputSerializer(order).data)

@@ -63,14 +63,12 @@ class NoteRequired(CreditError):
     """The decision needs a written reason (DOMAIN §11): approving above the recommendation or for a 丙/丁 or
     default-list customer, and every rejection. ``causes`` names why (``credit.rules.decisions.NoteCause``)."""
 
-    def __init__(self, causes: Sequence[decisions.NoteCause] = ()):
+    def __init__(self, causes: Sequence[decisions.NoteCause] = (), message: str = ""):
         self.causes = tuple(causes)
-        if causes:
+        if causes and not message:
             why = "; ".join(str(NOTE_CAUSE_LABELS[cause]) for cause in causes)
             message = gettext("Write down why you approve: %(why)s.") % {"why": why}
-        else:
-            message = gettext("Write down why you reject the request.")
-        super().__init__(message)
+        super().__init__(message or gettext("Write down why you reject the request."))
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,18 +179,22 @@ def _check_json(verdict: limits.OrderCheck) -> dict[str, Any]:
 
 
 @transaction.atomic
-def order_transition(*, order: Order, action: str, by: AbstractBaseUser, today: date) -> Order:
+def order_transition(*, order: Order, action: str, by: AbstractBaseUser, today: date, note: str = "") -> Order:
     """release/reject a held order (credit manager), complete or cancel one (DOMAIN §6.4 states, as
-    ``rules.orders`` allows them: a completed order is never cancelled, nothing reopens)."""
+    ``rules.orders`` allows them: a completed order is never cancelled, nothing reopens). A release or rejection
+    keeps the manager's ``note``; a rejection needs one (the rep and the customer will ask why), like a rejected
+    limit request."""
     _profile_for_update(order.customer)
     order = Order.objects.select_for_update().get(pk=order.pk)
     try:
         order.status = orders.transition_target(order.status, action)
     except orders.TransitionRefused as refusal:
         raise CreditError(str(refusal)) from None
+    if action == "reject" and not note.strip():
+        raise NoteRequired(message=gettext("Write down why you reject the order."))
     if action in ("release", "reject"):
-        order.decided_by, order.decided_at = by, timezone.now()
-    order.save(update_fields=["status", "decided_by", "decided_at"])
+        order.decided_by, order.decided_at, order.decision_note = by, timezone.now(), note.strip()
+    order.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
     credit_profile_refresh(customer=order.customer, today=today)
     return order
 

@@ -1,12 +1,16 @@
 """API errors as API.md describes them; no input ever yields a 500."""
 
-from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
+from rest_framework import exceptions as drf_exceptions
 from rest_framework import status
 from rest_framework.exceptions import APIException, ParseError, ValidationError
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler
+
+from crm.http import refusal_log
+from crm.models import AccessLog
 
 
 class PreconditionFailed(APIException):
@@ -29,7 +33,10 @@ class PayloadTooLarge(APIException):
 
 def api_exception_handler(exc, context):
     """DRF's handler, plus Django validation errors as 400, integrity races as 409, a body over
-    DATA_UPLOAD_MAX_MEMORY_SIZE as 413 and other refused requests (too many fields, …) as 400."""
+    DATA_UPLOAD_MAX_MEMORY_SIZE as 413 and other refused requests (too many fields, …) as 400. A refusal (403) of
+    a signed-in caller is written to the access log, as the pages' are."""
+    if isinstance(exc, PermissionDenied | drf_exceptions.PermissionDenied) and "request" in context:
+        refusal_log(context["request"], exc, channel=AccessLog.Channel.API)
     if isinstance(exc, DjangoValidationError):
         exc = ValidationError(as_serializer_error(exc))
     elif isinstance(exc, IntegrityError):

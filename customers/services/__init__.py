@@ -128,6 +128,28 @@ class DossierRefused(Exception):
         self.errors = dict(errors)
 
 
+class DossierArchived(DossierRefused):
+    """An archived dossier is read-only (DOMAIN §1 archive, a soft delete): restore it before changing it."""
+
+    def __init__(self):
+        super().__init__({"detail": [_("This dossier is archived and read-only; restore it before changing it.")]})
+
+    def __str__(self) -> str:
+        return str(self.errors["detail"][0])
+
+
+def dossier_is_writable(customer: Customer) -> bool:
+    """An archived dossier is read-only until a sales manager restores it."""
+    return customer.deleted_at is None
+
+
+def dossier_writable_check(customer: Customer) -> None:
+    """Refuse any change to an archived dossier (``DossierArchived``): every write below asks, and so do the pages
+    before they show a form, so the browser, the API and the import agree."""
+    if not dossier_is_writable(customer):
+        raise DossierArchived
+
+
 class VersionConflict(Exception):
     """The dossier changed since the caller read it (API: If-Match → 412)."""
 
@@ -262,6 +284,7 @@ def contact_save(
     """Add a contact or change one; the change history names the contact and the field. A stale
     ``expected_version`` (the dossier changed since the form was loaded) raises VersionConflict, nothing written."""
     customer = _lock(customer)
+    dossier_writable_check(customer)
     _check_version(customer, expected_version)
     is_new = contact is None
     # The stored row, read under the lock: the caller's instance may be stale, or already carry the new values
@@ -280,6 +303,7 @@ def contact_save(
 @transaction.atomic
 def contact_delete(*, contact: Contact, by: AbstractBaseUser, expected_version: int | None = None) -> None:
     customer = _lock(contact.customer)
+    dossier_writable_check(customer)
     _check_version(customer, expected_version)
     history_record(customer, by, Section.CONTACTS, [(contact.name, f"{contact.name} ({contact.title})", None)])
     contact.delete()
@@ -304,6 +328,7 @@ def interaction_record(
     its promotion, response and cost (DOMAIN §10.6); the entry points require them for that kind. A technical
     requirement or a promotion response opens an opportunity (DOMAIN §2.1 upcoming): the classes are derived again
     after commit."""
+    dossier_writable_check(customer)
     if kind != Interaction.Kind.PROMOTION_RESPONSE:
         promotion, response, cost = "", "", None
     interaction = Interaction.objects.create(
@@ -329,6 +354,7 @@ def credit_document_add(
     """Attach a credit document with its information source (DOMAIN §2 credit data, §2.2). The credit app
     derives the profile from credit data again after commit, whichever channel added it."""
     customer = _lock(customer)
+    dossier_writable_check(customer)
     document = CreditDocument.objects.create(customer=customer, added_by=by, **values)
     label = f"{document.get_doc_type_display()}: {document.title} ({document.get_source_display()})"
     history_record(customer, by, Section.CREDIT_DATA, [("document", None, label)])
@@ -352,6 +378,7 @@ def dossier_review_record(
     60 days for core customers, 180 for the others); still stale if a medium/large customer with a limit has no valid
     credit report."""
     customer = _lock(customer)
+    dossier_writable_check(customer)
     review = Review.objects.create(
         customer=customer, reviewed_on=today, reviewed_by=by, sections=list(sections), notes=notes
     )
@@ -368,6 +395,7 @@ def customer_reassign(
     *, customer: Customer, new_owner: AbstractBaseUser, by: AbstractBaseUser, today: date
 ) -> Customer:
     """Give the dossier to another owner; the company, not the rep, owns the customer (DOMAIN §2)."""
+    dossier_writable_check(customer)
     dossier_update(customer=customer, values={}, sections={}, owner=new_owner, by=by, today=today)
     customer.refresh_from_db()
     return customer

@@ -19,7 +19,7 @@ from customers import selectors
 from customers.api.bulk import clean_contact_values
 from customers.models import Contact
 from customers.sections import CONTACT_FIELDS
-from customers.services import VersionConflict, contact_delete, contact_save
+from customers.services import DossierArchived, VersionConflict, contact_delete, contact_save
 from imports.rules.mapping import header_key
 from imports.targets.rows import RowCheck, RowsChanged, RowWritten, json_ready
 
@@ -71,10 +71,13 @@ def _parsed(rows: Sequence[tuple[int, Mapping[str, str]]], user: AbstractBaseUse
         parsed.append(row)
     by_code = selectors.dossier_ids_by_key(user=user, column="code", values=[r.code for r in parsed])
     by_id = selectors.dossier_ids_by_key(user=user, column="external_id", values=[r.external_id for r in parsed])
+    archived = selectors.archived_among(user=user, customer_ids=[*by_code.values(), *by_id.values()])
     for row in parsed:
         row.customer_id = by_code.get(row.code) or by_id.get(row.external_id)
         if row.customer_id is None:
             row.errors["customer"] = [_("No such customer.")]
+        elif row.customer_id in archived:  # read-only (customers.services.DossierArchived)
+            row.errors["customer"] = [_("This dossier is archived and read-only; restore it before changing it.")]
     return parsed
 
 
@@ -156,5 +159,5 @@ def rows_take_back(*, rows: Sequence[RowWritten], user: AbstractBaseUser, today:
                 old = clean_contact_values(row.before or {}, {})
                 contact_save(customer=contact.customer, values=old, by=user, contact=contact, expected_version=version)
             current[contact.customer_id] = version + 1
-    except VersionConflict:
+    except (VersionConflict, DossierArchived):
         raise RowsChanged([r.number for r in rows]) from None

@@ -46,13 +46,32 @@ const applyWidths = (root) => {
 document.addEventListener("DOMContentLoaded", () => applyWidths(document));
 document.addEventListener("htmx:load", (event) => applyWidths(event.target.parentNode || document));
 
-// "Select all" boxes: <input type="checkbox" data-select-all="ids"> ticks or clears every box named "ids".
-document.addEventListener("change", (event) => {
-  const name = event.target.dataset && event.target.dataset.selectAll;
-  if (!name) return;
-  document.querySelectorAll(`input[type="checkbox"][name="${CSS.escape(name)}"]`).forEach((box) => {
-    box.checked = event.target.checked;
+// Select all: <input type="checkbox" data-select-all="NAME"> ticks every checkbox named NAME in its form, and shows
+// the mixed state when only some are ticked. Ticking customers of a handover also chooses "only those ticked".
+// form.elements: boxes inside the form and those joined to it with form="…" (the reminders table)
+const boxesOf = (form, name) => [...form.elements].filter((box) => box.type === "checkbox" && box.name === name);
+const syncSelectAll = (form, name) => {
+  const boxes = boxesOf(form, name);
+  [...form.elements].filter((box) => box.dataset.selectAll === name).forEach((all) => {
+    const ticked = boxes.filter((box) => box.checked).length;
+    all.checked = ticked > 0 && ticked === boxes.length;
+    all.indeterminate = ticked > 0 && ticked < boxes.length;
   });
+};
+document.addEventListener("change", (event) => {
+  const target = event.target, form = target.form;
+  if (!form) return;
+  const name = target.dataset.selectAll || (target.type === "checkbox" && target.name);
+  if (!name) return;
+  if (target.dataset.selectAll) {
+    boxesOf(form, name).forEach((box) => { box.checked = target.checked; });
+  }
+  syncSelectAll(form, name);
+  const some = form.querySelector('input[name="scope"][value="some"]');
+  if (name === "customers" && some && form.querySelector('input[name="customers"]:checked')) some.checked = true;
+});
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("[data-select-all]").forEach((all) => { if (all.form) syncSelectAll(all.form, all.dataset.selectAll); });
 });
 
 // Forms that come back with errors (the error-summary include): move the focus to the first field in error, and

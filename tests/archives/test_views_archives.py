@@ -321,6 +321,7 @@ def test_section_9_handover_page_moves_the_ticked_customers(manager, rep, succes
         "reason": "Territory change",
         "scope": "some",
         "customers": [second.pk],
+        "confirm": "1",
     }
     response = client.post(reverse("archive_handover"), data)
     handover = Handover.objects.get()
@@ -348,7 +349,13 @@ def test_section_9_a_rep_who_left_is_handed_over(manager, rep, customer, success
     """DOMAIN §9 移交: when a rep leaves they are deactivated, and their customers still move in one step."""
     rep.is_active = False
     rep.save()
-    data = {"from_owner": rep.pk, "to_owner": successor.pk, "reason": "Left the company", "scope": "all"}
+    data = {
+        "from_owner": rep.pk,
+        "to_owner": successor.pk,
+        "reason": "Left the company",
+        "scope": "all",
+        "confirm": "1",
+    }
     response = signed_in(manager).post(reverse("archive_handover"), data)
     assert response.status_code == 302
     customer.refresh_from_db()

@@ -100,7 +100,7 @@ def test_cancelling_or_completing_orders_never_hides_exposure(buyer, rep, analys
 
 def test_illegal_transitions_are_refused(buyer, rep, credit_manager):
     order = _order(buyer, rep, 100)
-    services.order_transition(order=order, action="reject", by=credit_manager, today=TODAY)
+    services.order_transition(order=order, action="reject", by=credit_manager, today=TODAY, note="no")
     with pytest.raises(services.CreditError):
         services.order_transition(order=order, action="release", by=credit_manager, today=TODAY)
 

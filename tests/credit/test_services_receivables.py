@@ -48,7 +48,8 @@ def delivered(buyer, people):
 
 
 def _transition(order, action, by):
-    return services.order_transition(order=order, action=action, by=by, today=TODAY)
+    note = "over the limit" if action == "reject" else ""  # a rejection needs its reason (DOMAIN §6.4)
+    return services.order_transition(order=order, action=action, by=by, today=TODAY, note=note)
 
 
 def test_the_owner_cannot_cancel_a_delivered_unpaid_order_away(buyer, delivered, people):
