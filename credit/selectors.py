@@ -79,6 +79,7 @@ def review_policy() -> ReviewPolicy:
         reminder_days=policy.review_reminder_days,
         birthday_days=policy.birthday_reminder_days,
         dashboard_days=policy.dashboard_review_days,
+        dashboard_expiry_days=policy.dashboard_limit_days,
     )
 
 
@@ -753,3 +754,36 @@ def _open_items_now_sql(customers: QuerySet[Customer]) -> tuple[str, list]:
                CASE WHEN beyond <= 0 THEN 0 WHEN beyond < remaining THEN beyond ELSE remaining END AS unpaid
         FROM later"""  # noqa: S608 - our SQL fragments and table names, values bound
     return sql, list(scope_params)
+
+
+# Queues and dashboards (DOMAIN §6.3, §6.4; issue 14) ----------------------------------------------------------------
+
+
+def held_orders(*, user) -> QuerySet[Order]:
+    """Orders on credit hold the user follows, oldest first: every one for credit staff and sales managers, a
+    sales rep's own customers' otherwise (DOMAIN §6.4)."""
+    held = Order.objects.filter(status=Order.Status.CREDIT_HOLD)
+    if not user.has_perm("credit.view_credit_queues"):
+        held = held.filter(customer__owner=user) if user.has_perm("customers.own_customers") else held.none()
+    return held.select_related("customer", "customer__owner", "customer__credit_profile", "created_by").order_by(
+        "created_at", "id"
+    )
+
+
+def pending_limit_requests() -> QuerySet[CreditLimitRequest]:
+    """Limit requests waiting for a credit manager's decision, oldest first (DOMAIN §6.3)."""
+    return (
+        CreditLimitRequest.objects.filter(status=CreditLimitRequest.Status.PENDING)
+        .select_related("customer", "customer__owner", "customer__credit_profile", "requested_by")
+        .order_by("requested_at", "id")
+    )
+
+
+def tier_grade_cells() -> dict[tuple[str, str], dict]:
+    """Live customers, trailing-12-month purchases and exposure per tier × payment grade: one grouped query over
+    the profiles (its index: tier, payment grade)."""
+    live = CreditProfile.objects.filter(customer__deleted_at__isnull=True)
+    rows = live.values("tier", "payment_grade").annotate(
+        count=Count("pk"), purchases=Sum("trailing_12m_purchases"), exposure=Sum("exposure")
+    )
+    return {(r["tier"], r["payment_grade"]): r for r in rows.order_by()}
