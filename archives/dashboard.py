@@ -2,22 +2,16 @@
 count links to the list that shows the same rows."""
 
 from datetime import date, timedelta
-from urllib.parse import urlencode
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from archives import selectors
 from archives.models import ArchiveDocument, Borrowing
-from crm.dashboards import Panel, Tile, Windows
+from crm.dashboards import Panel, Tile, Windows, list_url
 
 RECENT_HANDOVER_DAYS = 30
-
-
-def _url(name: str, **query) -> str:
-    return f"{reverse(name)}?{urlencode(query)}"
 
 
 def archivist_panel(*, user: AbstractBaseUser, today: date, windows: Windows) -> Panel:
@@ -28,13 +22,13 @@ def archivist_panel(*, user: AbstractBaseUser, today: date, windows: Windows) ->
     expiring = ArchiveDocument.objects.filter(selectors.expiring_documents(today=today, days=days)).count()
     tiles = (
         Tile("borrowings-to-approve", _("Borrowings to approve"), requested,
-             _url("archive_borrowings", stage=Borrowing.Status.REQUESTED), _("No request waits for you.")),
-        Tile("borrowings-overdue", _("Loans overdue"), overdue, _url("archive_borrowings", overdue="1"),
+             list_url("archive_borrowings", stage=Borrowing.Status.REQUESTED), _("No request waits for you.")),
+        Tile("borrowings-overdue", _("Loans overdue"), overdue, list_url("archive_borrowings", overdue="1"),
              _("Every original on loan is within its return date.")),
         Tile("documents-expiring",
              ngettext("Originals expiring within %(days)s day", "Originals expiring within %(days)s days", days)
              % {"days": days},
-             expiring, _url("archive_register", status=selectors.EXPIRING), _("No original runs out soon.")),
+             expiring, list_url("archive_register", status=selectors.EXPIRING), _("No original runs out soon.")),
     )  # fmt: skip
     return Panel("archivist", _("Archive"), tiles)
 
@@ -46,7 +40,7 @@ def handovers_panel(*, user: AbstractBaseUser, today: date, windows: Windows) ->
         Tile("handovers",
              ngettext("Handovers in the last %(days)s day", "Handovers in the last %(days)s days",
                       RECENT_HANDOVER_DAYS) % {"days": RECENT_HANDOVER_DAYS},
-             selectors.handover_list(since=since).count(), _url("archive_handovers", since=since.isoformat()),
+             selectors.handover_list(since=since).count(), list_url("archive_handovers", since=since.isoformat()),
              _("No customers changed hands lately.")),
     )  # fmt: skip
     return Panel("handovers", _("Handovers"), tiles)

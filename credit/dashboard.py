@@ -10,13 +10,12 @@ from django.utils.translation import ngettext
 
 from credit import selectors
 from credit.models import PaymentGrade, Tier
-from crm.dashboards import Panel, Tile, Windows
+from crm.dashboards import Panel, Tile, Windows, list_url
 from customers import selectors as customer_selectors
-from customers.dashboard import customers_url
 
 
-def _expiring(text: tuple[str, str], days: int) -> str:
-    return ngettext(*text, days) % {"days": days}
+def customers_url(**query) -> str:
+    return list_url("customer_list", **query)
 
 
 def rep_holds_panel(*, user: AbstractBaseUser, today: date, windows: Windows) -> Panel:
@@ -40,13 +39,13 @@ def analyst_panel(*, user: AbstractBaseUser, today: date, windows: Windows) -> P
              _("Every medium and large customer has a valid assessment."),
              _("Medium and large customers without a valid assessment")),
         Tile("reports-expiring",
-             _expiring(("Credit reports expiring within %(days)s day",
-                        "Credit reports expiring within %(days)s days"), days),
+             ngettext("Credit reports expiring within %(days)s day",
+                      "Credit reports expiring within %(days)s days", days) % {"days": days},
              due("credit_report"), customers_url(due="credit_report"), _("No credit report runs out soon.")),
         Tile("limit-requests-to-prepare", _("Limit requests to prepare"), due("limit_renewal"),
              customers_url(due="limit_renewal"), _("Every limit that ends soon already has a new request."),
-             _expiring(("Limits ending within %(days)s day, no new request yet",
-                        "Limits ending within %(days)s days, no new request yet"), days)),
+             ngettext("Limits ending within %(days)s day, no new request yet",
+                      "Limits ending within %(days)s days, no new request yet", days) % {"days": days}),
     )  # fmt: skip
     return Panel("analyst", _("Credit analysis"), tiles)
 
@@ -60,7 +59,8 @@ def manager_panel(*, user: AbstractBaseUser, today: date, windows: Windows) -> P
         Tile("holds", _("Orders on credit hold"), selectors.held_orders(user=user).count(), reverse("credit_holds"),
              _("No order is on credit hold.")),
         Tile("limits-expiring",
-             _expiring(("Limits expiring within %(days)s day", "Limits expiring within %(days)s days"), days),
+             ngettext("Limits expiring within %(days)s day", "Limits expiring within %(days)s days", days)
+             % {"days": days},
              customer_selectors.due_count(user=user, due="limit", today=today, windows=windows),
              customers_url(due="limit"), _("No limit expires soon.")),
     )  # fmt: skip

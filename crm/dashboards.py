@@ -10,8 +10,10 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from urllib.parse import urlencode
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.urls import reverse
 
 from crm import roles
 
@@ -48,6 +50,12 @@ class Windows:
     review_days: int
     expiry_days: int
     report_months: int
+
+
+def list_url(name: str, **query) -> str:
+    """The page ``name`` with the query a count's list needs (empty values left out)."""
+    query = {key: value for key, value in query.items() if value not in ("", None)}
+    return reverse(name) + (f"?{urlencode(query)}" if query else "")
 
 
 PanelBuilder = Callable[..., Panel]  # (*, user, today, windows) -> Panel

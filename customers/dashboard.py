@@ -2,27 +2,20 @@
 service's waiting complaints. Each count links to the customer list (or the inbox) filtered to the same rows."""
 
 from datetime import date
-from urllib.parse import urlencode
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from crm import selectors as crm_selectors
-from crm.dashboards import Panel, Tile, Windows
+from crm.dashboards import Panel, Tile, Windows, list_url
 from crm.models import Reminder
 from customers import selectors
 
 
-def _url(name: str, **query) -> str:
-    query = {key: value for key, value in query.items() if value not in ("", None)}
-    return reverse(name) + (f"?{urlencode(query)}" if query else "")
-
-
 def customers_url(**query) -> str:
     """The customer list filtered by ``query`` (the list's own parameters)."""
-    return _url("customer_list", **query)
+    return list_url("customer_list", **query)
 
 
 def rep_panel(*, user: AbstractBaseUser, today: date, windows: Windows) -> Panel:
@@ -43,7 +36,7 @@ def rep_panel(*, user: AbstractBaseUser, today: date, windows: Windows) -> Panel
         Tile("review-due", review_label, counts.review_due, customers_url(owner=me, due="review", ordering="review"),
              _("No review is coming up.")),
         Tile("reorders", _("Reorders due"), crm_selectors.open_reminder_count(user=user, kind=Reminder.Kind.REORDER),
-             _url("reminders", kind=Reminder.Kind.REORDER), _("No customer is late to reorder.")),
+             list_url("reminders", kind=Reminder.Kind.REORDER), _("No customer is late to reorder.")),
     )  # fmt: skip
     return Panel(
         "rep",
@@ -67,7 +60,7 @@ def team_panel(*, user: AbstractBaseUser, today: date, windows: Windows) -> Pane
     ]
     tiles = (
         Tile("team-reminders-overdue", _("Team reminders overdue"), sum(overdue.values()),
-             _url("reminders", team="1", overdue="1"), _("Nobody on the team is behind on reminders.")),
+             list_url("reminders", team="1", overdue="1"), _("Nobody on the team is behind on reminders.")),
     )  # fmt: skip
     return Panel("team", _("My team"), tiles, template="customers/_dashboard_team.html", rows=rows)
 
