@@ -8,10 +8,11 @@ from decimal import Decimal
 from django.db.models import F
 
 from archives.models import ArchiveDocument, Borrowing, Handover
-from credit.models import CreditLimitRequest, CreditProfile
+from credit import services as credit_services
+from credit.models import CreditLimitRequest, CreditProfile, Order
 from crm import roles
 from crm.models import Reminder
-from customers.models import CreditDocument, Interaction, ReviewState
+from customers.models import CreditDocument, Customer, Interaction, ReviewState
 from tests.factories import UserFactory, make_customer, place_order
 
 TODAY = date(2026, 11, 22)
@@ -43,12 +44,21 @@ def build(*, scale: int = 1, users: dict | None = None) -> World:
 def _round(users: dict, n: int) -> None:
     rep, rep2 = users["rep"], users["rep2"]
     plain = make_customer(owner=rep, name=f"上海阀门 {n}")
+    complete = make_customer(owner=rep, name=f"杭州化工 {n}")
+    Customer.objects.filter(pk=complete.pk).update(completeness=100)  # as if every required field were filled
     stale = make_customer(owner=rep, name=f"宁波管件 {n}")
     ReviewState.objects.filter(customer=stale).update(is_stale=True)
     due = make_customer(owner=rep2, name=f"温州泵业 {n}", size="medium")
     ReviewState.objects.filter(customer=due).update(next_review_due=TODAY + timedelta(days=5))
     place_order(plain, by=rep, amount="5000", order_date=TODAY, today=TODAY)  # no limit: held
-    Reminder.objects.create(kind="reorder", recipient=rep, customer=plain, due_on=TODAY, cause_key=f"r{plain.pk}", message="x")
+    Order.objects.create(  # delivered in spring, never paid: over 90 days past due
+        customer=complete, number=f"T{complete.pk}", order_date=TODAY - timedelta(days=200),
+        due_date=TODAY - timedelta(days=170), amount=Decimal(9000), status="completed", created_by=rep,
+    )  # fmt: skip
+    credit_services.credit_profile_refresh(customer=complete, today=TODAY)  # as every ledger write does
+    Reminder.objects.create(
+        kind="reorder", recipient=rep, customer=plain, due_on=TODAY, cause_key=f"r{plain.pk}", message="x"
+    )
     Reminder.objects.create(
         kind="review_overdue", recipient=rep2, customer=due, due_on=TODAY - timedelta(days=3), cause_key=f"o{due.pk}",
         message="Review overdue",
@@ -75,8 +85,12 @@ def _credit(users: dict, plain, stale, due) -> None:
         customer=due, defaults={"tier": "C", "payment_grade": "ding", "investigation_required": True}
     )
     CreditDocument.objects.create(
-        customer=due, doc_type="credit_report", title="Report", source="credit_agency",
-        obtained_on=TODAY - timedelta(days=170), issued_on=TODAY - timedelta(days=170),
+        customer=due,
+        doc_type="credit_report",
+        title="Report",
+        source="credit_agency",
+        obtained_on=TODAY - timedelta(days=170),
+        issued_on=TODAY - timedelta(days=170),
     )  # fmt: skip  (6 months' validity: it runs out within 30 days)
 
 

@@ -12,11 +12,11 @@ from tests.crm import dashboard_world
 pytestmark = pytest.mark.django_db
 
 EXPECTED = {  # role user → tile → count in one round of the world
-    "rep": {"my-customers": 2, "incomplete": 2, "stale": 1, "review-due": 1, "reorders": 1, "holds-mine": 1},
+    "rep": {"my-customers": 3, "incomplete": 2, "stale": 1, "review-due": 1, "reorders": 1, "holds-mine": 1},
     "manager": {"team-reminders-overdue": 1, "handovers": 1},
     "service": {"complaints-open": 1},
     "analyst": {"assessments-due": 1, "reports-expiring": 1, "limit-requests-to-prepare": 1},
-    "cm": {"approvals": 1, "holds": 1, "limits-expiring": 2, "ageing-over-90": 0},
+    "cm": {"approvals": 1, "holds": 1, "limits-expiring": 2, "ageing-over-90": 1},
     "archivist": {"borrowings-to-approve": 1, "borrowings-overdue": 1, "documents-expiring": 1},
 }
 
@@ -61,7 +61,7 @@ def test_the_sales_manager_sees_the_team_per_owner_not_own_customers(world, clie
     response = client_for(world.users["manager"]).get(reverse("dashboard"))
     team = next(panel for role in response.context["roles"] for panel in role.panels if panel.key == "team")
     rows = {row["owner"].username: row for row in team.rows}
-    assert (rows["rep"]["owner"].dossiers, rows["rep"]["owner"].stale, rows["rep"]["owner"].incomplete) == (2, 1, 2)
+    assert (rows["rep"]["owner"].dossiers, rows["rep"]["owner"].stale, rows["rep"]["owner"].incomplete) == (3, 1, 2)
     assert rows["rep2"]["reminders_overdue"] == 1
     page = response.content.decode()
     assert "My customers" not in page
@@ -109,7 +109,9 @@ def test_the_dashboard_speaks_chinese(world, client_for):
     client = client_for(world.users["cm"])
     client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
     page = client.get(reverse("dashboard")).content.decode()
-    assert "额度审批" in page or "待审批" in page
+    assert "信用决策" in page  # Credit decisions
+    assert "应收账款逾期 90 天以上的客户" in page  # Customers with receivables over 90 days
+    assert "30 天内到期的信用额度" in page  # Limits expiring within 30 days
 
 
 @pytest.mark.parametrize("who", list(EXPECTED))
