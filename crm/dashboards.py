@@ -24,10 +24,11 @@ class Tile:
 
     key: str  # the page's data-testid, stable across languages
     label: str
-    count: int
+    count: int | None  # None: counted after the page loads, from ``lazy_url`` (a count over many ledgers)
     url: str
     empty: str = ""
     note: str = ""  # a second line, e.g. how long the oldest has waited
+    lazy_url: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,7 @@ ROWS = "main table tbody > tr, main [data-testid=reminders] > li"
 def test_each_role_sees_its_counts_and_each_opens_that_many_rows(who, live_server, page, password):
     dashboard_world.build()
     sign_in(page, live_server, who, password)
+    page.wait_for_selector("[data-testid^=count-loading-]", state="detached")  # counts loaded after the page
     shown = [
         tile.get_attribute("data-testid").removeprefix("tile-") for tile in page.locator("a[data-testid^=tile-]").all()
     ]
