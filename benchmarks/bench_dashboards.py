@@ -57,7 +57,7 @@ def main() -> None:
         lazy = [_over_90] if role == roles.CREDIT_MANAGER else []
         for builder in [*dashboards._builders[role], *lazy]:
             ms, queries = _time(builder, user, today, windows, args.repeat)
-            slowest = max(queries, key=lambda q: float(q["time"]))
+            slowest = max(queries, key=lambda q: float(q["time"]), default={"time": "0", "sql": "(none)"})
             print(
                 f"{role:17} {builder.__module__}.{builder.__name__:18} {ms:8.1f} ms  {len(queries)} queries;"
                 f" slowest {float(slowest['time']) * 1000:.0f} ms: {slowest['sql'][:110]}"
