@@ -7,3 +7,10 @@ class AnalyticsConfig(AppConfig):
 
     name = "analytics"
     verbose_name = _("Analytics")
+
+    def ready(self) -> None:
+        from analytics import dashboard
+        from crm import roles
+        from crm.dashboards import panel_register
+
+        panel_register(roles.CREDIT_MANAGER, dashboard.receivables_panel)

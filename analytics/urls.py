@@ -12,4 +12,5 @@ urlpatterns = [
     path("analytics/segments/", views.segments, name="analytics_segments"),
     path("analytics/behaviour/", views.behaviour, name="analytics_behaviour"),
     path("analytics/customers/", views.customers, name="analytics_customers"),
+    path("analytics/dashboard/over-90/", views.dashboard_over_90, name="dashboard_over_90"),
 ]

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from analytics.dashboard import over_90_count, over_90_tile
 from analytics.forms import AnalysisFilterForm, SegmentFilterForm
 from analytics.scope import AnalysisScope
 from analytics.selectors import ageing as ageing_selectors
@@ -213,6 +214,14 @@ DRILL_TITLES = {  # report → the drill-down page's heading for a key (default:
     "segment": lambda key: _("Customers in the segment %(name)s") % {"name": segment_selectors.segment_name(key)},
     "cluster": lambda key: _("Customers in cluster %(number)s") % {"number": key},
 }
+
+
+@login_required
+def dashboard_over_90(request):
+    """The dashboard's count of customers with receivables over 90 days, loaded after the page (htmx)."""
+    _scope(request)  # who may read the analysis
+    tile = over_90_tile(over_90_count(user=request.user, today=timezone.localdate()))
+    return render(request, "customers/_dashboard_count.html", {"tile": tile})
 
 
 @login_required

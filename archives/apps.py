@@ -13,3 +13,10 @@ class ArchivesConfig(AppConfig):
         from crm import events
 
         events.take_part(events.CustomersMerged, services.customers_merge_take_over)
+
+        from archives import dashboard
+        from crm import roles
+        from crm.dashboards import panel_register
+
+        panel_register(roles.SALES_MANAGER, dashboard.handovers_panel)
+        panel_register(roles.ARCHIVIST, dashboard.archivist_panel)

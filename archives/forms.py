@@ -85,7 +85,9 @@ class RegisterFilterForm(StyledFormMixin, forms.Form):
         label=_("Type"), required=False, choices=[("", _("All types")), *ArchiveDocument.Type.choices]
     )
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("Any status")), *STATUS_LABELS.items()]
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Any status")), *STATUS_LABELS.items(), ("expiring", _("Expiring soon"))],
     )
 
 

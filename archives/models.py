@@ -76,6 +76,8 @@ class ArchiveDocument(models.Model):
         indexes = [
             models.Index(fields=["customer", "doc_type", "number"], name="archive_catalogue"),
             models.Index(fields=["-registered_at", "-id"], name="archive_register_recent"),
+            # the archivist's dashboard and the register's "expiring soon" (issue 14)
+            models.Index(fields=["expires_on"], name="archive_expires_on", condition=Q(expires_on__isnull=False)),
         ]
         constraints = [
             models.CheckConstraint(

@@ -48,11 +48,15 @@ def catalogue(*, customer: Customer, today: date) -> list[ArchiveDocument]:
     return with_status(documents.order_by("doc_type", "number"), today=today)
 
 
+EXPIRING = "expiring"  # a register filter beside the catalogue statuses: expires within ``expiring_days``
+
+
 @dataclass(frozen=True, slots=True)
 class RegisterFilters:
     search: str = ""
     doc_type: str = ""
     status: str = ""
+    expiring_days: int = 30  # the policy's dashboard window, for the "expiring" status
 
 
 def register_list(*, user: AbstractBaseUser, filters: RegisterFilters, today: date) -> QuerySet[ArchiveDocument]:
@@ -64,7 +68,9 @@ def register_list(*, user: AbstractBaseUser, filters: RegisterFilters, today: da
         documents = documents.filter(customer__in=customers)
     if filters.doc_type:
         documents = documents.filter(doc_type=filters.doc_type)
-    if filters.status:
+    if filters.status == EXPIRING:
+        documents = documents.filter(expiring_documents(today=today, days=filters.expiring_days))
+    elif filters.status:
         documents = documents.filter(_status_q(filters.status, today))
     if filters.search:
         # Collect the matches unordered first (index scans), then sort those: ordered by date with a LIMIT,
@@ -95,6 +101,11 @@ def _status_q(status: str, today: date) -> Q:
         DocumentStatus.EXPIRED: Q(custody=Custody.IN_PLACE, expires_on__lt=today),
         DocumentStatus.IN_PLACE: Q(custody=Custody.IN_PLACE) & not_expired,
     }.get(status, Q())
+
+
+def expiring_documents(*, today: date, days: int) -> Q:
+    """Originals whose validity ends between today and ``days`` ahead (a licence or report to renew, DOMAIN §9)."""
+    return Q(expires_on__gte=today, expires_on__lte=today + timedelta(days=days))
 
 
 class DocumentNotFound(NotFound):
@@ -130,17 +141,26 @@ class BorrowingQueue:
     lent: list[Borrowing] = field(default_factory=list)
 
 
-def borrowing_queue(*, user: AbstractBaseUser) -> BorrowingQueue:
-    """Open borrowings: every one for the archivist, the caller's own for everyone else."""
-    rows = Borrowing.objects.filter(status__in=list(ACTIVE)).select_related(
+def borrowing_queue(*, user: AbstractBaseUser, stage: str = "", overdue_on: date | None = None) -> BorrowingQueue:
+    """Open borrowings: every one for the archivist, the caller's own for everyone else; only one ``stage``
+    (requested, approved, lent) if given, only loans due back before ``overdue_on`` if given."""
+    rows = open_borrowings(user=user, stage=stage, overdue_on=overdue_on).select_related(
         "document__customer", "borrower", "decided_by"
     )
-    if not user.has_perm("archives.keep_register"):
-        rows = rows.filter(borrower=user)
     queue = BorrowingQueue()
     for borrowing in rows.order_by("due_on", "requested_at", "id"):
         getattr(queue, borrowing.status).append(borrowing)
     return queue
+
+
+def open_borrowings(*, user: AbstractBaseUser, stage: str = "", overdue_on: date | None = None) -> QuerySet[Borrowing]:
+    """The open borrowings behind the queue and its dashboard counts (index: status, due day)."""
+    rows = Borrowing.objects.filter(status__in=[stage] if stage in ACTIVE else list(ACTIVE))
+    if overdue_on is not None:
+        rows = rows.filter(status=Borrowing.Status.LENT, due_on__lt=overdue_on)
+    if not user.has_perm("archives.keep_register"):
+        rows = rows.filter(borrower=user)
+    return rows
 
 
 def borrowing_get(*, pk: int) -> Borrowing | None:
@@ -197,8 +217,10 @@ def owned_customers(*, owner: AbstractBaseUser) -> QuerySet[Customer]:
     return Customer.objects.filter(owner=owner).order_by("code").only("pk", "code", "name", "deleted_at")
 
 
-def handover_list() -> QuerySet[Handover]:
-    return Handover.objects.select_related("from_owner", "to_owner", "by").order_by("-at", "-id")
+def handover_list(*, since: date | None = None) -> QuerySet[Handover]:
+    """Handovers, newest first; only those on or after ``since`` if given."""
+    rows = Handover.objects.select_related("from_owner", "to_owner", "by").order_by("-at", "-id")
+    return rows if since is None else rows.filter(at__gte=_day_start(since))
 
 
 def handover_customers(*, handover: Handover) -> QuerySet[Customer]:

@@ -1,5 +1,7 @@
 """Browser pages of the archive (DOMAIN §9): parse, call one selector or service, render."""
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -7,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -24,11 +27,12 @@ from archives.forms import (
     ScanForm,
 )
 from archives.messages import refusal_message
-from archives.rules.custody import BorrowingAction
+from archives.rules.custody import ACTIVE, BorrowingAction
 from archives.scans import scan_response
 from crm.exports import XLSX_TYPE, Column, Table, csv_lines, xlsx_bytes
 from crm.http import http_errors
 from crm.models import AccessLog
+from customers.policy import review_policy
 from customers.selectors import DossierPart, dossier_for, dossier_part_read, owner_candidates
 
 VIEW, KEEP = "archives.view_documents", "archives.keep_register"
@@ -51,7 +55,8 @@ def register(request):
         raise PermissionDenied
     form = RegisterFilterForm(request.GET)
     form.is_valid()
-    filters = selectors.RegisterFilters(**{k: v for k, v in form.cleaned_data.items() if v})
+    window = review_policy().dashboard_expiry_days
+    filters = selectors.RegisterFilters(**{k: v for k, v in form.cleaned_data.items() if v}, expiring_days=window)
     today = timezone.localdate()
     page = _page(request, selectors.register_list(user=request.user, filters=filters, today=today))
     documents = selectors.with_status(page, today=today)
@@ -217,9 +222,13 @@ def borrowing_request(request, number: str):
 
 @login_required
 def borrowings(request):
-    queue = selectors.borrowing_queue(user=request.user)
+    today = timezone.localdate()
+    stage = request.GET.get("stage", "")
+    overdue_on = today if request.GET.get("overdue") == "1" else None
+    queue = selectors.borrowing_queue(user=request.user, stage=stage, overdue_on=overdue_on)
     is_archivist = request.user.has_perm(KEEP)
-    context = {"queue": queue, "today": timezone.localdate(), "is_archivist": is_archivist}
+    narrowed = stage in ACTIVE or overdue_on is not None
+    context = {"queue": queue, "today": today, "is_archivist": is_archivist, "narrowed": narrowed}
     return render(request, "archives/borrowings.html", context)
 
 
@@ -393,7 +402,18 @@ def _handover_choices(request) -> list[tuple[int, str]]:
 def handovers(request):
     if not request.user.has_perm("archives.hand_over_customers"):
         raise PermissionDenied
-    return render(request, "archives/handovers.html", {"page": _page(request, selectors.handover_list())})
+    since = _date_param(request, "since")
+    page = _page(request, selectors.handover_list(since=since))
+    context = {"page": page, "since": since, "query": _query_without_page(request)}
+    return render(request, "archives/handovers.html", context)
+
+
+def _date_param(request, name: str) -> date | None:
+    """An ISO date from the query, or None when absent or not a date."""
+    try:
+        return parse_date(request.GET.get(name, ""))
+    except ValueError:
+        return None
 
 
 @login_required

@@ -21,3 +21,11 @@ class CreditConfig(AppConfig):
         from customers.policy import review_policy_source_set
 
         review_policy_source_set(review_policy)
+
+        from credit import dashboard
+        from crm import roles
+        from crm.dashboards import panel_register
+
+        panel_register(roles.SALES, dashboard.rep_holds_panel)
+        panel_register(roles.CREDIT_ANALYST, dashboard.analyst_panel)
+        panel_register(roles.CREDIT_MANAGER, dashboard.manager_panel)

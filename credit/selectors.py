@@ -81,6 +81,7 @@ def review_policy() -> ReviewPolicy:
         reminder_days=policy.review_reminder_days,
         birthday_days=policy.birthday_reminder_days,
         dashboard_days=policy.dashboard_review_days,
+        dashboard_expiry_days=policy.dashboard_limit_days,
     )
 
 
@@ -664,7 +665,9 @@ def policy_preview(*, changes: dict, today: date, listed: int = 100) -> PolicyPr
     return PolicyPreview(result, [(customers[pk], amount) for pk, amount in top if pk in customers])
 
 
-def open_items_sql(*, customers: QuerySet[Customer], as_of: date, today: date) -> tuple[str, list]:
+def open_items_sql(
+    *, customers: QuerySet[Customer], as_of: date, today: date, due_before: date | None = None
+) -> tuple[str, list]:
     """SQL (and its parameters) for the unpaid remainder of every open or completed order of these customers as
     of a day (DOMAIN §10.7), columns ``customer_id, order_id, due_date, unpaid`` (``unpaid`` ≥ 0; 0 for a paid
     order). Orders dated by ``as_of``, payments made and credit notes issued by then; statuses as they are now.
@@ -679,9 +682,11 @@ def open_items_sql(*, customers: QuerySet[Customer], as_of: date, today: date) -
     tests/analytics/test_ageing_allocation.py checks both against the rule on generated ledgers.
 
     As of today (or later) the ledger as it stands is read through the stored credit profile instead (see
-    ``_open_items_now_sql``); a past day reads every ledger in scope."""
+    ``_open_items_now_sql``); a past day reads every ledger in scope. ``due_before``: the caller wants only items
+    due before that day (an ageing bucket such as "over 90 days"); as of today, customers whose stored lateness
+    rules those out are skipped (a shortcut, not a filter: the caller still filters the items)."""
     if as_of >= today:
-        return _open_items_now_sql(customers)
+        return _open_items_now_sql(customers, due_before=due_before)
     scope_sql, scope_params = customers.order_by().values("pk").query.sql_with_params()
     order, payment, note = Order._meta.db_table, Payment._meta.db_table, CreditNote._meta.db_table
     billable = ", ".join(f"'{status}'" for status in sorted(BILLABLE))
@@ -719,7 +724,7 @@ def _days_before(day: str, days: str) -> str:
     return f"({day} - {days})"
 
 
-def _open_items_now_sql(customers: QuerySet[Customer]) -> tuple[str, list]:
+def _open_items_now_sql(customers: QuerySet[Customer], *, due_before: date | None = None) -> tuple[str, list]:
     """``open_items_sql`` for today: the same unpaid parts, reading only the orders that can still be unpaid.
 
     The stored profile holds the exposure E and, from the payment grade's allocation on ``computed_on``, the most
@@ -727,15 +732,20 @@ def _open_items_now_sql(customers: QuerySet[Customer]) -> tuple[str, list]:
     refreshes it. So only customers with E > 0 owe, and only their orders due on or after ``computed_on − L``
     can be unpaid (credit notes only shrink what is unpaid). The unpaid parts are the last E of what named
     payments leave open, in due order: unpaid = clamp(E − remaining of the orders due after it, 0, its remaining)
-    — the same end state as ``open_items_sql`` (the pool fills the oldest first), from far fewer rows."""
+    — the same end state as ``open_items_sql`` (the pool fills the oldest first), from far fewer rows.
+
+    With ``due_before``, only debtors who can owe an item due before it are read: an unpaid item is due on or after
+    ``computed_on − L``, so a customer whose ``computed_on − L`` is not before ``due_before`` owes none (the
+    dashboard's "over 90 days" reads a few debtors instead of every one)."""
     scope_sql, scope_params = customers.order_by().values("pk").query.sql_with_params()
     order, payment, note = Order._meta.db_table, Payment._meta.db_table, CreditNote._meta.db_table
     profile = CreditProfile._meta.db_table
     billable = ", ".join(f"'{status}'" for status in sorted(BILLABLE))
     since = _days_before("d.computed_on", "d.max_days_late")
+    lateness = "" if due_before is None else f" AND {since} < %s"
     sql = f"""
-        WITH debtors AS (SELECT customer_id, exposure, computed_on, max_days_late FROM {profile}
-                         WHERE exposure > 0 AND customer_id IN ({scope_sql})),
+        WITH debtors AS (SELECT customer_id, exposure, computed_on, max_days_late FROM {profile} d
+                         WHERE exposure > 0 AND customer_id IN ({scope_sql}){lateness}),
         owed AS MATERIALIZED (SELECT o.id, o.customer_id, o.due_date, d.exposure,
                         o.amount - COALESCE((SELECT SUM(cn.amount) FROM {note} cn WHERE cn.order_id = o.id), 0) AS owed,
                         COALESCE((SELECT SUM(pm.amount) FROM {payment} pm WHERE pm.order_id = o.id), 0) AS named
@@ -751,7 +761,7 @@ def _open_items_now_sql(customers: QuerySet[Customer]) -> tuple[str, list]:
         SELECT customer_id, id AS order_id, due_date,
                CASE WHEN beyond <= 0 THEN 0 WHEN beyond < remaining THEN beyond ELSE remaining END AS unpaid
         FROM later"""  # noqa: S608 - our SQL fragments and table names, values bound
-    return sql, list(scope_params)
+    return sql, [*scope_params, *([] if due_before is None else [due_before])]
 
 
 def draft_policy(current: CreditPolicy, changes: dict) -> CreditPolicy:
@@ -909,3 +919,36 @@ def _add_credit_history(found: dict[int, CustomerHistory], today: date) -> None:
     overrides = GradeOverride.objects.annotate(created_on=TruncDate("created_at"))
     for history, values in _rows(found, overrides, "customer_id", "created_on", "valid_until", "grade"):
         history.overrides.append(Override(*values))
+
+
+# Queues and dashboards (DOMAIN §6.3, §6.4; issue 14) ----------------------------------------------------------------
+
+
+def held_orders(*, user) -> QuerySet[Order]:
+    """Orders on credit hold the user follows, oldest first: every one for credit staff and sales managers, a
+    sales rep's own customers' otherwise (DOMAIN §6.4)."""
+    held = Order.objects.filter(status=Order.Status.CREDIT_HOLD)
+    if not user.has_perm("credit.view_credit_queues"):
+        held = held.filter(customer__owner=user) if user.has_perm("customers.own_customers") else held.none()
+    return held.select_related("customer", "customer__owner", "customer__credit_profile", "created_by").order_by(
+        "created_at", "id"
+    )
+
+
+def pending_limit_requests() -> QuerySet[CreditLimitRequest]:
+    """Limit requests waiting for a credit manager's decision, oldest first (DOMAIN §6.3)."""
+    return (
+        CreditLimitRequest.objects.filter(status=CreditLimitRequest.Status.PENDING)
+        .select_related("customer", "customer__owner", "customer__credit_profile", "requested_by")
+        .order_by("requested_at", "id")
+    )
+
+
+def tier_grade_cells() -> dict[tuple[str, str], dict]:
+    """Live customers, trailing-12-month purchases and exposure per tier × payment grade: one grouped query over
+    the profiles (its index: tier, payment grade)."""
+    live = CreditProfile.objects.filter(customer__deleted_at__isnull=True)
+    rows = live.values("tier", "payment_grade").annotate(
+        count=Count("pk"), purchases=Sum("trailing_12m_purchases"), exposure=Sum("exposure")
+    )
+    return {(r["tier"], r["payment_grade"]): r for r in rows.order_by()}

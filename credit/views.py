@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -208,12 +207,7 @@ def _require(request, perm: str) -> None:
 def approvals(request):
     """Pending limit requests, oldest first (DOMAIN §6.3)."""
     _require(request, "credit.view_credit_queues")
-    pending = (
-        CreditLimitRequest.objects.filter(status=CreditLimitRequest.Status.PENDING)
-        .select_related("customer", "customer__owner", "customer__credit_profile", "requested_by")
-        .order_by("requested_at", "id")
-    )
-    page = Paginator(pending, 50).get_page(request.GET.get("page"))
+    page = Paginator(selectors.pending_limit_requests(), 50).get_page(request.GET.get("page"))
     return render(request, "credit/approvals.html", {"page": page, "form": LimitDecisionForm()})
 
 
@@ -290,14 +284,10 @@ def _decide(request, limit_request: CreditLimitRequest, decision: str):
 
 @login_required
 def holds(request):
-    """Orders on credit hold, oldest first (DOMAIN §6.4)."""
-    _require(request, "credit.view_credit_queues")
-    held = (
-        Order.objects.filter(status=Order.Status.CREDIT_HOLD)
-        .select_related("customer", "customer__owner", "customer__credit_profile", "created_by")
-        .order_by("created_at", "id")
-    )
-    page = Paginator(held, 50).get_page(request.GET.get("page"))
+    """Orders on credit hold, oldest first (DOMAIN §6.4); a sales rep sees their own customers' held orders."""
+    if not (request.user.has_perm("credit.view_credit_queues") or request.user.has_perm("customers.own_customers")):
+        raise PermissionDenied
+    page = Paginator(selectors.held_orders(user=request.user), 50).get_page(request.GET.get("page"))
     return render(request, "credit/holds.html", {"page": page})
 
 
@@ -406,12 +396,7 @@ def dashboard(request):
     _require(request, "credit.view_credit_queues")
     today, window_days = timezone.localdate(), selectors.policy_current().dashboard_limit_days
     live = CreditProfile.objects.filter(customer__deleted_at__isnull=True)
-    cells = {
-        (r["tier"], r["payment_grade"]): r
-        for r in live.values("tier", "payment_grade").annotate(
-            count=Count("pk"), purchases=Sum("trailing_12m_purchases"), exposure=Sum("exposure")
-        )
-    }
+    cells = selectors.tier_grade_cells()
     grades = list(PaymentGrade.values)
     matrix = [(tier, label, [cells.get((tier, g)) for g in grades]) for tier, label in Tier.choices]
     expiring = (
@@ -426,7 +411,7 @@ def dashboard(request):
         "grades": PaymentGrade.choices,
         "expiring": expiring,
         "phase_out": phase_out,
-        "pending": CreditLimitRequest.objects.filter(status="pending").count(),
-        "held": Order.objects.filter(status=Order.Status.CREDIT_HOLD).count(),
+        "pending": selectors.pending_limit_requests().count(),
+        "held": selectors.held_orders(user=request.user).count(),
     }
     return render(request, "credit/dashboard.html", context)

@@ -3,13 +3,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from crm import services
+from crm import selectors, services
 from crm.health import health_report
 from crm.models import Reminder
 
@@ -24,14 +25,19 @@ def healthz(request):
 
 @login_required
 def reminders_inbox(request):
-    """The signed-in user's reminders (DOMAIN §7): open ones first, filterable by status and kind."""
+    """The signed-in user's reminders (DOMAIN §7): open ones first, filterable by status and kind; overdue ones only
+    with ``overdue=1``; a sales manager's team's with ``team=1`` (one rep's with ``recipient``)."""
     status = request.GET.get("status", Reminder.Status.OPEN)
     kind = request.GET.get("kind", "")
-    reminders = Reminder.objects.filter(recipient=request.user).select_related("customer").order_by("due_on", "id")
-    if status in Reminder.Status.values:
-        reminders = reminders.filter(status=status)
-    if kind in Reminder.Kind.values:
-        reminders = reminders.filter(kind=kind)
+    team = request.GET.get("team") == "1" and selectors.may_read_team_reminders(request.user)
+    filters = selectors.ReminderFilters(
+        status=status,
+        kind=kind,
+        overdue_on=timezone.localdate() if request.GET.get("overdue") == "1" else None,
+        team=team,
+        recipient=request.GET.get("recipient", "") if team else "",
+    )
+    reminders = selectors.reminder_list(user=request.user, filters=filters)
     page = Paginator(reminders, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -42,6 +48,7 @@ def reminders_inbox(request):
         "statuses": Reminder.Status.choices,
         "kinds": Reminder.Kind.choices,
         "query": query.urlencode(),
+        "filters": filters,
     }
     return render(request, "crm/reminders.html", context)
 

@@ -33,6 +33,16 @@ def _date_widgets(model, fields) -> dict:
     return {name: DATE_WIDGET for name in fields if isinstance(model._meta.get_field(name), models.DateField)}
 
 
+DUE_LABELS = {  # the dashboards' work lists (customers.selectors.DUE_KINDS)
+    "review": _("Review due soon or stale"),
+    "assessment": _("Assessment due"),
+    "credit_report": _("Credit reports expiring"),
+    "limit": _("Limit expiring"),
+    "limit_renewal": _("Limit expiring, no new request yet"),
+    "complaint": _("Complaint waiting for service"),
+}
+
+
 class CustomerFilterForm(StyledFormMixin, forms.Form):
     """The customer list's search, filters and sorting."""
 
@@ -58,7 +68,8 @@ class CustomerFilterForm(StyledFormMixin, forms.Form):
     risk_class = forms.CharField(label=_("Risk class"), required=False, max_length=12)
     region = forms.CharField(label=_("Region"), required=False, max_length=100)
     industry = forms.CharField(label=_("Industry"), required=False, max_length=100)
-    DRILL_FIELDS = ("tier", "payment_grade", "risk_class", "region", "industry")
+    due = forms.ChoiceField(label=_("Work list"), required=False, choices=[("", ""), *DUE_LABELS.items()])
+    DRILL_FIELDS = ("tier", "payment_grade", "risk_class", "region", "industry", "due")
 
     def __init__(self, *args, owners=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -73,7 +84,13 @@ class CustomerFilterForm(StyledFormMixin, forms.Form):
         ):
             self.fields[name].choices = any_ + list(choices.choices)
         self.fields["owner"].choices = any_ + [(u.username, u.get_full_name() or u.username) for u in owners]
-        bands = {"lt50": _("Below 50%"), "50-79": "50–79%", "80-99": "80–99%", "100": _("Complete")}
+        bands = {
+            "lt100": _("Incomplete"),
+            "lt50": _("Below 50%"),
+            "50-79": "50–79%",
+            "80-99": "80–99%",
+            "100": _("Complete"),
+        }
         self.fields["completeness"].choices = any_ + [(k, bands[k]) for k in COMPLETENESS_BANDS]
         labels = {
             "name": _("Name A–Z"),
@@ -91,7 +108,11 @@ class CustomerFilterForm(StyledFormMixin, forms.Form):
     def drill_filters(self) -> list[tuple[str, str, str]]:
         """The drill-down filters in force: (field, label, value) for the chips above the list."""
         data = self.cleaned_data if self.is_bound and hasattr(self, "cleaned_data") else {}
-        return [(name, self.fields[name].label, data[name]) for name in self.DRILL_FIELDS if data.get(name)]
+        return [
+            (name, self.fields[name].label, dict(getattr(self.fields[name], "choices", ())).get(data[name], data[name]))
+            for name in self.DRILL_FIELDS
+            if data.get(name)
+        ]
 
 
 class CustomerCreateForm(StyledFormMixin, forms.ModelForm):

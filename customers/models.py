@@ -148,6 +148,12 @@ class Customer(models.Model):
         indexes = [
             models.Index(fields=["name", "id"], name="customer_live_name", condition=Q(deleted_at__isnull=True)),
             models.Index(fields=["owner", "name"], name="customer_owner_name"),
+            # a rep's dashboard counts their incomplete dossiers from the index alone (issue 14)
+            models.Index(
+                fields=["owner", "completeness"],
+                name="customer_owner_completeness",
+                condition=Q(deleted_at__isnull=True),
+            ),
             models.Index(fields=["updated_at"], name="customer_updated_at"),
             models.Index(fields=["completeness", "name"], name="customer_completeness_name"),
             # deleting a dossier (an import's undo) checks that none was merged into it: without this small partial
@@ -485,6 +491,8 @@ class Interaction(models.Model):
         indexes = [
             models.Index(fields=["customer", "-occurred_on"], name="interaction_customer_date"),
             models.Index(fields=["kind", "occurred_on"], name="interaction_kind_date"),  # the behaviour analysis
+            # the rep's dashboard: the newest records first, stopping at ten of my customers' (issue 14)
+            models.Index(fields=["-occurred_on", "-id"], name="interaction_recent"),
         ]
 
     def __str__(self) -> str:

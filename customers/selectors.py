@@ -12,12 +12,28 @@ from typing import NamedTuple
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
-from django.db.models import Case, F, FloatField, Func, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When, Window
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import RowNumber
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from crm import access, roles
+from crm.dashboards import Windows
 from crm.errors import AccessDenied, NotFound
 from crm.exports import Column, Table
 from crm.services import access_log_record, access_log_record_rows
@@ -43,7 +59,6 @@ from customers.rules.credit_reports import (
     is_credit_report,
 )
 from customers.rules.figures import latest_by_metric
-from customers.rules.review import ReviewPolicy
 from customers.sections import SECTION_MODELS
 
 __all__ = ["AccessDenied", "CustomerNotFound"]  # the refusals entry points translate (crm.http)
@@ -74,7 +89,7 @@ API_ORDERINGS = {  # API.md customers ``ordering``; the first key is the cursor'
 }
 VISIBLE_SORT_KEYS = frozenset({"name", "code", "id"})
 """What a list may sort masked rows by (DOMAIN §1: code, unit name, owner); every other key is a hidden field."""
-COMPLETENESS_BANDS = {"lt50": (0, 49), "50-79": (50, 79), "80-99": (80, 99), "100": (100, 100)}
+COMPLETENESS_BANDS = {"lt100": (0, 99), "lt50": (0, 49), "50-79": (50, 79), "80-99": (80, 99), "100": (100, 100)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +116,9 @@ class CustomerFilters:
     is_core: bool | None = None
     archived: bool = False
     ordering: str = "name"
+    due: str = ""  # a key of DUE_KINDS: the dashboards' work lists, as of ``as_of`` in the policy's ``windows``
+    as_of: date | None = None
+    windows: Windows | None = None
 
 
 def customer_scope(*, user: AbstractBaseUser, archived: bool | None = False) -> QuerySet[Customer]:
@@ -159,6 +177,8 @@ def _hidden_conditions(filters: CustomerFilters) -> list[Q]:
     if filters.within is not None:
         conditions.append(Q(pk__in=filters.within))
     conditions += _class_conditions(filters)
+    if filters.due in DUE_KINDS and filters.as_of is not None and filters.windows is not None:
+        conditions.append(due_condition(filters.due, today=filters.as_of, windows=filters.windows))
     if filters.completeness in COMPLETENESS_BANDS:
         low, high = COMPLETENESS_BANDS[filters.completeness]
         conditions.append(Q(completeness__gte=low, completeness__lte=high))
@@ -655,40 +675,161 @@ def owner_candidates() -> QuerySet:
     )
 
 
+# Dashboards (issue 14): the work lists a count opens, and the counts ------------------------------------------------
+
+DUE_KINDS = ("review", "assessment", "credit_report", "limit", "limit_renewal", "complaint")
+"""The work lists behind dashboard counts, each also a filter of the customer list (``CustomerFilters.due``)."""
+
+
+def open_complaints() -> QuerySet[Interaction]:
+    """Complaints not yet followed by a service record for the same customer on or after their day (DOMAIN §10.6
+    measures the same wait)."""
+    answered = Interaction.objects.filter(
+        customer=OuterRef("customer"), kind=Interaction.Kind.SERVICE, occurred_on__gte=OuterRef("occurred_on")
+    )
+    return Interaction.objects.filter(kind=Interaction.Kind.COMPLAINT).filter(~Exists(answered))
+
+
+def due_condition(due: str, *, today: date, windows: Windows) -> Q:
+    """The customers on a work list as of ``today``, as one condition (``DUE_KINDS``):
+
+    - review: the review falls due within the policy's dashboard window, or the dossier is stale (DOMAIN §7);
+    - assessment: a medium or large customer without a valid assessment, whose limit needs one (DOMAIN §5.3, §6.2);
+    - credit_report: every credit report valid today runs out within the expiry window (DOMAIN §7);
+    - limit: the approved limit ends within the expiry window (DOMAIN §6.3);
+    - limit_renewal: so does the limit, and no request for a new one is pending yet;
+    - complaint: a complaint waits for a service record.
+    """
+    until = today + timedelta(days=windows.expiry_days)
+    limit_ends = Q(credit_profile__limit_valid_until__gte=today, credit_profile__limit_valid_until__lte=until)
+    if due == "review":
+        due_by = today + timedelta(days=windows.review_days)
+        return Q(review_state__next_review_due__lte=due_by) | Q(review_state__is_stale=True)
+    if due == "assessment":
+        return Q(credit_profile__investigation_required=True)
+    if due == "credit_report":
+        valid_now = valid_credit_reports(today=today, months=windows.report_months)
+        valid_after = valid_credit_reports(today=until + timedelta(days=1), months=windows.report_months)
+        return Q(Exists(valid_now.filter(customer=OuterRef("pk")))) & ~Q(
+            Exists(valid_after.filter(customer=OuterRef("pk")))
+        )
+    if due == "limit":
+        return limit_ends
+    if due == "limit_renewal":
+        return limit_ends & ~Q(limit_requests__status="pending")
+    if due == "complaint":
+        return Q(Exists(open_complaints().filter(customer=OuterRef("pk"))))
+    raise ValueError(due)
+
+
+def due_count(*, user: AbstractBaseUser, due: str, today: date, windows: Windows) -> int:
+    """How many live customers the user reads in full are on a work list: the rows ``customer_list`` shows with
+    ``CustomerFilters(due=due)``."""
+    return customers_read_in_full(user=user).filter(due_condition(due, today=today, windows=windows)).count()
+
+
 @dataclass(frozen=True, slots=True)
-class Dashboard:
-    """The signed-in rep's start page."""
+class RepCounts:
+    """A sales rep's own dossiers and what needs doing with them."""
 
-    my_count: int
-    incomplete_count: int
-    review_due_count: int
-    soon_days: int  # "reviews due soon" means within this many days (the policy's dashboard window)
-    incomplete: list[Customer]
-    review_due: list[Customer]
-    recent_interactions: list[Interaction]
+    mine: int
+    incomplete: int
+    stale: int
+    review_due: int
 
 
-def dashboard_for(*, user: AbstractBaseUser, today: date, policy: ReviewPolicy) -> Dashboard:
-    """My customers, my incomplete dossiers, reviews due within the policy's dashboard window and recent
-    interactions on my customers."""
+def rep_counts(*, user: AbstractBaseUser, today: date, windows: Windows) -> RepCounts:
+    """My live dossiers, the incomplete, the stale and those whose review falls due within the dashboard window:
+    one query."""
     mine = customer_scope(user=user).filter(owner=user)
-    due_by = date.fromordinal(today.toordinal() + policy.dashboard_days)
-    review_due = mine.filter(Q(review_state__next_review_due__lte=due_by) | Q(review_state__is_stale=True))
-    incomplete = mine.filter(completeness__lt=100)
-    recent = (
-        Interaction.objects.filter(customer__owner=user, customer__deleted_at__isnull=True)
-        .select_related("customer", "author")
-        .order_by("-occurred_on", "-id")[:10]
+    incomplete = COMPLETENESS_BANDS["lt100"]
+    found = mine.aggregate(
+        mine=Count("pk"),
+        incomplete=Count("pk", filter=Q(completeness__gte=incomplete[0], completeness__lte=incomplete[1])),
+        stale=Count("pk", filter=Q(review_state__is_stale=True)),
+        review_due=Count("pk", filter=due_condition("review", today=today, windows=windows)),
     )
-    return Dashboard(
-        my_count=mine.count(),
-        incomplete_count=incomplete.count(),
-        review_due_count=review_due.count(),
-        soon_days=policy.dashboard_days,
-        incomplete=list(incomplete.order_by("completeness", "name")[:10]),
-        review_due=list(review_due.select_related("review_state").order_by("review_state__next_review_due")[:10]),
-        recent_interactions=list(recent),
+    return RepCounts(**found)
+
+
+def least_complete(*, user: AbstractBaseUser, limit: int = 10) -> list[Customer]:
+    return list(
+        customer_scope(user=user).filter(owner=user, completeness__lt=100).order_by("completeness", "name")[:limit]
     )
+
+
+def reviews_due(*, user: AbstractBaseUser, today: date, windows: Windows, limit: int = 10) -> list[Customer]:
+    mine = customer_scope(user=user).filter(owner=user).filter(due_condition("review", today=today, windows=windows))
+    return list(mine.select_related("review_state").order_by("review_state__next_review_due", "pk")[:limit])
+
+
+def recent_interactions(*, user: AbstractBaseUser, limit: int = 10) -> list[Interaction]:
+    """The latest records on my customers."""
+    recent = Interaction.objects.filter(customer__owner=user, customer__deleted_at__isnull=True)
+    return list(recent.select_related("customer", "author").order_by("-occurred_on", "-id")[:limit])
+
+
+@dataclass(frozen=True, slots=True)
+class OwnerCounts:
+    """One owner's live dossiers on the sales manager's team table."""
+
+    owner_id: int
+    username: str
+    name: str
+    is_active: bool
+    dossiers: int
+    stale: int
+    incomplete: int
+
+
+def team_counts(*, user: AbstractBaseUser) -> list[OwnerCounts]:
+    """Live dossiers, stale and incomplete ones per owner, for a reader of every dossier: one grouped query (every
+    owner, also one who has left and still owns customers)."""
+    if access.dossiers_fully_visible(user) is not None:
+        return []
+    low, high = COMPLETENESS_BANDS["lt100"]
+    rows = (
+        customer_scope(user=user)
+        .values("owner_id", "owner__username", "owner__first_name", "owner__last_name", "owner__is_active")
+        .annotate(
+            dossiers=Count("pk"),
+            stale=Count("pk", filter=Q(review_state__is_stale=True)),
+            incomplete=Count("pk", filter=Q(completeness__gte=low, completeness__lte=high)),
+        )
+        .order_by("owner__username")
+    )
+    return [
+        OwnerCounts(
+            owner_id=r["owner_id"],
+            username=r["owner__username"],
+            name=f"{r['owner__first_name']} {r['owner__last_name']}".strip() or r["owner__username"],
+            is_active=r["owner__is_active"],
+            dossiers=r["dossiers"],
+            stale=r["stale"],
+            incomplete=r["incomplete"],
+        )
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class ComplaintWait:
+    """An open complaint and how many days it has waited."""
+
+    complaint: Interaction
+    days: int
+
+
+def complaint_counts(*, user: AbstractBaseUser) -> int:
+    """Live customers with a complaint waiting for a service record, of those the user reads in full."""
+    return customers_read_in_full(user=user).filter(Exists(open_complaints().filter(customer=OuterRef("pk")))).count()
+
+
+def complaints_waiting(*, user: AbstractBaseUser, today: date, limit: int = 10) -> list[ComplaintWait]:
+    """The open complaints that have waited longest, of customers the user reads in full."""
+    complaints = open_complaints().filter(customer__in=customers_read_in_full(user=user).values("pk"))
+    oldest = complaints.select_related("customer").order_by("occurred_on", "id")[:limit]
+    return [ComplaintWait(c, (today - c.occurred_on).days) for c in oldest]
 
 
 def customer_choice_labels() -> dict[str, dict[str, str]]:

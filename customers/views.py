@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from crm.access import interaction_kinds_allowed
+from crm.dashboards import Windows, panels_for
 from crm.http import http_errors
 from crm.models import AccessLog
 from crm.services import access_log_record
@@ -103,10 +104,19 @@ def _refuses_archived(view):
     return page
 
 
+def dashboard_windows() -> Windows:
+    """The credit policy's dashboard windows (DOMAIN §7), as the customers app reads them."""
+    policy = review_policy()
+    return Windows(
+        review_days=policy.dashboard_days, expiry_days=policy.dashboard_expiry_days, report_months=policy.report_months
+    )
+
+
 @login_required
 def dashboard(request):
-    board = selectors.dashboard_for(user=request.user, today=timezone.localdate(), policy=review_policy())
-    return render(request, "customers/dashboard.html", {"board": board})
+    """Each of the user's roles' working view: counts linked to the lists behind them (crm/dashboards.py)."""
+    found = panels_for(user=request.user, today=timezone.localdate(), windows=dashboard_windows())
+    return render(request, "customers/dashboard.html", {"roles": found})
 
 
 def _filters(form: CustomerFilterForm, *, may_see_archived: bool) -> selectors.CustomerFilters:
@@ -114,8 +124,10 @@ def _filters(form: CustomerFilterForm, *, may_see_archived: bool) -> selectors.C
     data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
     stale, core = data.pop("stale", None), data.pop("is_core", None)
     archived = form.data.get("archived") == "1" and may_see_archived
+    due = {"as_of": timezone.localdate(), "windows": dashboard_windows()} if data.get("due") else {}
     return selectors.CustomerFilters(
         **data,
+        **due,
         is_stale=None if stale is None else stale == "1",
         is_core=None if core is None else core == "1",
         archived=archived,

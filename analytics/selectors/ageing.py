@@ -198,8 +198,7 @@ def ageing_debtors(*, scope: AnalysisScope, key: str) -> QuerySet:
     row_key, _sep, bucket = rest.partition(SEPARATOR)
     if group not in GROUPS or (bucket and bucket not in BUCKETS):
         return scope.customers().none().values("pk")
-    items_sql, items_params = open_items_sql(customers=scope.customers(), as_of=scope.as_of, today=scope.today)
-    condition, params = "i.unpaid > 0", []
+    condition, params, due_before = "i.unpaid > 0", [], None
     if bucket:
         index = BUCKETS.index(bucket)
         starts = bucket_starts(scope.as_of)
@@ -208,7 +207,10 @@ def ageing_debtors(*, scope: AnalysisScope, key: str) -> QuerySet:
             params.append(starts[index])
         if index > 0:
             condition += " AND i.due_date < %s"
-            params.append(starts[index - 1])
+            params.append(due_before := starts[index - 1])
+    items_sql, items_params = open_items_sql(
+        customers=scope.customers(), as_of=scope.as_of, today=scope.today, due_before=due_before
+    )
     debtors = RawSQL(f"SELECT i.customer_id FROM ({items_sql}) i WHERE {condition}", [*items_params, *params])  # noqa: S608, S611 - our SQL fragments, values bound
     found = _groups(scope, group).filter(pk__in=debtors)
     if group != "none":

@@ -26,6 +26,7 @@ class ReviewPolicy:
     reminder_days: int = 14  # review reminders this far ahead
     birthday_days: int = 7  # contact birthday reminders this far ahead
     dashboard_days: int = 14  # the dashboard's "reviews due soon"
+    dashboard_expiry_days: int = 30  # the dashboards' limits, credit reports and documents "expiring soon"
 
 
 @dataclass(frozen=True, slots=True)

@@ -123,3 +123,28 @@ def test_the_sql_allocation_of_today_through_the_profile_equals_the_rule_and_the
         assert by_sql == _unpaid_by_rule(customer, TODAY)
         assert sum(by_sql.values(), D(0)) == credit_exposure(customer)
         transaction.set_rollback(True)
+
+
+def _unpaid_due_before(customer: Customer, due_before: date) -> dict[int, Decimal]:
+    customers = Customer.objects.filter(pk=customer.pk)
+    sql, params = open_items_sql(customers=customers, as_of=TODAY, today=TODAY, due_before=due_before)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT order_id, unpaid FROM ({sql}) i WHERE i.due_date < %s", [*params, due_before])  # noqa: S608
+        found = {order_id: D(str(unpaid)).quantize(D("0.01")) for order_id, unpaid in cursor.fetchall()}
+    return {order_id: unpaid for order_id, unpaid in found.items() if unpaid}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(orders=orders_st, payments=past_payments_st, days=st.sampled_from([30, 60, 90]))
+def test_the_shortcut_for_items_due_before_a_day_skips_no_debtor(rep, orders, payments, days):
+    """The dashboard's "over 90 days" reads only debtors whose stored lateness allows such items: it finds the same
+    unpaid items due before the day as the rule."""
+    with transaction.atomic():
+        customer = make_customer(owner=rep, name="Ledger Co")
+        made = _ledger(customer, rep, orders, payments)
+        credit_profile_refresh(customer=customer, today=TODAY)
+        cutoff = TODAY - timedelta(days=days)
+        due = {order.pk for order in made if order.due_date < cutoff}
+        expected = {pk: amount for pk, amount in _unpaid_by_rule(customer, TODAY).items() if pk in due}
+        assert _unpaid_due_before(customer, cutoff) == expected
+        transaction.set_rollback(True)

@@ -47,7 +47,19 @@ def _held_order(customer, by):
 )
 @pytest.mark.parametrize("page", ["credit_dashboard", "credit_approvals", "credit_holds", "credit_policy"])
 def test_credit_pages_by_role(page, role, status, make_user, client_for):
+    if (page, role) == ("credit_holds", roles.SALES):
+        status = 200  # a rep follows their own customers' held orders (issue 14: the rep's dashboard links here)
     assert client_for(make_user(role, username="u")).get(reverse(page)).status_code == status
+
+
+def test_a_rep_sees_only_their_own_customers_held_orders_and_cannot_decide(rep, other_rep, make_user, client_for):
+    mine = _held_order(make_customer(owner=rep, name="Mine"), rep)
+    theirs = _held_order(make_customer(owner=other_rep, name="Theirs"), other_rep)
+    page = client_for(rep).get(reverse("credit_holds"))
+    assert [order.number for order in page.context["page"]] == [mine.number]
+    assert theirs.number not in page.content.decode()
+    assert "Release" not in page.content.decode()
+    assert client_for(make_user(roles.CUSTOMER_SERVICE, username="cs")).get(reverse("credit_holds")).status_code == 403
 
 
 def test_new_medium_customer_from_dossier_to_approved_limit(buyer, rep, staff, client_for):

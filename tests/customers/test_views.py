@@ -281,9 +281,9 @@ def test_archive_needs_confirmation(customer, manager, client_for):
 def test_dashboard_shows_my_incomplete_dossiers_and_recent_interactions(customer, rep, client_for):
     InteractionFactory(customer=customer, author=rep, subject="Visited the plant")
     page = client_for(rep).get(reverse("dashboard"))
-    board = page.context["board"]
-    assert board.my_count == 1
-    assert board.incomplete == [customer]
+    [mine] = [panel for role in page.context["roles"] for panel in role.panels if panel.key == "rep"]
+    assert mine.tiles[0].count == 1
+    assert mine.extra["incomplete"] == [customer]
     assert "Visited the plant" in page.content.decode()
 
 
