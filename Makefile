@@ -20,19 +20,19 @@ $(VENV)/.test-deps: requirements.txt requirements-dev.txt | $(PY)
 	touch $@ $(VENV)/.run-deps
 
 ## make run: install, migrate, load demo data, then serve the web app with a Celery worker and beat.
-## DEBUG is off unless set (crm/settings.py); the development server runs with DEBUG=1.
+## DEBUG is off unless set (crm/settings.py); the development server runs with DEBUG=1. The worker and beat log to
+## var/log/; e-mails go to var/mail/ unless EMAIL_BACKEND is set. The banner (URL and demo logins) comes last, once
+## /healthz answers (demo_banner), so it is what a newcomer sees.
 run: export DEBUG ?= 1
 run: $(VENV)/.run-deps
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
-	@echo
-	@echo "  Open http://$(HOST):$(PORT)/  and sign in with a demo login above (password: demo1234)."
-	@echo "  Ctrl-C stops the web server, the Celery worker and beat."
-	@echo
+	@mkdir -p var/log
 	@bash -c 'trap "trap - EXIT INT TERM; kill 0" EXIT INT TERM; \
-	  $(VENV)/bin/celery -A crm worker --loglevel=INFO --concurrency=1 & \
-	  $(VENV)/bin/celery -A crm beat --loglevel=INFO & \
+	  $(VENV)/bin/celery -A crm --quiet worker --loglevel=INFO --concurrency=1 --logfile=var/log/celery-worker.log 2>>var/log/celery-worker.log & \
+	  $(VENV)/bin/celery -A crm --quiet beat --loglevel=INFO --logfile=var/log/celery-beat.log 2>>var/log/celery-beat.log & \
 	  $(PY) manage.py runserver $(HOST):$(PORT) $(RUNSERVER_ARGS) & \
+	  $(PY) manage.py demo_banner --url http://$(HOST):$(PORT)/; \
 	  wait -n'
 
 ## make test: ruff, the import contracts (pyproject.toml), migrations check, the whole test suite.

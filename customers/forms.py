@@ -105,6 +105,13 @@ class CustomerFilterForm(StyledFormMixin, forms.Form):
         }
         self.fields["ordering"].choices = [(k, labels[k]) for k in ORDERINGS]
 
+    @property
+    def filter_count(self) -> int:
+        """How many of the folding filters (all but the search, the sorting and the drill-downs) are set."""
+        data = self.data if self.is_bound else {}
+        skip = {"q", "ordering", *self.DRILL_FIELDS}
+        return sum(1 for name in self.fields if name not in skip and data.get(name))
+
     def drill_filters(self) -> list[tuple[str, str, str]]:
         """The drill-down filters in force: (field, label, value) for the chips above the list."""
         data = self.cleaned_data if self.is_bound and hasattr(self, "cleaned_data") else {}

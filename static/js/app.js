@@ -108,3 +108,35 @@ document.addEventListener("input", (event) => {
   const message = document.getElementById(`${input.id}-range`);
   if (message) message.hidden = !outside;
 });
+
+// Tables wider than the screen scroll sideways in .table-responsive: such a region takes the keyboard focus, so it
+// can be scrolled without a mouse (WCAG 2.1.1; axe "scrollable-region-focusable").
+const focusScrollers = (root) => {
+  root.querySelectorAll(".table-responsive").forEach((region) => {
+    if (region.scrollWidth > region.clientWidth) region.setAttribute("tabindex", "0");
+    else region.removeAttribute("tabindex");
+  });
+};
+document.addEventListener("DOMContentLoaded", () => focusScrollers(document));
+document.addEventListener("htmx:load", () => focusScrollers(document));
+window.addEventListener("resize", () => focusScrollers(document));
+
+// Card tables (<table class="table-cards">, the customer list): each cell carries its column's heading as data-label,
+// which static/css/app.css shows before the value when the rows are cards on a small screen.
+const labelCells = (root) => {
+  root.querySelectorAll("table.table-cards").forEach((table) => {
+    const headings = [];
+    table.querySelectorAll("thead th").forEach((th) => {
+      for (let span = 0; span < (th.colSpan || 1); span += 1) headings.push(th.textContent.trim());
+    });
+    table.querySelectorAll("tbody tr").forEach((row) => {
+      let column = 0;
+      Array.from(row.cells).forEach((cell) => {
+        if (headings[column] && cell.colSpan === 1) cell.dataset.label = headings[column];
+        column += cell.colSpan || 1;
+      });
+    });
+  });
+};
+document.addEventListener("DOMContentLoaded", () => labelCells(document));
+document.addEventListener("htmx:load", () => labelCells(document));

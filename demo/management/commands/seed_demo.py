@@ -9,7 +9,6 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
-from faker import Faker
 
 from analytics.services import segmentation_compute
 from archives.demo import seed_archives
@@ -18,9 +17,11 @@ from crm import roles
 from crm.access import CUSTOMER_SERVICE_INTERACTION_KINDS
 from customers import services
 from customers.demo import seed_behaviour
-from customers.models import Customer, Interaction, Kind, Nature, Size
+from customers.models import Customer, Kind, Nature, Size
 from customers.policy import review_policy
 from customers.rules.uscc import CHARSET, uscc_check_character
+from demo.interactions import INTERACTION_TEXTS
+from demo.places import Place, demo_place
 
 DEMO_PASSWORD = "demo1234"
 DEMO_USERS = [
@@ -37,24 +38,39 @@ DEMO_USERS = [
     ("erp-sync", "ERP sync", roles.INTEGRATION),
 ]
 CUSTOMER_COUNT = 300
-INDUSTRIES = ["石油化工", "电力", "水务", "冶金", "造船", "Chemicals", "Water utilities", "HVAC", "Mining", "Pharma"]
-PRODUCT_LINES = [
-    "闸阀 gate valves",
-    "球阀 ball valves",
-    "蝶阀 butterfly valves",
-    "截止阀 globe valves",
-    "安全阀 safety valves",
-]
-
-
-SUBJECTS = (
-    "拜访采购部",
-    "Quality issue on DN100 valves",
-    "交货确认",
-    "Technical spec review",
-    "投诉: 交期延误",
-    "Promotion: spring catalogue",
-)
+# The words of a dossier in the customer's language: "zh" for customers in China, "en" for those abroad.
+INDUSTRIES = {
+    "zh": ["石油化工", "电力", "水务", "冶金", "造船", "制药", "暖通空调"],
+    "en": ["Chemicals", "Water utilities", "HVAC", "Mining", "Pharma", "Oil and gas"],
+}
+PRODUCT_LINES = {
+    "zh": ["闸阀", "球阀", "蝶阀", "截止阀", "安全阀"],
+    "en": ["Gate valves", "Ball valves", "Butterfly valves", "Globe valves", "Safety valves"],
+}
+WORDS = {
+    "zh": {
+        "personality": ["务实, 重视长期合作", "谨慎, 注重质量", "爽快, 决策快"],
+        "interests": ["高尔夫", "茶道", "钓鱼", "书法", "羽毛球"],
+        "education": ["本科", "硕士", "MBA", "大专"],
+        "sales_capability": ["强, 覆盖全省", "中等, 有两个分公司", "弱, 只做本地"],
+        "development_potential": ["高", "中", "低"],
+        "cooperation": ["合作稳定", "新客户, 刚开始下单", "偶有拖欠"],
+        "financial_status": ["良好", "一般", "负债率低, 现金充足"],
+        "credit_status": ["良好", "有逾期记录", "银行授信充足"],
+        "titles": ["采购经理", "总经理", "财务总监", "设备部主任", "技术工程师"],
+    },
+    "en": {
+        "personality": ["Detail-oriented, negotiates hard", "Pragmatic, values long relationships", "Decides fast"],
+        "interests": ["Golf", "Cycling", "Football", "Sailing", "Fishing"],
+        "education": ["BSc Engineering", "MBA", "MSc", "Trade apprenticeship"],
+        "sales_capability": ["Strong, nationwide", "Medium, two branches", "Weak, local only"],
+        "development_potential": ["High", "Medium", "Low"],
+        "cooperation": ["Stable partnership", "New account, first orders", "Occasionally pays late"],
+        "financial_status": ["Sound, low leverage", "Average", "Strong cash position"],
+        "credit_status": ["Good", "Some late payments", "Good bank lines"],
+        "titles": ["Purchasing manager", "Managing director", "Finance director", "Maintenance manager", "Engineer"],
+    },
+}
 
 
 def demo_uscc(rng: random.Random) -> str:
@@ -127,47 +143,51 @@ class Command(BaseCommand):
         return created
 
     def _customer(self, rng: random.Random, external_id: str, owner, users: dict, today) -> None:
-        fake = Faker("zh_CN" if rng.random() < 0.7 else "en_US")
-        fake.seed_instance(rng.randint(0, 10**9))
+        place = demo_place(rng)
+        fake = place.fake
+        language = "zh" if place.chinese else "en"
         kind = Kind.END if rng.random() < 0.2 else Kind.INTERMEDIATE
         values = {
-            "name": fake.name() if kind == Kind.END else fake.company(),
+            "name": fake.name() if kind == Kind.END else place.company_name(rng),
             "kind": kind,
             "nature": Nature.INDIVIDUAL
             if kind == Kind.END
             else rng.choice([n for n in Nature.values if n != "individual"]),
             "size": Size.SMALL if kind == Kind.END else rng.choice(Size.values),
-            "region": fake.province() if fake.locales[0] == "zh_CN" else fake.state(),
-            "industry": "" if kind == Kind.END else rng.choice(INDUSTRIES),
-            "phone": fake.phone_number(),
+            "region": place.region,
+            "industry": "" if kind == Kind.END else rng.choice(INDUSTRIES[language]),
+            "phone": place.phone,
             "email": fake.company_email() if rng.random() < 0.8 else "",
-            "address": fake.address().replace("\n", ", ") if rng.random() < 0.9 else "",
-            "unified_social_credit_code": demo_uscc(rng) if kind == Kind.INTERMEDIATE and rng.random() < 0.85 else "",
+            "address": place.address if rng.random() < 0.9 else "",
+            # a unified social credit code is Chinese: companies abroad have none
+            "unified_social_credit_code": demo_uscc(rng)
+            if place.chinese and kind == Kind.INTERMEDIATE and rng.random() < 0.85
+            else "",
             "payment_terms_days": rng.choice([0, 30, 30, 45, 60, 90]),
             "expected_monthly_purchases": Decimal(rng.randrange(5, 400) * 1000),
         }
-        sections = self._sections(rng, fake, kind, today)
+        sections = self._sections(rng, place, kind, today)
         customer = services.customer_create(
             by=users["manager"], owner=owner, values=values, sections=sections, external_id=external_id, today=today
         )
-        self._people_and_records(rng, fake, customer, owner, users, today)
+        self._people_and_records(rng, place, customer, owner, users, today)
 
-    def _sections(self, rng: random.Random, fake: Faker, kind: str, today) -> dict:
+    def _sections(self, rng: random.Random, place: Place, kind: str, today) -> dict:
+        fake, words = place.fake, WORDS["zh" if place.chinese else "en"]
+
         def maybe(text):
             return text if rng.random() < 0.75 else ""
 
         basic = {
-            "postcode": fake.postcode(),
+            "postcode": place.postcode,
             "legal_representative": maybe(fake.name()),
             "owner_names": maybe(fake.name()),
             "manager_names": maybe(fake.name()),
-            "personality": maybe(
-                rng.choice(["务实, 重视长期合作", "Detail-oriented, negotiates hard", "爽快, 决策快"])
-            ),
-            "interests": maybe(rng.choice(["高尔夫", "茶道", "Cycling", "钓鱼", "Football"])),
-            "education": maybe(rng.choice(["本科", "硕士", "MBA", "大专"])),
+            "personality": maybe(rng.choice(words["personality"])),
+            "interests": maybe(rng.choice(words["interests"])),
+            "education": maybe(rng.choice(words["education"])),
             "relationship_since": today - timedelta(days=rng.randrange(30, 3650)) if rng.random() < 0.8 else None,
-            "business_types": maybe(rng.choice(PRODUCT_LINES)),
+            "business_types": maybe(rng.choice(PRODUCT_LINES["zh" if place.chinese else "en"])),
         }
         if kind == Kind.END:
             basic.update(
@@ -178,44 +198,52 @@ class Command(BaseCommand):
         return {
             "basic": basic,
             "characteristics": {
-                "market_area": maybe(fake.province() if fake.locales[0] == "zh_CN" else fake.state()),
-                "sales_capability": maybe(rng.choice(["强, 覆盖全省", "Medium, two branches", "弱"])),
-                "development_potential": maybe(rng.choice(["高", "中", "低", "High"])),
-                "regional_culture": maybe("重视人情往来") if kind == Kind.END else "",
+                "market_area": maybe(place.region),
+                "sales_capability": maybe(rng.choice(words["sales_capability"])),
+                "development_potential": maybe(rng.choice(words["development_potential"])),
+                "regional_culture": maybe("重视人情往来") if kind == Kind.END and place.chinese else "",
             },
             "sales_status": {
-                "sales_performance": maybe(f"年销售额约 {rng.randrange(1, 50)} 千万元"),
-                "cooperation": maybe(rng.choice(["合作稳定", "New account, first orders", "偶有拖欠"])),
-                "competitors_nearby": maybe("附近有两家同类供应商") if kind == Kind.END else "",
+                "sales_performance": maybe(
+                    f"年销售额约 {rng.randrange(1, 50)} 千万元"
+                    if place.chinese
+                    else f"Annual sales about {rng.randrange(2, 80)} million"
+                ),
+                "cooperation": maybe(rng.choice(words["cooperation"])),
+                "competitors_nearby": maybe("附近有两家同类供应商" if place.chinese else "Two similar suppliers nearby")
+                if kind == Kind.END
+                else "",
             },
             "operating_status": {
-                "financial_status": maybe(rng.choice(["良好", "一般", "Sound, low leverage"])),
-                "credit_status": maybe(rng.choice(["良好", "有逾期记录", "Good"])),
+                "financial_status": maybe(rng.choice(words["financial_status"])),
+                "credit_status": maybe(rng.choice(words["credit_status"])),
             },
         }
 
-    def _people_and_records(self, rng: random.Random, fake: Faker, customer, owner, users: dict, today) -> None:
+    def _people_and_records(self, rng: random.Random, place: Place, customer, owner, users: dict, today) -> None:
         """Contacts, customer-card records and a past review, each through its service like any other write."""
+        fake, language = place.fake, "zh" if place.chinese else "en"
         for _ in range(rng.choice([0, 1, 2, 2, 3])):
             birthday = today - timedelta(days=rng.randrange(25 * 365, 60 * 365)) if rng.random() < 0.6 else None
             contact = {
                 "name": fake.name(),
-                "title": rng.choice(["采购经理", "总经理", "财务总监", "Purchasing manager", "Engineer"]),
-                "phone": fake.phone_number(),
+                "title": rng.choice(WORDS[language]["titles"]),
+                "phone": place.phone if rng.random() < 0.3 else fake.phone_number(),
                 "email": fake.email(),
                 "birthday": birthday,
             }
             services.contact_save(customer=customer, values=contact, by=owner)
         for _ in range(rng.randrange(0, 6)):
             author = rng.choice([owner, users["service"]])
-            kinds = Interaction.Kind.values if author == owner else sorted(CUSTOMER_SERVICE_INTERACTION_KINDS)
-            kinds = [kind for kind in kinds if kind != Interaction.Kind.PROMOTION_RESPONSE]  # seeded with their cost
+            kinds = INTERACTION_TEXTS if author == owner else sorted(CUSTOMER_SERVICE_INTERACTION_KINDS)
+            kind = rng.choice(sorted(kinds))
+            subject, details = rng.choice(INTERACTION_TEXTS[kind][language])
             services.interaction_record(
                 customer=customer,
-                kind=rng.choice(kinds),
+                kind=kind,
                 occurred_on=today - timedelta(days=rng.randrange(0, 400)),
-                subject=rng.choice(SUBJECTS),
-                details=fake.paragraph(),
+                subject=subject,
+                details=details,
                 by=author,
                 today=today,
             )
