@@ -1,6 +1,7 @@
 """Every read of dossiers the UI and API need, scoped to the caller, in a constant number of queries."""
 
 import functools
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -13,9 +14,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
 from django.db.models import Case, F, FloatField, Func, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When, Window
-from django.db.models.functions import RowNumber
+from django.db.models.functions import Coalesce, RowNumber
 
-from crm import access, roles
+from crm import access, keyset, roles
 from crm.errors import AccessDenied, NotFound
 from crm.services import access_log_record, access_log_record_rows
 from customers.classifications import UNCLASSIFIED
@@ -55,7 +56,7 @@ ORDERINGS = {  # the browser list's
     "-completeness": ("-completeness", "name", "id"),
     "updated": ("updated_at", "id"),
     "-updated": ("-updated_at", "-id"),
-    "review": ("review_state__next_review_due", "id"),
+    "review": ("review_due", "id"),  # the next review due (customer_list annotates it)
 }
 API_ORDERINGS = {  # API.md customers ``ordering``; the first key is the cursor's position
     "code": ("code",),
@@ -111,22 +112,44 @@ def customer_scope(*, user: AbstractBaseUser, archived: bool | None = False) -> 
     return qs if archived is None else qs.filter(deleted_at__isnull=not archived)
 
 
-def _search(qs: QuerySet[Customer], q: str, fully_visible: Q | None) -> QuerySet[Customer]:
-    """Match name or contact name (substring), code or USCC (exact), case-insensitively; the USCC is hidden on a
-    masked row (DOMAIN §1), so it matches only rows the user may see in full.
+CODE_FRAGMENT = re.compile(r"[A-Za-z]*[0-9]+")
+"""A query that may be part of a code (C000184): a code fragment of three or more characters ("184") matches every
+code holding it, by the trigram index on the code; a shorter one only the code itself."""
+PHONE = re.compile(r"\+?[0-9][0-9 ()-]*")
+PHONE_DIGITS = 4
+"""A query of digits (and + - ( ) or spaces) with at least this many digits also matches phones and mobiles."""
 
-    Text without letter case (Chinese) uses a plain LIKE, twice as fast as a case-insensitive match;
-    on PostgreSQL both LIKE and ILIKE use the trigram index on the name for 3+ characters.
+
+def _search(qs: QuerySet[Customer], q: str, fully_visible: Q | None) -> QuerySet[Customer]:
+    """Match name or contact name (substring), code (exact; a fragment of three or more characters as a substring),
+    USCC (exact) or a phone of the customer or of a contact (substring), case-insensitively. The USCC and the phones
+    are hidden on a masked row (DOMAIN §1), so they match only rows the user may see in full.
+
+    Each of these is its own lookup of the customer ids it matches, by its own index, and the list keeps the ids
+    found by any of them (a UNION): one condition ``name … OR id IN (contacts)`` would defeat both trigram indexes
+    and read the whole customer table. Text without letter case (Chinese) uses a plain LIKE, twice as fast as a
+    case-insensitive match; on PostgreSQL both LIKE and ILIKE use the trigram index of the column for 3+ characters.
     """
     q = q.strip()
     if not q:
         return qs
-    lookup = "name__contains" if q.upper() == q.lower() else "name__ilike"
-    contacts = Contact.objects.filter(**{lookup: q}).values("customer_id")
-    uscc = Q(unified_social_credit_code=q.upper())
+    lookup = "contains" if q.upper() == q.lower() else "ilike"
+    customers = Customer.objects.order_by().values("pk")
+    code = q.upper()
+    found = [
+        customers.filter(**{f"name__{lookup}": q}),
+        Contact.objects.filter(**{f"name__{lookup}": q}).order_by().values("customer_id"),
+        customers.filter(code__contains=code) if len(q) >= 3 and CODE_FRAGMENT.fullmatch(q) else None,
+        customers.filter(code=code) if len(q) < 3 or not CODE_FRAGMENT.fullmatch(q) else None,
+    ]
+    hidden = [customers.filter(unified_social_credit_code=code)] if len(code) == 18 else []
+    if PHONE.fullmatch(q) and sum(char.isdigit() for char in q) >= PHONE_DIGITS:
+        contact_phones = Contact.objects.filter(Q(phone__contains=q) | Q(mobile__contains=q)).order_by()
+        hidden += [customers.filter(phone__contains=q), customers.filter(pk__in=contact_phones.values("customer_id"))]
     if fully_visible is not None:
-        uscc &= fully_visible
-    return qs.filter(Q(**{lookup: q}) | Q(code=q.upper()) | uscc | Q(pk__in=contacts))
+        hidden = [lookup_.filter(fully_visible) for lookup_ in hidden]
+    lookups = [lookup_ for lookup_ in (*found, *hidden) if lookup_ is not None]
+    return qs.filter(pk__in=lookups[0].union(*lookups[1:]))
 
 
 def _hidden_conditions(filters: CustomerFilters) -> list[Q]:
@@ -207,6 +230,17 @@ def customer_list(
     """
     orderings = orderings or ORDERINGS
     fully_visible = access.dossiers_fully_visible(user)
+    qs = _filtered(user, filters, fully_visible)
+    # The review state and the credit profile (the classes of DOMAIN §2.1) come in further queries for the page's
+    # rows only: joined, they would be read for every row a deep page skips (the last page at 100k dossiers: +70 ms).
+    qs = qs.select_related("owner").prefetch_related("review_state", "credit_profile")
+    ordering = orderings.get(filters.ordering) or next(iter(orderings.values()))
+    if ordering[0] == "review_due":  # no review state yet: last, on every database, so that a page can seek past it
+        qs = qs.annotate(review_due=Coalesce("review_state__next_review_due", Value(date.max)))
+    return _ordered(qs, ordering, fully_visible)
+
+
+def _filtered(user: AbstractBaseUser, filters: CustomerFilters, fully_visible: Q | None) -> QuerySet[Customer]:
     qs = _search(customer_scope(user=user, archived=filters.archived), filters.q, fully_visible)
     if filters.owner:
         qs = qs.filter(owner__username=filters.owner)
@@ -215,10 +249,22 @@ def customer_list(
         qs = qs.filter(condition)
     if conditions and fully_visible is not None:
         qs = qs.filter(fully_visible)
-    # The review state and the credit profile (the classes of DOMAIN §2.1) come in further queries for the page's
-    # rows only: joined, they would be read for every row a deep page skips (the last page at 100k dossiers: +70 ms).
-    qs = qs.select_related("owner").prefetch_related("review_state", "credit_profile")
-    return _ordered(qs, orderings.get(filters.ordering) or next(iter(orderings.values())), fully_visible)
+    return qs
+
+
+EXACT_COUNT_BELOW = 10_000
+"""The list counts its rows exactly up to this many (reading at most that many index entries); a longer list shows
+PostgreSQL's estimate, "about 1,000,000"."""
+
+
+def customer_page(*, user: AbstractBaseUser, filters: CustomerFilters, cursor: str = "") -> keyset.SeekPage:
+    """One page of the browser's customer list (``customer_list``), found by seeking to the position the cursor
+    names (first, previous, next, last: ``crm.keyset``), so that the last page costs what the first does, and the
+    list's count (exact below ``EXACT_COUNT_BELOW``, else an estimate). Four queries, the count's one or two more."""
+    count = keyset.count_rows(
+        _filtered(user, filters, access.dossiers_fully_visible(user)), exact_below=EXACT_COUNT_BELOW
+    )
+    return keyset.seek_page(customer_list(user=user, filters=filters), cursor=cursor, size=PAGE_SIZE, count=count)
 
 
 def customers_read_in_full(*, user: AbstractBaseUser, owner: str = "", region: str = "") -> QuerySet[Customer]:
