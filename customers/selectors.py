@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
 from django.db.models import Case, F, FloatField, Func, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When, Window
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import Coalesce, Reverse, RowNumber
 
 from crm import access, keyset, roles
 from crm.errors import AccessDenied, NotFound
@@ -112,35 +112,42 @@ def customer_scope(*, user: AbstractBaseUser, archived: bool | None = False) -> 
     return qs if archived is None else qs.filter(deleted_at__isnull=not archived)
 
 
-CODE_FRAGMENT = re.compile(r"[A-Za-z]*[0-9]+")
-"""A query that may be part of a code (C000184): a code fragment of three or more characters ("184") matches every
-code holding it, by the trigram index on the code; a shorter one only the code itself."""
+CODE_END = re.compile(r"[A-Za-z]*[0-9]+")
+"""A query that may be the end of a code (C000184): one of three or more characters ("184", "0184") matches every
+code ending so, by the index of the reversed code; a shorter one only the code itself."""
 PHONE = re.compile(r"\+?[0-9][0-9 ()-]*")
 PHONE_DIGITS = 4
 """A query of digits (and + - ( ) or spaces) with at least this many digits also matches phones and mobiles."""
 
 
 def _search(qs: QuerySet[Customer], q: str, fully_visible: Q | None) -> QuerySet[Customer]:
-    """Match name or contact name (substring), code (exact; a fragment of three or more characters as a substring),
+    """Match name or contact name (substring), code (exact, or its last three or more characters),
     USCC (exact) or a phone of the customer or of a contact (substring), case-insensitively. The USCC and the phones
     are hidden on a masked row (DOMAIN §1), so they match only rows the user may see in full.
 
     Each of these is its own lookup of the customer ids it matches, by its own index, and the list keeps the ids
     found by any of them (a UNION): one condition ``name … OR id IN (contacts)`` would defeat both trigram indexes
     and read the whole customer table. Text without letter case (Chinese) uses a plain LIKE, twice as fast as a
-    case-insensitive match; on PostgreSQL both LIKE and ILIKE use the trigram index of the column for 3+ characters.
+    case-insensitive match; on PostgreSQL both LIKE and ILIKE use the trigram index of the column for 3+ characters,
+    and a name of two characters the index of its two-character pieces (``has_bigram``).
     """
     q = q.strip()
     if not q:
         return qs
-    lookup = "contains" if q.upper() == q.lower() else "ilike"
+    name = Q(**{f"name__{'contains' if q.upper() == q.lower() else 'ilike'}": q})
+    if len(q) == 2 and connection.vendor == "postgresql":  # no trigram in two characters: the bigram index
+        name &= Q(name__has_bigram=q)
     customers = Customer.objects.order_by().values("pk")
     code = q.upper()
     found = [
-        customers.filter(**{f"name__{lookup}": q}),
-        Contact.objects.filter(**{f"name__{lookup}": q}).order_by().values("customer_id"),
-        customers.filter(code__contains=code) if len(q) >= 3 and CODE_FRAGMENT.fullmatch(q) else None,
-        customers.filter(code=code) if len(q) < 3 or not CODE_FRAGMENT.fullmatch(q) else None,
+        customers.filter(name),
+        Contact.objects.filter(name).order_by().values("customer_id"),
+        Customer.objects.order_by()
+        .annotate(reversed_code=Reverse("code"))
+        .filter(reversed_code__startswith=code[::-1])
+        .values("pk")
+        if len(q) >= 3 and CODE_END.fullmatch(q)
+        else customers.filter(code=code),
     ]
     hidden = [customers.filter(unified_social_credit_code=code)] if len(code) == 18 else []
     if PHONE.fullmatch(q) and sum(char.isdigit() for char in q) >= PHONE_DIGITS:
@@ -148,8 +155,7 @@ def _search(qs: QuerySet[Customer], q: str, fully_visible: Q | None) -> QuerySet
         hidden += [customers.filter(phone__contains=q), customers.filter(pk__in=contact_phones.values("customer_id"))]
     if fully_visible is not None:
         hidden = [lookup_.filter(fully_visible) for lookup_ in hidden]
-    lookups = [lookup_ for lookup_ in (*found, *hidden) if lookup_ is not None]
-    return qs.filter(pk__in=lookups[0].union(*lookups[1:]))
+    return qs.filter(pk__in=found[0].union(*found[1:], *hidden))
 
 
 def _hidden_conditions(filters: CustomerFilters) -> list[Q]:
