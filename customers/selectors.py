@@ -117,12 +117,13 @@ CODE_END = re.compile(r"[A-Za-z]*[0-9]+")
 code ending so, by the index of the reversed code; a shorter one only the code itself."""
 PHONE = re.compile(r"\+?[0-9][0-9 ()-]*")
 PHONE_DIGITS = 4
-"""A query of digits (and + - ( ) or spaces) with at least this many digits also matches phones and mobiles."""
+"""A query of digits (and + - ( ) or spaces) with at least this many digits also matches the phones and mobiles that
+end with it."""
 
 
 def _search(qs: QuerySet[Customer], q: str, fully_visible: Q | None) -> QuerySet[Customer]:
     """Match name or contact name (substring), code (exact, or its last three or more characters),
-    USCC (exact) or a phone of the customer or of a contact (substring), case-insensitively. The USCC and the phones
+    USCC (exact) or a phone of the customer or of a contact (its end), case-insensitively. The USCC and the phones
     are hidden on a masked row (DOMAIN §1), so they match only rows the user may see in full.
 
     Each of these is its own lookup of the customer ids it matches, by its own index, and the list keeps the ids
@@ -142,20 +143,27 @@ def _search(qs: QuerySet[Customer], q: str, fully_visible: Q | None) -> QuerySet
     found = [
         customers.filter(name),
         Contact.objects.filter(name).order_by().values("customer_id"),
-        Customer.objects.order_by()
-        .annotate(reversed_code=Reverse("code"))
-        .filter(reversed_code__startswith=code[::-1])
-        .values("pk")
+        _ending(Customer.objects, code, "code").values("pk")
         if len(q) >= 3 and CODE_END.fullmatch(q)
         else customers.filter(code=code),
     ]
     hidden = [customers.filter(unified_social_credit_code=code)] if len(code) == 18 else []
     if PHONE.fullmatch(q) and sum(char.isdigit() for char in q) >= PHONE_DIGITS:
-        contact_phones = Contact.objects.filter(Q(phone__contains=q) | Q(mobile__contains=q)).order_by()
-        hidden += [customers.filter(phone__contains=q), customers.filter(pk__in=contact_phones.values("customer_id"))]
+        contact_phones = _ending(Contact.objects, q, "phone", "mobile").values("customer_id")
+        hidden += [_ending(Customer.objects, q, "phone").values("pk"), customers.filter(pk__in=contact_phones)]
     if fully_visible is not None:
         hidden = [lookup_.filter(fully_visible) for lookup_ in hidden]
     return qs.filter(pk__in=found[0].union(*found[1:], *hidden))
+
+
+def _ending(manager, text: str, *columns: str) -> QuerySet:
+    """The rows one of whose ``columns`` ends with ``text``: the reversed column starts with the reversed text, which
+    PostgreSQL reads from the btree of the reversed column (customers migration 0012)."""
+    reversed_columns = {f"{column}_reversed": Reverse(column) for column in columns}
+    ending = Q()
+    for name in reversed_columns:
+        ending |= Q(**{f"{name}__startswith": text[::-1]})
+    return manager.order_by().annotate(**reversed_columns).filter(ending)
 
 
 def _hidden_conditions(filters: CustomerFilters) -> list[Q]:
