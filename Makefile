@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format messages clean mutation
+.PHONY: run test lint format messages clean mutation bench
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -61,3 +61,9 @@ messages: $(VENV)/.run-deps
 
 clean:
 	rm -rf $(VENV) var/db.sqlite3 var/celery var/celerybeat-schedule*
+
+## make bench: issue 15's speed targets on the 1M-customer PostgreSQL portfolio (built on first use, then reused);
+## not part of make test. BENCH_DATABASE_URL defaults to crm_bench1m; BENCH_ARGS=--reads-only skips the writes.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/crm_bench1m
+bench: $(VENV)/.test-deps
+	$(PY) benchmarks/run_all.py --database-url $(BENCH_DATABASE_URL) $(BENCH_ARGS)

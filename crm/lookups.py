@@ -23,18 +23,41 @@ CharField.register_lookup(ILike)
 TextField.register_lookup(ILike)
 
 
-class TrigramSimilar(Lookup):
+class _PostgresOnly(Lookup):
+    """A lookup only PostgreSQL answers: ``template`` with the column and the value; callers ask the vendor first."""
+
+    template = ""
+    needs = ""
+
+    def as_sql(self, compiler, connection):
+        if connection.vendor != "postgresql":
+            raise NotSupportedError(f"{self.lookup_name} needs {self.needs}")
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return self.template.format(lhs=lhs, rhs=rhs), [*lhs_params, *rhs_params]
+
+
+class TrigramSimilar(_PostgresOnly):
     """``col %% value`` on PostgreSQL (pg_trgm: similarity above ``pg_trgm.similarity_threshold``, 0.3 by default),
     served by a gin_trgm_ops index on the column. Only PostgreSQL has it: callers ask the vendor first."""
 
     lookup_name = "trigram_similar"
-
-    def as_sql(self, compiler, connection):
-        if connection.vendor != "postgresql":
-            raise NotSupportedError("trigram_similar needs PostgreSQL's pg_trgm")
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} %% {rhs}", [*lhs_params, *rhs_params]
+    template = "{lhs} %% {rhs}"
+    needs = "PostgreSQL's pg_trgm"
 
 
 CharField.register_lookup(TrigramSimilar)
+
+
+class HasBigram(_PostgresOnly):
+    """``crm_bigrams(col) @> ARRAY[lower(value)]`` on PostgreSQL: the column holds the two characters ``value`` (any
+    case), served by a GIN index on ``crm_bigrams(col)`` (customers migration 0013). A two-character search (王伟)
+    has no trigram for pg_trgm to look up; with this beside its LIKE, it reads the index instead of every row. Only
+    PostgreSQL has the function: callers ask the vendor first."""
+
+    lookup_name = "has_bigram"
+    template = "crm_bigrams({lhs}) @> ARRAY[lower({rhs})]"
+    needs = "the crm_bigrams function of PostgreSQL"
+
+
+CharField.register_lookup(HasBigram)

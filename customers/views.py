@@ -140,10 +140,10 @@ def customer_list(request):
         raise PermissionDenied
     form = CustomerFilterForm(request.GET, owners=selectors.owner_candidates())
     filters = _filters(form, may_see_archived=request.user.has_perm(PERMS["archive"]))
-    customers = selectors.customer_list(user=request.user, filters=filters)
-    page = Paginator(customers, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = selectors.dossier_rows(user=request.user, customers=page, channel=AccessLog.Channel.WEB)
+    page = selectors.customer_page(user=request.user, filters=filters, cursor=request.GET.get("cursor", ""))
+    rows = selectors.dossier_rows(user=request.user, customers=page.rows, channel=AccessLog.Channel.WEB)
     query = request.GET.copy()
+    query.pop("cursor", None)
     query.pop("page", None)
     context = {
         "form": form,

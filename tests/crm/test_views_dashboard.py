@@ -38,7 +38,8 @@ def _listed(response) -> int:
     if "queue" in context:  # the borrowings desk
         queue = context["queue"]
         return len(queue.requested) + len(queue.approved) + len(queue.lent)
-    return context["page"].paginator.count
+    page = context["page"]
+    return page.count.value if hasattr(page, "count") and hasattr(page.count, "value") else page.paginator.count
 
 
 @pytest.fixture
@@ -74,14 +75,14 @@ def test_the_sales_manager_sees_the_team_per_owner_not_own_customers(world, clie
     assert "My customers" not in page
     client = client_for(world.users["manager"])
     stale_list = client.get(f"{reverse('customer_list')}?owner=rep&stale=1")
-    assert stale_list.context["page"].paginator.count == 1
+    assert _listed(stale_list) == 1
     overdue = client.get(f"{reverse('reminders')}?team=1&overdue=1&recipient=rep2")
     assert [r.message for r in overdue.context["page"]] == ["Review overdue"]
 
 
 def test_a_rep_cannot_read_the_teams_reminders(world, client_for):
     response = client_for(world.users["rep"]).get(f"{reverse('reminders')}?team=1&kind=review_overdue")
-    assert response.context["page"].paginator.count == 0  # rep2's overdue reminder stays rep2's
+    assert _listed(response) == 0  # rep2's overdue reminder stays rep2's
 
 
 def test_the_credit_manager_opens_a_tier_grade_cell(world, client_for):
@@ -89,7 +90,7 @@ def test_the_credit_manager_opens_a_tier_grade_cell(world, client_for):
     credit = next(p for r in client.get(reverse("dashboard")).context["roles"] for p in r.panels if p.rows)
     count, url = credit.rows[0][1][0]  # tier A × grade 甲
     assert count == 2
-    assert client.get(url).context["page"].paginator.count == 2
+    assert _listed(client.get(url)) == 2
 
 
 def test_a_user_with_several_roles_sees_each_roles_panels(world, client_for):

@@ -1,0 +1,163 @@
+"""Keyset (seek) pages and counts that do not scan: a list of a million rows whose last page costs what its first
+does, and whose count is exact only while counting is cheap.
+
+A page is found from the sort keys of the row before it (``WHERE (key…) > (values…) ORDER BY key… LIMIT n``), never
+by skipping rows (OFFSET). Its links are opaque cursors: the first page, the page before this one's first row, the
+page after its last row, and the last page (the reversed order's first page, put back in order). A cursor that does
+not decode, or names values the keys cannot hold, gives the first page: never an error.
+"""
+
+import base64
+import binascii
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import connection
+from django.db.models import Model, Q, QuerySet
+
+LAST = "last"
+"""The cursor of the last page."""
+
+
+@dataclass(frozen=True, slots=True)
+class Count:
+    """How many rows a list holds: exact, or the planner's estimate when there are more than counting may read."""
+
+    value: int
+    is_estimate: bool = False
+
+    @property
+    def rounded(self) -> int:
+        """The value to two significant digits, as an estimate is shown: 995,210 → 1,000,000."""
+        digits = max(len(str(self.value)) - 2, 0)
+        return round(self.value, -digits)
+
+
+@dataclass(frozen=True, slots=True)
+class SeekPage:
+    """One page of rows and the cursors of its neighbours (None where there is none)."""
+
+    rows: list
+    count: Count
+    previous: str | None = None
+    next: str | None = None
+    is_first: bool = True
+    is_last: bool = True
+
+    def __iter__(self) -> Iterator:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def count_rows(qs: QuerySet, *, exact_below: int) -> Count:
+    """The rows of ``qs``, counted exactly up to ``exact_below`` (the count reads at most that many rows); beyond it
+    PostgreSQL's estimate of the plan (never less than what was counted), elsewhere an exact count."""
+    qs = qs.order_by().values("pk")
+    counted = qs[: exact_below + 1].count()
+    if counted <= exact_below:
+        return Count(counted)
+    if connection.vendor != "postgresql":
+        return Count(qs.count())
+    plan = json.loads(qs.explain(format="json"))
+    estimate = int(plan[0]["Plan"]["Plan Rows"])
+    return Count(max(estimate, counted), is_estimate=True)
+
+
+def seek_page(qs: QuerySet, *, cursor: str, size: int, count: Count) -> SeekPage:
+    """The page of ``qs`` (ordered by plain fields or annotations, each with a value on every row, the last one
+    unique) that ``cursor`` names: "" the first, ``LAST`` the last, else a token of this module's links."""
+    keys = [str(key) for key in qs.query.order_by]
+    direction, values = _decode(cursor, qs.model, qs, keys)
+    if direction == LAST:
+        rows = list(qs.order_by(*_reversed(keys))[: size + 1])
+        more_before = len(rows) > size
+        rows = rows[:size][::-1]
+        return _page(rows, keys, count, more_before=more_before, more_after=False)
+    if direction == "before":
+        rows = list(qs.filter(_beyond(keys, values, forward=False)).order_by(*_reversed(keys))[: size + 1])
+        if len(rows) > size:
+            return _page(rows[:size][::-1], keys, count, more_before=True, more_after=True)
+        direction = ""  # fewer than a page before it: the first page, full
+    if direction == "after":
+        rows = list(qs.filter(_beyond(keys, values, forward=True))[: size + 1])
+        return _page(rows[:size], keys, count, more_before=True, more_after=len(rows) > size)
+    rows = list(qs[: size + 1])
+    return _page(rows[:size], keys, count, more_before=False, more_after=len(rows) > size)
+
+
+def _page(rows: list, keys: list[str], count: Count, *, more_before: bool, more_after: bool) -> SeekPage:
+    return SeekPage(
+        rows=rows,
+        count=count,
+        previous=_encode("before", keys, rows[0]) if more_before and rows else None,
+        next=_encode("after", keys, rows[-1]) if more_after and rows else None,
+        is_first=not more_before,
+        is_last=not more_after,
+    )
+
+
+def _reversed(keys: Sequence[str]) -> list[str]:
+    return [key[1:] if key.startswith("-") else f"-{key}" for key in keys]
+
+
+def _beyond(keys: Sequence[str], values: Sequence, *, forward: bool) -> Q:
+    """Rows after (``forward``) or before the row whose keys hold ``values``, in the order of ``keys``:
+    ``k1 > v1 OR (k1 = v1 AND k2 > v2) OR …``, with ``k1 >= v1`` beside it so that an index on the first key
+    starts the scan at the position instead of reading every row before it."""
+    names = [key.lstrip("-") for key in keys]
+    after = [key.startswith("-") != forward for key in keys]  # True: larger values come next
+    beyond = Q()
+    for index, name in enumerate(names):
+        equal = {names[i]: values[i] for i in range(index)}
+        beyond |= Q(**equal, **{f"{name}__{'gt' if after[index] else 'lt'}": values[index]})
+    return Q(**{f"{names[0]}__{'gte' if after[0] else 'lte'}": values[0]}) & beyond
+
+
+def _value(row: Model, key: str):
+    value = row
+    for part in key.lstrip("-").split("__"):
+        value = getattr(value, part)
+    return value
+
+
+def _encode(direction: str, keys: Sequence[str], row: Model) -> str:
+    values = [_value(row, key) for key in keys]
+    text = json.dumps([direction, *(v.isoformat() if isinstance(v, date | datetime) else v for v in values)])
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str, model: type[Model], qs: QuerySet, keys: Sequence[str]) -> tuple[str, list]:
+    """(direction, values) of a cursor; ("", []) for the first page and for anything that is not a cursor of
+    these keys (a crafted value must not reach the database: PostgreSQL refuses NUL characters, text for dates)."""
+    if cursor == LAST:
+        return LAST, []
+    try:
+        decoded = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        direction, *raw = decoded
+        if direction not in ("before", "after") or len(raw) != len(keys):
+            return "", []
+        return direction, [_typed(model, qs, key, value) for key, value in zip(keys, raw, strict=True)]
+    except (ValueError, TypeError, ValidationError, binascii.Error, FieldDoesNotExist):
+        return "", []
+
+
+def _typed(model: type[Model], qs: QuerySet, key: str, value):
+    if value is None or (isinstance(value, str) and "\x00" in value) or isinstance(value, list | dict | bool):
+        raise ValueError(key)
+    name = key.lstrip("-")
+    if name in qs.query.annotations:
+        field = qs.query.annotations[name].output_field
+    else:
+        *path, last = name.split("__")
+        for part in path:
+            model = model._meta.get_field(part).related_model
+        field = model._meta.get_field(last)
+    typed = field.to_python(value)
+    if typed is None:
+        raise ValueError(key)
+    return typed
