@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from credit.models import (
     Assessment,
+    BacktestLedger,
     CorePin,
     CreditHistory,
     CreditLimit,
@@ -14,6 +15,7 @@ from credit.models import (
     Order,
     OrderLine,
     Payment,
+    PolicyBacktest,
     ScoringModel,
 )
 from crm.admin import ReadOnlyAdmin
@@ -86,3 +88,18 @@ class ScoringModelAdmin(ReadOnlyAdmin):
 
 for model in (Indicator, OrderLine):
     admin.site.register(model, ReadOnlyAdmin)
+
+
+@admin.register(PolicyBacktest)
+class PolicyBacktestAdmin(ReadOnlyAdmin):
+    list_display = ("pk", "created_at", "created_by", "as_of", "status", "progress")
+    list_filter = ("status",)
+    list_select_related = ("created_by",)
+
+
+@admin.register(BacktestLedger)
+class BacktestLedgerAdmin(ReadOnlyAdmin):
+    list_display = ("customer", "window_days", "computed_on")
+    search_fields = ("customer__code",)
+    list_select_related = ("customer",)
+    show_full_result_count = False

@@ -240,6 +240,7 @@ def test_the_schedule_as_data():
         "monthly-sales",
         "correlation-snapshot",
         "segmentation",
+        "backtest-ledgers",
         "reminder-digests",
     }
     app.loader.import_default_modules()
