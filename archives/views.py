@@ -24,11 +24,12 @@ from archives.forms import (
     RegisterFilterForm,
     ScanForm,
 )
-from archives.messages import refusal_message
+from archives.messages import access_object_text, refusal_message
 from archives.rules.custody import BorrowingAction
 from archives.scans import scan_response
 from crm.http import http_errors
 from crm.models import AccessLog
+from crm.roles import role_reason_text
 from customers.selectors import DossierPart, dossier_for, dossier_part_read, owner_candidates
 
 VIEW, KEEP = "archives.view_documents", "archives.keep_register"
@@ -265,7 +266,10 @@ def access_log(request):
     rows = selectors.access_log_list(filters=filters) if filters else AccessLog.objects.none()
     if request.GET.get("format") == "csv" and filters:
         return _access_log_csv(rows)
-    context = {"form": form, "page": _page(request, rows), "query": _query_without_page(request)}
+    page = _page(request, rows)
+    for row in page:
+        row.object_words, row.reason_words = access_object_text(row.object_ref), role_reason_text(row.reason)
+    context = {"form": form, "page": page, "query": _query_without_page(request)}
     return render(request, "archives/access_log.html", context)
 
 
@@ -300,7 +304,10 @@ def _access_log_csv(rows) -> StreamingHttpResponse:
                     _csv_text,
                     (row.user.get_username(), row.customer.code, row.customer.name, row.get_action_display()),
                 ),
-                *map(_csv_text, (row.get_channel_display(), row.object_ref, row.reason)),
+                *map(
+                    _csv_text,
+                    (row.get_channel_display(), access_object_text(row.object_ref), role_reason_text(row.reason)),
+                ),
             ]
         )
         for row in rows.iterator(2000)

@@ -10,9 +10,12 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
+from credit.rules.limits import Reason
 from credit.rules.policy import CreditPolicy
+from crm.constraints import ConstraintWords
 from customers.classifications import UNCLASSIFIED, CorePinState, ProcessClass, TimeClass, VolumeClass
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
@@ -42,8 +45,28 @@ class RiskClass(models.TextChoices):
     UNASSESSED = "unassessed", _("Unassessed")
 
 
-class CreditPolicyVersion(models.Model):
+class CreditPolicyVersion(ConstraintWords, models.Model):
     """One version of the credit policy; the newest is in force, the older ones are its history (DOMAIN)."""
+
+    constraint_words = {  # crm.constraints: each constraint in words, next to its field
+        "policy_a_above_b": ("tier_a_threshold", _("Tier A must be above tier B.")),
+        "policy_b_positive": ("tier_b_threshold", _("Tier B must be above zero.")),
+        "policy_risk_classes_ordered": (
+            "risk_low_from",
+            _("The risk scores must fall: low risk from above moderate risk from, above high risk from."),
+        ),
+        "policy_5c_cut_offs_ordered": (
+            "capital_debt_ratio_10",
+            _(
+                "The 5C cut-offs must be in order: debt ratios for Capital 10 < 8 < 5 < 2, the current ratio kept "
+                "above the one a point off, net margin for Capacity 9 above the one for 7, which is not negative."
+            ),
+        ),
+        "policy_classification_windows_ordered": (
+            "past_customer_days",
+            _("The past-customer window must be at least the current-customer window, which is at least one day."),
+        ),
+    }
 
     tier_a_threshold = models.DecimalField(_("tier A threshold"), **MONEY, default=Decimal(300_000))
     tier_b_threshold = models.DecimalField(_("tier B threshold"), **MONEY, default=Decimal(200_000))
@@ -235,8 +258,50 @@ POLICY_FIELDS = (
 """The numbers a credit manager edits on the policy page and a draft changes in the preview (DOMAIN §11)."""
 
 
-class ScoringModel(models.Model):
+SHIPPED_SCORING_WORDS = (  # the names and labels migration 0002 ships (DOMAIN §5.2), for the catalogue
+    gettext_noop("Feature analysis (three groups)"),
+    gettext_noop("Products and markets"),
+    gettext_noop("Impression"),
+    gettext_noop("Operating conditions"),
+    gettext_noop("Organisation and management"),
+    gettext_noop("Market competitiveness"),
+    gettext_noop("Development prospects"),
+    gettext_noop("Transaction profit rate"),
+    gettext_noop("Guarantee conditions"),
+    gettext_noop("Substitutability"),
+    gettext_noop("Product requirements"),
+    gettext_noop("Influence on market attractiveness"),
+    gettext_noop("Influence on market competition"),
+    gettext_noop("Payment record"),
+    gettext_noop("Profitability"),
+    gettext_noop("Total capital"),
+    gettext_noop("Bank credit"),
+    gettext_noop("Balance sheet evaluation"),
+    gettext_noop("Solvency"),
+    gettext_noop("Valve company case (eight aspects)"),
+    gettext_noop("Project reliability"),
+    gettext_noop("Project funding"),
+    gettext_noop("Project lead"),
+    gettext_noop("Bad credit records"),
+    gettext_noop("Our ability to satisfy"),
+    gettext_noop("Production cycle vs delivery date"),
+    gettext_noop("Contract price and profit"),
+    gettext_noop("Future stability"),
+)
+INDICATOR_GROUP_LABELS = {  # the indicator groups of the shipped models, stored as codes
+    "customer_characteristics": _("Customer characteristics"),
+    "customer_priority": _("Customer priority"),
+    "credit_and_financial": _("Credit and financial"),
+    "valve_case": _("Valve company case"),
+}
+
+
+class ScoringModel(ConstraintWords, models.Model):
     """A feature-analysis model 特征分析: indicator groups with weights 1–10, versioned (DOMAIN §5.2)."""
+
+    constraint_words = {  # crm.constraints: each constraint in words, next to its field
+        "one_default_model": ("is_default", _("Only one scoring model can be the default.")),
+    }
 
     key = models.SlugField(_("key"), max_length=40)
     name = models.CharField(_("name"), max_length=120)
@@ -254,10 +319,19 @@ class ScoringModel(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} v{self.version}"
+        return f"{self.name_text} v{self.version}"
+
+    @property
+    def name_text(self) -> str:
+        """The name in the reader's language: a model the product ships is in the catalogue
+        (``SHIPPED_SCORING_WORDS``); a name a credit manager typed stays as typed."""
+        return gettext(self.name)
 
 
-class Indicator(models.Model):
+class Indicator(ConstraintWords, models.Model):
+    constraint_words = {  # crm.constraints: each constraint in words, next to its field
+        "indicator_weight_1_10": ("weight", _("The weight must be between 1 and 10.")),
+    }
     model = models.ForeignKey(ScoringModel, on_delete=models.CASCADE, related_name="indicators")
     key = models.SlugField(_("key"), max_length=60)
     group = models.CharField(_("group"), max_length=60)
@@ -275,11 +349,24 @@ class Indicator(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.label} ({self.weight})"
+        return f"{self.label_text} ({self.weight})"
+
+    @property
+    def label_text(self) -> str:
+        """The label in the reader's language (shipped labels are in the catalogue; typed ones stay as typed)."""
+        return gettext(self.label)
+
+    @property
+    def group_text(self) -> str:
+        return str(INDICATOR_GROUP_LABELS.get(self.group, self.group))
 
 
-class Assessment(models.Model):
+class Assessment(ConstraintWords, models.Model):
     """A submitted credit assessment: immutable, with the model version it was scored with (DOMAIN §5)."""
+
+    constraint_words = {  # crm.constraints: each constraint in words, next to its field
+        "assessment_pct_0_100": ("percentage", _("The credit level must be between 0 and 100%.")),
+    }
 
     class Method(models.TextChoices):
         FIVE_C = "5c", _("5C method")
@@ -315,8 +402,13 @@ class Assessment(models.Model):
         return f"{self.customer_id} {self.method} {self.percentage}%"
 
 
-class Order(models.Model):
+class Order(ConstraintWords, models.Model):
     """A customer order with lines; its state follows DOMAIN §6.4."""
+
+    constraint_words = {  # crm.constraints: each constraint in words, next to its field
+        "order_amount_not_negative": ("amount", _("The amount cannot be negative.")),
+        "order_due_after_order": ("due_date", _("The due date cannot be before the order date.")),
+    }
 
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
@@ -358,7 +450,11 @@ class Order(models.Model):
         return self.number
 
 
-class OrderLine(models.Model):
+class OrderLine(ConstraintWords, models.Model):
+    constraint_words = {  # crm.constraints: each constraint in words, next to its field
+        "line_quantity_positive": ("quantity", _("The quantity must be above zero.")),
+        "line_price_not_negative": ("unit_price", _("The unit price cannot be negative.")),
+    }
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
     product = models.CharField(_("product"), max_length=120)
     model = models.CharField(_("model / specification"), max_length=120, blank=True)
@@ -376,8 +472,12 @@ class OrderLine(models.Model):
         return f"{self.product} × {self.quantity}"
 
 
-class Payment(models.Model):
+class Payment(ConstraintWords, models.Model):
     """Money received; allocated to the order it names, else oldest due first (DOMAIN §4)."""
+
+    constraint_words = {  # crm.constraints: each constraint in words, next to its field
+        "payment_amount_positive": ("amount", _("The amount must be above zero.")),
+    }
 
     customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="payments")
     external_id = models.CharField(_("external ID"), max_length=64, unique=True, null=True, blank=True)
@@ -398,8 +498,12 @@ class Payment(models.Model):
         return f"{self.paid_on} {self.amount}"
 
 
-class CreditLimitRequest(models.Model):
+class CreditLimitRequest(ConstraintWords, models.Model):
     """A limit request and its four-eyes decision, with what the decision was based on (DOMAIN §6.3)."""
+
+    constraint_words = {  # crm.constraints: each constraint in words, next to its field
+        "limit_four_eyes": (None, _("The requester cannot decide their own request.")),
+    }
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -533,9 +637,13 @@ class CreditProfile(models.Model):
         return f"{self.customer_id} {self.tier}/{self.payment_grade}"
 
 
-class CorePin(models.Model):
+class CorePin(ConstraintWords, models.Model):
     """A credit manager pins a customer core or ordinary, or hands it back to the rule, with a reason (DOMAIN
     §2.1). The latest row is in force; the rows are the pin's history (who, when, what, why)."""
+
+    constraint_words = {  # crm.constraints: each constraint in words, next to its field
+        "core_pin_reason_given": ("reason", _("Give a reason for the pin.")),
+    }
 
     customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="core_pins")
     state = models.CharField(_("core pin"), max_length=10, choices=CorePinState.choices)
@@ -577,24 +685,24 @@ SALES_POLICY_LABELS = {
     "prepayment_phase_out": _("丁: payment before shipment strictly; flagged for phase-out"),
     "not_rated": _("Not rated yet: credit only within an approved limit"),
 }
-REASON_LABELS = {
-    "risk_low": _("low risk: factor %(factor_low)s"),
-    "risk_moderate": _("moderate risk: factor %(factor_moderate)s"),
-    "risk_high": _("high risk: factor %(factor_high)s"),
-    "risk_very_high": _("very high risk: factor %(factor_very_high)s"),
-    "unassessed_small_customer_ceiling": _("small customer without assessment: up to the small-customer ceiling"),
-    "investigation_required": _("medium or large customer without a valid assessment: investigation required"),
-    "capped_by_net_worth": _("capped at %(capacity_share)s of net worth"),
-    "no_valid_credit_report": _("no valid credit report: at most the small-customer ceiling"),
-    "grade_yi": _("grade 乙: %(yi_share)s of the recommendation"),
-    "grade_bing": _("grade 丙: no new credit"),
-    "grade_ding": _("grade 丁: no new credit"),
-    "grade_overridden": _("grade overridden by a credit manager"),
-    "default_list_limit_withdrawn": _("small customer on a default list: limit withdrawn, arrears to recover"),
-    "no_valid_limit": _("no valid credit limit"),
-    "over_limit": _("exposure plus this order exceeds the limit"),
-    "grade_requires_prepayment": _("grade 丙/丁 requires prepayment"),
-    "historical_import": _("historical import"),
+REASON_LABELS = {  # credit.rules.limits.Reason: why the engine recommends a limit or holds an order, in words
+    Reason.RISK_LOW: _("low risk: factor %(factor_low)s"),
+    Reason.RISK_MODERATE: _("moderate risk: factor %(factor_moderate)s"),
+    Reason.RISK_HIGH: _("high risk: factor %(factor_high)s"),
+    Reason.RISK_VERY_HIGH: _("very high risk: factor %(factor_very_high)s"),
+    Reason.UNASSESSED_SMALL_CUSTOMER_CEILING: _("small customer without assessment: up to the small-customer ceiling"),
+    Reason.INVESTIGATION_REQUIRED: _("medium or large customer without a valid assessment: investigation required"),
+    Reason.CAPPED_BY_NET_WORTH: _("capped at %(capacity_share)s of net worth"),
+    Reason.NO_VALID_CREDIT_REPORT: _("no valid credit report: at most the small-customer ceiling"),
+    Reason.GRADE_YI: _("grade 乙: %(yi_share)s of the recommendation"),
+    Reason.GRADE_BING: _("grade 丙: no new credit"),
+    Reason.GRADE_DING: _("grade 丁: no new credit"),
+    Reason.GRADE_OVERRIDDEN: _("grade overridden by a credit manager"),
+    Reason.DEFAULT_LIST_LIMIT_WITHDRAWN: _("small customer on a default list: limit withdrawn, arrears to recover"),
+    Reason.NO_VALID_LIMIT: _("no valid credit limit"),
+    Reason.OVER_LIMIT: _("exposure plus this order exceeds the limit"),
+    Reason.GRADE_REQUIRES_PREPAYMENT: _("grade 丙/丁 requires prepayment"),
+    Reason.HISTORICAL_IMPORT: _("historical import"),
 }
 
 
@@ -655,10 +763,15 @@ def reason_texts(reasons: Sequence[str], policy: CreditPolicy) -> list[str]:
     return [str(REASON_LABELS[r]) % numbers if r in REASON_LABELS else r for r in reasons]
 
 
-class CreditNote(models.Model):
+class CreditNote(ConstraintWords, models.Model):
     """A credit note 红字冲销 (or write-off) on a completed order: a credit manager's recorded decision that part of
     what the customer owes on it will not be collected (DOMAIN §6.4). It lowers the exposure as a payment would
     but is no payment: the payment grade (DOMAIN §4) does not see it. Who, when, how much and why are kept."""
+
+    constraint_words = {  # crm.constraints: each constraint in words, next to its field
+        "credit_note_amount_positive": ("amount", _("The amount must be above zero.")),
+        "credit_note_reason_given": ("reason", _("A credit note needs a reason.")),
+    }
 
     customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="credit_notes")
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="credit_notes")

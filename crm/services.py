@@ -17,7 +17,7 @@ from knox.models import AuthToken
 
 from crm.events import OwnerChanged
 from crm.models import AccessLog, NumberSequence, Reminder
-from crm.roles import roles_of
+from crm.roles import role_reason
 
 
 class OwnedDossier(Protocol):
@@ -39,10 +39,6 @@ def number_sequence_take(*, name: str, count: int = 1) -> range:
     return range(last - count + 1, last + 1)
 
 
-def _no_role(user: AbstractBaseUser) -> str:
-    return "superuser" if user.is_superuser else "no role"
-
-
 def access_log_record(
     *,
     user: AbstractBaseUser,
@@ -58,7 +54,7 @@ def access_log_record(
     if customer.owner_id == user.pk and not owner_too:
         return None
     if not reason:  # no stated purpose: record the role that grants the access, so the log still says why
-        reason = "role: " + ", ".join(sorted(roles_of(user))) if roles_of(user) else _no_role(user)
+        reason = role_reason(user)
     return AccessLog.objects.create(
         user=user, customer_id=customer.pk, channel=channel, action=action, object_ref=object_ref, reason=reason[:200]
     )
@@ -69,7 +65,7 @@ def access_log_record_rows(
 ) -> int:
     """Log the full rows of a list page read by someone who is not their owner (DOMAIN §1): one row per customer,
     written in one INSERT per page (SQLite splits one past its parameter limit). Returns how many were logged."""
-    reason = "role: " + ", ".join(sorted(roles_of(user))) if roles_of(user) else _no_role(user)
+    reason = role_reason(user)
     entries = [
         AccessLog(user=user, customer_id=c.pk, channel=channel, object_ref=object_ref, reason=reason[:200])
         for c in customers

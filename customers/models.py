@@ -8,6 +8,7 @@ from django.db.models.fields.related_descriptors import ReverseOneToOneDescripto
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from crm.constraints import ConstraintWords
 from customers.validators import validate_uscc
 
 
@@ -55,8 +56,16 @@ class Section(models.TextChoices):
     RECORD = "record", _("Record")
 
 
-class Customer(models.Model):
+class Customer(ConstraintWords, models.Model):
     """One customer = one dossier, with a unique immutable server-generated code (DOMAIN §2)."""
+
+    constraint_words = {  # crm.constraints: each constraint in words, next to its field
+        "customer_uscc_unique": (
+            "unified_social_credit_code",
+            _("Another customer already has this unified social credit code."),
+        ),
+        "customer_completeness_lte_100": ("completeness", _("Completeness cannot be above 100%.")),
+    }
 
     code = models.CharField(_("code"), max_length=20, unique=True, editable=False)
     external_id = models.CharField(_("external ID"), max_length=64, unique=True, null=True, blank=True)
@@ -381,8 +390,12 @@ class FinancialFigure(models.Model):
         return f"{self.get_metric_display()} {self.value} ({self.as_of})"
 
 
-class CreditDocument(models.Model):
+class CreditDocument(ConstraintWords, models.Model):
     """A document of the credit data section 信用状况, with its information source (DOMAIN §2, §2.2)."""
+
+    constraint_words = {  # crm.constraints: each constraint in words, next to its field
+        "credit_document_valid_after_issue": ("valid_until", _("The validity cannot end before the issue date.")),
+    }
 
     class Type(models.TextChoices):
         CREDIT_REPORT = "credit_report", _("Credit report")

@@ -14,6 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
 from django.db.models import Case, F, FloatField, Func, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When, Window
 from django.db.models.functions import RowNumber
+from django.utils.translation import gettext_lazy as _
 
 from crm import access, roles
 from crm.errors import AccessDenied, NotFound
@@ -393,6 +394,23 @@ class DossierPart(StrEnum):
     CREDIT_FILE = "credit_file"  # the printable credit file 客户资信档案 (DOMAIN §11): the whole dossier, logged so
 
 
+PART_LABELS = {  # the access log's "object" column in words
+    DossierPart.WHOLE: _("Whole dossier"),
+    DossierPart.CONTACTS: _("Contacts"),
+    DossierPart.CONTACT: _("One contact"),
+    DossierPart.CREDIT: _("Credit"),
+    DossierPart.ORDERS: _("Orders"),
+    DossierPart.PAYMENTS: _("Payments"),
+    DossierPart.ASSESSMENTS: _("Assessments"),
+    DossierPart.LIMIT_REQUESTS: _("Limit requests"),
+    DossierPart.HISTORY: _("History"),
+    DossierPart.INTERACTIONS: _("Interactions"),
+    DossierPart.CATALOGUE: _("Archive catalogue"),
+    DossierPart.CREDIT_FILE: _("Credit file (PDF)"),
+}
+LIST_OBJECT = "list"
+"""The access log's object of the full rows a list page showed (``access_log_record_rows``)."""
+
 WHOLE_PARTS = frozenset({DossierPart.WHOLE, DossierPart.CREDIT_FILE})
 """The parts that show every section, figure, document and review."""
 
@@ -522,7 +540,7 @@ def dossier_rows(*, user: AbstractBaseUser, customers: Iterable[Customer], chann
     customer with ``list`` as the object, in one INSERT per page."""
     rows = [DossierRow(customer, user.has_perm("customers.view_dossier", customer)) for customer in customers]
     access_log_record_rows(
-        user=user, customers=[row.customer for row in rows if row.full], channel=channel, object_ref="list"
+        user=user, customers=[row.customer for row in rows if row.full], channel=channel, object_ref=LIST_OBJECT
     )
     return rows
 

@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from crm.constraints import ConstraintWords
+
 
 class Target(models.TextChoices):
     """What the rows of a file are."""
@@ -15,8 +17,12 @@ class Target(models.TextChoices):
     PAYMENTS = "payments", _("Payments")
 
 
-class ImportBatch(models.Model):
+class ImportBatch(ConstraintWords, models.Model):
     """One uploaded file: who, when, what, its hash, the mapping used, and what became of its rows."""
+
+    constraint_words = {  # crm.constraints: each constraint in words, next to its field
+        "import_progress_lte_100": ("progress", _("Progress cannot be above 100%.")),
+    }
 
     class Status(models.TextChoices):
         CHECKING = "checking", _("Checking")
