@@ -4,7 +4,6 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -16,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from credit.rules.limits import Reason
 from credit.rules.policy import CreditPolicy
 from crm.constraints import ConstraintWords
+from crm.money import money_text
 from customers.classifications import UNCLASSIFIED, CorePinState, ProcessClass, TimeClass, VolumeClass
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
@@ -727,7 +727,7 @@ LIMIT_STANDING_TEXTS = {  # credit.rules.decisions.LimitState, in words on the c
 
 def money_words(value: Decimal) -> str:
     """An amount in a sentence: thousands separators, cents only when there are any (120,000; 99.50)."""
-    return intcomma(value.quantize(Decimal(1)) if value == value.to_integral_value() else value)
+    return money_text(value, cents=False)
 
 
 def limit_standing_text(standing) -> str:
