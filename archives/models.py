@@ -77,7 +77,7 @@ class ArchiveDocument(ConstraintWords, models.Model):
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("registered by")
     )
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(default=1, verbose_name=_("version"))
 
     class Meta:
         verbose_name = _("archive document")
@@ -130,7 +130,9 @@ class Borrowing(ConstraintWords, models.Model):
         LOST = BorrowingStatus.LOST, _("Lost on loan")
         CANCELLED = BorrowingStatus.CANCELLED, _("Cancelled")
 
-    document = models.ForeignKey(ArchiveDocument, on_delete=models.PROTECT, related_name="borrowings")
+    document = models.ForeignKey(
+        ArchiveDocument, on_delete=models.PROTECT, related_name="borrowings", verbose_name=_("document")
+    )
     borrower = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="borrowings", verbose_name=_("borrower")
     )
@@ -139,7 +141,12 @@ class Borrowing(ConstraintWords, models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED)
     requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.CharField(_("note"), max_length=300, blank=True)
@@ -188,8 +195,12 @@ class DocumentEvent(models.Model):
         LOST = "lost", _("Lost on loan")
         FOUND = "found", _("Found again")
 
-    document = models.ForeignKey(ArchiveDocument, on_delete=models.CASCADE, related_name="events", db_index=False)
-    borrowing = models.ForeignKey(Borrowing, on_delete=models.CASCADE, null=True, blank=True, related_name="events")
+    document = models.ForeignKey(
+        ArchiveDocument, on_delete=models.CASCADE, related_name="events", db_index=False, verbose_name=_("document")
+    )
+    borrowing = models.ForeignKey(
+        Borrowing, on_delete=models.CASCADE, null=True, blank=True, related_name="events", verbose_name=_("borrowing")
+    )
     at = models.DateTimeField(_("at"), default=timezone.now)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)

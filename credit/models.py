@@ -172,7 +172,9 @@ class CreditPolicyVersion(ConstraintWords, models.Model):
     )
     note = models.CharField(_("why it changed"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("in force since"), default=timezone.now)
-    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("created by")
+    )
 
     class Meta:
         verbose_name = _("credit policy version")
@@ -332,16 +334,20 @@ class Indicator(ConstraintWords, models.Model):
     constraint_words = {  # crm.constraints: each constraint in words, next to its field
         "indicator_weight_1_10": ("weight", _("The weight must be between 1 and 10.")),
     }
-    model = models.ForeignKey(ScoringModel, on_delete=models.CASCADE, related_name="indicators")
+    model = models.ForeignKey(
+        ScoringModel, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("scoring model")
+    )
     key = models.SlugField(_("key"), max_length=60)
     group = models.CharField(_("group"), max_length=60)
     label = models.CharField(_("label"), max_length=120)
     weight = models.PositiveSmallIntegerField(
         _("weight"), validators=[MinValueValidator(1), MaxValueValidator(10)], default=5
     )
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("position"))
 
     class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
         ordering = ["model", "position", "id"]
         constraints = [
             models.UniqueConstraint(fields=["model", "key"], name="indicator_key_unique"),
@@ -372,9 +378,13 @@ class Assessment(ConstraintWords, models.Model):
         FIVE_C = "5c", _("5C method")
         FEATURE = "feature", _("Feature analysis")
 
-    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="assessments")
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="assessments", verbose_name=_("customer")
+    )
     method = models.CharField(_("method"), max_length=10, choices=Method.choices)
-    scoring_model = models.ForeignKey(ScoringModel, on_delete=models.PROTECT, null=True, blank=True)
+    scoring_model = models.ForeignKey(
+        ScoringModel, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("scoring model")
+    )
     model_version = models.PositiveSmallIntegerField(_("model version"), null=True, blank=True)
     ratings = models.JSONField(_("ratings"))
     weights = models.JSONField(_("weights"))
@@ -386,8 +396,8 @@ class Assessment(ConstraintWords, models.Model):
     risk_class = models.CharField(_("risk class"), max_length=12, choices=RiskClass.choices)
     assessed_on = models.DateField(_("assessed on"))
     valid_until = models.DateField(_("valid until"))
-    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("assessment")
@@ -417,7 +427,9 @@ class Order(ConstraintWords, models.Model):
         REJECTED = "rejected", _("Rejected")
         CANCELLED = "cancelled", _("Cancelled")
 
-    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="orders")
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="orders", verbose_name=_("customer")
+    )
     number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
     external_id = models.CharField(_("external ID"), max_length=64, unique=True, null=True, blank=True)
     order_date = models.DateField(_("order date"))
@@ -426,10 +438,12 @@ class Order(ConstraintWords, models.Model):
     amount = models.DecimalField(_("amount"), **MONEY)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices)
     credit_check = models.JSONField(_("credit check"), default=dict, blank=True)
-    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    decided_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    decided_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
+    decided_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("decided by")
+    )
+    decided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("decided at"))
 
     class Meta:
         verbose_name = _("order")
@@ -455,7 +469,7 @@ class OrderLine(ConstraintWords, models.Model):
         "line_quantity_positive": ("quantity", _("The quantity must be above zero.")),
         "line_price_not_negative": ("unit_price", _("The unit price cannot be negative.")),
     }
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines", verbose_name=_("order"))
     product = models.CharField(_("product"), max_length=120)
     model = models.CharField(_("model / specification"), max_length=120, blank=True)
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3)
@@ -463,6 +477,8 @@ class OrderLine(ConstraintWords, models.Model):
     amount = models.DecimalField(_("amount"), **MONEY)
 
     class Meta:
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gt=0), name="line_quantity_positive"),
             models.CheckConstraint(condition=Q(unit_price__gte=0), name="line_price_not_negative"),
@@ -479,13 +495,17 @@ class Payment(ConstraintWords, models.Model):
         "payment_amount_positive": ("amount", _("The amount must be above zero.")),
     }
 
-    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="payments")
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="payments", verbose_name=_("customer")
+    )
     external_id = models.CharField(_("external ID"), max_length=64, unique=True, null=True, blank=True)
     paid_on = models.DateField(_("paid on"))
     amount = models.DecimalField(_("amount"), **MONEY)
-    order = models.ForeignKey(Order, on_delete=models.PROTECT, null=True, blank=True, related_name="payments")
-    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
+    order = models.ForeignKey(
+        Order, on_delete=models.PROTECT, null=True, blank=True, related_name="payments", verbose_name=_("order")
+    )
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("payment")
@@ -510,17 +530,21 @@ class CreditLimitRequest(ConstraintWords, models.Model):
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
 
-    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="limit_requests")
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="limit_requests", verbose_name=_("customer")
+    )
     amount = models.DecimalField(_("requested amount"), **MONEY, validators=[MinValueValidator(0)])
     payment_terms_days = models.PositiveSmallIntegerField(_("payment terms (days)"), default=30)
     reason = models.TextField(_("reason"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     recommended_limit = models.DecimalField(_("recommended limit"), **MONEY)
-    requested_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    requested_at = models.DateTimeField(default=timezone.now)
+    requested_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by"))
+    requested_at = models.DateTimeField(default=timezone.now, verbose_name=_("requested at"))
     approved_amount = models.DecimalField(_("approved amount"), **MONEY, null=True, blank=True)
-    decided_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("decided by")
+    )
+    decided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("decided at"))
     note = models.TextField(_("decision note"), blank=True)
     basis = models.JSONField(_("decision basis"), default=dict, blank=True)
 
@@ -542,15 +566,19 @@ class CreditLimitRequest(ConstraintWords, models.Model):
 class CreditLimit(models.Model):
     """An approved limit 信用额度, valid for a year (DOMAIN §6.3)."""
 
-    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="credit_limits")
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="credit_limits", verbose_name=_("customer")
+    )
     amount = models.DecimalField(_("limit"), **MONEY, validators=[MinValueValidator(0)])
     payment_terms_days = models.PositiveSmallIntegerField(_("payment terms (days)"), default=30)
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"))
-    request = models.OneToOneField(CreditLimitRequest, on_delete=models.PROTECT, null=True, blank=True)
+    request = models.OneToOneField(
+        CreditLimitRequest, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("limit request")
+    )
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revoked_reason = models.CharField(_("revoked because"), max_length=200, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("credit limit")
@@ -565,14 +593,18 @@ class CreditLimit(models.Model):
 class GradeOverride(models.Model):
     """A credit manager's grade override with a reason and an expiry; audited (DOMAIN §4)."""
 
-    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="grade_overrides")
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="grade_overrides", verbose_name=_("customer")
+    )
     grade = models.CharField(_("grade"), max_length=10, choices=PaymentGrade.choices)
     reason = models.TextField(_("reason"))
     valid_until = models.DateField(_("valid until"))
-    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("grade override")
+        verbose_name_plural = _("grade overrides")
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
@@ -583,7 +615,11 @@ class CreditProfile(models.Model):
     """The customer's current credit picture, kept up to date; its row is locked for order checks."""
 
     customer = models.OneToOneField(
-        "customers.Customer", on_delete=models.CASCADE, primary_key=True, related_name="credit_profile"
+        "customers.Customer",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="credit_profile",
+        verbose_name=_("customer"),
     )
     tier = models.CharField(_("tier"), max_length=1, choices=Tier.choices, default=Tier.D)
     trailing_12m_purchases = models.DecimalField(_("trailing 12-month purchases"), **MONEY, default=Decimal(0))
@@ -602,7 +638,9 @@ class CreditProfile(models.Model):
     volume_class = models.CharField(
         _("class by volume"), max_length=10, choices=VolumeClass.choices, default=UNCLASSIFIED["volume_class"]
     )
-    computed_grade = models.CharField(max_length=10, choices=PaymentGrade.choices, default=PaymentGrade.UNRATED)
+    computed_grade = models.CharField(
+        max_length=10, choices=PaymentGrade.choices, default=PaymentGrade.UNRATED, verbose_name=_("computed grade")
+    )
     payment_grade = models.CharField(
         _("payment grade"), max_length=10, choices=PaymentGrade.choices, default=PaymentGrade.UNRATED
     )
@@ -645,10 +683,12 @@ class CorePin(ConstraintWords, models.Model):
         "core_pin_reason_given": ("reason", _("Give a reason for the pin.")),
     }
 
-    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="core_pins")
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="core_pins", verbose_name=_("customer")
+    )
     state = models.CharField(_("core pin"), max_length=10, choices=CorePinState.choices)
     reason = models.TextField(_("reason"))
-    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by"))
     created_at = models.DateTimeField(_("at"), default=timezone.now)
 
     class Meta:
@@ -665,12 +705,16 @@ class CorePin(ConstraintWords, models.Model):
 class CreditHistory(models.Model):
     """Tier and grade as they changed over time (DOMAIN §3–§4; the credit panel's history)."""
 
-    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="credit_history")
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, related_name="credit_history", verbose_name=_("customer")
+    )
     on = models.DateField(_("date"))
     tier = models.CharField(_("tier"), max_length=1, choices=Tier.choices)
     payment_grade = models.CharField(_("payment grade"), max_length=10, choices=PaymentGrade.choices)
 
     class Meta:
+        verbose_name = _("tier and grade history entry")
+        verbose_name_plural = _("tier and grade history")
         ordering = ["-on", "-id"]
         constraints = [models.UniqueConstraint(fields=["customer", "on"], name="credit_history_daily")]
 
@@ -773,13 +817,15 @@ class CreditNote(ConstraintWords, models.Model):
         "credit_note_reason_given": ("reason", _("A credit note needs a reason.")),
     }
 
-    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="credit_notes")
-    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="credit_notes")
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="credit_notes", verbose_name=_("customer")
+    )
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="credit_notes", verbose_name=_("order"))
     amount = models.DecimalField(_("amount"), **MONEY)
     reason = models.CharField(_("reason"), max_length=300)
     issued_on = models.DateField(_("issued on"))
-    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("credit note")
