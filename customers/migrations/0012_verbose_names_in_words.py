@@ -218,4 +218,14 @@ class Migration(migrations.Migration):
                 verbose_name="customer",
             ),
         ),
+        migrations.AlterField(
+            model_name="contact",
+            name="name",
+            field=models.CharField(max_length=100, verbose_name="full name"),
+        ),
+        migrations.AlterField(
+            model_name="contact",
+            name="title",
+            field=models.CharField(blank=True, max_length=100, verbose_name="job title"),
+        ),
     ]
