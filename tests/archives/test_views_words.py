@@ -18,7 +18,7 @@ def test_the_access_log_names_roles_and_parts_in_words(manager, customer):
     signed_in(manager).get(reverse("customer_history", args=[customer.code]))  # a full read of one part, logged
     page = signed_in(manager).get(reverse("access_log"), {"customer": customer.code}, **ZH).content.decode()
     assert "角色：销售经理" in page
-    assert "<td class=\"small\">历史</td>" in page
+    assert '<td class="small">历史</td>' in page
     assert "sales_manager" not in page
     export = signed_in(manager).get(reverse("access_log"), {"customer": customer.code, "format": "csv"}, **ZH)
     rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode())))

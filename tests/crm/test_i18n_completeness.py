@@ -31,9 +31,7 @@ SOURCE_SUFFIXES = (".py", ".html", ".txt")
 def _source_copy(target: Path) -> Path:
     def ignored(directory: str, names: list[str]) -> list[str]:
         return [
-            n
-            for n in names
-            if n in NOT_SOURCE or ((Path(directory) / n).is_file() and not n.endswith(SOURCE_SUFFIXES))
+            n for n in names if n in NOT_SOURCE or ((Path(directory) / n).is_file() and not n.endswith(SOURCE_SUFFIXES))
         ]
 
     return Path(shutil.copytree(BASE, target / "src", ignore=ignored))

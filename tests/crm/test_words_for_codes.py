@@ -96,7 +96,8 @@ def test_every_archive_refusal_has_words():
     for path in [*base.glob("services/*.py"), *base.glob("rules/*.py")]:
         raised |= _raised_codes(path, {"BorrowingRefused", "HandoverRefused", "TransitionRefused"})
     today = date(2026, 11, 22)
-    due = {borrowing_due_error(due_on=day, today=today, max_days=30) for day in (today - timedelta(1), date(2030, 1, 1))}
+    days = (today - timedelta(1), date(2030, 1, 1))
+    due = {borrowing_due_error(due_on=day, today=today, max_days=30) for day in days}
     raised |= {f"due_{code}" for code in due}  # raise BorrowingRefused(f"due_{error}")
     assert {"view_only", "due_past", "due_too_long", "nothing_to_move"} <= raised  # the scan finds them
     assert raised - set(REFUSALS) == set()
