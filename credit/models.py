@@ -840,10 +840,14 @@ class CreditNote(ConstraintWords, models.Model):
         return f"credit note {self.amount} on order {self.order_id}"
 
 
-class PolicyBacktest(models.Model):
+class PolicyBacktest(ConstraintWords, models.Model):
     """A back-test a credit manager ran from the policy page (DOMAIN §11): the draft's changes against the policy
     version in force, how far it got, and its figures (``selectors.PolicyBacktest.as_json``). Nothing in the
     policy or the profiles changes; the run is kept as the record of what was compared."""
+
+    constraint_words = {  # crm.constraints: each constraint in words, next to its field
+        "backtest_progress_lte_100": ("progress", _("Progress cannot be above 100%.")),
+    }
 
     class Status(models.TextChoices):
         RUNNING = "running", _("Running")

@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("credit", "0008_order_customer_due_index"),
+        ("credit", "0009_policy_backtest"),
         ("customers", "0012_verbose_names_in_words"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
