@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from archives.rules.custody import DocumentStatus
-from customers.selectors import LIST_OBJECT, PART_LABELS
+from customers.selectors import EXPORT_OBJECT, LIST_OBJECT, PART_LABELS
 
 STATUS_LABELS = {
     DocumentStatus.IN_PLACE: _("In place"),
@@ -42,4 +42,6 @@ def access_object_text(object_ref: str) -> str:
         return str(_("Credit document #%(id)s")) % {"id": key}
     if object_ref == LIST_OBJECT:
         return str(_("Customer list"))
+    if object_ref == EXPORT_OBJECT:
+        return str(_("Customer list export"))
     return str(PART_LABELS.get(object_ref, object_ref))  # DossierPart is a StrEnum: its codes are its keys

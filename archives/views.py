@@ -1,12 +1,10 @@
 """Browser pages of the archive (DOMAIN §9): parse, call one selector or service, render."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +25,7 @@ from archives.forms import (
 from archives.messages import access_object_text, refusal_message
 from archives.rules.custody import BorrowingAction
 from archives.scans import scan_response
+from crm.exports import XLSX_TYPE, Column, Table, csv_lines, xlsx_bytes
 from crm.http import http_errors
 from crm.models import AccessLog
 from crm.roles import role_reason_text
@@ -264,8 +263,8 @@ def access_log(request):
         selectors.AccessLogFilters(**{k: v for k, v in form.cleaned_data.items() if v}) if form.is_valid() else None
     )
     rows = selectors.access_log_list(filters=filters) if filters else AccessLog.objects.none()
-    if request.GET.get("format") == "csv" and filters:
-        return _access_log_csv(rows)
+    if request.GET.get("format") in _ACCESS_LOG_FILES and filters:
+        return _access_log_file(rows, request.GET["format"])
     page = _page(request, rows)
     for row in page:
         row.object_words, row.reason_words = access_object_text(row.object_ref), role_reason_text(row.reason)
@@ -273,49 +272,44 @@ def access_log(request):
     return render(request, "archives/access_log.html", context)
 
 
-def _csv_text(value: str) -> str:
-    """Text a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a leading apostrophe."""
-    value = str(value)
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+_ACCESS_LOG_FILES = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX_TYPE}
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _access_log_csv(rows) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
-    header = [
-        _("At"),
-        _("User"),
-        _("Customer code"),
-        _("Customer"),
-        _("Action"),
-        _("Channel"),
-        _("Object"),
-        _("Reason"),
+def _access_log_table(rows) -> Table:
+    columns = [
+        Column("at", _("At")),
+        Column("user", _("User")),
+        Column("code", _("Customer code")),
+        Column("customer", _("Customer")),
+        Column("action", _("Action")),
+        Column("channel", _("Channel")),
+        Column("object", _("Object")),
+        Column("reason", _("Reason")),
     ]
-    lines = (
-        writer.writerow(
-            [
-                timezone.localtime(row.at).isoformat(timespec="seconds"),
-                *map(
-                    _csv_text,
-                    (row.user.get_username(), row.customer.code, row.customer.name, row.get_action_display()),
-                ),
-                *map(
-                    _csv_text,
-                    (row.get_channel_display(), access_object_text(row.object_ref), role_reason_text(row.reason)),
-                ),
-            ]
-        )
+    entries = (
+        {
+            "at": timezone.localtime(row.at).replace(microsecond=0),
+            "user": row.user.get_username(),
+            "code": row.customer.code,
+            "customer": row.customer.name,
+            "action": row.get_action_display(),
+            "channel": row.get_channel_display(),
+            "object": access_object_text(row.object_ref),
+            "reason": role_reason_text(row.reason),
+        }
         for row in rows.iterator(2000)
     )
-    response = StreamingHttpResponse(
-        (line for chunk in ([writer.writerow(header)], lines) for line in chunk), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = 'attachment; filename="access-log.csv"'
+    return Table(columns=columns, rows=entries)
+
+
+def _access_log_file(rows, file_format: str):
+    """The filtered access log as a CSV (UTF-8 with a BOM, streamed) or XLSX file."""
+    table = _access_log_table(rows)
+    if file_format == "csv":
+        response = StreamingHttpResponse(csv_lines(table), content_type=_ACCESS_LOG_FILES["csv"])
+    else:
+        response = HttpResponse(xlsx_bytes(table, title="access log"), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="access-log.{file_format}"'
     return response
 
 

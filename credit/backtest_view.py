@@ -1,6 +1,7 @@
 """A back-test as the policy page shows it (DOMAIN §11): the three scenarios in words, with the widths of their bars."""
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -44,8 +45,8 @@ def backtest_view(run: PolicyBacktest) -> dict:
         orders=result["orders"],
         amount=Decimal(result["amount"]),
         bad_debt=bad_debt,
-        since=result["since"],
-        until=result["until"],
+        since=date.fromisoformat(str(result["since"])),  # a date when just run, its ISO text once stored
+        until=date.fromisoformat(str(result["until"])),
     )
     return view
 

@@ -21,6 +21,13 @@ FIVE_C_LABELS = {
 }
 
 
+RATING_ERRORS = {
+    "min_value": _("Rate from 0 to 10."),
+    "max_value": _("Rate from 0 to 10."),
+    "invalid": _("Rate from 0 to 10."),
+}
+
+
 class AssessmentForm(StyledFormMixin, forms.Form):
     """Ratings 0–10 per 5C dimension or per indicator of a feature-analysis model (DOMAIN §5)."""
 
@@ -36,10 +43,13 @@ class AssessmentForm(StyledFormMixin, forms.Form):
             items = [(i.key, i.label_text, i.weight, i.group_text) for i in model.indicators.all()]
         self.rating_keys = []
         for key, label, weight, group in items:
-            field = forms.IntegerField(label=label, min_value=0, max_value=10, initial=suggested.get(key))
+            field = forms.IntegerField(
+                label=label, min_value=0, max_value=10, initial=suggested.get(key), error_messages=RATING_ERRORS
+            )
             field.widget.attrs.update(
                 {"data-weight": weight, "class": "form-control rating-input", "min": 0, "max": 10}
             )
+            field.widget.attrs["aria-describedby"] = f"id_rating_{key}-range"
             field.group, field.weight = group, weight
             self.fields[f"rating_{key}"] = field
             self.rating_keys.append(key)

@@ -873,3 +873,23 @@ class PolicyBacktest(ConstraintWords, models.Model):
 
     def __str__(self) -> str:
         return f"back-test {self.pk} ({self.status})"
+
+
+class BacktestLedger(models.Model):
+    """A customer's orders of a year with the ledger facts of their days (``rules.backtest.OrderLedger``), kept so
+    that a back-test replays only the customers whose trade records changed since: ``fingerprint`` sums their
+    billable orders, payments and credit notes as of the day it is read."""
+
+    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="+")
+    window_days = models.PositiveSmallIntegerField()
+    fingerprint = models.CharField(max_length=300)
+    computed_on = models.DateField()
+    orders = models.JSONField(default=list, encoder=DjangoJSONEncoder)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "window_days"], name="backtest_ledger_customer_window")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} ({self.window_days} days) on {self.computed_on}"

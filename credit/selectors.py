@@ -1,11 +1,10 @@
 """Reads of the credit engine, each a constant number of queries however many customers it covers."""
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
-from dateutil.relativedelta import relativedelta
 from django.db import connection
 from django.db.models import (
     Case,
@@ -29,6 +28,7 @@ from django.db.models.lookups import GreaterThan, GreaterThanOrEqual
 
 from credit.models import (
     Assessment,
+    BacktestLedger,
     CorePin,
     CreditHistory,
     CreditLimit,
@@ -47,7 +47,7 @@ from credit.models import (
 )
 from credit.rules import classification
 from credit.rules.ageing import ledger_ageing
-from credit.rules.backtest import Backtest, CustomerHistory, Override, Report, TradeOrder, backtest
+from credit.rules.backtest import Backtest, CustomerHistory, OrderLedger, Override, Report, TradeOrder
 from credit.rules.decisions import LimitStanding, NoteCause, limit_standing, note_causes
 from credit.rules.grade import Grade, PaymentIn, Receivable
 from credit.rules.limits import on_default_list
@@ -658,7 +658,7 @@ class PolicyPreview:
 def policy_preview(*, changes: dict, today: date, listed: int = 100) -> PolicyPreview:
     """The policy in force with ``changes`` (policy field → value) applied, compared with the policy in force."""
     current = policy_current().as_rule()
-    result = preview(_preview_facts(today=today, policy=current), draft=_draft_policy(current, changes))
+    result = preview(_preview_facts(today=today, policy=current), draft=draft_policy(current, changes))
     top = sorted(result.losing_credit, key=lambda pair: (-pair[1], pair[0]))[:listed]
     customers = Customer.objects.select_related("owner").in_bulk([pk for pk, _amount in top])
     return PolicyPreview(result, [(customers[pk], amount) for pk, amount in top if pk in customers])
@@ -754,7 +754,8 @@ def _open_items_now_sql(customers: QuerySet[Customer]) -> tuple[str, list]:
     return sql, list(scope_params)
 
 
-def _draft_policy(current: CreditPolicy, changes: dict) -> CreditPolicy:
+def draft_policy(current: CreditPolicy, changes: dict) -> CreditPolicy:
+    """The policy ``current`` with ``changes`` (policy field → value) applied."""
     return replace(
         current, **{name: value for name, value in changes.items() if name in CreditPolicy.__dataclass_fields__}
     )
@@ -786,34 +787,9 @@ class PolicyBacktest:
         }
 
 
-def policy_backtest(
-    *,
-    changes: dict,
-    today: date,
-    months: int = 12,
-    current: CreditPolicy | None = None,
-    progress: Callable[[int, int], None] | None = None,
-) -> PolicyBacktest:
-    """The last ``months`` of real orders replayed under the draft (``current``, by default the policy in force,
-    with ``changes``), ``current`` itself and credit for all (``rules.backtest``). ``progress(done, total)`` hears
-    of each customer replayed."""
-    current = current or policy_current().as_rule()
-    since = today - relativedelta(months=months)
-    histories, total = backtest_histories(since=since, today=today)
-    found = backtest(
-        histories,
-        policies={"current": current, "draft": _draft_policy(current, changes)},
-        since=since,
-        today=today,
-        progress=None if progress is None else (lambda done: progress(done, total)),
-    )
-    return PolicyBacktest(found)
-
-
-def backtest_histories(*, since: date, today: date, chunk: int = 5000) -> tuple[Iterator[CustomerHistory], int]:
-    """The dated history of every live customer with a billable order after ``since`` (``rules.backtest``), read a
-    chunk of customers at a time in nine queries, and how many customers that is."""
-    ids = sorted(
+def backtest_customer_ids(*, since: date, today: date) -> list[int]:
+    """Live customers with an open or completed order after ``since`` and up to ``today``, in id order."""
+    return sorted(
         Order.objects.filter(
             status__in=BILLABLE, order_date__gt=since, order_date__lte=today, customer__deleted_at__isnull=True
         )
@@ -821,12 +797,11 @@ def backtest_histories(*, since: date, today: date, chunk: int = 5000) -> tuple[
         .values_list("customer_id", flat=True)
         .distinct()
     )
-    return (
-        history for start in range(0, len(ids), chunk) for history in _histories(ids[start : start + chunk], today)
-    ), len(ids)
 
 
-def _histories(ids: list[int], today: date) -> list[CustomerHistory]:
+def backtest_histories(ids: list[int], *, today: date, trade: bool) -> dict[int, CustomerHistory]:
+    """These customers' dated credit history (``rules.backtest.CustomerHistory``), with their trade records when
+    ``trade``: nine queries at most, over the range of ids (which the customer indexes serve)."""
     found = {
         pk: CustomerHistory(pk, size, terms, expected)
         for pk, size, terms, expected in Customer.objects.filter(pk__gte=ids[0], pk__lte=ids[-1])
@@ -834,9 +809,64 @@ def _histories(ids: list[int], today: date) -> list[CustomerHistory]:
         .values_list("pk", "size", "payment_terms_days", "expected_monthly_purchases")
     }
     found = {pk: found[pk] for pk in ids}
-    _add_trade_history(found, today)
+    if trade:
+        _add_trade_history(found, today)
     _add_credit_history(found, today)
-    return list(found.values())
+    return found
+
+
+def backtest_fingerprints(ids: list[int], *, today: date) -> dict[int, str]:
+    """Per customer, the count, id sum and amount sum of its billable orders, payments and credit notes dated by
+    ``today``: any order, payment or note added, taken back or cancelled since changes it."""
+    parts: dict[int, list[str]] = {pk: ["", "", ""] for pk in ids}
+    tables = (
+        Order.objects.filter(status__in=BILLABLE, order_date__lte=today),
+        Payment.objects.filter(paid_on__lte=today),
+        CreditNote.objects.filter(order__status__in=BILLABLE, issued_on__lte=today),
+    )
+    for index, queryset in enumerate(tables):
+        rows = (
+            queryset.filter(customer_id__gte=ids[0], customer_id__lte=ids[-1])
+            .order_by()
+            .values("customer_id")
+            .annotate(n=Count("pk"), ids=Sum("pk"), amount=Sum("amount"))
+            .values_list("customer_id", "n", "ids", "amount")
+        )
+        for customer_id, n, id_sum, amount in rows:
+            if customer_id in parts:
+                parts[customer_id][index] = f"{n}:{id_sum}:{amount}"
+    return {pk: "|".join(values) for pk, values in parts.items()}
+
+
+def backtest_ledgers_kept(ids: list[int], *, windows: Iterable[int]) -> dict[tuple[int, int], tuple[str, date, list]]:
+    """The kept ``BacktestLedger`` rows of these customers: (customer, window) → (fingerprint, computed on, the
+    orders as ``rules.backtest.OrderLedger``)."""
+    rows = BacktestLedger.objects.filter(customer_id__gte=ids[0], customer_id__lte=ids[-1], window_days__in=windows)
+    return {
+        (customer_id, window): (fingerprint, computed_on, [order_ledger_from_json(row) for row in orders])
+        for customer_id, window, fingerprint, computed_on, orders in rows.values_list(
+            "customer_id", "window_days", "fingerprint", "computed_on", "orders"
+        )
+    }
+
+
+def order_ledger_from_json(row: list) -> OrderLedger:
+    """An ``OrderLedger`` from its JSON list (``order_ledger_json``)."""
+    order_id, day, due, amount, prepaid, trailing, ratio, worst, exposure, paid, on_time, late = row
+    return OrderLedger(
+        order_id, date.fromisoformat(day), date.fromisoformat(due), Decimal(amount), prepaid, Decimal(trailing),
+        None if ratio is None else Decimal(ratio), worst, Decimal(exposure), Decimal(paid), Decimal(on_time),
+        Decimal(late),
+    )  # fmt: skip
+
+
+def order_ledger_json(order: OrderLedger) -> list:
+    """An ``OrderLedger`` as a JSON list: dates ISO, decimals as text."""
+    return [
+        order.order_id, order.order_date.isoformat(), order.due_date.isoformat(), str(order.amount), order.prepaid,
+        str(order.trailing), None if order.on_time_ratio is None else str(order.on_time_ratio), order.max_days_late,
+        str(order.exposure), str(order.paid), str(order.paid_on_time), str(order.paid_over_90_days_late),
+    ]  # fmt: skip
 
 
 def _rows(

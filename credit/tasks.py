@@ -55,3 +55,8 @@ def backtest_now_or_later(run: PolicyBacktest) -> PolicyBacktest:
             return run
     transaction.on_commit(lambda: policy_backtest.delay(run.pk))
     return run
+
+
+@shared_task(**RETRY)
+def backtest_ledgers_refresh(today_iso: str | None = None) -> int:
+    return backtests.backtest_ledgers_refresh(today=business_day(today_iso))

@@ -31,6 +31,7 @@ NIGHTLY_JOBS = (
     ("monthly-sales", "analytics.tasks.monthly_sales", 2, 10),
     ("correlation-snapshot", "analytics.tasks.correlation_snapshot", 2, 30),
     ("segmentation", "analytics.tasks.segmentation", 2, 45),  # after credit-recompute: it reads on-time ratios
+    ("backtest-ledgers", "credit.tasks.backtest_ledgers_refresh", 3, 0),  # the day's first back-test is then warm
 )
 
 

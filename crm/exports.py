@@ -6,7 +6,7 @@ apostrophe in CSV, a string cell (never a formula) in XLSX.
 
 import csv
 import io
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -50,15 +50,23 @@ def _csv_cell(value: object) -> str:
     return spreadsheet_text(value)
 
 
+class _Line:
+    def write(self, text: str) -> str:
+        return text
+
+
+def csv_lines(table: Table) -> Iterator[str]:
+    """The CSV text line by line, for a streamed download: the BOM and the header row of labels, then one line per
+    entry (the rows are read as they are written)."""
+    writer = csv.writer(_Line())
+    yield BOM + writer.writerow([str(column.label) for column in table.columns])
+    for row in table.rows:
+        yield writer.writerow([_csv_cell(row.get(column.key)) for column in table.columns])
+
+
 def csv_bytes(table: Table) -> bytes:
     """UTF-8 with a BOM, a header row of labels, one row per entry."""
-    out = io.StringIO()
-    out.write(BOM)
-    writer = csv.writer(out)
-    writer.writerow([str(column.label) for column in table.columns])
-    for row in table.rows:
-        writer.writerow([_csv_cell(row.get(column.key)) for column in table.columns])
-    return out.getvalue().encode("utf-8")
+    return "".join(csv_lines(table)).encode("utf-8")
 
 
 def _xlsx_cell(sheet, value: object) -> WriteOnlyCell:

@@ -151,6 +151,14 @@ def reminder_mark(*, reminder: Reminder, status: str) -> Reminder:
     return reminder
 
 
+def reminders_mark(*, recipient: AbstractBaseUser, reminder_ids: Iterable[int], status: str) -> int:
+    """Mark the recipient's open reminders among ``reminder_ids`` done or dismissed in one statement (the inbox's
+    bulk action); anyone else's reminders and closed ones stay as they are. Returns how many were marked."""
+    return Reminder.objects.filter(recipient=recipient, pk__in=list(reminder_ids), status=Reminder.Status.OPEN).update(
+        status=status, done_at=timezone.now()
+    )
+
+
 def reminders_send_digests(*, now: datetime | None = None) -> int:
     """One e-mail per recipient listing the reminders not yet e-mailed; returns the e-mails sent.
 

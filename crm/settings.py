@@ -114,9 +114,11 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="en")
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-FORMAT_MODULE_PATH = ["crm.formats"]  # amounts grouped by thousands in every language (crm/money.py)
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Shanghai")
 USE_I18N = True
+# Dates ISO (YYYY-MM-DD) in English and Chinese alike: the locale formats win over DATE_FORMAT, so both are set
+DATE_FORMAT, DATETIME_FORMAT = "Y-m-d", "Y-m-d H:i"
+FORMAT_MODULE_PATH = ["crm.formats"]
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -5,11 +5,12 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.permissions import IsAuthenticated
 
-from crm.views import healthz, reminder_mark, reminders_inbox
+from crm.views import healthz, reminder_mark, reminders_inbox, reminders_mark
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("reminders/", reminders_inbox, name="reminders"),
+    path("reminders/mark/", reminders_mark, name="reminders_mark"),
     path("reminders/<int:pk>/<str:status>/", reminder_mark, name="reminder_mark"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

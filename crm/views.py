@@ -1,8 +1,11 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -50,6 +53,32 @@ def reminder_mark(request, pk: int, status: str):
     if status not in (Reminder.Status.DONE, Reminder.Status.DISMISSED, Reminder.Status.OPEN):
         raise Http404
     services.reminder_mark(reminder=reminder, status=status)
+    return _back_to_inbox(request)
+
+
+@login_required
+@require_POST
+def reminders_mark(request):
+    """The inbox's bulk action: the ticked open reminders done (or dismissed)."""
+    status = request.POST.get("status")
+    ids = [int(value) for value in request.POST.getlist("ids") if value.isdigit()]
+    if status not in (Reminder.Status.DONE, Reminder.Status.DISMISSED):
+        raise Http404
+    if not ids:
+        messages.warning(request, _("Tick the reminders to mark first."))
+        return _back_to_inbox(request)
+    marked = services.reminders_mark(recipient=request.user, reminder_ids=ids, status=status)
+    text = (
+        ngettext("%(count)d reminder marked done.", "%(count)d reminders marked done.", marked)
+        if status == Reminder.Status.DONE
+        else ngettext("%(count)d reminder dismissed.", "%(count)d reminders dismissed.", marked)
+    )
+    messages.success(request, text % {"count": marked})
+    return _back_to_inbox(request)
+
+
+def _back_to_inbox(request):
+    """Back to the page the form was on (the filtered inbox), never to another site."""
     target = request.POST.get("next", "")
     safe = url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()

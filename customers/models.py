@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm.constraints import ConstraintWords
+from crm.validators import phone_number
 from customers.validators import validate_uscc
 
 
@@ -89,7 +90,7 @@ class Customer(ConstraintWords, models.Model):
     )
     region = models.CharField(_("region"), max_length=100, blank=True)
     industry = models.CharField(_("industry"), max_length=100, blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[phone_number])
     email = models.EmailField(_("e-mail"), blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
     payment_terms_days = models.PositiveSmallIntegerField(
@@ -268,7 +269,7 @@ class BasicSection(SectionModel):
 
     customer = SectionField(Customer, related_name="basic", verbose_name=_("customer"))
     postcode = models.CharField(_("postcode"), max_length=12, blank=True)
-    fax = models.CharField(_("fax"), max_length=40, blank=True)
+    fax = models.CharField(_("fax"), max_length=40, blank=True, validators=[phone_number])
     website = models.URLField(_("website"), blank=True)
     legal_representative = models.CharField(_("legal representative"), max_length=100, blank=True)
     owner_names = models.CharField(_("owners"), max_length=200, blank=True)
@@ -461,8 +462,8 @@ class Contact(models.Model):
     )
     name = models.CharField(_("full name"), max_length=100)
     title = models.CharField(_("job title"), max_length=100, blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
-    mobile = models.CharField(_("mobile"), max_length=40, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[phone_number])
+    mobile = models.CharField(_("mobile"), max_length=40, blank=True, validators=[phone_number])
     email = models.EmailField(_("e-mail"), blank=True)
     birthday = models.DateField(_("birthday"), null=True, blank=True)
     preferences = models.TextField(_("preferences"), blank=True)

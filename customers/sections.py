@@ -8,6 +8,7 @@ from functools import cache
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -184,7 +185,7 @@ def _history_field(section: str, field: str) -> models.Field | None:
 
 
 def field_label(section: str, field: str) -> str:
-    """The translated label of a section field, for the history and forms."""
+    """The translated label of a section field, for the history and forms, capitalised as a form labels it."""
     if section == Section.RECORD and field in RECORD_EVENT_LABELS:
         return str(RECORD_EVENT_LABELS[field])
     if field in FinancialMetric.values:
@@ -192,12 +193,12 @@ def field_label(section: str, field: str) -> str:
     if (section, field) in OTHER_HISTORY_LABELS:
         return str(OTHER_HISTORY_LABELS[section, field])
     model_field = _history_field(section, field)
-    if model_field is None:
+    if model_field is None:  # documents and record events have free-form names
         return field
     if section == Section.CONTACTS:
         name = field.rpartition(CONTACT_FIELD_SEPARATOR)[0]
-        return f"{name}{CONTACT_FIELD_SEPARATOR}{model_field.verbose_name}"
-    return str(model_field.verbose_name)
+        return f"{name}{CONTACT_FIELD_SEPARATOR}{capfirst(model_field.verbose_name)}"
+    return capfirst(model_field.verbose_name)
 
 
 def value_label(section: str, field: str, value: str) -> str:
@@ -234,7 +235,7 @@ def _display(obj, name: str) -> tuple[str, object]:
         value = getattr(obj, f"get_{name}_display")()
     elif isinstance(value, bool):
         value = _("Yes") if value else _("No")
-    return str(field.verbose_name), value
+    return capfirst(field.verbose_name), value
 
 
 def section_values(customer: Customer, section: str) -> list[tuple[str, object]]:

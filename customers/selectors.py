@@ -14,10 +14,13 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
 from django.db.models import Case, F, FloatField, Func, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When, Window
 from django.db.models.functions import RowNumber
-from django.utils.translation import gettext_lazy as _
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from crm import access, roles
 from crm.errors import AccessDenied, NotFound
+from crm.exports import Column, Table
 from crm.services import access_log_record, access_log_record_rows
 from customers.classifications import UNCLASSIFIED
 from customers.models import (
@@ -113,21 +116,32 @@ def customer_scope(*, user: AbstractBaseUser, archived: bool | None = False) -> 
 
 
 def _search(qs: QuerySet[Customer], q: str, fully_visible: Q | None) -> QuerySet[Customer]:
-    """Match name or contact name (substring), code or USCC (exact), case-insensitively; the USCC is hidden on a
-    masked row (DOMAIN §1), so it matches only rows the user may see in full.
+    """Every word of ``q`` must match (``数字 科技``: both words, in any field): name or contact name (substring), code
+    (substring, so ``184`` finds C000184), USCC (exact), phone, or a contact's phone or mobile (substring, for words
+    with a digit), case-insensitively. The USCC and the phones are hidden on a masked row (DOMAIN §1), so they match
+    only rows the user may see in full.
 
     Text without letter case (Chinese) uses a plain LIKE, twice as fast as a case-insensitive match;
     on PostgreSQL both LIKE and ILIKE use the trigram index on the name for 3+ characters.
     """
-    q = q.strip()
-    if not q:
-        return qs
-    lookup = "name__contains" if q.upper() == q.lower() else "name__ilike"
-    contacts = Contact.objects.filter(**{lookup: q}).values("customer_id")
-    uscc = Q(unified_social_credit_code=q.upper())
+    for word in q.split()[:SEARCH_WORDS]:
+        qs = qs.filter(_word_matches(word, fully_visible))
+    return qs
+
+
+SEARCH_WORDS = 5  # words of a search beyond these are ignored (each is one more condition)
+
+
+def _word_matches(word: str, fully_visible: Q | None) -> Q:
+    lookup = "name__contains" if word.upper() == word.lower() else "name__ilike"
+    contacts = Contact.objects.filter(**{lookup: word}).values("customer_id")
+    hidden = Q(unified_social_credit_code=word.upper())
+    if any(char.isdigit() for char in word):
+        phones = Contact.objects.filter(Q(phone__contains=word) | Q(mobile__contains=word)).values("customer_id")
+        hidden |= Q(phone__contains=word) | Q(pk__in=phones)
     if fully_visible is not None:
-        uscc &= fully_visible
-    return qs.filter(Q(**{lookup: q}) | Q(code=q.upper()) | uscc | Q(pk__in=contacts))
+        hidden &= fully_visible
+    return Q(**{lookup: word}) | Q(code__contains=word.upper()) | hidden | Q(pk__in=contacts)
 
 
 def _hidden_conditions(filters: CustomerFilters) -> list[Q]:
@@ -220,6 +234,12 @@ def customer_list(
     # rows only: joined, they would be read for every row a deep page skips (the last page at 100k dossiers: +70 ms).
     qs = qs.select_related("owner").prefetch_related("review_state", "credit_profile")
     return _ordered(qs, orderings.get(filters.ordering) or next(iter(orderings.values())), fully_visible)
+
+
+def customer_search(*, user: AbstractBaseUser, q: str) -> QuerySet[Customer]:
+    """The header's search: the customer list's own search (``customer_list``, so masking, scope and its speed are
+    the list's), over live dossiers, by name."""
+    return customer_list(user=user, filters=CustomerFilters(q=q))
 
 
 def customers_read_in_full(*, user: AbstractBaseUser, owner: str = "", region: str = "") -> QuerySet[Customer]:
@@ -395,21 +415,23 @@ class DossierPart(StrEnum):
 
 
 PART_LABELS = {  # the access log's "object" column in words
-    DossierPart.WHOLE: _("Whole dossier"),
-    DossierPart.CONTACTS: _("Contacts"),
-    DossierPart.CONTACT: _("One contact"),
-    DossierPart.CREDIT: _("Credit"),
-    DossierPart.ORDERS: _("Orders"),
-    DossierPart.PAYMENTS: _("Payments"),
-    DossierPart.ASSESSMENTS: _("Assessments"),
-    DossierPart.LIMIT_REQUESTS: _("Limit requests"),
-    DossierPart.HISTORY: _("History"),
-    DossierPart.INTERACTIONS: _("Interactions"),
-    DossierPart.CATALOGUE: _("Archive catalogue"),
-    DossierPart.CREDIT_FILE: _("Credit file (PDF)"),
+    DossierPart.WHOLE: gettext_lazy("Whole dossier"),
+    DossierPart.CONTACTS: gettext_lazy("Contacts"),
+    DossierPart.CONTACT: gettext_lazy("One contact"),
+    DossierPart.CREDIT: gettext_lazy("Credit"),
+    DossierPart.ORDERS: gettext_lazy("Orders"),
+    DossierPart.PAYMENTS: gettext_lazy("Payments"),
+    DossierPart.ASSESSMENTS: gettext_lazy("Assessments"),
+    DossierPart.LIMIT_REQUESTS: gettext_lazy("Limit requests"),
+    DossierPart.HISTORY: gettext_lazy("History"),
+    DossierPart.INTERACTIONS: gettext_lazy("Interactions"),
+    DossierPart.CATALOGUE: gettext_lazy("Archive catalogue"),
+    DossierPart.CREDIT_FILE: gettext_lazy("Credit file (PDF)"),
 }
 LIST_OBJECT = "list"
 """The access log's object of the full rows a list page showed (``access_log_record_rows``)."""
+EXPORT_OBJECT = "export"
+"""… and of those a file of the list carried (the customer list's CSV/XLSX export)."""
 
 WHOLE_PARTS = frozenset({DossierPart.WHOLE, DossierPart.CREDIT_FILE})
 """The parts that show every section, figure, document and review."""
@@ -534,15 +556,70 @@ class DossierRow(NamedTuple):
     full: bool
 
 
-def dossier_rows(*, user: AbstractBaseUser, customers: Iterable[Customer], channel: str) -> list[DossierRow]:
+def dossier_rows(
+    *, user: AbstractBaseUser, customers: Iterable[Customer], channel: str, object_ref: str = LIST_OBJECT
+) -> list[DossierRow]:
     """The rows of a customer list page, each with the masking decision of ``crm/access.py``. The full rows of
     customers the user does not own are access-logged (DOMAIN §1: they show phones, USCC, figures), one entry per
-    customer with ``list`` as the object, in one INSERT per page."""
+    customer with ``object_ref`` (``list``, or ``export`` for a file) as the object, in one INSERT per page."""
     rows = [DossierRow(customer, user.has_perm("customers.view_dossier", customer)) for customer in customers]
     access_log_record_rows(
-        user=user, customers=[row.customer for row in rows if row.full], channel=channel, object_ref=LIST_OBJECT
+        user=user, customers=[row.customer for row in rows if row.full], channel=channel, object_ref=object_ref
     )
     return rows
+
+
+EXPORT_ROWS = 10_000  # a customer-list export holds at most this many rows, the list's first ones
+
+
+def customer_list_table(*, user: AbstractBaseUser, filters: CustomerFilters, channel: str) -> Table:
+    """The customer list (its filters and order) as a table for a CSV or XLSX file: the list's first ``EXPORT_ROWS``
+    rows, masked as the list masks them (DOMAIN §1: code, name and owner only) and access-logged as the list is,
+    with ``export`` as the object."""
+    customers = customer_list(user=user, filters=filters)[:EXPORT_ROWS]
+    rows = dossier_rows(user=user, customers=customers, channel=channel, object_ref=EXPORT_OBJECT)
+    return Table(columns=_export_columns(), rows=[_export_row(customer, full) for customer, full in rows])
+
+
+def _export_columns() -> list[Column]:
+    fields = Customer._meta
+    names = ("code", "name", "owner", "kind", "nature", "size", "region", "industry", "phone", "email")
+    columns = [Column(name, capfirst(fields.get_field(name).verbose_name)) for name in names]
+    return [
+        *columns,
+        Column("unified_social_credit_code", _("USCC")),
+        Column("completeness", _("Completeness (%)")),
+        Column("next_review_due", _("Next review")),
+        Column("is_stale", _("Stale")),
+        Column("tier", _("Tier")),
+        Column("payment_grade", _("Payment grade")),
+        Column("risk_class", _("Risk class")),
+    ]
+
+
+def _export_row(customer: Customer, full: bool) -> dict:
+    row = {
+        "code": customer.code,
+        "name": customer.name,
+        "owner": customer.owner.get_full_name() or customer.owner.get_username(),
+    }
+    if not full:
+        return row
+    profile = getattr(customer, "credit_profile", None)
+    state = getattr(customer, "review_state", None)
+    return {
+        **row,
+        **{name: getattr(customer, name) for name in ("region", "industry", "phone", "email", "completeness")},
+        "kind": customer.get_kind_display(),
+        "nature": customer.get_nature_display(),
+        "size": customer.get_size_display(),
+        "unified_social_credit_code": customer.unified_social_credit_code,
+        "next_review_due": state.next_review_due if state else None,
+        "is_stale": _("Yes") if state and state.is_stale else _("No"),
+        "tier": profile.get_tier_display() if profile else "",
+        "payment_grade": profile.get_payment_grade_display() if profile else "",
+        "risk_class": profile.get_risk_class_display() if profile else "",
+    }
 
 
 def latest_figure_values(*, customer_ids: Sequence[int], metrics: Sequence[str] = ()) -> dict[int, dict[str, Decimal]]:

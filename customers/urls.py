@@ -1,11 +1,13 @@
 from django.urls import path
 
-from customers import duplicate_views, views
+from customers import duplicate_views, find_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("customers/", views.customer_list, name="customer_list"),
     path("customers/new/", views.customer_create, name="customer_create"),
+    path("customers/export/<str:file_format>/", find_views.customer_export, name="customer_export"),
+    path("search/", find_views.customer_search, name="customer_search"),
     path("customers/duplicates/", duplicate_views.duplicate_list, name="duplicate_list"),
     path("customers/<str:code>/", views.customer_detail, name="customer_detail"),
     path("customers/<str:code>/edit/<str:section>/", views.section_edit, name="section_edit"),

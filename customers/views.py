@@ -110,6 +110,7 @@ def customer_list(request):
         "rows": rows,
         "filters": filters,
         "query": query.urlencode(),
+        "export_rows": selectors.EXPORT_ROWS,
     }
     return render(request, "customers/customer_list.html", context)
 
@@ -193,7 +194,7 @@ def _missing_label(name: str) -> str:
     if "." not in name:
         return str(Section(name).label) if name in Section.values else name
     section, field = name.split(".", 1)
-    return field_label(Section.BASIC if section == "customer" else section, field).capitalize()
+    return field_label(Section.BASIC if section == "customer" else section, field)
 
 
 def _section_forms(section: str, customer: Customer, data=None) -> list:

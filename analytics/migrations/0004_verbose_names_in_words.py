@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('analytics', '0003_segmentation'),
-        ('customers', '0012_verbose_names_in_words'),
+        ('customers', '0013_verbose_names_in_words'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

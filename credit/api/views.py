@@ -29,6 +29,7 @@ from credit.api.serializers import (
 from credit.credit_file import credit_file_response
 from credit.models import Assessment, CreditLimitRequest, CreditNote, Order, Payment
 from credit.rules.scoring import RatingError
+from credit.services import backtests
 from crm.api.exceptions import Conflict
 from crm.api.pagination import CodeCursorPagination
 from crm.api.parsers import BoundedJSONParser
@@ -347,5 +348,5 @@ class PolicyPreviewApi(APIView):
         serializer.is_valid(raise_exception=True)
         changes, today = serializer.validated_data, _today()
         found = selectors.policy_preview(changes=changes, today=today).as_json()
-        found["backtest"] = selectors.policy_backtest(changes=changes, today=today).as_json()
+        found["backtest"] = backtests.policy_backtest_compute(changes=changes, today=today).as_json()
         return Response(PolicyPreviewSerializer(found).data)

@@ -13,7 +13,8 @@ date is good revenue the policy would have delayed; the part paid more than 90 d
 unpaid more than 90 days after it, is bad debt it would have avoided. "Credit for all" checks nothing, so it
 holds nothing and keeps every bad debt.
 
-Pure: ``credit.selectors.policy_backtest`` reads the histories; this replays them.
+Pure: ``credit.services.backtests.policy_backtest_compute`` reads the histories and keeps each order's ledger
+facts (``order_ledgers``, the expensive half) until the customer's trade records change; this replays them.
 """
 
 from bisect import bisect_right
@@ -119,38 +120,84 @@ def month_labels(since: date, until: date) -> list[str]:
     return labels
 
 
-def fates(history: CustomerHistory, *, today: date) -> dict[int, Fate]:
-    """Each order's fate by the allocation of DOMAIN §4 over the whole ledger up to ``today``."""
-    receivables = [grade_rules.Receivable(o.order_id, o.due_date, o.amount) for o in history.orders]
-    payments = [p for p in history.payments if p.paid_on <= today]
-    on_time = {o.order_id: Decimal(0) for o in history.orders}
-    bad = dict(on_time)
-    paid = dict(on_time)
-    due = {o.order_id: o.due_date for o in history.orders}
-    for a in grade_rules.allocate(receivables, payments):
-        paid[a.order_id] += a.amount
-        if a.paid_on <= due[a.order_id]:
-            on_time[a.order_id] += a.amount
-        elif (a.paid_on - due[a.order_id]).days > BAD_DEBT_DAYS:
-            bad[a.order_id] += a.amount
-    for o in history.orders:
-        if (today - o.due_date).days > BAD_DEBT_DAYS:
-            bad[o.order_id] += o.amount - paid[o.order_id]
-    return {o.order_id: Fate(on_time[o.order_id], bad[o.order_id]) for o in history.orders}
-
-
 @dataclass(frozen=True, slots=True)
-class _Ledger:
-    """The payment grade's facts, the trailing purchases and the exposure before one order on its day."""
+class OrderLedger:
+    """One order with what the ledger said before it on its day (DOMAIN §3, §4, §6.4) and what it has been paid
+    since: all the back-test needs of the trade records, and what ``credit.models.BacktestLedger`` keeps."""
 
-    trailing: Decimal
+    order_id: int
+    order_date: date
+    due_date: date
+    amount: Decimal
+    prepaid: bool
+    trailing: Decimal  # T on the order's day, before it
     on_time_ratio: Decimal | None
     max_days_late: int
-    exposure: Decimal
+    exposure: Decimal  # before it
+    paid: Decimal  # allocated to it so far
+    paid_on_time: Decimal
+    paid_over_90_days_late: Decimal
+
+    def fate(self, today: date) -> Fate:
+        unpaid_too_long = (today - self.due_date).days > BAD_DEBT_DAYS
+        return Fate(
+            self.paid_on_time, self.paid_over_90_days_late + (self.amount - self.paid if unpaid_too_long else 0)
+        )
+
+
+def order_ledgers(history: CustomerHistory, *, since: date, today: date, window_days: int) -> list[OrderLedger]:
+    """The expensive half of the back-test: each order after ``since`` with the ledger facts of its day (the
+    allocation, collections and grade facts of DOMAIN §4 on the orders placed before it and the payments made by
+    then; T over ``window_days``; exposure), and its payments by ``today``."""
+    replay = _Replay(history)
+    policy = CreditPolicy(window_days=window_days)  # of the policy's numbers, the ledger's facts read only this
+    allocated = _allocated(history, today=today)
+    found = []
+    for index, order in enumerate(replay.orders):
+        if not since < order.order_date <= today:
+            continue
+        trailing, ratio, worst, exposure = replay.ledger(index, policy)
+        paid, on_time, late = allocated.get(order.order_id, (Decimal(0), Decimal(0), Decimal(0)))
+        found.append(
+            OrderLedger(
+                order.order_id, order.order_date, order.due_date, order.amount, order.prepaid, trailing, ratio, worst,
+                exposure, paid, on_time, late,
+            )
+        )  # fmt: skip
+    return found
+
+
+def _allocated(history: CustomerHistory, *, today: date) -> dict[int, tuple[Decimal, Decimal, Decimal]]:
+    """Per order, by the allocation of DOMAIN §4 over the ledger up to ``today``: paid, paid on time, paid more
+    than 90 days late."""
+    receivables = [grade_rules.Receivable(o.order_id, o.due_date, o.amount) for o in history.orders]
+    due = {o.order_id: o.due_date for o in history.orders}
+    found: dict[int, list[Decimal]] = {}
+    for a in grade_rules.allocate(receivables, [p for p in history.payments if p.paid_on <= today]):
+        paid = found.setdefault(a.order_id, [Decimal(0), Decimal(0), Decimal(0)])
+        paid[0] += a.amount
+        if a.paid_on <= due[a.order_id]:
+            paid[1] += a.amount
+        elif (a.paid_on - due[a.order_id]).days > BAD_DEBT_DAYS:
+            paid[2] += a.amount
+    return {order_id: tuple(values) for order_id, values in found.items()}
+
+
+def fates(history: CustomerHistory, *, today: date) -> dict[int, Fate]:
+    """Each order's fate by the allocation of DOMAIN §4 over the whole ledger up to ``today``."""
+    allocated = _allocated(history, today=today)
+    zero = (Decimal(0), Decimal(0), Decimal(0))
+    return {
+        o.order_id: OrderLedger(
+            o.order_id, o.order_date, o.due_date, o.amount, o.prepaid, Decimal(0), None, 0, Decimal(0),
+            *allocated.get(o.order_id, zero),
+        ).fate(today)
+        for o in history.orders
+    }  # fmt: skip
 
 
 class _Replay:
-    """One customer's profile on past days, each ledger fact computed once per window length."""
+    """One customer's ledger on past days."""
 
     def __init__(self, history: CustomerHistory):
         self.h = history
@@ -162,16 +209,10 @@ class _Replay:
         self.payments = sorted(history.payments, key=lambda p: (p.paid_on, p.payment_id))
         self.paid_dates = [p.paid_on for p in self.payments]
         self.paid = list(accumulate((p.amount for p in self.payments), initial=Decimal(0)))
-        self.ledgers: dict[tuple[int, int], _Ledger] = {}
 
-    def ledger(self, index: int, policy: CreditPolicy) -> _Ledger:
-        key = (index, policy.window_days)  # of the policy's numbers, the ledger's facts read only the window
-        if key not in self.ledgers:
-            self.ledgers[key] = self._ledger(index, policy)
-        return self.ledgers[key]
-
-    def _ledger(self, index: int, policy: CreditPolicy) -> _Ledger:
-        """Before order ``index`` (placed before it: by date, then as numbered), with the payments of its day."""
+    def ledger(self, index: int, policy: CreditPolicy) -> tuple[Decimal, Decimal | None, int, Decimal]:
+        """Before order ``index`` (placed before it: by date, then as numbered), with the payments of its day:
+        T, the on-time ratio, the most days late, the exposure."""
         day = self.orders[index].order_date
         receivables = self.receivables[:index]
         paid = bisect_right(self.paid_dates, day)
@@ -188,37 +229,37 @@ class _Replay:
         )
         window_start = bisect_right(self.order_dates, day - timedelta(days=policy.window_days))
         trailing = tier.trailing_purchases(self.purchases[window_start:index], today=day, policy=policy)
-        return _Ledger(trailing, facts.on_time_ratio, facts.max_days_late, exposure)
+        return trailing, facts.on_time_ratio, facts.max_days_late, exposure
 
-    def held(self, index: int, policy: CreditPolicy) -> bool:
-        """Whether the live check (DOMAIN §6.4) would have held this order under ``policy`` on its day."""
-        order, h = self.orders[index], self.h
-        day = order.order_date
-        ledger = self.ledger(index, policy)
-        facts = CustomerFacts(
-            customer_id=h.customer_id,
-            trailing=ledger.trailing,
-            on_time_ratio=ledger.on_time_ratio,
-            max_days_late=ledger.max_days_late,
-            override=_latest((o.created_on, o.grade) for o in h.overrides if o.created_on <= day <= o.valid_until),
-            score=_latest((on, pct) for on, until, pct in h.assessments if on <= day <= until),
-            size=h.size,
-            payment_terms_days=h.payment_terms_days,
-            expected_monthly_purchases=h.expected_monthly_purchases,
-            net_worth=_latest((on, value) for on, value in h.net_worth if on <= day),
-            has_valid_credit_report=any(_report_valid(r, day, policy) for r in h.reports),
-            current=None,
-        )
-        found = outcome(facts, policy)
-        grade = Grade(found.grade)
-        limit = found.recommended if found.recommended > 0 else None
-        litigation = sum(1 for on in h.litigation if on <= day)
-        if h.size == "small" and limits.on_default_list(grade, litigation):  # DOMAIN §6.2, as compute_profile
-            limit = None
-        verdict = limits.check_order(
-            amount=order.amount, exposure=ledger.exposure, limit=limit, grade=grade, prepaid=order.prepaid
-        )
-        return not verdict.passed
+
+def held(order: OrderLedger, h: CustomerHistory, policy: CreditPolicy) -> bool:
+    """Whether the live check (DOMAIN §6.4) would have held this order under ``policy`` on its day: the profile
+    of that day by the live rules (``rules.preview.outcome``), the recommended limit as the limit."""
+    day = order.order_date
+    facts = CustomerFacts(
+        customer_id=h.customer_id,
+        trailing=order.trailing,
+        on_time_ratio=order.on_time_ratio,
+        max_days_late=order.max_days_late,
+        override=_latest((o.created_on, o.grade) for o in h.overrides if o.created_on <= day <= o.valid_until),
+        score=_latest((on, pct) for on, until, pct in h.assessments if on <= day <= until),
+        size=h.size,
+        payment_terms_days=h.payment_terms_days,
+        expected_monthly_purchases=h.expected_monthly_purchases,
+        net_worth=_latest((on, value) for on, value in h.net_worth if on <= day),
+        has_valid_credit_report=any(_report_valid(r, day, policy) for r in h.reports),
+        current=None,
+    )
+    found = outcome(facts, policy)
+    grade = Grade(found.grade)
+    limit = found.recommended if found.recommended > 0 else None
+    litigation = sum(1 for on in h.litigation if on <= day)
+    if h.size == "small" and limits.on_default_list(grade, litigation):  # DOMAIN §6.2, as compute_profile
+        limit = None
+    verdict = limits.check_order(
+        amount=order.amount, exposure=order.exposure, limit=limit, grade=grade, prepaid=order.prepaid
+    )
+    return not verdict.passed
 
 
 def _latest(dated: Iterable[tuple[date, object]]):
@@ -244,31 +285,46 @@ def backtest(
     policies: Mapping[str, CreditPolicy],
     since: date,
     today: date,
-    progress: Callable[[int], None] | None = None,
 ) -> Backtest:
     """Replay the orders dated after ``since`` and up to ``today`` under each policy and under credit for all."""
-    result = Backtest(since, today, month_labels(since, today))
-    result.tallies = {name: Tally() for name in (CREDIT_FOR_ALL, *policies)}
-    for done, history in enumerate(histories, start=1):
-        replay = _Replay(history)
-        fate_of = fates(history, today=today)
-        for index, order in enumerate(replay.orders):
-            if not since < order.order_date <= today:
-                continue
-            fate = fate_of[order.order_id]
+    windows = {policy.window_days for policy in policies.values()}
+    rows = ((h, {w: order_ledgers(h, since=since, today=today, window_days=w) for w in windows}) for h in histories)
+    return backtest_ledgers(rows, policies=policies, since=since, today=today)
+
+
+def backtest_ledgers(
+    rows: Iterable[tuple[CustomerHistory, Mapping[int, list[OrderLedger]]]],
+    *,
+    policies: Mapping[str, CreditPolicy],
+    since: date,
+    today: date,
+    into: Backtest | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Backtest:
+    """The cheap half: each customer's orders (with their ledger facts per window length) checked under each
+    policy; added ``into`` a running result when given."""
+    result = into or Backtest(since, today, month_labels(since, today))
+    for name in (CREDIT_FOR_ALL, *policies):
+        result.tallies.setdefault(name, Tally())
+    for done, (history, by_window) in enumerate(rows, start=1):
+        orders = {
+            w: {o.order_id: o for o in ledgers if since < o.order_date <= today} for w, ledgers in by_window.items()
+        }
+        for order in next(iter(orders.values()), {}).values():
+            fate = order.fate(today)
             result.orders += 1
             result.amount += order.amount
             result.bad_debt += fate.bad_debt
             result.paid_on_time += fate.paid_on_time
             for name, policy in policies.items():
-                if replay.held(index, policy):
+                if held(orders[policy.window_days][order.order_id], history, policy):
                     _count(result.tallies[name], order, fate)
         if progress is not None:
             progress(done)
     return result
 
 
-def _count(tally: Tally, order: TradeOrder, fate: Fate) -> None:
+def _count(tally: Tally, order: OrderLedger, fate: Fate) -> None:
     tally.orders_held += 1
     tally.held_amount += order.amount
     tally.good_revenue_delayed += fate.paid_on_time

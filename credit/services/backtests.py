@@ -1,18 +1,21 @@
-"""Back-tests of a draft policy (DOMAIN §11): started from the policy page, run here or by a worker with progress.
-A back-test writes only its own record; the policy and the profiles stay as they are."""
+"""Back-tests of a draft policy (DOMAIN §11): started from the policy page or the API, run here or by a worker with
+progress. A back-test writes its own record and the kept ledger facts (``BacktestLedger``), nothing else: the policy
+and the profiles stay as they are."""
 
+from collections.abc import Callable
 from datetime import date
 
+from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from credit import selectors
-from credit.models import PolicyBacktest
+from credit.models import BacktestLedger, PolicyBacktest
+from credit.rules.backtest import Backtest, OrderLedger, backtest_ledgers, month_labels, order_ledgers
 from credit.rules.policy import CreditPolicy
 
-_KINDS = {
-    name: type(value) for name, value in ((f, getattr(CreditPolicy(), f)) for f in CreditPolicy.__dataclass_fields__)
-}
+_KINDS = {name: type(getattr(CreditPolicy(), name)) for name in CreditPolicy.__dataclass_fields__}
+CHUNK = 5000  # customers read, replayed and kept at a time
 
 
 @transaction.atomic
@@ -37,7 +40,7 @@ def policy_backtest_run(*, backtest_id: int) -> PolicyBacktest:
             PolicyBacktest.objects.filter(pk=run.pk, status=PolicyBacktest.Status.RUNNING).update(progress=percent)
 
     try:
-        found = selectors.policy_backtest(
+        found = policy_backtest_compute(
             changes=policy_changes(run), today=run.as_of, current=run.policy.as_rule(), progress=progress
         )
     except Exception:
@@ -51,3 +54,97 @@ def policy_backtest_run(*, backtest_id: int) -> PolicyBacktest:
 def policy_changes(run: PolicyBacktest) -> dict:
     """The draft's changes with their policy types back (stored as JSON: decimals as text)."""
     return {name: _KINDS[name](str(value)) for name, value in run.changes.items()}
+
+
+def policy_backtest_compute(
+    *,
+    changes: dict,
+    today: date,
+    months: int = 12,
+    current: CreditPolicy | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> selectors.PolicyBacktest:
+    """The last ``months`` of real orders replayed under the draft (``current``, by default the policy in force,
+    with ``changes``), ``current`` itself and credit for all (``rules.backtest``), a chunk of customers at a time.
+    The expensive half — each order's ledger facts on its day — is kept per customer and recomputed only for
+    customers whose trade records changed (``backtest_ledgers_refresh``)."""
+    current = current or selectors.policy_current().as_rule()
+    policies = {"current": current, "draft": selectors.draft_policy(current, changes)}
+    since = today - relativedelta(months=months)
+    ids = selectors.backtest_customer_ids(since=since, today=today)
+    result = Backtest(since, today, month_labels(since, today))
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        ledgers = _ledgers(chunk, today=today, windows={p.window_days for p in policies.values()})
+        histories = selectors.backtest_histories(chunk, today=today, trade=False)
+        rows = (
+            (histories[pk], {w: ledgers[pk, w] for w in {p.window_days for p in policies.values()}}) for pk in chunk
+        )
+        backtest_ledgers(rows, policies=policies, since=since, today=today, into=result)
+        if progress is not None:
+            progress(start + len(chunk), len(ids))
+    return selectors.PolicyBacktest(result)
+
+
+def backtest_ledgers_refresh(*, today: date, months: int = 12) -> int:
+    """Bring the kept ledger facts up to date for the policy in force (the nightly job), so that the day's first
+    back-test replays only what changed during the day; returns how many customers were replayed."""
+    window = selectors.policy_current().as_rule().window_days
+    ids = selectors.backtest_customer_ids(since=today - relativedelta(months=months), today=today)
+    replayed = 0
+    for start in range(0, len(ids), CHUNK):
+        replayed += _ledgers(ids[start : start + CHUNK], today=today, windows={window}).replayed
+    return replayed
+
+
+def _stale(chunk: list[int], *, today: date, windows: set[int]) -> tuple[list[int], dict, dict[int, str]]:
+    prints = selectors.backtest_fingerprints(chunk, today=today)
+    kept = selectors.backtest_ledgers_kept(chunk, windows=windows)
+    stale = [
+        pk
+        for pk in chunk
+        if any((pk, w) not in kept or kept[pk, w][0] != prints[pk] or kept[pk, w][1] > today for w in windows)
+    ]
+    return stale, kept, prints
+
+
+class _Ledgers(dict):
+    replayed = 0  # customers whose ledger facts were computed, not read back
+
+
+def _ledgers(chunk: list[int], *, today: date, windows: set[int]) -> _Ledgers:
+    """(customer, window) → its orders of the last year with their ledger facts: kept ones where the customer's
+    trade records are unchanged, the others replayed (``rules.backtest.order_ledgers``) and kept."""
+    stale, kept, prints = _stale(chunk, today=today, windows=windows)
+    found = _Ledgers({key: orders for key, (_print, _on, orders) in kept.items()})
+    found.replayed = len(stale)
+    if stale:
+        since = today - relativedelta(months=12)
+        histories = selectors.backtest_histories(stale, today=today, trade=True)
+        fresh = {
+            (pk, w): order_ledgers(histories[pk], since=since, today=today, window_days=w)
+            for pk in stale
+            for w in windows
+        }
+        found.update(fresh)
+        _keep(fresh, prints, today=today)
+    return found
+
+
+@transaction.atomic
+def _keep(fresh: dict[tuple[int, int], list[OrderLedger]], prints: dict[int, str], *, today: date) -> None:
+    customers = {pk for pk, _w in fresh}
+    BacktestLedger.objects.filter(customer_id__in=customers, window_days__in={w for _pk, w in fresh}).delete()
+    BacktestLedger.objects.bulk_create(
+        (
+            BacktestLedger(
+                customer_id=pk,
+                window_days=w,
+                fingerprint=prints[pk],
+                computed_on=today,
+                orders=[selectors.order_ledger_json(order) for order in orders],
+            )
+            for (pk, w), orders in fresh.items()
+        ),
+        batch_size=1000,
+    )

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("crm", "0004_access_log_archive_actions"),
-        ("customers", "0012_verbose_names_in_words"),
+        ("customers", "0013_verbose_names_in_words"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -121,7 +121,10 @@ class StrictBooleanFilter(filters.BooleanFilter):
 class CustomerFilterSet(filters.FilterSet):
     """API.md customer filters; the filtering itself is the selector shared with the browser list."""
 
-    search = filters.CharFilter(help_text="name, code, unified social credit code or contact name")
+    search = filters.CharFilter(
+        help_text="every word must match a name, code (or part of it), unified social credit code, contact name, "
+        "or the phone of a customer or contact read in full"
+    )
     kind = filters.ChoiceFilter(choices=Kind.choices)
     nature = filters.ChoiceFilter(choices=Nature.choices)
     size = filters.ChoiceFilter(choices=Size.choices)

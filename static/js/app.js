@@ -45,3 +45,47 @@ const applyWidths = (root) => {
 };
 document.addEventListener("DOMContentLoaded", () => applyWidths(document));
 document.addEventListener("htmx:load", (event) => applyWidths(event.target.parentNode || document));
+
+// "Select all" boxes: <input type="checkbox" data-select-all="ids"> ticks or clears every box named "ids".
+document.addEventListener("change", (event) => {
+  const name = event.target.dataset && event.target.dataset.selectAll;
+  if (!name) return;
+  document.querySelectorAll(`input[type="checkbox"][name="${CSS.escape(name)}"]`).forEach((box) => {
+    box.checked = event.target.checked;
+  });
+});
+
+// Forms that come back with errors (the error-summary include): move the focus to the first field in error, and
+// let the summary's links focus the field they name, not only scroll to it.
+document.addEventListener("DOMContentLoaded", () => {
+  const summary = document.querySelector("[data-error-summary]");
+  if (!summary) return;
+  const first = summary.querySelector("[data-error-link]");
+  const field = first && document.getElementById(first.dataset.errorLink);
+  if (field) {
+    field.focus();
+  } else {
+    summary.setAttribute("tabindex", "-1");
+    summary.focus();
+  }
+  summary.addEventListener("click", (event) => {
+    const link = event.target.closest("[data-error-link]");
+    const target = link && document.getElementById(link.dataset.errorLink);
+    if (!target) return;
+    event.preventDefault();
+    target.focus();
+    target.scrollIntoView({ block: "center" });
+  });
+});
+
+// Ratings 0–10 (5C and feature analysis): a rating outside the range is flagged next to it while typing.
+document.addEventListener("input", (event) => {
+  const input = event.target;
+  if (!input.matches || !input.matches("input.rating-input")) return;
+  const value = Number(input.value);
+  const outside = input.value !== "" && (!Number.isInteger(value) || value < 0 || value > 10);
+  input.classList.toggle("is-invalid", outside);
+  input.setAttribute("aria-invalid", outside ? "true" : "false");
+  const message = document.getElementById(`${input.id}-range`);
+  if (message) message.hidden = !outside;
+});

@@ -51,7 +51,7 @@ def test_creates_updates_and_reports_errors_by_index(rep, api_for):
 def test_resending_the_same_batch_changes_nothing(rep, api_for):
     client = api_for(rep)
     batch = [
-        {"external_id": f"E{i}", "name": f"N{i}", "phone": "1", "characteristics": {"market_area": "华东"}}
+        {"external_id": f"E{i}", "name": f"N{i}", "phone": "0571-1111", "characteristics": {"market_area": "华东"}}
         for i in range(20)
     ]
     assert _post(client, batch).json()["created"] == 20
@@ -146,12 +146,15 @@ def test_null_characters_are_reported_not_a_500(rep, api_for):
 def test_created_records_get_one_history_entry_each_changed_ones_a_row_per_field(rep, api_for):
     """DOMAIN §2 history, as for a dossier made in the browser: "created" once, then old → new per change."""
     client = api_for(rep)
-    _post(client, [{"external_id": "ERP-H", "name": "Hist", "phone": "1", "basic": {"postcode": "310000"}}])
+    _post(client, [{"external_id": "ERP-H", "name": "Hist", "phone": "0571-1111", "basic": {"postcode": "310000"}}])
     customer = Customer.objects.get(external_id="ERP-H")
     assert list(ChangeRecord.objects.filter(customer=customer).values_list("field", "new")) == [("created", "rep")]
-    _post(client, [{"external_id": "ERP-H", "phone": "2", "basic": {"postcode": "200000"}}])
+    _post(client, [{"external_id": "ERP-H", "phone": "0571-2222", "basic": {"postcode": "200000"}}])
     changes = ChangeRecord.objects.filter(customer=customer).exclude(field="created")
-    assert set(changes.values_list("field", "old", "new")) == {("phone", "1", "2"), ("postcode", "310000", "200000")}
+    assert set(changes.values_list("field", "old", "new")) == {
+        ("phone", "0571-1111", "0571-2222"),
+        ("postcode", "310000", "200000"),
+    }
 
 
 def test_a_section_row_is_written_only_once_the_section_has_a_value(rep, api_for, client_for):

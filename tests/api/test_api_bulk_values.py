@@ -32,10 +32,10 @@ def test_texts_are_stored_and_recorded_exactly(rep, api_for, text):
     assert client.post(URL, [first], format="json").json()["created"] == 1
     customer = Customer.objects.get(external_id="ERP-1")
     assert (customer.address, customer.sales_status.cooperation) == (text, text)
-    changed = {"external_id": "ERP-1", "phone": text + "!", "sales_status": {"cooperation": text + "?"}}
+    changed = {"external_id": "ERP-1", "industry": text + "!", "sales_status": {"cooperation": text + "?"}}
     assert client.post(URL, [changed], format="json").json()["updated"] == 1
     history = dict(ChangeRecord.objects.filter(customer=customer).values_list("field", "new"))
-    assert (history["phone"], history["cooperation"]) == (text + "!", text + "?")
+    assert (history["industry"], history["cooperation"]) == (text + "!", text + "?")
 
 
 def test_absent_values_stay_absent_and_numbers_keep_their_value(rep, api_for):

@@ -228,37 +228,40 @@ def test_stale_if_match_is_412_and_changes_nothing(customer, rep, manager, api_f
     """API.md: conflicts are 412 instead of lost updates."""
     client = api_for(rep)
     etag = client.get(_detail(customer))["ETag"]
-    api_for(manager).patch(_detail(customer), {"phone": "manager's edit"}, format="json")
-    response = client.patch(_detail(customer), {"phone": "rep's edit"}, format="json", HTTP_IF_MATCH=etag)
+    api_for(manager).patch(_detail(customer), {"phone": "0571-1001"}, format="json")
+    response = client.patch(_detail(customer), {"phone": "0571-2002"}, format="json", HTTP_IF_MATCH=etag)
     assert response.status_code == 412
     customer.refresh_from_db()
-    assert customer.phone == "manager's edit"
+    assert customer.phone == "0571-1001"
     fresh = client.get(_detail(customer))["ETag"]
-    retry = client.patch(_detail(customer), {"phone": "rep's edit"}, format="json", HTTP_IF_MATCH=fresh)
+    retry = client.patch(_detail(customer), {"phone": "0571-2002"}, format="json", HTTP_IF_MATCH=fresh)
     assert retry.status_code == 200
     assert retry["ETag"] != fresh
 
 
 def test_without_if_match_the_last_writer_wins(customer, rep, manager, api_for):
-    api_for(manager).patch(_detail(customer), {"phone": "1"}, format="json")
-    assert api_for(rep).patch(_detail(customer), {"phone": "2"}, format="json").status_code == 200
+    api_for(manager).patch(_detail(customer), {"phone": "0571-1111"}, format="json")
+    assert api_for(rep).patch(_detail(customer), {"phone": "0571-2222"}, format="json").status_code == 200
 
 
 def test_without_if_match_the_last_writer_wins_and_its_value_is_stored(customer, rep, manager, api_for):
     """API.md: without If-Match the write goes through (last writer wins): the second value is the one kept,
     both writes enter the history, and each bumps the ETag."""
     before = api_for(rep).get(_detail(customer))["ETag"]
-    first = api_for(manager).patch(_detail(customer), {"phone": "1"}, format="json")
-    second = api_for(rep).patch(_detail(customer), {"phone": "2"}, format="json")
+    first = api_for(manager).patch(_detail(customer), {"phone": "0571-1111"}, format="json")
+    second = api_for(rep).patch(_detail(customer), {"phone": "0571-2222"}, format="json")
     assert (first.status_code, second.status_code) == (200, 200)
-    assert second.json()["phone"] == "2"
+    assert second.json()["phone"] == "0571-2222"
     customer.refresh_from_db()
-    assert customer.phone == "2"
-    assert api_for(rep).get(_detail(customer)).json()["phone"] == "2"
+    assert customer.phone == "0571-2222"
+    assert api_for(rep).get(_detail(customer)).json()["phone"] == "0571-2222"
     assert len({before, first["ETag"], second["ETag"]}) == 3
     assert second["ETag"] == f'"v{customer.version}"'
     history = customer.changes.filter(field="phone").order_by("at", "id")
-    assert [(c.old, c.new, c.by) for c in history] == [("0571-88001234", "1", manager), ("1", "2", rep)]
+    assert [(c.old, c.new, c.by) for c in history] == [
+        ("0571-88001234", "0571-1111", manager),
+        ("0571-1111", "0571-2222", rep),
+    ]
 
 
 def test_code_cannot_be_changed(customer, rep, api_for):
@@ -361,7 +364,7 @@ def test_sync_round_trip(integration, rep, manager, api_for):
     since = timezone.now().isoformat()  # the client remembers when it last synced
     changed = list(Customer.objects.order_by("?")[:10])
     for customer in changed:
-        api_for(rep).patch(_detail(customer), {"phone": "changed elsewhere"}, format="json")
+        api_for(rep).patch(_detail(customer), {"phone": "0571-3003"}, format="json")
     fresh = client.get(reverse("api_customer_list"), {"updated_since": since, "page_size": 500}).json()["results"]
     assert sorted(row["code"] for row in fresh) == sorted(c.code for c in changed)
     for customer in changed[:3]:

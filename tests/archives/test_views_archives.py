@@ -9,10 +9,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from archives import services
 from archives.models import ArchiveDocument, Borrowing, Handover
 from crm import roles
+from crm.exports import XLSX_TYPE
 from crm.models import AccessLog
 from tests.archives.conftest import PDF, TODAY, pdf_upload
 from tests.factories import PASSWORD, make_customer
@@ -408,3 +410,19 @@ def test_section_9_a_bad_return_date_on_approval_is_reported_and_nothing_changes
 def test_section_9_a_rep_finds_their_own_customers_originals_by_customer_name(rep, customer, licence):
     page = signed_in(rep).get(reverse("archive_register"), {"search": "精工"}).content.decode()
     assert licence.number in page
+
+
+def test_issue14_access_log_exports_csv_with_a_bom_and_an_xlsx_twin(logged, manager):
+    client = signed_in(manager)
+    month = timezone.localdate().strftime("%Y-%m")
+    export = client.get(reverse("access_log"), {"month": month, "format": "csv"})
+    body = b"".join(export.streaming_content)
+    assert body.startswith("\ufeff".encode())  # Excel on Windows reads it as UTF-8
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    twin = client.get(reverse("access_log"), {"month": month, "format": "xlsx"})
+    assert twin["Content-Type"] == XLSX_TYPE
+    assert 'filename="access-log.xlsx"' in twin["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(twin.content)).active
+    cells = [[str(cell.value) if cell.value is not None else "" for cell in row] for row in sheet.iter_rows()]
+    assert [row[1:] for row in cells] == [row[1:] for row in rows]  # the same rows, the time as a real date-time
+    assert len(cells) == 3

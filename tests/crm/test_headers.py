@@ -90,7 +90,7 @@ def test_a_strong_tag_beside_a_weak_one_still_matches(manager, customer, api_for
     client = api_for(manager)
     tag = client.get(f"/api/v1/customers/{customer.code}/")["ETag"]
     response = client.patch(
-        f"/api/v1/customers/{customer.code}/", {"phone": "1"}, format="json", HTTP_IF_MATCH=f'W/"v999", {tag}'
+        f"/api/v1/customers/{customer.code}/", {"phone": "0571-1111"}, format="json", HTTP_IF_MATCH=f'W/"v999", {tag}'
     )
     assert response.status_code == 200
 

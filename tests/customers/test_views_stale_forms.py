@@ -38,26 +38,26 @@ def test_a_basic_form_loaded_before_an_api_patch_does_not_revert_it(customer, re
     client = client_for(rep)
     url = reverse("section_edit", args=[customer.code, "basic"])
     loaded = _loaded_version(client, url)
-    after_api = _api_patch(api_for, rep, customer, {"phone": "0571-API", "basic": {"postcode": "310001"}})
+    after_api = _api_patch(api_for, rep, customer, {"phone": "0571-7777", "basic": {"postcode": "310001"}})
     changes = ChangeRecord.objects.count()
     form = IDENTITY | {"customer-phone": "0571-88001234", "section-postcode": "", "dossier-version": loaded}
     response = client.post(url, form)
     assert response.status_code == 409
     assert STALE_EN in response.content.decode()
     stored = Customer.objects.select_related("basic").get(pk=customer.pk)
-    assert (stored.phone, stored.basic.postcode, stored.version) == ("0571-API", "310001", after_api)
+    assert (stored.phone, stored.basic.postcode, stored.version) == ("0571-7777", "310001", after_api)
     assert ChangeRecord.objects.count() == changes
     shown = response.context["version_form"]["version"].value()
     assert int(shown) == after_api  # the form shows the current dossier again
-    assert response.context["forms"][0]["phone"].value() == "0571-API"
+    assert response.context["forms"][0]["phone"].value() == "0571-7777"
 
 
 def test_a_current_form_saves(customer, rep, client_for):
     client = client_for(rep)
     url = reverse("section_edit", args=[customer.code, "basic"])
-    form = IDENTITY | {"customer-phone": "0571-NEW", "dossier-version": _loaded_version(client, url)}
+    form = IDENTITY | {"customer-phone": "0571-8888", "dossier-version": _loaded_version(client, url)}
     assert client.post(url, form).status_code == 302
-    assert Customer.objects.get(pk=customer.pk).phone == "0571-NEW"
+    assert Customer.objects.get(pk=customer.pk).phone == "0571-8888"
 
 
 def test_a_form_without_its_version_is_refused(customer, rep, client_for):
@@ -83,7 +83,7 @@ def test_operating_status_and_its_figures_are_refused_together(customer, rep, cl
     client = client_for(rep)
     url = reverse("section_edit", args=[customer.code, "operating_status"])
     loaded = _loaded_version(client, url)
-    _api_patch(api_for, rep, customer, {"phone": "0571-API"})
+    _api_patch(api_for, rep, customer, {"phone": "0571-7777"})
     form = {
         "figures-source": "bank",
         "figures-net_worth": "1000000",
@@ -100,11 +100,11 @@ def test_a_contact_form_loaded_before_an_api_change_does_not_revert_it(customer,
     url = reverse("contact_edit", args=[customer.code, contact.pk])
     loaded = _loaded_version(client, url)
     api_contact = reverse("api_contact_detail", args=[customer.code, contact.pk])
-    assert api_for(rep).patch(api_contact, {"phone": "138-API"}, format="json").status_code == 200
+    assert api_for(rep).patch(api_contact, {"phone": "138-7777"}, format="json").status_code == 200
     response = client.post(url, {"name": contact.name, "title": contact.title, "phone": "", "dossier-version": loaded})
     assert response.status_code == 409
     assert STALE_EN in response.content.decode()
-    assert Contact.objects.get(pk=contact.pk).phone == "138-API"
+    assert Contact.objects.get(pk=contact.pk).phone == "138-7777"
 
 
 def test_a_current_contact_form_saves(customer, rep, client_for):
@@ -122,7 +122,7 @@ def test_a_stale_new_contact_or_removal_changes_nothing(customer, rep, client_fo
     add_url = reverse("contact_create", args=[customer.code])
     delete_url = reverse("contact_delete", args=[customer.code, contact.pk])
     loaded_add, loaded_delete = _loaded_version(client, add_url), _loaded_version(client, delete_url)
-    _api_patch(api_for, rep, customer, {"phone": "0571-API"})
+    _api_patch(api_for, rep, customer, {"phone": "0571-7777"})
     assert client.post(add_url, {"name": "赵六", "dossier-version": loaded_add}).status_code == 409
     assert client.post(delete_url, {"dossier-version": loaded_delete}).status_code == 409
     assert list(customer.contacts.values_list("pk", flat=True)) == [contact.pk]

@@ -8,8 +8,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("credit", "0009_policy_backtest"),
-        ("customers", "0012_verbose_names_in_words"),
+        ("credit", "0010_backtest_ledger"),
+        ("customers", "0013_verbose_names_in_words"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("customers", "0011_interaction_promotion_response"),
+        ("customers", "0012_phone_and_fax_validated"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
