@@ -880,13 +880,17 @@ class BacktestLedger(models.Model):
     that a back-test replays only the customers whose trade records changed since: ``fingerprint`` sums their
     billable orders, payments and credit notes as of the day it is read."""
 
-    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="+")
-    window_days = models.PositiveSmallIntegerField()
-    fingerprint = models.CharField(max_length=300)
-    computed_on = models.DateField()
-    orders = models.JSONField(default=list, encoder=DjangoJSONEncoder)
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, related_name="+", verbose_name=_("customer")
+    )
+    window_days = models.PositiveSmallIntegerField(_("window (days)"))
+    fingerprint = models.CharField(_("fingerprint"), max_length=300)
+    computed_on = models.DateField(_("computed on"))
+    orders = models.JSONField(_("orders"), default=list, encoder=DjangoJSONEncoder)
 
     class Meta:
+        verbose_name = _("back-test ledger")
+        verbose_name_plural = _("back-test ledgers")
         constraints = [
             models.UniqueConstraint(fields=["customer", "window_days"], name="backtest_ledger_customer_window")
         ]
