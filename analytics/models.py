@@ -16,7 +16,9 @@ class MonthlyAmount(models.Model):
     null) is the sum over every owner and region, so that the whole portfolio's figures read a few rows."""
 
     month = models.DateField(_("month"))
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="+")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="+", verbose_name=_("owner")
+    )
     region = models.CharField(_("region"), max_length=100, null=True)  # noqa: DJ001 (null: every region)
     amount = models.DecimalField(_("amount"), **MONEY)
 
@@ -123,16 +125,21 @@ class CustomerSegment(models.Model):
     """A customer's RFM values, scores, segment and k-means cluster as of ``computed_on`` (the latest run)."""
 
     customer = models.OneToOneField(
-        "customers.Customer", on_delete=models.CASCADE, primary_key=True, related_name="rfm", db_constraint=False
+        "customers.Customer",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="rfm",
+        db_constraint=False,
+        verbose_name=_("customer"),
     )
     computed_on = models.DateField(_("computed on"))
     recency_days = models.PositiveIntegerField(_("days since the last order"))
     frequency = models.PositiveIntegerField(_("orders in 365 days"))
     monetary = models.DecimalField(_("purchases, trailing 12 months"), max_digits=14, decimal_places=2)
     on_time_ratio = models.DecimalField(_("on-time ratio"), max_digits=7, decimal_places=4, null=True, blank=True)
-    r = models.PositiveSmallIntegerField("R")
-    f = models.PositiveSmallIntegerField("F")
-    m = models.PositiveSmallIntegerField("M")
+    r = models.PositiveSmallIntegerField(_("recency score (R)"))
+    f = models.PositiveSmallIntegerField(_("frequency score (F)"))
+    m = models.PositiveSmallIntegerField(_("monetary score (M)"))
     segment = models.CharField(_("segment"), max_length=20, choices=SegmentChoice.choices)
     cluster = models.PositiveSmallIntegerField(_("cluster"), null=True, blank=True)
 

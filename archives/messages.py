@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from archives.rules.custody import DocumentStatus
+from customers.selectors import EXPORT_OBJECT, LIST_OBJECT, PART_LABELS
 
 STATUS_LABELS = {
     DocumentStatus.IN_PLACE: _("In place"),
@@ -29,3 +30,18 @@ REFUSALS = {
 
 def refusal_message(reason: str) -> str:
     return str(REFUSALS.get(reason, REFUSALS["not_allowed"]))
+
+
+def access_object_text(object_ref: str) -> str:
+    """The access log's object in words: a part of the dossier, the list, a credit document or an original (the
+    codes ``customers.selectors`` and the archive services write); anything else as stored."""
+    kind, _sep, key = object_ref.partition(":")
+    if kind == "archive" and key:
+        return str(_("Original %(number)s")) % {"number": key}
+    if kind == "credit_document" and key:
+        return str(_("Credit document #%(id)s")) % {"id": key}
+    if object_ref == LIST_OBJECT:
+        return str(_("Customer list"))
+    if object_ref == EXPORT_OBJECT:
+        return str(_("Customer list export"))
+    return str(PART_LABELS.get(object_ref, object_ref))  # DossierPart is a StrEnum: its codes are its keys

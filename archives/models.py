@@ -1,12 +1,14 @@
 """The archive of original documents (DOMAIN §9): register, borrowing, document history and handovers."""
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from archives.rules.custody import BorrowingStatus, Custody
+from crm.constraints import ConstraintWords
 from crm.storage import archive_storage
 from customers.models import InformationSource
 
@@ -22,8 +24,16 @@ def _archive_storage():
     return archive_storage
 
 
-class ArchiveDocument(models.Model):
+class ArchiveDocument(ConstraintWords, models.Model):
     """One original in the register 档案登记 with its electronic copy (DOMAIN §9 dual track)."""
+
+    constraint_words = {  # crm.constraints: each constraint in words, next to its field
+        "archive_expires_after_issue": ("expires_on", _("The expiry date cannot be before the issue date.")),
+        "archive_view_only_never_lent": (
+            "view_only",
+            _("An original out on loan cannot be made view-only; record its return first."),
+        ),
+    }
 
     class Type(models.TextChoices):
         BUSINESS_LICENCE = "business_licence", _("Business licence")
@@ -67,7 +77,7 @@ class ArchiveDocument(models.Model):
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("registered by")
     )
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(default=1, verbose_name=_("version"))
 
     class Meta:
         verbose_name = _("archive document")
@@ -99,8 +109,19 @@ class ArchiveDocument(models.Model):
         return " / ".join(part for part in (self.room, self.cabinet, self.shelf) if part)
 
 
-class Borrowing(models.Model):
+class Borrowing(ConstraintWords, models.Model):
     """A borrowing of an original 客户资料借阅表: request → approved or refused → lent → returned (DOMAIN §9)."""
+
+    constraint_words = {  # crm.constraints: each constraint in words, next to its field
+        "borrowing_one_open_per_document": (
+            None,
+            _("This original already has an open borrowing; wait until it is returned or closed."),
+        ),
+        "borrowing_not_decided_by_borrower": (
+            None,
+            _("You cannot decide on, hand over or take back your own borrowing."),
+        ),
+    }
 
     class Status(models.TextChoices):
         REQUESTED = BorrowingStatus.REQUESTED, _("Requested")
@@ -111,7 +132,9 @@ class Borrowing(models.Model):
         LOST = BorrowingStatus.LOST, _("Lost on loan")
         CANCELLED = BorrowingStatus.CANCELLED, _("Cancelled")
 
-    document = models.ForeignKey(ArchiveDocument, on_delete=models.PROTECT, related_name="borrowings")
+    document = models.ForeignKey(
+        ArchiveDocument, on_delete=models.PROTECT, related_name="borrowings", verbose_name=_("document")
+    )
     borrower = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="borrowings", verbose_name=_("borrower")
     )
@@ -120,7 +143,12 @@ class Borrowing(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED)
     requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.CharField(_("note"), max_length=300, blank=True)
@@ -169,8 +197,12 @@ class DocumentEvent(models.Model):
         LOST = "lost", _("Lost on loan")
         FOUND = "found", _("Found again")
 
-    document = models.ForeignKey(ArchiveDocument, on_delete=models.CASCADE, related_name="events", db_index=False)
-    borrowing = models.ForeignKey(Borrowing, on_delete=models.CASCADE, null=True, blank=True, related_name="events")
+    document = models.ForeignKey(
+        ArchiveDocument, on_delete=models.CASCADE, related_name="events", db_index=False, verbose_name=_("document")
+    )
+    borrowing = models.ForeignKey(
+        Borrowing, on_delete=models.CASCADE, null=True, blank=True, related_name="events", verbose_name=_("borrowing")
+    )
     at = models.DateTimeField(_("at"), default=timezone.now)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
@@ -185,9 +217,27 @@ class DocumentEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.document_id} {self.action}"
 
+    @property
+    def note_text(self) -> str:
+        """The note in words: an edit names the fields changed (stored as field names), in the reader's language."""
+        if self.action != self.Action.EDITED:
+            return self.note
+        return ", ".join(_register_field_label(name) for name in self.note.split(", "))
 
-class Handover(models.Model):
+
+def _register_field_label(name: str) -> str:
+    try:
+        return str(ArchiveDocument._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:  # an entry written before the names were stored: its words as they were
+        return name
+
+
+class Handover(ConstraintWords, models.Model):
     """A handover 移交: customers of one rep moved to another owner in one recorded step (DOMAIN §9)."""
+
+    constraint_words = {  # crm.constraints: each constraint in words, next to its field
+        "handover_to_another_owner": ("to_owner", _("The new owner must be someone else than the rep handing over.")),
+    }
 
     from_owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("from")

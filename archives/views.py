@@ -26,12 +26,13 @@ from archives.forms import (
     RegisterFilterForm,
     ScanForm,
 )
-from archives.messages import refusal_message
+from archives.messages import access_object_text, refusal_message
 from archives.rules.custody import ACTIVE, BorrowingAction
 from archives.scans import scan_response
 from crm.exports import XLSX_TYPE, Column, Table, csv_lines, xlsx_bytes
 from crm.http import http_errors
 from crm.models import AccessLog
+from crm.roles import role_reason_text
 from customers.policy import review_policy
 from customers.selectors import DossierPart, dossier_for, dossier_part_read, owner_candidates
 
@@ -274,7 +275,10 @@ def access_log(request):
     rows = selectors.access_log_list(filters=filters) if filters else AccessLog.objects.none()
     if request.GET.get("format") in _ACCESS_LOG_FILES and filters:
         return _access_log_file(rows, request.GET["format"])
-    context = {"form": form, "page": _page(request, rows), "query": _query_without_page(request)}
+    page = _page(request, rows)
+    for row in page:
+        row.object_words, row.reason_words = access_object_text(row.object_ref), role_reason_text(row.reason)
+    context = {"form": form, "page": page, "query": _query_without_page(request)}
     return render(request, "archives/access_log.html", context)
 
 
@@ -300,8 +304,8 @@ def _access_log_table(rows) -> Table:
             "customer": row.customer.name if row.customer else "",
             "action": row.get_action_display(),
             "channel": row.get_channel_display(),
-            "object": row.object_ref,
-            "reason": row.reason,
+            "object": access_object_text(row.object_ref),
+            "reason": role_reason_text(row.reason),
         }
         for row in rows.iterator(2000)
     )

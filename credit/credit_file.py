@@ -100,7 +100,8 @@ def assessment_rows(assessment) -> list[tuple[str, object, object]]:
     if assessment.method == "5c":
         labels = {key: str(label) for key, label in FIVE_C_LABELS.items()}
     else:
-        labels = dict(Indicator.objects.filter(model_id=assessment.scoring_model_id).values_list("key", "label"))
+        indicators = Indicator.objects.filter(model_id=assessment.scoring_model_id)
+        labels = {indicator.key: indicator.label_text for indicator in indicators}
     return [(labels.get(key, key), rating, assessment.weights.get(key)) for key, rating in assessment.ratings.items()]
 
 

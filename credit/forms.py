@@ -40,7 +40,7 @@ class AssessmentForm(StyledFormMixin, forms.Form):
         if method == "5c":
             items = [(key, str(FIVE_C_LABELS[key]), 1, "") for key in FIVE_C]
         else:
-            items = [(i.key, i.label, i.weight, i.group) for i in model.indicators.all()]
+            items = [(i.key, i.label_text, i.weight, i.group_text) for i in model.indicators.all()]
         self.rating_keys = []
         for key, label, weight, group in items:
             field = forms.IntegerField(

@@ -4,15 +4,18 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
+from credit.rules.limits import Reason
 from credit.rules.policy import CreditPolicy
+from crm.constraints import ConstraintWords
+from crm.money import money_text
 from customers.classifications import UNCLASSIFIED, CorePinState, ProcessClass, TimeClass, VolumeClass
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
@@ -42,8 +45,28 @@ class RiskClass(models.TextChoices):
     UNASSESSED = "unassessed", _("Unassessed")
 
 
-class CreditPolicyVersion(models.Model):
+class CreditPolicyVersion(ConstraintWords, models.Model):
     """One version of the credit policy; the newest is in force, the older ones are its history (DOMAIN)."""
+
+    constraint_words = {  # crm.constraints: each constraint in words, next to its field
+        "policy_a_above_b": ("tier_a_threshold", _("Tier A must be above tier B.")),
+        "policy_b_positive": ("tier_b_threshold", _("Tier B must be above zero.")),
+        "policy_risk_classes_ordered": (
+            "risk_low_from",
+            _("The risk scores must fall: low risk from above moderate risk from, above high risk from."),
+        ),
+        "policy_5c_cut_offs_ordered": (
+            "capital_debt_ratio_10",
+            _(
+                "The 5C cut-offs must be in order: debt ratios for Capital 10 < 8 < 5 < 2, the current ratio kept "
+                "above the one a point off, net margin for Capacity 9 above the one for 7, which is not negative."
+            ),
+        ),
+        "policy_classification_windows_ordered": (
+            "past_customer_days",
+            _("The past-customer window must be at least the current-customer window, which is at least one day."),
+        ),
+    }
 
     tier_a_threshold = models.DecimalField(_("tier A threshold"), **MONEY, default=Decimal(300_000))
     tier_b_threshold = models.DecimalField(_("tier B threshold"), **MONEY, default=Decimal(200_000))
@@ -149,7 +172,9 @@ class CreditPolicyVersion(models.Model):
     )
     note = models.CharField(_("why it changed"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("in force since"), default=timezone.now)
-    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("created by")
+    )
 
     class Meta:
         verbose_name = _("credit policy version")
@@ -235,8 +260,50 @@ POLICY_FIELDS = (
 """The numbers a credit manager edits on the policy page and a draft changes in the preview (DOMAIN §11)."""
 
 
-class ScoringModel(models.Model):
+SHIPPED_SCORING_WORDS = (  # the names and labels migration 0002 ships (DOMAIN §5.2), for the catalogue
+    gettext_noop("Feature analysis (three groups)"),
+    gettext_noop("Products and markets"),
+    gettext_noop("Impression"),
+    gettext_noop("Operating conditions"),
+    gettext_noop("Organisation and management"),
+    gettext_noop("Market competitiveness"),
+    gettext_noop("Development prospects"),
+    gettext_noop("Transaction profit rate"),
+    gettext_noop("Guarantee conditions"),
+    gettext_noop("Substitutability"),
+    gettext_noop("Product requirements"),
+    gettext_noop("Influence on market attractiveness"),
+    gettext_noop("Influence on market competition"),
+    gettext_noop("Payment record"),
+    gettext_noop("Profitability"),
+    gettext_noop("Total capital"),
+    gettext_noop("Bank credit"),
+    gettext_noop("Balance sheet evaluation"),
+    gettext_noop("Solvency"),
+    gettext_noop("Valve company case (eight aspects)"),
+    gettext_noop("Project reliability"),
+    gettext_noop("Project funding"),
+    gettext_noop("Project lead"),
+    gettext_noop("Bad credit records"),
+    gettext_noop("Our ability to satisfy"),
+    gettext_noop("Production cycle vs delivery date"),
+    gettext_noop("Contract price and profit"),
+    gettext_noop("Future stability"),
+)
+INDICATOR_GROUP_LABELS = {  # the indicator groups of the shipped models, stored as codes
+    "customer_characteristics": _("Customer characteristics"),
+    "customer_priority": _("Customer priority"),
+    "credit_and_financial": _("Credit and financial"),
+    "valve_case": _("Valve company case"),
+}
+
+
+class ScoringModel(ConstraintWords, models.Model):
     """A feature-analysis model 特征分析: indicator groups with weights 1–10, versioned (DOMAIN §5.2)."""
+
+    constraint_words = {  # crm.constraints: each constraint in words, next to its field
+        "one_default_model": ("is_default", _("Only one scoring model can be the default.")),
+    }
 
     key = models.SlugField(_("key"), max_length=40)
     name = models.CharField(_("name"), max_length=120)
@@ -254,20 +321,33 @@ class ScoringModel(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} v{self.version}"
+        return f"{self.name_text} v{self.version}"
+
+    @property
+    def name_text(self) -> str:
+        """The name in the reader's language: a model the product ships is in the catalogue
+        (``SHIPPED_SCORING_WORDS``); a name a credit manager typed stays as typed."""
+        return gettext(self.name)
 
 
-class Indicator(models.Model):
-    model = models.ForeignKey(ScoringModel, on_delete=models.CASCADE, related_name="indicators")
+class Indicator(ConstraintWords, models.Model):
+    constraint_words = {  # crm.constraints: each constraint in words, next to its field
+        "indicator_weight_1_10": ("weight", _("The weight must be between 1 and 10.")),
+    }
+    model = models.ForeignKey(
+        ScoringModel, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("scoring model")
+    )
     key = models.SlugField(_("key"), max_length=60)
     group = models.CharField(_("group"), max_length=60)
     label = models.CharField(_("label"), max_length=120)
     weight = models.PositiveSmallIntegerField(
         _("weight"), validators=[MinValueValidator(1), MaxValueValidator(10)], default=5
     )
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("position"))
 
     class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
         ordering = ["model", "position", "id"]
         constraints = [
             models.UniqueConstraint(fields=["model", "key"], name="indicator_key_unique"),
@@ -275,19 +355,36 @@ class Indicator(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.label} ({self.weight})"
+        return f"{self.label_text} ({self.weight})"
+
+    @property
+    def label_text(self) -> str:
+        """The label in the reader's language (shipped labels are in the catalogue; typed ones stay as typed)."""
+        return gettext(self.label)
+
+    @property
+    def group_text(self) -> str:
+        return str(INDICATOR_GROUP_LABELS.get(self.group, self.group))
 
 
-class Assessment(models.Model):
+class Assessment(ConstraintWords, models.Model):
     """A submitted credit assessment: immutable, with the model version it was scored with (DOMAIN §5)."""
+
+    constraint_words = {  # crm.constraints: each constraint in words, next to its field
+        "assessment_pct_0_100": ("percentage", _("The credit level must be between 0 and 100%.")),
+    }
 
     class Method(models.TextChoices):
         FIVE_C = "5c", _("5C method")
         FEATURE = "feature", _("Feature analysis")
 
-    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="assessments")
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="assessments", verbose_name=_("customer")
+    )
     method = models.CharField(_("method"), max_length=10, choices=Method.choices)
-    scoring_model = models.ForeignKey(ScoringModel, on_delete=models.PROTECT, null=True, blank=True)
+    scoring_model = models.ForeignKey(
+        ScoringModel, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("scoring model")
+    )
     model_version = models.PositiveSmallIntegerField(_("model version"), null=True, blank=True)
     ratings = models.JSONField(_("ratings"))
     weights = models.JSONField(_("weights"))
@@ -299,8 +396,8 @@ class Assessment(models.Model):
     risk_class = models.CharField(_("risk class"), max_length=12, choices=RiskClass.choices)
     assessed_on = models.DateField(_("assessed on"))
     valid_until = models.DateField(_("valid until"))
-    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("assessment")
@@ -315,8 +412,13 @@ class Assessment(models.Model):
         return f"{self.customer_id} {self.method} {self.percentage}%"
 
 
-class Order(models.Model):
+class Order(ConstraintWords, models.Model):
     """A customer order with lines; its state follows DOMAIN §6.4."""
+
+    constraint_words = {  # crm.constraints: each constraint in words, next to its field
+        "order_amount_not_negative": ("amount", _("The amount cannot be negative.")),
+        "order_due_after_order": ("due_date", _("The due date cannot be before the order date.")),
+    }
 
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
@@ -325,7 +427,9 @@ class Order(models.Model):
         REJECTED = "rejected", _("Rejected")
         CANCELLED = "cancelled", _("Cancelled")
 
-    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="orders")
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="orders", verbose_name=_("customer")
+    )
     number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
     external_id = models.CharField(_("external ID"), max_length=64, unique=True, null=True, blank=True)
     order_date = models.DateField(_("order date"))
@@ -334,10 +438,12 @@ class Order(models.Model):
     amount = models.DecimalField(_("amount"), **MONEY)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices)
     credit_check = models.JSONField(_("credit check"), default=dict, blank=True)
-    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    decided_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    decided_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
+    decided_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("decided by")
+    )
+    decided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("decided at"))
     decision_note = models.TextField(_("decision note"), blank=True)  # why a held order was released or rejected
 
     class Meta:
@@ -359,8 +465,12 @@ class Order(models.Model):
         return self.number
 
 
-class OrderLine(models.Model):
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+class OrderLine(ConstraintWords, models.Model):
+    constraint_words = {  # crm.constraints: each constraint in words, next to its field
+        "line_quantity_positive": ("quantity", _("The quantity must be above zero.")),
+        "line_price_not_negative": ("unit_price", _("The unit price cannot be negative.")),
+    }
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines", verbose_name=_("order"))
     product = models.CharField(_("product"), max_length=120)
     model = models.CharField(_("model / specification"), max_length=120, blank=True)
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3)
@@ -368,6 +478,8 @@ class OrderLine(models.Model):
     amount = models.DecimalField(_("amount"), **MONEY)
 
     class Meta:
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gt=0), name="line_quantity_positive"),
             models.CheckConstraint(condition=Q(unit_price__gte=0), name="line_price_not_negative"),
@@ -377,16 +489,24 @@ class OrderLine(models.Model):
         return f"{self.product} × {self.quantity}"
 
 
-class Payment(models.Model):
+class Payment(ConstraintWords, models.Model):
     """Money received; allocated to the order it names, else oldest due first (DOMAIN §4)."""
 
-    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="payments")
+    constraint_words = {  # crm.constraints: each constraint in words, next to its field
+        "payment_amount_positive": ("amount", _("The amount must be above zero.")),
+    }
+
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="payments", verbose_name=_("customer")
+    )
     external_id = models.CharField(_("external ID"), max_length=64, unique=True, null=True, blank=True)
     paid_on = models.DateField(_("paid on"))
     amount = models.DecimalField(_("amount"), **MONEY)
-    order = models.ForeignKey(Order, on_delete=models.PROTECT, null=True, blank=True, related_name="payments")
-    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
+    order = models.ForeignKey(
+        Order, on_delete=models.PROTECT, null=True, blank=True, related_name="payments", verbose_name=_("order")
+    )
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("payment")
@@ -399,25 +519,33 @@ class Payment(models.Model):
         return f"{self.paid_on} {self.amount}"
 
 
-class CreditLimitRequest(models.Model):
+class CreditLimitRequest(ConstraintWords, models.Model):
     """A limit request and its four-eyes decision, with what the decision was based on (DOMAIN §6.3)."""
+
+    constraint_words = {  # crm.constraints: each constraint in words, next to its field
+        "limit_four_eyes": (None, _("The requester cannot decide their own request.")),
+    }
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
 
-    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="limit_requests")
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="limit_requests", verbose_name=_("customer")
+    )
     amount = models.DecimalField(_("requested amount"), **MONEY, validators=[MinValueValidator(0)])
     payment_terms_days = models.PositiveSmallIntegerField(_("payment terms (days)"), default=30)
     reason = models.TextField(_("reason"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     recommended_limit = models.DecimalField(_("recommended limit"), **MONEY)
-    requested_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    requested_at = models.DateTimeField(default=timezone.now)
+    requested_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by"))
+    requested_at = models.DateTimeField(default=timezone.now, verbose_name=_("requested at"))
     approved_amount = models.DecimalField(_("approved amount"), **MONEY, null=True, blank=True)
-    decided_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("decided by")
+    )
+    decided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("decided at"))
     note = models.TextField(_("decision note"), blank=True)
     basis = models.JSONField(_("decision basis"), default=dict, blank=True)
 
@@ -439,15 +567,19 @@ class CreditLimitRequest(models.Model):
 class CreditLimit(models.Model):
     """An approved limit 信用额度, valid for a year (DOMAIN §6.3)."""
 
-    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="credit_limits")
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="credit_limits", verbose_name=_("customer")
+    )
     amount = models.DecimalField(_("limit"), **MONEY, validators=[MinValueValidator(0)])
     payment_terms_days = models.PositiveSmallIntegerField(_("payment terms (days)"), default=30)
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"))
-    request = models.OneToOneField(CreditLimitRequest, on_delete=models.PROTECT, null=True, blank=True)
+    request = models.OneToOneField(
+        CreditLimitRequest, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("limit request")
+    )
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revoked_reason = models.CharField(_("revoked because"), max_length=200, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("credit limit")
@@ -462,14 +594,18 @@ class CreditLimit(models.Model):
 class GradeOverride(models.Model):
     """A credit manager's grade override with a reason and an expiry; audited (DOMAIN §4)."""
 
-    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="grade_overrides")
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="grade_overrides", verbose_name=_("customer")
+    )
     grade = models.CharField(_("grade"), max_length=10, choices=PaymentGrade.choices)
     reason = models.TextField(_("reason"))
     valid_until = models.DateField(_("valid until"))
-    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("grade override")
+        verbose_name_plural = _("grade overrides")
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
@@ -480,7 +616,11 @@ class CreditProfile(models.Model):
     """The customer's current credit picture, kept up to date; its row is locked for order checks."""
 
     customer = models.OneToOneField(
-        "customers.Customer", on_delete=models.CASCADE, primary_key=True, related_name="credit_profile"
+        "customers.Customer",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="credit_profile",
+        verbose_name=_("customer"),
     )
     tier = models.CharField(_("tier"), max_length=1, choices=Tier.choices, default=Tier.D)
     trailing_12m_purchases = models.DecimalField(_("trailing 12-month purchases"), **MONEY, default=Decimal(0))
@@ -499,7 +639,9 @@ class CreditProfile(models.Model):
     volume_class = models.CharField(
         _("class by volume"), max_length=10, choices=VolumeClass.choices, default=UNCLASSIFIED["volume_class"]
     )
-    computed_grade = models.CharField(max_length=10, choices=PaymentGrade.choices, default=PaymentGrade.UNRATED)
+    computed_grade = models.CharField(
+        max_length=10, choices=PaymentGrade.choices, default=PaymentGrade.UNRATED, verbose_name=_("computed grade")
+    )
     payment_grade = models.CharField(
         _("payment grade"), max_length=10, choices=PaymentGrade.choices, default=PaymentGrade.UNRATED
     )
@@ -534,14 +676,20 @@ class CreditProfile(models.Model):
         return f"{self.customer_id} {self.tier}/{self.payment_grade}"
 
 
-class CorePin(models.Model):
+class CorePin(ConstraintWords, models.Model):
     """A credit manager pins a customer core or ordinary, or hands it back to the rule, with a reason (DOMAIN
     §2.1). The latest row is in force; the rows are the pin's history (who, when, what, why)."""
 
-    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="core_pins")
+    constraint_words = {  # crm.constraints: each constraint in words, next to its field
+        "core_pin_reason_given": ("reason", _("Give a reason for the pin.")),
+    }
+
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="core_pins", verbose_name=_("customer")
+    )
     state = models.CharField(_("core pin"), max_length=10, choices=CorePinState.choices)
     reason = models.TextField(_("reason"))
-    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by"))
     created_at = models.DateTimeField(_("at"), default=timezone.now)
 
     class Meta:
@@ -558,12 +706,16 @@ class CorePin(models.Model):
 class CreditHistory(models.Model):
     """Tier and grade as they changed over time (DOMAIN §3–§4; the credit panel's history)."""
 
-    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="credit_history")
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, related_name="credit_history", verbose_name=_("customer")
+    )
     on = models.DateField(_("date"))
     tier = models.CharField(_("tier"), max_length=1, choices=Tier.choices)
     payment_grade = models.CharField(_("payment grade"), max_length=10, choices=PaymentGrade.choices)
 
     class Meta:
+        verbose_name = _("tier and grade history entry")
+        verbose_name_plural = _("tier and grade history")
         ordering = ["-on", "-id"]
         constraints = [models.UniqueConstraint(fields=["customer", "on"], name="credit_history_daily")]
 
@@ -578,24 +730,24 @@ SALES_POLICY_LABELS = {
     "prepayment_phase_out": _("丁: payment before shipment strictly; flagged for phase-out"),
     "not_rated": _("Not rated yet: credit only within an approved limit"),
 }
-REASON_LABELS = {
-    "risk_low": _("low risk: factor %(factor_low)s"),
-    "risk_moderate": _("moderate risk: factor %(factor_moderate)s"),
-    "risk_high": _("high risk: factor %(factor_high)s"),
-    "risk_very_high": _("very high risk: factor %(factor_very_high)s"),
-    "unassessed_small_customer_ceiling": _("small customer without assessment: up to the small-customer ceiling"),
-    "investigation_required": _("medium or large customer without a valid assessment: investigation required"),
-    "capped_by_net_worth": _("capped at %(capacity_share)s of net worth"),
-    "no_valid_credit_report": _("no valid credit report: at most the small-customer ceiling"),
-    "grade_yi": _("grade 乙: %(yi_share)s of the recommendation"),
-    "grade_bing": _("grade 丙: no new credit"),
-    "grade_ding": _("grade 丁: no new credit"),
-    "grade_overridden": _("grade overridden by a credit manager"),
-    "default_list_limit_withdrawn": _("small customer on a default list: limit withdrawn, arrears to recover"),
-    "no_valid_limit": _("no valid credit limit"),
-    "over_limit": _("exposure plus this order exceeds the limit"),
-    "grade_requires_prepayment": _("grade 丙/丁 requires prepayment"),
-    "historical_import": _("historical import"),
+REASON_LABELS = {  # credit.rules.limits.Reason: why the engine recommends a limit or holds an order, in words
+    Reason.RISK_LOW: _("low risk: factor %(factor_low)s"),
+    Reason.RISK_MODERATE: _("moderate risk: factor %(factor_moderate)s"),
+    Reason.RISK_HIGH: _("high risk: factor %(factor_high)s"),
+    Reason.RISK_VERY_HIGH: _("very high risk: factor %(factor_very_high)s"),
+    Reason.UNASSESSED_SMALL_CUSTOMER_CEILING: _("small customer without assessment: up to the small-customer ceiling"),
+    Reason.INVESTIGATION_REQUIRED: _("medium or large customer without a valid assessment: investigation required"),
+    Reason.CAPPED_BY_NET_WORTH: _("capped at %(capacity_share)s of net worth"),
+    Reason.NO_VALID_CREDIT_REPORT: _("no valid credit report: at most the small-customer ceiling"),
+    Reason.GRADE_YI: _("grade 乙: %(yi_share)s of the recommendation"),
+    Reason.GRADE_BING: _("grade 丙: no new credit"),
+    Reason.GRADE_DING: _("grade 丁: no new credit"),
+    Reason.GRADE_OVERRIDDEN: _("grade overridden by a credit manager"),
+    Reason.DEFAULT_LIST_LIMIT_WITHDRAWN: _("small customer on a default list: limit withdrawn, arrears to recover"),
+    Reason.NO_VALID_LIMIT: _("no valid credit limit"),
+    Reason.OVER_LIMIT: _("exposure plus this order exceeds the limit"),
+    Reason.GRADE_REQUIRES_PREPAYMENT: _("grade 丙/丁 requires prepayment"),
+    Reason.HISTORICAL_IMPORT: _("historical import"),
 }
 
 
@@ -620,7 +772,7 @@ LIMIT_STANDING_TEXTS = {  # credit.rules.decisions.LimitState, in words on the c
 
 def money_words(value: Decimal) -> str:
     """An amount in a sentence: thousands separators, cents only when there are any (120,000; 99.50)."""
-    return intcomma(value.quantize(Decimal(1)) if value == value.to_integral_value() else value)
+    return money_text(value, cents=False)
 
 
 def limit_standing_text(standing) -> str:
@@ -656,18 +808,25 @@ def reason_texts(reasons: Sequence[str], policy: CreditPolicy) -> list[str]:
     return [str(REASON_LABELS[r]) % numbers if r in REASON_LABELS else r for r in reasons]
 
 
-class CreditNote(models.Model):
+class CreditNote(ConstraintWords, models.Model):
     """A credit note 红字冲销 (or write-off) on a completed order: a credit manager's recorded decision that part of
     what the customer owes on it will not be collected (DOMAIN §6.4). It lowers the exposure as a payment would
     but is no payment: the payment grade (DOMAIN §4) does not see it. Who, when, how much and why are kept."""
 
-    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="credit_notes")
-    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="credit_notes")
+    constraint_words = {  # crm.constraints: each constraint in words, next to its field
+        "credit_note_amount_positive": ("amount", _("The amount must be above zero.")),
+        "credit_note_reason_given": ("reason", _("A credit note needs a reason.")),
+    }
+
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="credit_notes", verbose_name=_("customer")
+    )
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="credit_notes", verbose_name=_("order"))
     amount = models.DecimalField(_("amount"), **MONEY)
     reason = models.CharField(_("reason"), max_length=300)
     issued_on = models.DateField(_("issued on"))
-    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("credit note")
@@ -682,10 +841,14 @@ class CreditNote(models.Model):
         return f"credit note {self.amount} on order {self.order_id}"
 
 
-class PolicyBacktest(models.Model):
+class PolicyBacktest(ConstraintWords, models.Model):
     """A back-test a credit manager ran from the policy page (DOMAIN §11): the draft's changes against the policy
     version in force, how far it got, and its figures (``selectors.PolicyBacktest.as_json``). Nothing in the
     policy or the profiles changes; the run is kept as the record of what was compared."""
+
+    constraint_words = {  # crm.constraints: each constraint in words, next to its field
+        "backtest_progress_lte_100": ("progress", _("Progress cannot be above 100%.")),
+    }
 
     class Status(models.TextChoices):
         RUNNING = "running", _("Running")
@@ -718,13 +881,17 @@ class BacktestLedger(models.Model):
     that a back-test replays only the customers whose trade records changed since: ``fingerprint`` sums their
     billable orders, payments and credit notes as of the day it is read."""
 
-    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="+")
-    window_days = models.PositiveSmallIntegerField()
-    fingerprint = models.CharField(max_length=300)
-    computed_on = models.DateField()
-    orders = models.JSONField(default=list, encoder=DjangoJSONEncoder)
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, related_name="+", verbose_name=_("customer")
+    )
+    window_days = models.PositiveSmallIntegerField(_("window (days)"))
+    fingerprint = models.CharField(_("fingerprint"), max_length=300)
+    computed_on = models.DateField(_("computed on"))
+    orders = models.JSONField(_("orders"), default=list, encoder=DjangoJSONEncoder)
 
     class Meta:
+        verbose_name = _("back-test ledger")
+        verbose_name_plural = _("back-test ledgers")
         constraints = [
             models.UniqueConstraint(fields=["customer", "window_days"], name="backtest_ledger_customer_window")
         ]

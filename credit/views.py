@@ -158,7 +158,13 @@ def limit_request_create(request, code: str):
     return render(
         request,
         "credit/simple_form.html",
-        {"customer": customer, "form": form, "profile": profile, "heading": _("Request a credit limit")},
+        {
+            "customer": customer,
+            "form": form,
+            "profile": profile,
+            "reasons": reason_texts(profile.reasons, selectors.policy_current().as_rule()),
+            "heading": _("Request a credit limit"),
+        },
     )
 
 
@@ -288,6 +294,9 @@ def holds(request):
     if not (request.user.has_perm("credit.view_credit_queues") or request.user.has_perm("customers.own_customers")):
         raise PermissionDenied
     page = Paginator(selectors.held_orders(user=request.user), 50).get_page(request.GET.get("page"))
+    policy = selectors.policy_current().as_rule()
+    for order in page:
+        order.reason_words = reason_texts(order.credit_check.get("reasons", []), policy)
     return render(request, "credit/holds.html", {"page": page})
 
 

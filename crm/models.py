@@ -83,9 +83,16 @@ class Reminder(models.Model):
         DISMISSED = "dismissed", _("Dismissed")
 
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("recipient")
+    )
     customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.CASCADE, related_name="reminders", null=True, blank=True
+        "customers.Customer",
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        null=True,
+        blank=True,
+        verbose_name=_("customer"),
     )
     due_on = models.DateField(_("due on"))
     cause_key = models.CharField(_("cause"), max_length=160)

@@ -40,3 +40,31 @@ def roles_of(user) -> frozenset[str]:
 
 def has_role(user, *names: str) -> bool:
     return bool(roles_of(user).intersection(names))
+
+
+ROLE_REASON_PREFIX = "role: "
+SUPERUSER_REASON = "superuser"
+NO_ROLE_REASON = "no role"
+
+
+def role_reason(user) -> str:
+    """What the access log stores as the reason of a read with no stated purpose: the roles that grant it, as codes
+    (``role: sales_manager``), so that the log says why in any language; ``role_reason_text`` puts it in words."""
+    names = roles_of(user)
+    if names:
+        return ROLE_REASON_PREFIX + ", ".join(sorted(names))
+    return SUPERUSER_REASON if getattr(user, "is_superuser", False) else NO_ROLE_REASON
+
+
+def role_reason_text(reason: str) -> str:
+    """An access-log reason in words: stored role codes as the roles' labels ("Role: Sales manager"); a purpose a
+    user typed, as typed."""
+    if reason == SUPERUSER_REASON:
+        return str(_("Superuser"))
+    if reason == NO_ROLE_REASON:
+        return str(_("No role"))
+    if not reason.startswith(ROLE_REASON_PREFIX):
+        return reason
+    codes = reason.removeprefix(ROLE_REASON_PREFIX).split(", ")
+    labels = ", ".join(str(ROLE_LABELS.get(code, code)) for code in codes)
+    return str(_("Role: %(roles)s")) % {"roles": labels}

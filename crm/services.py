@@ -16,7 +16,7 @@ from knox.models import AuthToken
 
 from crm.events import OwnerChanged
 from crm.models import AccessLog, NumberSequence, Reminder
-from crm.roles import roles_of
+from crm.roles import role_reason
 
 
 class OwnedDossier(Protocol):
@@ -38,14 +38,6 @@ def number_sequence_take(*, name: str, count: int = 1) -> range:
     return range(last - count + 1, last + 1)
 
 
-def _no_role(user: AbstractBaseUser) -> str:
-    return "superuser" if user.is_superuser else "no role"
-
-
-def _role_reason(user: AbstractBaseUser) -> str:
-    return "role: " + ", ".join(sorted(roles_of(user))) if roles_of(user) else _no_role(user)
-
-
 def access_log_record(
     *,
     user: AbstractBaseUser,
@@ -61,7 +53,7 @@ def access_log_record(
     if customer.owner_id == user.pk and not owner_too:
         return None
     if not reason:  # no stated purpose: record the role that grants the access, so the log still says why
-        reason = _role_reason(user)
+        reason = role_reason(user)
     return AccessLog.objects.create(
         user=user, customer_id=customer.pk, channel=channel, action=action, object_ref=object_ref, reason=reason[:200]
     )
@@ -80,7 +72,7 @@ def access_refusal_record(
         channel=channel,
         action=AccessLog.Action.ACCESS_DENIED,
         object_ref=object_ref[:100],
-        reason=_role_reason(user)[:200],
+        reason=role_reason(user)[:200],
     )
 
 
@@ -89,7 +81,7 @@ def access_log_record_rows(
 ) -> int:
     """Log the full rows of a list page read by someone who is not their owner (DOMAIN §1): one row per customer,
     written in one INSERT per page (SQLite splits one past its parameter limit). Returns how many were logged."""
-    reason = _role_reason(user)
+    reason = role_reason(user)
     entries = [
         AccessLog(user=user, customer_id=c.pk, channel=channel, object_ref=object_ref, reason=reason[:200])
         for c in customers

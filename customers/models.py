@@ -8,6 +8,7 @@ from django.db.models.fields.related_descriptors import ReverseOneToOneDescripto
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from crm.constraints import ConstraintWords
 from crm.validators import phone_number
 from customers.validators import validate_uscc
 
@@ -56,8 +57,16 @@ class Section(models.TextChoices):
     RECORD = "record", _("Record")
 
 
-class Customer(models.Model):
+class Customer(ConstraintWords, models.Model):
     """One customer = one dossier, with a unique immutable server-generated code (DOMAIN §2)."""
+
+    constraint_words = {  # crm.constraints: each constraint in words, next to its field
+        "customer_uscc_unique": (
+            "unified_social_credit_code",
+            _("Another customer already has this unified social credit code."),
+        ),
+        "customer_completeness_lte_100": ("completeness", _("Completeness cannot be above 100%.")),
+    }
 
     code = models.CharField(_("code"), max_length=20, unique=True, editable=False)
     external_id = models.CharField(_("external ID"), max_length=64, unique=True, null=True, blank=True)
@@ -107,6 +116,7 @@ class Customer(models.Model):
         related_name="+",
         editable=False,
         db_index=False,
+        verbose_name=_("created by"),
     )
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now, editable=False)
     deleted_at = models.DateTimeField(_("archived at"), null=True, blank=True, editable=False)
@@ -118,6 +128,7 @@ class Customer(models.Model):
         related_name="+",
         editable=False,
         db_index=False,
+        verbose_name=_("deleted by"),
     )
 
     # A dossier merged into another one (DOMAIN §2.3): archived, its code answers with the survivor's
@@ -195,7 +206,9 @@ class ReviewState(models.Model):
     dossier rewrites narrow rows; every dossier has one, created with it.
     """
 
-    customer = models.OneToOneField(Customer, on_delete=models.CASCADE, primary_key=True, related_name="review_state")
+    customer = models.OneToOneField(
+        Customer, on_delete=models.CASCADE, primary_key=True, related_name="review_state", verbose_name=_("customer")
+    )
     next_review_due = models.DateField(_("next review due"), null=True, blank=True, editable=False)
     is_stale = models.BooleanField(_("stale"), default=False, editable=False)
 
@@ -260,7 +273,7 @@ class SectionModel(models.Model):
 class BasicSection(SectionModel):
     """Basic data 客户基础资料 (DOMAIN §2.1); name, address, phone… live on the customer itself."""
 
-    customer = SectionField(Customer, related_name="basic")
+    customer = SectionField(Customer, related_name="basic", verbose_name=_("customer"))
     postcode = models.CharField(_("postcode"), max_length=12, blank=True)
     fax = models.CharField(_("fax"), max_length=40, blank=True, validators=[phone_number])
     website = models.URLField(_("website"), blank=True)
@@ -289,7 +302,7 @@ class BasicSection(SectionModel):
 class CharacteristicsSection(SectionModel):
     """Characteristics 客户特征 (DOMAIN §2.2 of the dossier)."""
 
-    customer = SectionField(Customer, related_name="characteristics")
+    customer = SectionField(Customer, related_name="characteristics", verbose_name=_("customer"))
     market_area = models.CharField(_("market area"), max_length=200, blank=True)
     sales_capability = models.TextField(_("sales capability"), blank=True)
     development_potential = models.TextField(_("development potential"), blank=True)
@@ -310,7 +323,7 @@ class CharacteristicsSection(SectionModel):
 class SalesStatusSection(SectionModel):
     """Sales status 销售状况."""
 
-    customer = SectionField(Customer, related_name="sales_status")
+    customer = SectionField(Customer, related_name="sales_status", verbose_name=_("customer"))
     sales_performance = models.TextField(_("sales performance"), blank=True)
     market_share = models.DecimalField(
         _("market share (%)"),
@@ -334,7 +347,7 @@ class SalesStatusSection(SectionModel):
 class OperatingStatusSection(SectionModel):
     """Operating status 营运状况; the dated financial figures are FinancialFigure rows."""
 
-    customer = SectionField(Customer, related_name="operating_status")
+    customer = SectionField(Customer, related_name="operating_status", verbose_name=_("customer"))
     sales_activities = models.TextField(_("current sales activities"), blank=True)
     problems = models.TextField(_("problems"), blank=True)
     strategy = models.TextField(_("strategy"), blank=True)
@@ -364,7 +377,9 @@ class FinancialMetric(models.TextChoices):
 class FinancialFigure(models.Model):
     """One financial figure of the operating status, with the date it refers to and its source (§2, §2.2)."""
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="financial_figures")
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="financial_figures", verbose_name=_("customer")
+    )
     metric = models.CharField(_("figure"), max_length=30, choices=FinancialMetric.choices)
     value = models.DecimalField(_("value"), max_digits=18, decimal_places=2)
     as_of = models.DateField(_("as of"))
@@ -373,7 +388,12 @@ class FinancialFigure(models.Model):
     )
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
 
     class Meta:
@@ -388,8 +408,12 @@ class FinancialFigure(models.Model):
         return f"{self.get_metric_display()} {self.value} ({self.as_of})"
 
 
-class CreditDocument(models.Model):
+class CreditDocument(ConstraintWords, models.Model):
     """A document of the credit data section 信用状况, with its information source (DOMAIN §2, §2.2)."""
+
+    constraint_words = {  # crm.constraints: each constraint in words, next to its field
+        "credit_document_valid_after_issue": ("valid_until", _("The validity cannot end before the issue date.")),
+    }
 
     class Type(models.TextChoices):
         CREDIT_REPORT = "credit_report", _("Credit report")
@@ -398,7 +422,9 @@ class CreditDocument(models.Model):
         TAX_RECORD = "tax_record", _("Tax record")
         OTHER = "other", _("Other")
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="credit_documents")
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="credit_documents", verbose_name=_("customer")
+    )
     doc_type = models.CharField(_("type"), max_length=30, choices=Type.choices)
     title = models.CharField(_("title"), max_length=200)
     source = models.CharField(_("information source"), max_length=30, choices=InformationSource.choices)
@@ -409,7 +435,12 @@ class CreditDocument(models.Model):
     file = models.FileField(_("file"), upload_to="credit_documents/%Y/%m/", blank=True)
     added_at = models.DateTimeField(_("added at"), default=timezone.now)
     added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("added by"),
     )
 
     class Meta:
@@ -432,9 +463,11 @@ class CreditDocument(models.Model):
 class Contact(models.Model):
     """A person at the customer (DOMAIN §2 contacts)."""
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contacts")
-    name = models.CharField(_("name"), max_length=100)
-    title = models.CharField(_("title"), max_length=100, blank=True)
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("customer")
+    )
+    name = models.CharField(_("full name"), max_length=100)
+    title = models.CharField(_("job title"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[phone_number])
     mobile = models.CharField(_("mobile"), max_length=40, blank=True, validators=[phone_number])
     email = models.EmailField(_("e-mail"), blank=True)
@@ -470,7 +503,9 @@ class Interaction(models.Model):
         POSITIVE = "positive", _("Positive")
         NEGATIVE = "negative", _("Negative")
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="interactions")
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="interactions", verbose_name=_("customer")
+    )
     kind = models.CharField(_("type"), max_length=30, choices=Kind.choices)
     occurred_on = models.DateField(_("date"))
     subject = models.CharField(_("subject"), max_length=200)
@@ -481,7 +516,9 @@ class Interaction(models.Model):
     cost = models.DecimalField(
         _("cost spent"), max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
     )
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
+    )
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 
     class Meta:
@@ -503,10 +540,17 @@ class ChangeRecord(models.Model):
     """One field change of a dossier: who, when, section, field, old → new (DOMAIN §2)."""
 
     # The (customer, -at) index serves the customer's lookups; no separate FK indexes on this append-only table.
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="changes", db_index=False)
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="changes", db_index=False, verbose_name=_("customer")
+    )
     at = models.DateTimeField(_("at"), default=timezone.now)
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", db_index=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("by"),
     )
     section = models.CharField(_("section"), max_length=30, choices=Section.choices)
     field = models.CharField(_("field"), max_length=100)
@@ -526,10 +570,12 @@ class ChangeRecord(models.Model):
 class Review(models.Model):
     """A comprehensive review 全面修订核查: who confirmed which sections, when, with notes (DOMAIN §7)."""
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="reviews")
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("customer"))
     reviewed_on = models.DateField(_("reviewed on"))
     reviewed_at = models.DateTimeField(_("recorded at"), default=timezone.now)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("reviewed by")
+    )
     sections = models.JSONField(_("sections confirmed"), default=list)
     notes = models.TextField(_("notes"), blank=True)
 

@@ -7,13 +7,16 @@ The basic section spans two tables: the searchable columns on ``Customer`` and t
 from functools import cache
 
 from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from customers.classifications import CorePinState
 from customers.models import (
     BasicSection,
     CharacteristicsSection,
+    Contact,
     Customer,
     FinancialMetric,
     Kind,
@@ -151,15 +154,34 @@ def section_model_fields(section: str) -> tuple[str, ...]:
 
 # Events of the dossier record (archive, review, handover) stored in the history under these names.
 RECORD_EVENT_LABELS = {
-    "created": _("created"),
-    "archived": _("archived"),
-    "reviewed": _("reviewed"),
-    "handover": _("handover"),
-    "merged": _("merged from"),  # DOMAIN §2.3: the survivor's entry names the duplicate …
-    "merged_into": _("merged into"),  # … and the duplicate's the survivor
-    "core_pin": _("core pin"),  # DOMAIN §2.1: a credit manager pins core or ordinary, or back to automatic
+    "created": gettext_lazy("created"),
+    "archived": gettext_lazy("archived"),
+    "reviewed": gettext_lazy("reviewed"),
+    "handover": gettext_lazy("handover"),
+    "merged": gettext_lazy("merged from"),  # DOMAIN §2.3: the survivor's entry names the duplicate …
+    "merged_into": gettext_lazy("merged into"),  # … and the duplicate's the survivor
+    "core_pin": gettext_lazy("core pin"),  # DOMAIN §2.1: a credit manager pins core or ordinary, or back to automatic
 }
 RECORD_EVENT_CHOICES = {"core_pin": CorePinState}
+OTHER_HISTORY_LABELS = {  # entries of the other sections that name no model field
+    (Section.CREDIT_DATA, "document"): gettext_lazy("credit document"),
+}
+CONTACT_FIELD_SEPARATOR = " · "
+"""A contact's change is stored as "<contact name> · <field>" (``customers.services.contact_save``)."""
+
+
+def _history_field(section: str, field: str) -> models.Field | None:
+    """The model field a history entry is about, if it names one."""
+    if section == Section.CONTACTS:
+        if CONTACT_FIELD_SEPARATOR not in field:  # a deleted contact: its name
+            return None
+        model, field = Contact, field.rpartition(CONTACT_FIELD_SEPARATOR)[2]
+    else:
+        model = Customer if field in CUSTOMER_FIELDS or section not in SECTION_MODELS else SECTION_MODELS[section]
+    try:
+        return model._meta.get_field(field)
+    except FieldDoesNotExist:  # record events, documents and a deleted contact have free-form names
+        return None
 
 
 def field_label(section: str, field: str) -> str:
@@ -168,24 +190,29 @@ def field_label(section: str, field: str) -> str:
         return str(RECORD_EVENT_LABELS[field])
     if field in FinancialMetric.values:
         return str(FinancialMetric(field).label)
-    model = Customer if field in CUSTOMER_FIELDS or section not in SECTION_MODELS else SECTION_MODELS[section]
-    try:
-        return capfirst(model._meta.get_field(field).verbose_name)
-    except FieldDoesNotExist:  # contacts, documents and record events have free-form names
+    if (section, field) in OTHER_HISTORY_LABELS:
+        return str(OTHER_HISTORY_LABELS[section, field])
+    model_field = _history_field(section, field)
+    if model_field is None:  # documents and record events have free-form names
         return field
+    if section == Section.CONTACTS:
+        name = field.rpartition(CONTACT_FIELD_SEPARATOR)[0]
+        return f"{name}{CONTACT_FIELD_SEPARATOR}{capfirst(model_field.verbose_name)}"
+    return capfirst(model_field.verbose_name)
 
 
 def value_label(section: str, field: str, value: str) -> str:
-    """The translated label of a choice code stored in the history (``small`` → 小型); other values as stored."""
+    """A value stored in the history in words: a choice code as its label (``small`` → 小型), a yes/no as 是/否
+    (stored ``true``/``false`` by ``history_text``); other values as stored."""
     if section == Section.RECORD and field in RECORD_EVENT_CHOICES:
         choices = RECORD_EVENT_CHOICES[field]
         return str(choices(value).label) if value in choices.values else value
-    model = Customer if field in CUSTOMER_FIELDS or section not in SECTION_MODELS else SECTION_MODELS[section]
-    try:
-        choices = dict(model._meta.get_field(field).flatchoices)
-    except FieldDoesNotExist:
+    model_field = _history_field(section, field)
+    if isinstance(model_field, models.BooleanField) and value in ("true", "false"):
+        return _("Yes") if value == "true" else _("No")
+    if model_field is None or not model_field.choices:
         return value
-    return str(choices.get(value, value))
+    return str(dict(model_field.flatchoices).get(value, value))
 
 
 def history_rows(records) -> list[tuple[object, str, str, str]]:

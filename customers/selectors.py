@@ -32,6 +32,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Reverse, RowNumber
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from crm import access, keyset, roles
 from crm.dashboards import Windows
@@ -500,6 +501,25 @@ class DossierPart(StrEnum):
     CREDIT_FILE = "credit_file"  # the printable credit file 客户资信档案 (DOMAIN §11): the whole dossier, logged so
 
 
+PART_LABELS = {  # the access log's "object" column in words
+    DossierPart.WHOLE: gettext_lazy("Whole dossier"),
+    DossierPart.CONTACTS: gettext_lazy("Contacts"),
+    DossierPart.CONTACT: gettext_lazy("One contact"),
+    DossierPart.CREDIT: gettext_lazy("Credit"),
+    DossierPart.ORDERS: gettext_lazy("Orders"),
+    DossierPart.PAYMENTS: gettext_lazy("Payments"),
+    DossierPart.ASSESSMENTS: gettext_lazy("Assessments"),
+    DossierPart.LIMIT_REQUESTS: gettext_lazy("Limit requests"),
+    DossierPart.HISTORY: gettext_lazy("History"),
+    DossierPart.INTERACTIONS: gettext_lazy("Interactions"),
+    DossierPart.CATALOGUE: gettext_lazy("Archive catalogue"),
+    DossierPart.CREDIT_FILE: gettext_lazy("Credit file (PDF)"),
+}
+LIST_OBJECT = "list"
+"""The access log's object of the full rows a list page showed (``access_log_record_rows``)."""
+EXPORT_OBJECT = "export"
+"""… and of those a file of the list carried (the customer list's CSV/XLSX export)."""
+
 WHOLE_PARTS = frozenset({DossierPart.WHOLE, DossierPart.CREDIT_FILE})
 """The parts that show every section, figure, document and review."""
 
@@ -624,7 +644,7 @@ class DossierRow(NamedTuple):
 
 
 def dossier_rows(
-    *, user: AbstractBaseUser, customers: Iterable[Customer], channel: str, object_ref: str = "list"
+    *, user: AbstractBaseUser, customers: Iterable[Customer], channel: str, object_ref: str = LIST_OBJECT
 ) -> list[DossierRow]:
     """The rows of a customer list page, each with the masking decision of ``crm/access.py``. The full rows of
     customers the user does not own are access-logged (DOMAIN §1: they show phones, USCC, figures), one entry per
@@ -644,7 +664,7 @@ def customer_list_table(*, user: AbstractBaseUser, filters: CustomerFilters, cha
     rows, masked as the list masks them (DOMAIN §1: code, name and owner only) and access-logged as the list is,
     with ``export`` as the object."""
     customers = customer_list(user=user, filters=filters)[:EXPORT_ROWS]
-    rows = dossier_rows(user=user, customers=customers, channel=channel, object_ref="export")
+    rows = dossier_rows(user=user, customers=customers, channel=channel, object_ref=EXPORT_OBJECT)
     return Table(columns=_export_columns(), rows=[_export_row(customer, full) for customer, full in rows])
 
 

@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from crm.constraints import ConstraintWords
+
 
 class Target(models.TextChoices):
     """What the rows of a file are."""
@@ -15,8 +17,12 @@ class Target(models.TextChoices):
     PAYMENTS = "payments", _("Payments")
 
 
-class ImportBatch(models.Model):
+class ImportBatch(ConstraintWords, models.Model):
     """One uploaded file: who, when, what, its hash, the mapping used, and what became of its rows."""
+
+    constraint_words = {  # crm.constraints: each constraint in words, next to its field
+        "import_progress_lte_100": ("progress", _("Progress cannot be above 100%.")),
+    }
 
     class Status(models.TextChoices):
         CHECKING = "checking", _("Checking")
@@ -34,7 +40,9 @@ class ImportBatch(models.Model):
     mapping = models.JSONField(_("mapping"), default=dict, help_text=_("Column header → field"))
     rows = models.PositiveIntegerField(_("rows"), default=0)
     rows_done = models.PositiveIntegerField(_("rows done"), default=0, editable=False)  # checked, then written
-    done_through = models.PositiveIntegerField(default=0, editable=False)  # the last row number checked/written
+    done_through = models.PositiveIntegerField(
+        default=0, editable=False, verbose_name=_("done through row")
+    )  # the last row number checked/written
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     summary = models.JSONField(_("summary"), default=dict)
     create_duplicates = models.BooleanField(_("create suspected duplicates"), default=False)
@@ -46,7 +54,13 @@ class ImportBatch(models.Model):
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
     undone_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("undone by"),
     )
 
     class Meta:
@@ -79,7 +93,7 @@ class ImportRow(models.Model):
         REFUSED = "refused", _("Refused")
         SKIPPED = "skipped", _("Skipped")
 
-    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="row_set")
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="row_set", verbose_name=_("import"))
     number = models.PositiveIntegerField(_("row"))  # as a spreadsheet numbers it: the header is row 1
     cells = models.JSONField(_("cells"), default=list)
     plan = models.CharField(_("plan"), max_length=20, choices=Plan.choices, blank=True)
@@ -87,7 +101,7 @@ class ImportRow(models.Model):
     duplicate = models.JSONField(_("resembles"), default=dict, blank=True)  # {"code", "reason", "score"}
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True, default="")
     object_id = models.PositiveBigIntegerField(_("written object"), null=True, blank=True)
-    version_after = models.PositiveIntegerField(null=True, blank=True)
+    version_after = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("version after"))
     before = models.JSONField(_("values before"), null=True, blank=True)
 
     class Meta:
@@ -106,7 +120,9 @@ class SavedMapping(models.Model):
     target = models.CharField(_("target"), max_length=20, choices=Target.choices)
     name = models.CharField(_("source"), max_length=100)
     mapping = models.JSONField(_("mapping"), default=dict)
-    saved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False, verbose_name=_("saved by")
+    )
     saved_at = models.DateTimeField(_("saved at"), default=timezone.now)
 
     class Meta:

@@ -111,7 +111,7 @@ def archive_document_register(
     )
     with _scan_removed_on_error(document, scan), transaction.atomic():
         document.save()
-        _event(document, by, DocumentEvent.Action.REGISTERED, f"{document.get_doc_type_display()}: {document.title}")
+        _event(document, by, DocumentEvent.Action.REGISTERED, document.title)  # its type is on the page
         if scan is not None:
             _event(document, by, DocumentEvent.Action.SCAN_UPLOADED, document.scan_name)
     return document
@@ -134,8 +134,7 @@ def archive_document_update(*, document: ArchiveDocument, values: Mapping[str, A
         setattr(document, name, values[name])
     document.version += 1
     document.save(update_fields=[*changed, "version"])
-    labels = [str(ArchiveDocument._meta.get_field(name).verbose_name) for name in changed]
-    _event(document, by, DocumentEvent.Action.EDITED, ", ".join(labels))
+    _event(document, by, DocumentEvent.Action.EDITED, ", ".join(changed))  # in words: DocumentEvent.note_text
     return changed
 
 

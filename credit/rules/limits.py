@@ -20,6 +20,29 @@ class SalesPolicy(StrEnum):
     NOT_RATED = "not_rated"  # nothing due yet: credit within an approved limit
 
 
+class Reason(StrEnum):
+    """Why the engine recommends a limit (DOMAIN §6.1–§6.2) or holds an order (§6.4): every code a profile or a
+    credit check stores. The words are ``credit.models.REASON_LABELS``; a test walks this list."""
+
+    RISK_LOW = "risk_low"
+    RISK_MODERATE = "risk_moderate"
+    RISK_HIGH = "risk_high"
+    RISK_VERY_HIGH = "risk_very_high"
+    UNASSESSED_SMALL_CUSTOMER_CEILING = "unassessed_small_customer_ceiling"
+    INVESTIGATION_REQUIRED = "investigation_required"
+    CAPPED_BY_NET_WORTH = "capped_by_net_worth"
+    NO_VALID_CREDIT_REPORT = "no_valid_credit_report"
+    GRADE_YI = "grade_yi"
+    GRADE_BING = "grade_bing"
+    GRADE_DING = "grade_ding"
+    GRADE_OVERRIDDEN = "grade_overridden"
+    DEFAULT_LIST_LIMIT_WITHDRAWN = "default_list_limit_withdrawn"
+    NO_VALID_LIMIT = "no_valid_limit"  # order check
+    OVER_LIMIT = "over_limit"  # order check
+    GRADE_REQUIRES_PREPAYMENT = "grade_requires_prepayment"  # order check
+    HISTORICAL_IMPORT = "historical_import"  # a completed order imported without a check
+
+
 def sales_policy(grade: Grade) -> SalesPolicy:
     return {
         Grade.JIA: SalesPolicy.CREDIT_EXTENDED,
@@ -65,35 +88,35 @@ def monthly_need(f: LimitFacts) -> Decimal:
     return monthly * Decimal(f.payment_terms_days) / 30
 
 
-def _base(f: LimitFacts, need: Decimal, policy: CreditPolicy, reasons: list[str]) -> tuple[Decimal, bool]:
+def _base(f: LimitFacts, need: Decimal, policy: CreditPolicy, reasons: list[Reason]) -> tuple[Decimal, bool]:
     if f.risk is RiskClass.UNASSESSED:
         if f.size == "small":
-            reasons.append("unassessed_small_customer_ceiling")
+            reasons.append(Reason.UNASSESSED_SMALL_CUSTOMER_CEILING)
             return min(need, policy.small_customer_ceiling), False
-        reasons.append("investigation_required")
+        reasons.append(Reason.INVESTIGATION_REQUIRED)
         return Decimal(0), True
-    reasons.append(f"risk_{f.risk.value}")
+    reasons.append(Reason(f"risk_{f.risk.value}"))
     return need * _factor(f.risk, policy), False
 
 
 def recommend_limit(f: LimitFacts, policy: CreditPolicy) -> Recommendation:
     """DOMAIN §6.1–§6.2: min(need × risk factor, 10% of net worth), × 0.8 for 乙, 0 for 丙/丁, floored to 1,000."""
-    reasons: list[str] = []
+    reasons: list[Reason] = []
     need = monthly_need(f)
     amount, investigate = _base(f, need, policy, reasons)
     if f.net_worth is not None:
         cap = f.net_worth * policy.capacity_share_of_net_worth
         if cap < amount:
-            reasons.append("capped_by_net_worth")
+            reasons.append(Reason.CAPPED_BY_NET_WORTH)
             amount = max(cap, Decimal(0))
     if f.size != "small" and not f.has_valid_credit_report and amount > policy.small_customer_ceiling:
-        reasons.append("no_valid_credit_report")
+        reasons.append(Reason.NO_VALID_CREDIT_REPORT)
         amount = policy.small_customer_ceiling
     if f.grade is Grade.YI:
-        reasons.append("grade_yi")
+        reasons.append(Reason.GRADE_YI)
         amount *= policy.yi_limit_factor
     if f.grade in (Grade.BING, Grade.DING):
-        reasons.append(f"grade_{f.grade.value}")
+        reasons.append(Reason(f"grade_{f.grade.value}"))
         amount = Decimal(0)
     step = policy.limit_rounding
     amount = (amount / step).to_integral_value(rounding=ROUND_DOWN) * step
@@ -157,12 +180,12 @@ def check_order(
     *, amount: Decimal, exposure: Decimal, limit: Decimal | None, grade: Grade, prepaid: bool
 ) -> OrderCheck:
     """DOMAIN §6.4: hold when 丙/丁 and not prepaid, when there is no valid limit, or when exposure + amount > limit."""
-    reasons = []
+    reasons: list[Reason] = []
     if requires_prepayment(grade) and not prepaid:
-        reasons.append("grade_requires_prepayment")
+        reasons.append(Reason.GRADE_REQUIRES_PREPAYMENT)
     if limit is None:
-        reasons.append("no_valid_limit")
+        reasons.append(Reason.NO_VALID_LIMIT)
     elif exposure + amount > limit:
-        reasons.append("over_limit")
+        reasons.append(Reason.OVER_LIMIT)
     available = (limit or Decimal(0)) - exposure
     return OrderCheck(not reasons, tuple(reasons), exposure, limit, available)

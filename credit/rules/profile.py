@@ -70,13 +70,13 @@ def compute_profile(inputs: ProfileInputs, *, policy: CreditPolicy, today: date)
         paid=sum((p.amount for p in inputs.payments), Decimal(0)),
         credited=inputs.credited,
     )
-    reasons = list(recommendation.reasons) + (["grade_overridden"] if inputs.grade_override else [])
+    reasons = list(recommendation.reasons) + ([limits.Reason.GRADE_OVERRIDDEN] if inputs.grade_override else [])
     # DOMAIN §6.2: a small customer on a default list (litigation, or overdue > 90 days) loses its limit
     # at once and its arrears are flagged for recovery.
     limit = inputs.limit
     recovery = inputs.size == "small" and limits.on_default_list(facts.grade, inputs.litigation_records)
     if recovery:
-        reasons.append("default_list_limit_withdrawn")
+        reasons.append(limits.Reason.DEFAULT_LIST_LIMIT_WITHDRAWN)
         limit = None
     value_tier = tier.value_tier(trailing, policy)
     return {

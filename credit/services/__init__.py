@@ -10,7 +10,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from credit import selectors
 from credit.models import (
@@ -28,6 +28,7 @@ from credit.models import (
     OrderLine,
     Payment,
     ScoringModel,
+    money_words,
 )
 from credit.rules import decisions, limits, orders, scoring, tier
 from credit.rules import grade as grade_rules
@@ -116,17 +117,19 @@ def order_place(
     Only integration accounts and sales managers import completed orders, which skip the check (DOMAIN §1, §6.4;
     issue 12 lets a sales manager's order file be historical)."""
     if historical and not by.has_perm("credit.import_historical_orders"):
-        raise NotAllowed("Only integration accounts and sales managers import completed orders without a credit check.")
+        raise NotAllowed(
+            gettext("Only integration accounts and sales managers import completed orders without a credit check.")
+        )
     profile = _profile_for_update(customer)
     if external_id and Order.objects.filter(external_id=external_id).exists():
         # A re-import never replaces or revives an order: the first one stands, whatever its state.
-        raise DuplicateOrder("Another order already has this external ID.")
+        raise DuplicateOrder(gettext("Another order already has this external ID."))
     amount = sum((line.amount for line in lines), Decimal(0))
     if historical:
-        status, check = Order.Status.COMPLETED, {"passed": True, "reasons": ["historical_import"]}
+        status, check = Order.Status.COMPLETED, {"passed": True, "reasons": [limits.Reason.HISTORICAL_IMPORT]}
     else:
         limit = selectors.valid_limit(customer=customer, today=today)
-        if "default_list_limit_withdrawn" in profile.reasons:  # DOMAIN §6.2
+        if limits.Reason.DEFAULT_LIST_LIMIT_WITHDRAWN in profile.reasons:  # DOMAIN §6.2
             limit = None
         verdict = limits.check_order(
             amount=amount,
@@ -188,8 +191,8 @@ def order_transition(*, order: Order, action: str, by: AbstractBaseUser, today: 
     order = Order.objects.select_for_update().get(pk=order.pk)
     try:
         order.status = orders.transition_target(order.status, action)
-    except orders.TransitionRefused as refusal:
-        raise CreditError(str(refusal)) from None
+    except orders.TransitionRefused:
+        raise CreditError(_order_refusal_text(order.status, action)) from None
     if action == "reject" and not note.strip():
         raise NoteRequired(message=gettext("Write down why you reject the order."))
     if action in ("release", "reject"):
@@ -199,22 +202,44 @@ def order_transition(*, order: Order, action: str, by: AbstractBaseUser, today: 
     return order
 
 
+ORDER_REFUSALS = {  # credit.rules.orders.TRANSITIONS: why an order's state refuses the action, in words
+    "release": gettext_lazy("Only an order on credit hold can be released; this one is %(status)s."),
+    "reject": gettext_lazy("Only an order on credit hold can be rejected; this one is %(status)s."),
+    "complete": gettext_lazy("Only an open order can be completed; this one is %(status)s."),
+    "cancel": gettext_lazy("Only an open or held order can be cancelled; this one is %(status)s."),
+}
+
+
+def _order_refusal_text(status: str, action: str) -> str:
+    if action == "cancel" and status == Order.Status.COMPLETED:
+        return gettext(
+            "A completed order was delivered and is a receivable: it cannot be cancelled. "
+            "A credit manager records a credit note for what will not be paid."
+        )
+    if action not in ORDER_REFUSALS:
+        return gettext("This is not something an order can do.")
+    return str(ORDER_REFUSALS[action]) % {"status": Order.Status(status).label}
+
+
 @transaction.atomic
 def credit_note_issue(*, order: Order, amount: Decimal, reason: str, by: AbstractBaseUser, today: date) -> CreditNote:
     """A credit manager credits (writes off) part or all of what is unpaid on a completed order, with a reason
     (DOMAIN §6.4). It lowers the exposure like a payment but is no payment for the grade (DOMAIN §4); it never
     exceeds what the payments leave unpaid on the order, nor the exposure (``rules.limits.credit_note_room``)."""
     if not by.has_perm("credit.write_off", order.customer):
-        raise NotAllowed("Only a credit manager records a credit note.")
+        raise NotAllowed(gettext("Only a credit manager records a credit note."))
     if not reason.strip():
-        raise CreditError("A credit note needs a reason.")
+        raise CreditError(gettext("A credit note needs a reason."))
     _profile_for_update(order.customer)
     order = Order.objects.select_for_update().select_related("customer").get(pk=order.pk)
     if order.status != Order.Status.COMPLETED:
-        raise CreditError("Only a completed (delivered) order takes a credit note; an open one is cancelled.")
+        raise CreditError(gettext("Only a completed (delivered) order takes a credit note; an open one is cancelled."))
     room = _credit_note_room(order)
     if amount <= 0 or amount > room:
-        raise CreditError(f"A credit note on {order.number} may credit at most {room:.2f}.")
+        raise CreditError(
+            gettext("A credit note on %(number)s may credit at most %(room)s.")
+            % {"number": order.number, "room": money_words(room)}
+        )
     note = CreditNote.objects.create(
         customer=order.customer, order=order, amount=amount, reason=reason.strip(), issued_on=today, created_by=by
     )
@@ -396,9 +421,9 @@ def credit_limit_approve(
     large customer without a valid credit report (DOMAIN §6.2–§6.3). The limit is valid for a year."""
     request = CreditLimitRequest.objects.select_for_update().select_related("customer").get(pk=request.pk)
     if request.status != CreditLimitRequest.Status.PENDING:
-        raise CreditError("This request has already been decided.")
+        raise CreditError(gettext("This request has already been decided."))
     if not limits.four_eyes_kept(requested_by=request.requested_by_id, deciding=by.pk):
-        raise FourEyesViolation("The requester cannot decide their own request.")
+        raise FourEyesViolation(gettext("The requester cannot decide their own request."))
     customer = request.customer
     policy = selectors.policy_current().as_rule()
     amount = request.amount if approved_amount is None else approved_amount
@@ -406,7 +431,10 @@ def credit_limit_approve(
         customer.size, selectors.has_valid_credit_report(customer=customer, today=today, policy=policy), policy
     )
     if ceiling is not None and amount > ceiling:
-        raise CreditError(f"Without a valid credit report this customer may get at most {ceiling:.2f}.")
+        raise CreditError(
+            gettext("Without a valid credit report this customer may get at most %(ceiling)s.")
+            % {"ceiling": money_words(ceiling)}
+        )
     profile = credit_profile_refresh(customer=customer, today=today)
     causes = selectors.approval_note_causes(profile=profile, amount=amount)
     if causes and not note.strip():
@@ -434,9 +462,9 @@ def credit_limit_approve(
 def credit_limit_reject(*, request: CreditLimitRequest, by: AbstractBaseUser, today: date, note: str) -> None:
     request = CreditLimitRequest.objects.select_for_update().select_related("customer").get(pk=request.pk)
     if request.status != CreditLimitRequest.Status.PENDING:
-        raise CreditError("This request has already been decided.")
+        raise CreditError(gettext("This request has already been decided."))
     if not limits.four_eyes_kept(requested_by=request.requested_by_id, deciding=by.pk):
-        raise FourEyesViolation("The requester cannot decide their own request.")
+        raise FourEyesViolation(gettext("The requester cannot decide their own request."))
     if not note.strip():
         raise NoteRequired()
     profile = credit_profile_refresh(customer=request.customer, today=today)
@@ -451,7 +479,7 @@ def grade_override_set(
 ) -> GradeOverride:
     """A credit manager overrides the grade with a reason and an expiry (DOMAIN §4)."""
     if valid_until < today:
-        raise CreditError("The override must not have expired already.")
+        raise CreditError(gettext("The override must not have expired already."))
     override = GradeOverride.objects.create(
         customer=customer, grade=grade, reason=reason, valid_until=valid_until, created_by=by
     )
@@ -464,11 +492,11 @@ def core_pin_set(*, customer: Customer, state: str, reason: str, by: AbstractBas
     """A credit manager pins the customer core or ordinary, or hands it back to the rule (``auto``), with a reason
     (DOMAIN §2.1). The pin is kept with who and when, named in the dossier's history, and the profile follows."""
     if not by.has_perm("credit.pin_core", customer):
-        raise NotAllowed("Only a credit manager pins a customer core or ordinary.")
+        raise NotAllowed(gettext("Only a credit manager pins a customer core or ordinary."))
     if state not in CorePinState.values:
-        raise CreditError("Choose core, ordinary or automatic.")
+        raise CreditError(gettext("Choose core, ordinary or automatic."))
     if not reason.strip():
-        raise CreditError("A core pin needs a reason.")
+        raise CreditError(gettext("A core pin needs a reason."))
     _profile_for_update(customer)
     before = selectors.core_pins(customer=customer).values_list("state", flat=True).first() or CorePinState.AUTOMATIC
     pin = CorePin.objects.create(customer=customer, state=state, reason=reason.strip(), created_by=by)

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from customers.models import Contact, Customer
 from customers.sections import CONTACT_FIELDS, CUSTOMER_FIELDS, SECTION_MODELS, section_model_fields
@@ -20,7 +21,7 @@ _SECTION_MODEL_FIELDS = {
     section: {name: model._meta.get_field(name) for name in section_model_fields(section)}
     for section, model in SECTION_MODELS.items()
 }
-NUL_MESSAGE = _("Null characters are not allowed.")
+NUL_MESSAGE = gettext_lazy("Null characters are not allowed.")
 
 
 def _plain_text_rule(model_field) -> tuple[int | None, bool, frozenset | None] | None:

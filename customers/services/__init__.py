@@ -29,7 +29,7 @@ from customers.models import (
 )
 from customers.rules.figures import latest_by_metric
 from customers.rules.review import ReviewPolicy
-from customers.sections import CONTACT_FIELDS, CUSTOMER_FIELDS, SECTION_MODELS
+from customers.sections import CONTACT_FIELD_SEPARATOR, CONTACT_FIELDS, CUSTOMER_FIELDS, SECTION_MODELS
 from customers.services.completeness import customer_completeness, customer_missing_fields
 from customers.services.dossiers import (
     CODE_SEQUENCE,
@@ -295,7 +295,8 @@ def contact_save(
         return contact
     contact.save()
     label = contact.name
-    history_record(customer, by, Section.CONTACTS, [(f"{label} · {name}", old, new) for name, old, new in changes])
+    changes = [(f"{label}{CONTACT_FIELD_SEPARATOR}{name}", old, new) for name, old, new in changes]
+    history_record(customer, by, Section.CONTACTS, changes)
     _touch(customer)
     return contact
 

@@ -204,7 +204,7 @@ def test_a_credit_note_never_exceeds_what_is_unpaid_on_its_order(buyer, delivere
     )
     issue = services.credit_note_issue
     issue(order=delivered, amount=D(50_000), reason="returned goods", by=people["cm"], today=TODAY)
-    with pytest.raises(services.CreditError, match=r"10000\.00"):
+    with pytest.raises(services.CreditError, match=r"at most 10,000\."):
         issue(order=delivered, amount=D("10000.01"), reason="more", by=people["cm"], today=TODAY)
     assert services.credit_exposure(buyer) == D(10_000)
 
