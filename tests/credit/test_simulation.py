@@ -23,6 +23,10 @@ def test_the_same_seed_gives_the_same_figures(comparison):
     assert other.credit_for_all.credit_sales != comparison.credit_for_all.credit_sales
 
 
+def test_split_over_processes_the_figures_are_the_same(comparison):
+    assert simulate(customers=150, months=12, seed=11, policy=CreditPolicy(), processes=2) == comparison
+
+
 def test_credit_for_all_holds_nothing_and_every_defaulter_costs(comparison):
     everyone = comparison.credit_for_all
     assert (everyone.held, everyone.released, everyone.prepaid_sales) == (0, 0, 0)

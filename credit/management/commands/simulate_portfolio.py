@@ -1,5 +1,6 @@
 """Simulate a synthetic portfolio under credit for all and under the credit policy (DOMAIN §11); writes nothing."""
 
+import os
 import time
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
@@ -24,6 +25,9 @@ class Command(BaseCommand):
         parser.add_argument("--months", type=int, default=24)
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument(
+            "--processes", type=int, default=os.cpu_count() or 1, help="split the portfolio over this many processes"
+        )
+        parser.add_argument(
             "--set",
             action="append",
             default=[],
@@ -36,7 +40,13 @@ class Command(BaseCommand):
             raise CommandError("--customers must be at least 1 and --months between 1 and 120.")
         policy = _policy(selectors.policy_current().as_rule(), options["set"])
         started = time.perf_counter()
-        found = simulate(customers=options["customers"], months=options["months"], seed=options["seed"], policy=policy)
+        found = simulate(
+            customers=options["customers"],
+            months=options["months"],
+            seed=options["seed"],
+            policy=policy,
+            processes=max(1, min(options["processes"], options["customers"])),
+        )
         took = time.perf_counter() - started
         out = self.stdout.write
         out(
