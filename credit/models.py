@@ -444,7 +444,8 @@ class Order(ConstraintWords, models.Model):
         USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("decided by")
     )
     decided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("decided at"))
-    decision_note = models.TextField(_("decision note"), blank=True)  # why a held order was released or rejected
+    # why a held order was released or rejected; a database default too, for the rows COPY writes without it
+    decision_note = models.TextField(_("decision note"), blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = _("order")
