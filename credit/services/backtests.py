@@ -16,6 +16,7 @@ from credit.rules.policy import CreditPolicy
 
 _KINDS = {name: type(getattr(CreditPolicy(), name)) for name in CreditPolicy.__dataclass_fields__}
 CHUNK = 5000  # customers read, replayed and kept at a time
+KEPT_MONTHS = 12  # how far back from its day a kept customer's facts reach
 
 
 @transaction.atomic
@@ -73,13 +74,12 @@ def policy_backtest_compute(
     since = today - relativedelta(months=months)
     ids = selectors.backtest_customer_ids(since=since, today=today)
     result = Backtest(since, today, month_labels(since, today))
+    windows = {policy.window_days for policy in policies.values()}
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
-        ledgers = _ledgers(chunk, today=today, windows={p.window_days for p in policies.values()})
+        ledgers = _ledgers(chunk, today=today, windows=windows, months=months)
         histories = selectors.backtest_histories(chunk, today=today, trade=False)
-        rows = (
-            (histories[pk], {w: ledgers[pk, w] for w in {p.window_days for p in policies.values()}}) for pk in chunk
-        )
+        rows = ((histories[pk], {w: ledgers[pk, w] for w in windows}) for pk in chunk)
         backtest_ledgers(rows, policies=policies, since=since, today=today, into=result)
         if progress is not None:
             progress(start + len(chunk), len(ids))
@@ -93,18 +93,28 @@ def backtest_ledgers_refresh(*, today: date, months: int = 12) -> int:
     ids = selectors.backtest_customer_ids(since=today - relativedelta(months=months), today=today)
     replayed = 0
     for start in range(0, len(ids), CHUNK):
-        replayed += _ledgers(ids[start : start + CHUNK], today=today, windows={window}).replayed
+        replayed += _ledgers(ids[start : start + CHUNK], today=today, windows={window}, months=months).replayed
     return replayed
 
 
-def _stale(chunk: list[int], *, today: date, windows: set[int]) -> tuple[list[int], dict, dict[int, str]]:
+def _stale(chunk: list[int], *, today: date, windows: set[int], months: int) -> tuple[list[int], dict, dict[int, str]]:
+    """Customers whose kept facts are missing, from another state of their trade records, from a later day, or
+    from a shorter span than ``months`` back from ``today``."""
     prints = selectors.backtest_fingerprints(chunk, today=today)
     kept = selectors.backtest_ledgers_kept(chunk, windows=windows)
-    stale = [
-        pk
-        for pk in chunk
-        if any((pk, w) not in kept or kept[pk, w][0] != prints[pk] or kept[pk, w][1] > today for w in windows)
-    ]
+    since = today - relativedelta(months=months)
+
+    def fresh(pk: int, window: int) -> bool:
+        if (pk, window) not in kept:
+            return False
+        fingerprint, computed_on, _orders = kept[pk, window]
+        return (
+            fingerprint == prints[pk]
+            and since >= computed_on - relativedelta(months=KEPT_MONTHS)
+            and computed_on <= today
+        )
+
+    stale = [pk for pk in chunk if not all(fresh(pk, w) for w in windows)]
     return stale, kept, prints
 
 
@@ -112,14 +122,15 @@ class _Ledgers(dict):
     replayed = 0  # customers whose ledger facts were computed, not read back
 
 
-def _ledgers(chunk: list[int], *, today: date, windows: set[int]) -> _Ledgers:
-    """(customer, window) → its orders of the last year with their ledger facts: kept ones where the customer's
-    trade records are unchanged, the others replayed (``rules.backtest.order_ledgers``) and kept."""
-    stale, kept, prints = _stale(chunk, today=today, windows=windows)
+def _ledgers(chunk: list[int], *, today: date, windows: set[int], months: int) -> _Ledgers:
+    """(customer, window) → its orders of the last ``months`` with their ledger facts: kept ones where the customer's
+    trade records are unchanged (and the kept months reach back far enough), the others replayed
+    (``rules.backtest.order_ledgers``) and kept."""
+    stale, kept, prints = _stale(chunk, today=today, windows=windows, months=months)
     found = _Ledgers({key: orders for key, (_print, _on, orders) in kept.items()})
     found.replayed = len(stale)
     if stale:
-        since = today - relativedelta(months=12)
+        since = today - relativedelta(months=max(months, KEPT_MONTHS))
         histories = selectors.backtest_histories(stale, today=today, trade=True)
         fresh = {
             (pk, w): order_ledgers(histories[pk], since=since, today=today, window_days=w)
