@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -96,7 +97,9 @@ class Reminder(models.Model):
     )
     due_on = models.DateField(_("due on"))
     cause_key = models.CharField(_("cause"), max_length=160)
-    message = models.CharField(_("message"), max_length=300)
+    message = models.CharField(_("message"), max_length=300)  # in the server's language, for mail and the admin
+    # the message's template (a msgid) and its values, so each reader sees it in their own language
+    message_words = models.JSONField(_("message in words"), default=dict, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
@@ -116,3 +119,10 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.recipient_id} ({self.due_on})"
+
+    def text(self) -> str:
+        """The message in the reader's language (the active translation), from its template and values."""
+        words = self.message_words or {}
+        if words.get("template"):
+            return gettext(words["template"]) % words.get("params", {})
+        return self.message

@@ -97,8 +97,19 @@ class ReminderInput:
     recipient_id: int
     due_on: date
     cause_key: str
-    message: str
+    message: "Words | str"  # Words: shown in each reader's language; text: as written
     customer_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """A sentence to show later in each reader's language: its template, marked with ``gettext_noop``, and values."""
+
+    template: str
+    params: dict
+
+    def __str__(self) -> str:
+        return gettext(self.template) % self.params
 
 
 def reminders_create(rows: Iterable[ReminderInput]) -> int:
@@ -116,7 +127,10 @@ def reminders_create(rows: Iterable[ReminderInput]) -> int:
                 customer_id=r.customer_id,
                 due_on=r.due_on,
                 cause_key=r.cause_key,
-                message=r.message[:300],
+                message=str(r.message)[:300],
+                message_words=(
+                    {"template": r.message.template, "params": r.message.params} if isinstance(r.message, Words) else {}
+                ),
             )
             for r in rows
         ],
@@ -200,7 +214,7 @@ def reminders_send_digests(*, now: datetime | None = None) -> int:
                     continue  # another run is sending them, or has sent them
                 recipient = items[0].recipient
                 if recipient.email:
-                    lines = [f"- {r.due_on:%Y-%m-%d} {r.get_kind_display()}: {r.message}" for r in items]
+                    lines = [f"- {r.due_on:%Y-%m-%d} {r.get_kind_display()}: {r.text()}" for r in items]
                     subject = gettext("Dossier CRM: %(count)d new reminders") % {"count": len(items)}
                     mail.EmailMessage(subject, "\n".join(lines), to=[recipient.email], connection=connection).send()
                     sent += 1

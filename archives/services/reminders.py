@@ -2,11 +2,11 @@
 
 from datetime import date
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from archives.models import Borrowing
 from crm.models import Reminder
-from crm.services import ReminderInput, reminders_create
+from crm.services import ReminderInput, Words, reminders_create
 
 
 def borrowing_reminders(*, today: date) -> int:
@@ -19,7 +19,9 @@ def borrowing_reminders(*, today: date) -> int:
     )
     rows = []
     for pk, borrower_id, archivist_id, due_on, number, customer_id in overdue.iterator(2000):
-        message = _("Original %(number)s was due back on %(date)s") % {"number": number, "date": due_on.isoformat()}
+        message = Words(
+            gettext_noop("Original %(number)s was due back on %(date)s"), {"number": number, "date": due_on.isoformat()}
+        )
         for recipient_id in {borrower_id, archivist_id} - {None}:
             rows.append(
                 ReminderInput(

@@ -5,14 +5,14 @@ from collections import defaultdict
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from credit import selectors
 from credit.models import CreditLimit, Order, OrderLine
 from credit.rules.reorder import reorder_due
 from credit.services import credit_profiles_refresh
 from crm.models import Reminder
-from crm.services import ReminderInput, reminders_create
+from crm.services import ReminderInput, Words, reminders_create
 from customers.rules.credit_reports import credit_report_expires_on
 from customers.selectors import credit_reports_expiring
 
@@ -32,8 +32,10 @@ def limit_reminders(*, today: date) -> int:
                 limit.customer.owner_id,
                 limit.valid_until,
                 f"limit_expiring:{limit.pk}",
-                _("Credit limit of %(code)s %(name)s expires on %(date)s")
-                % {"code": limit.customer.code, "name": limit.customer.name, "date": limit.valid_until.isoformat()},
+                Words(
+                    gettext_noop("Credit limit of %(code)s %(name)s expires on %(date)s"),
+                    {"code": limit.customer.code, "name": limit.customer.name, "date": limit.valid_until.isoformat()},
+                ),
                 limit.customer_id,
             )
         )
@@ -48,8 +50,10 @@ def limit_reminders(*, today: date) -> int:
                 limit.customer.owner_id,
                 limit.valid_until,
                 f"limit_expired:{limit.pk}",
-                _("Credit limit of %(code)s %(name)s expired on %(date)s")
-                % {"code": limit.customer.code, "name": limit.customer.name, "date": limit.valid_until.isoformat()},
+                Words(
+                    gettext_noop("Credit limit of %(code)s %(name)s expired on %(date)s"),
+                    {"code": limit.customer.code, "name": limit.customer.name, "date": limit.valid_until.isoformat()},
+                ),
                 limit.customer_id,
             )
         )
@@ -79,8 +83,10 @@ def credit_report_reminders(*, today: date) -> int:
                 document.customer.owner_id,
                 expires,
                 f"report:{document.pk}:{expires.isoformat()}",
-                _("Credit report of %(code)s %(name)s expires on %(date)s")
-                % {"code": document.customer.code, "name": document.customer.name, "date": expires.isoformat()},
+                Words(
+                    gettext_noop("Credit report of %(code)s %(name)s expires on %(date)s"),
+                    {"code": document.customer.code, "name": document.customer.name, "date": expires.isoformat()},
+                ),
                 document.customer_id,
             )
         )
@@ -113,8 +119,10 @@ def reorder_reminders(*, today: date) -> int:
                     owner_id,
                     due,
                     f"reorder:{customer_id}:{product}:{last.isoformat()}",
-                    _("%(customer)s usually reorders %(product)s by now (last order %(date)s)")
-                    % {"customer": name, "product": product, "date": last.isoformat()},
+                    Words(
+                        gettext_noop("%(customer)s usually reorders %(product)s by now (last order %(date)s)"),
+                        {"customer": name, "product": product, "date": last.isoformat()},
+                    ),
                     customer_id,
                 )
             )

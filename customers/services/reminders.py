@@ -5,10 +5,10 @@ import calendar
 from datetime import date, timedelta
 
 from django.db.models import Q
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from crm.models import Reminder
-from crm.services import ReminderInput, reminders_create
+from crm.services import ReminderInput, Words, reminders_create
 from customers.models import Contact, Customer
 from customers.rules.review import ReviewPolicy
 
@@ -25,9 +25,9 @@ def review_reminders(*, today: date, policy: ReviewPolicy) -> int:
         overdue = due_on < today
         kind = Reminder.Kind.REVIEW_OVERDUE if overdue else Reminder.Kind.REVIEW_DUE
         text = (
-            _("Review of %(code)s %(name)s was due on %(date)s")
+            gettext_noop("Review of %(code)s %(name)s was due on %(date)s")
             if overdue
-            else _("Review of %(code)s %(name)s is due on %(date)s")
+            else gettext_noop("Review of %(code)s %(name)s is due on %(date)s")
         )
         rows.append(
             ReminderInput(
@@ -35,7 +35,7 @@ def review_reminders(*, today: date, policy: ReviewPolicy) -> int:
                 owner_id,
                 due_on,
                 f"{kind}:{pk}:{due_on.isoformat()}",
-                text % {"code": code, "name": name, "date": due_on.isoformat()},
+                Words(text, {"code": code, "name": name, "date": due_on.isoformat()}),
                 pk,
             )
         )
@@ -65,8 +65,10 @@ def birthday_reminders(*, today: date, policy: ReviewPolicy) -> int:
                 owner_id,
                 day,
                 f"birthday:{pk}:{day.year}",
-                _("%(name)s of %(customer)s has a birthday on %(date)s")
-                % {"name": name, "customer": customer_name, "date": day.isoformat()},
+                Words(
+                    gettext_noop("%(name)s of %(customer)s has a birthday on %(date)s"),
+                    {"name": name, "customer": customer_name, "date": day.isoformat()},
+                ),
                 customer_id,
             )
         )

@@ -62,3 +62,31 @@ def test_the_inbox_offers_the_bulk_action_and_numbered_pages(client_for, rep):
     third = client.get(reverse("reminders"), {"page": 3}).content.decode()
     assert third.count('name="ids"') == 20
     assert "Call 119" in third
+
+
+def test_a_reminder_reads_in_the_readers_language(client_for, rep):
+    """Issue 14 point 3: the nightly job writes a reminder once; each reader sees it in their own language."""
+    from django.utils.translation import gettext_noop
+
+    from crm.services import Words
+
+    reminders_create(
+        [
+            ReminderInput(
+                "review_due",
+                rep.pk,
+                date(2026, 11, 30),
+                "review:1",
+                Words(
+                    gettext_noop("Review of %(code)s %(name)s is due on %(date)s"),
+                    {"code": "C000001", "name": "杭州东方化工", "date": "2026-11-30"},
+                ),
+            )
+        ]
+    )
+    client = client_for(rep)
+    english = client.get(reverse("reminders"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Review of C000001 杭州东方化工 is due on 2026-11-30" in english
+    chinese = client.get(reverse("reminders"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "C000001 杭州东方化工 的复核将于 2026-11-30 到期" in chinese
+    assert Reminder.objects.get().message == "Review of C000001 杭州东方化工 is due on 2026-11-30"  # mail, admin
