@@ -103,13 +103,18 @@ class Customer:
     invoices: list[Invoice]  # every order it wants to place, history and simulated months alike
 
 
-def _pick(rng: random.Random, table: tuple) -> object:
+def _pick_row(rng: random.Random, table: tuple) -> tuple:
+    """A row of ``table`` drawn by the weight in its second place."""
     roll, total = rng.random(), 0.0
     for row in table:
         total += row[1]
         if roll < total:
-            return row[0]
-    return table[-1][0]
+            return row
+    return table[-1]
+
+
+def _pick(rng: random.Random, table: tuple) -> object:
+    return _pick_row(rng, table)[0]
 
 
 def _month(start: date, index: int) -> date:
@@ -161,8 +166,7 @@ def _customer(rng: random.Random, number: int, months: int, c: Calibration) -> C
 def _invoices(rng: random.Random, c: Calibration, *, base: float, terms: int, z: float, months: int,
               defaults_in: int | None) -> list[Invoice]:  # fmt: skip
     """Seasonal monthly orders and when each is paid: the payer's habit, or a defaulter's decline."""
-    payer = _pick(rng, tuple((p[0], p[1]) for p in c.payers))
-    _, _, late_share, low, high = next(p for p in c.payers if p[0] == payer)
+    _, _, late_share, low, high = _pick_row(rng, c.payers)
     if z > 1:  # riskier firms pay later even when they survive
         late_share = min(1.0, late_share + 0.2)
     collapse = _month(START, defaults_in) if defaults_in is not None else None

@@ -107,7 +107,6 @@ class Backtest:
     orders: int = 0
     amount: Decimal = Decimal(0)
     bad_debt: Decimal = Decimal(0)  # of every replayed order: what credit for all lets through
-    paid_on_time: Decimal = Decimal(0)
     tallies: dict[str, Tally] = field(default_factory=dict)
 
 
@@ -181,19 +180,6 @@ def _allocated(history: CustomerHistory, *, today: date) -> dict[int, tuple[Deci
         elif (a.paid_on - due[a.order_id]).days > BAD_DEBT_DAYS:
             paid[2] += a.amount
     return {order_id: tuple(values) for order_id, values in found.items()}
-
-
-def fates(history: CustomerHistory, *, today: date) -> dict[int, Fate]:
-    """Each order's fate by the allocation of DOMAIN §4 over the whole ledger up to ``today``."""
-    allocated = _allocated(history, today=today)
-    zero = (Decimal(0), Decimal(0), Decimal(0))
-    return {
-        o.order_id: OrderLedger(
-            o.order_id, o.order_date, o.due_date, o.amount, o.prepaid, Decimal(0), None, 0, Decimal(0),
-            *allocated.get(o.order_id, zero),
-        ).fate(today)
-        for o in history.orders
-    }  # fmt: skip
 
 
 class _Replay:
@@ -315,7 +301,6 @@ def backtest_ledgers(
             result.orders += 1
             result.amount += order.amount
             result.bad_debt += fate.bad_debt
-            result.paid_on_time += fate.paid_on_time
             for name, policy in policies.items():
                 if held(orders[policy.window_days][order.order_id], history, policy):
                     _count(result.tallies[name], order, fate)

@@ -77,7 +77,7 @@ def policy_backtest_compute(
     windows = {policy.window_days for policy in policies.values()}
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
-        ledgers = _ledgers(chunk, today=today, windows=windows, months=months)
+        ledgers, _replayed = _ledgers(chunk, today=today, windows=windows, months=months)
         histories = selectors.backtest_histories(chunk, today=today, trade=False)
         rows = ((histories[pk], {w: ledgers[pk, w] for w in windows}) for pk in chunk)
         backtest_ledgers(rows, policies=policies, since=since, today=today, into=result)
@@ -93,7 +93,7 @@ def backtest_ledgers_refresh(*, today: date, months: int = 12) -> int:
     ids = selectors.backtest_customer_ids(since=today - relativedelta(months=months), today=today)
     replayed = 0
     for start in range(0, len(ids), CHUNK):
-        replayed += _ledgers(ids[start : start + CHUNK], today=today, windows={window}, months=months).replayed
+        replayed += len(_ledgers(ids[start : start + CHUNK], today=today, windows={window}, months=months)[1])
     return replayed
 
 
@@ -118,17 +118,14 @@ def _stale(chunk: list[int], *, today: date, windows: set[int], months: int) -> 
     return stale, kept, prints
 
 
-class _Ledgers(dict):
-    replayed = 0  # customers whose ledger facts were computed, not read back
-
-
-def _ledgers(chunk: list[int], *, today: date, windows: set[int], months: int) -> _Ledgers:
+def _ledgers(
+    chunk: list[int], *, today: date, windows: set[int], months: int
+) -> tuple[dict[tuple[int, int], list[OrderLedger]], list[int]]:
     """(customer, window) → its orders of the last ``months`` with their ledger facts: kept ones where the customer's
     trade records are unchanged (and the kept months reach back far enough), the others replayed
-    (``rules.backtest.order_ledgers``) and kept."""
+    (``rules.backtest.order_ledgers``) and kept; and the customers replayed."""
     stale, kept, prints = _stale(chunk, today=today, windows=windows, months=months)
-    found = _Ledgers({key: orders for key, (_print, _on, orders) in kept.items()})
-    found.replayed = len(stale)
+    found = {key: orders for key, (_print, _on, orders) in kept.items()}
     if stale:
         since = today - relativedelta(months=max(months, KEPT_MONTHS))
         histories = selectors.backtest_histories(stale, today=today, trade=True)
@@ -139,7 +136,7 @@ def _ledgers(chunk: list[int], *, today: date, windows: set[int], months: int) -
         }
         found.update(fresh)
         _keep(fresh, prints, today=today)
-    return found
+    return found, stale
 
 
 @transaction.atomic

@@ -13,8 +13,8 @@ from credit.rules.backtest import (
     Report,
     TradeOrder,
     backtest,
-    fates,
     month_labels,
+    order_ledgers,
 )
 from credit.rules.grade import PaymentIn
 from credit.rules.policy import CreditPolicy
@@ -137,9 +137,11 @@ def test_fates_split_paid_on_time_late_and_unpaid():
         payments=[PaymentIn(1, date(2026, 1, 20), D(300)), PaymentIn(2, date(2026, 3, 1), D(200)),
                   PaymentIn(3, date(2026, 5, 12), D(100))],
     )  # fmt: skip
-    assert fates(history, today=TODAY)[1].paid_on_time == D(300)
-    assert fates(history, today=TODAY)[1].bad_debt == D(100) + D(400)  # 200 paid 28 days late is neither
-    assert fates(history, today=date(2026, 4, 1))[1].bad_debt == 0  # not yet 90 days overdue
+    (order,) = order_ledgers(history, since=SINCE, today=TODAY, window_days=365)
+    assert order.fate(TODAY).paid_on_time == D(300)
+    assert order.fate(TODAY).bad_debt == D(100) + D(400)  # 200 paid 28 days late is neither
+    (early,) = order_ledgers(history, since=SINCE, today=date(2026, 4, 1), window_days=365)
+    assert early.fate(date(2026, 4, 1)).bad_debt == 0  # not yet 90 days overdue
 
 
 def test_the_year_is_labelled_month_by_month():
