@@ -6,7 +6,7 @@ back to ``icontains``.
 """
 
 from django.db import NotSupportedError
-from django.db.models import CharField, Lookup, TextField
+from django.db.models import CharField, IntegerField, Lookup, TextField
 from django.db.models.lookups import IContains
 
 
@@ -61,3 +61,30 @@ class HasBigram(_PostgresOnly):
 
 
 CharField.register_lookup(HasBigram)
+
+
+class InArray(Lookup):
+    """``col = ANY(ARRAY(subquery))`` on PostgreSQL, ``col IN (subquery)`` elsewhere.
+
+    PostgreSQL runs the subquery once, before the statement (an InitPlan), and reads the ids it gives by the index
+    of ``col``, so the condition can join others on the same table in one bitmap (``name LIKE … OR id = ANY(…)``
+    reads the trigram and the primary-key index side by side) or filter rows an index walk meets in order. ``col IN
+    (subquery)`` is a join or a hashed filter instead, which rules both out: with a word many rows match, the planner
+    had to gather every match to sort them (4 s for "golden flow" at 1M customers)."""
+
+    lookup_name = "in_array"
+
+    def get_prep_lookup(self):
+        return self.rhs  # a query
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        if not rhs.startswith("("):
+            rhs = f"({rhs})"
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(ARRAY{rhs})", [*lhs_params, *rhs_params]
+        return f"{lhs} IN {rhs}", [*lhs_params, *rhs_params]
+
+
+IntegerField.register_lookup(InArray)  # AutoField and BigAutoField too: the ids

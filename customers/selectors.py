@@ -149,32 +149,43 @@ def _search(qs: QuerySet[Customer], q: str, fully_visible: Q | None) -> QuerySet
     of a contact (its end), case-insensitively. The USCC and the phones
     are hidden on a masked row (DOMAIN §1), so they match only rows the user may see in full.
 
-    Each of these is its own lookup of the customer ids it matches, by its own index, and the list keeps the ids
-    found by any of them (a UNION): one condition ``name … OR id IN (contacts)`` would defeat both trigram indexes
-    and read the whole customer table. Text without letter case (Chinese) uses a plain LIKE, twice as fast as a
-    case-insensitive match; on PostgreSQL both LIKE and ILIKE use the trigram index of the column for 3+ characters,
-    and a name of two characters the index of its two-character pieces (``has_bigram``).
+    The name is a condition on the row; everything else one list of ids per word, each field found by its own
+    index and the list taken once (``in_array``): ``name LIKE … OR id = ANY(those ids)``. With few matches PostgreSQL
+    reads the trigram and primary-key indexes side by side; with many (a word in a tenth of the names) it walks the
+    list's order and checks each row, stopping at the page. ``OR id IN (contacts)`` allowed neither and read the
+    whole table; a UNION of every field's ids had to gather all of a common word's matches before sorting them.
+    Text without letter case (Chinese) uses a plain LIKE, twice as fast as a case-insensitive match; on PostgreSQL
+    both LIKE and ILIKE use the trigram index of the column for 3+ characters, and a name of two characters the index
+    of its two-character pieces (``has_bigram``).
     """
     q = q.strip()
     words = [q] if PHONE.fullmatch(q) else q.split()[:SEARCH_WORDS]  # "5555 1234" is one phone number
     for word in words:
-        qs = qs.filter(pk__in=_word_ids(word, fully_visible))
+        qs = qs.filter(_name_matches(word) | Q(pk__in_array=_other_ids(word, fully_visible)))
     return qs
 
 
 SEARCH_WORDS = 5  # words of a search beyond these are ignored (each is one more lookup)
 
 
-def _word_ids(q: str, fully_visible: Q | None) -> QuerySet:
-    """The ids of the customers one word matches, a UNION of one indexed lookup per field."""
+def _name_matches(q: str) -> Q:
+    """The name (a customer's or a contact's) holds the word: a condition on the row, which the trigram index (or,
+    for two characters on PostgreSQL, the bigram index) answers, or which a walk of the name index in list order
+    checks."""
     name = Q(**{f"name__{'contains' if q.upper() == q.lower() else 'ilike'}": q})
     if len(q) == 2 and connection.vendor == "postgresql":  # no trigram in two characters: the bigram index
         name &= Q(name__has_bigram=q)
+    return name
+
+
+def _other_ids(q: str, fully_visible: Q | None) -> QuerySet:
+    """The ids of the customers one word matches by anything but their name: a UNION of one indexed lookup per
+    field (contact names, code, and on rows the user sees in full USCC and phones), found once per search
+    (``in_array``): a few rows, where the name may match a hundred thousand."""
     customers = Customer.objects.order_by().values("pk")
     code = q.upper()
     found = [
-        customers.filter(name),
-        Contact.objects.filter(name).order_by().values("customer_id"),
+        Contact.objects.filter(_name_matches(q)).order_by().values("customer_id"),
         _ending(Customer.objects, code, "code").values("pk")
         if len(q) >= 3 and CODE_END.fullmatch(q)
         else customers.filter(code=code),
