@@ -185,6 +185,8 @@ def _columns_read(items: Sequence[CustomerInput]) -> dict[str, tuple[str, ...]]:
             for change in item.sections:
                 if change.section in SECTION_MODELS:
                     wanted.setdefault(change.section, set()).update(_fields_of(change.section, change.values))
+    if "name" in customer:  # a rename in the batch writes every changed dossier's name key
+        customer.add("name_key")
     customer.discard("id")
     columns = {part: tuple(sorted(names)) for part, names in wanted.items()}
     columns["customer"] = ("id", *columns["customer"])  # the key first
