@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm import events, roles
-from crm.bulk import AnyOf, bulk_update_rows, insert_rows
+from crm.bulk import AnyOf, bulk_update_rows, insert_keys, insert_rows
 from crm.services import number_sequence_take
 from customers.models import ChangeRecord, Contact, Customer, NameKey, ReviewState, Section
 from customers.policy import review_policy
@@ -527,10 +527,8 @@ def _save(writes: _Writes, batch: _Batch, by: AbstractBaseUser, today: date) -> 
             for name, old, new in changes
         ],
     )
-    if writes.name_keys - {""}:  # the similar-name search's table (DOMAIN §2.3): one insert, known keys skipped
-        NameKey.objects.bulk_create(
-            [NameKey(key=key) for key in sorted(writes.name_keys - {""})], ignore_conflicts=True
-        )
+    # the similar-name search's table (DOMAIN §2.3): one insert, known keys skipped
+    insert_keys(NameKey, sorted(writes.name_keys - {""}))
     if writes.owner_moves:
         events.publish(events.OwnerChanged(moves=tuple(writes.owner_moves)))
     if writes.credit_data_changed:

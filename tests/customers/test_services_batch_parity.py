@@ -183,9 +183,7 @@ def test_a_batchs_history_keys_and_facts_are_those_of_the_domain(world, integrat
     batch, _single = _batch_then_one_by_one(_mixed_batch(world), integration, monkeypatch)
     history = batch["state"]["history"]
     new_code = next(code for _i, key, _o, code, _e in batch["outcomes"] if key == "NEW-1")
-    assert [(s, f, o, n) for code, s, f, o, n, _by in history if code == new_code] == [
-        ("record", "created", "", "rep")
-    ]
+    assert [(s, f, o, n) for code, s, f, o, n, _by in history if code == new_code] == [("record", "created", "", "rep")]
     change = world["CHANGE"].code
     assert [(s, f, o, n) for code, s, f, o, n, _by in history if code == change] == [
         ("basic", "phone", "0571-1", "0571-2"),
