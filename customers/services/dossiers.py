@@ -205,10 +205,11 @@ def _section_rows(pks: Sequence[int], columns: Mapping[str, tuple[str, ...]]) ->
             row = SimpleNamespace(stored=True)
             row.__dict__.update(zip(attnames, values, strict=True))
             rows[row.customer_id][section] = row
-        blank = _defaults(model)
-        for pk, sections in rows.items():
-            if section not in sections:  # no row yet: written the first time the section gets a value
-                sections[section] = SimpleNamespace(**{**blank, "customer_id": pk}, stored=False)
+        # no row yet: written the first time the section gets a value (``_plan_update`` copies this blank one, shared
+        # by every customer of the batch without the section, before it changes)
+        blank = SimpleNamespace(**_defaults(model), stored=False)
+        for sections in rows.values():
+            sections.setdefault(section, blank)
     return rows
 
 
@@ -443,11 +444,29 @@ def _plan_update(item: CustomerInput, customer: _Row, rows: dict, owner, writes:
     changed = bool(changes)
     if any(name in CREDIT_INPUT_FIELDS for name, _, _ in changes):
         writes.credit_data_changed.add(customer.pk)
+    changed = _plan_section_updates(item, customer, rows, writes) or changed
+    if owner is not None and owner.pk != customer.owner_id:
+        owner_change = ("owner", customer.owner_username, owner.get_username())
+        writes.history.append((customer, Section.RECORD, [owner_change]))
+        writes.owner_moves.append(events.OwnerMove(customer.pk, customer.owner_id, owner.pk))
+        customer.owner_id = owner.pk
+        writes.customer_fields.add("owner")
+        changed = True
+    if changed:
+        writes.changed.append(customer)
+    return changed
+
+
+def _plan_section_updates(item: CustomerInput, customer: _Row, rows: dict, writes: _Writes) -> bool:
+    """Apply the input's section values to the customer's section rows; True if any changed."""
+    changed = False
     sections = _section_values(item)
     for section in SECTION_MODELS:
         if section not in sections:
             continue
         row = rows[section]
+        if not row.stored:  # the batch's shared blank row: this customer's own from here on
+            row = rows[section] = SimpleNamespace(**{**vars(row), "customer_id": customer.pk})
         row_changes = values_apply(row, sections[section], section_model_fields(section))
         if not row_changes:
             continue
@@ -460,15 +479,6 @@ def _plan_update(item: CustomerInput, customer: _Row, rows: dict, owner, writes:
         if any(f"{section}.{name}" in CREDIT_INPUT_FIELDS for name, _, _ in row_changes):
             writes.credit_data_changed.add(customer.pk)
         changed = True
-    if owner is not None and owner.pk != customer.owner_id:
-        owner_change = ("owner", customer.owner_username, owner.get_username())
-        writes.history.append((customer, Section.RECORD, [owner_change]))
-        writes.owner_moves.append(events.OwnerMove(customer.pk, customer.owner_id, owner.pk))
-        customer.owner_id = owner.pk
-        writes.customer_fields.add("owner")
-        changed = True
-    if changed:
-        writes.changed.append(customer)
     return changed
 
 
