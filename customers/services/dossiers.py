@@ -22,7 +22,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -193,33 +193,42 @@ def _columns_read(items: Sequence[CustomerInput]) -> dict[str, tuple[str, ...]]:
     return columns
 
 
-def _section_rows(pks: Sequence[int], columns: Mapping[str, tuple[str, ...]]) -> dict[int, dict[str, SimpleNamespace]]:
-    """The existing customers' section rows, one query per section by primary key (joins made the planner scan
-    whole section tables), with the ``columns`` the batch needs, as plain attributes rather than model instances."""
-    rows: dict[int, dict[str, SimpleNamespace]] = {pk: {} for pk in pks}
-    for section, model in SECTION_MODELS.items():
-        if section not in columns or not pks:
-            continue
-        attnames = ("customer_id", *columns[section])
-        for values in model.objects.filter(AnyOf(F("pk"), pks)).values_list(*attnames):
-            row = SimpleNamespace(stored=True)
-            row.__dict__.update(zip(attnames, values, strict=True))
-            rows[row.customer_id][section] = row
-        # no row yet: written the first time the section gets a value (``_plan_update`` copies this blank one, shared
-        # by every customer of the batch without the section, before it changes)
-        blank = SimpleNamespace(**_defaults(model), stored=False)
-        for sections in rows.values():
-            sections.setdefault(section, blank)
-    return rows
-
-
-def _with_contacts(pks: Sequence[int]) -> set[int]:
-    """Which of these customers have a contact (completeness counts it), read after their rows are locked."""
+def _section_rows(
+    pks: Sequence[int], columns: Mapping[str, tuple[str, ...]]
+) -> tuple[dict[int, dict[str, SimpleNamespace]], set[int]]:
+    """The existing customers' section rows with the ``columns`` the batch needs, as plain attributes rather than
+    model instances, and which of the customers have a contact (completeness counts it): one query, each section
+    joined by its key (the planner probes each section's primary key per customer once the tables are large, and
+    reads small ones whole). Read after the customers' rows are locked, in a query of its own: joined into the
+    locking query, a writer that waited for the lock would see the sections as they were before the other writer
+    committed."""
     if not pks:
-        return set()
-    return set(
-        Contact.objects.filter(AnyOf(F("customer_id"), pks)).order_by().values_list("customer_id", flat=True).distinct()
+        return {}, set()
+    sections = [section for section in SECTION_MODELS if section in columns]
+    lookups = [f"{section}__{column}" for section in sections for column in ("pk", *columns[section])]
+    query = (
+        Customer.objects.filter(AnyOf(F("pk"), pks))
+        .annotate(has_contacts=Exists(Contact.objects.filter(customer=OuterRef("pk"))))
+        .order_by()
+        .values_list("pk", "has_contacts", *lookups)
     )
+    # no row yet: written the first time the section gets a value (``_plan_update`` copies this blank one, shared by
+    # every customer of the batch without the section, before it changes)
+    blank = {section: SimpleNamespace(**_defaults(model), stored=False) for section, model in SECTION_MODELS.items()}
+    rows: dict[int, dict[str, SimpleNamespace]] = {}
+    with_contacts = set()
+    for pk, has_contacts, *values in query:
+        if has_contacts:
+            with_contacts.add(pk)
+        parts, start = dict(blank), 0
+        for section in sections:
+            names = columns[section]
+            if values[start] is not None:
+                parts[section] = row = SimpleNamespace(customer_id=pk, stored=True)
+                row.__dict__.update(zip(names, values[start + 1 : start + 1 + len(names)], strict=True))
+            start += 1 + len(names)
+        rows[pk] = parts
+    return rows, with_contacts
 
 
 def _read_batch(items: Sequence[CustomerInput], by: AbstractBaseUser) -> _Batch:
@@ -239,11 +248,12 @@ def _read_batch(items: Sequence[CustomerInput], by: AbstractBaseUser) -> _Batch:
     codes = {i.values["unified_social_credit_code"] for i in items if i.values.get("unified_social_credit_code")}
     new_ids = {i.external_id for i in items if i.action == Action.CREATE and i.external_id}
     new_ids |= {i.values["external_id"] for i in items if i.values.get("external_id")}
+    sections, with_contacts = _section_rows(existing_pks, columns)
     return _Batch(
         by_pk={c.pk: c for c in existing},
         by_external_id={c.external_id: c for c in existing if c.external_id},
-        sections=_section_rows(existing_pks, columns),
-        with_contacts=_with_contacts(existing_pks),
+        sections=sections,
+        with_contacts=with_contacts,
         owners=_owners(usernames),
         uscc_holders=_holders("unified_social_credit_code", codes),
         external_id_holders=_holders("external_id", new_ids),
