@@ -14,6 +14,9 @@ import django  # noqa: E402
 django.setup()
 import gc  # noqa: E402
 
+from django.urls import get_resolver  # noqa: E402
+
+get_resolver().url_patterns  # noqa: B018 - as crm/wsgi.py: the URLconf's modules are loaded before the freeze
 gc.freeze()  # as crm/wsgi.py does once the app is loaded: startup objects leave the collector's scans
 
 

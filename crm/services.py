@@ -8,8 +8,8 @@ from typing import Protocol
 from axes.models import AccessAttempt
 from django.contrib.auth.models import AbstractBaseUser
 from django.core import mail
-from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from knox.models import AuthToken
@@ -27,15 +27,26 @@ class OwnedDossier(Protocol):
     owner_id: int
 
 
-@transaction.atomic
 def number_sequence_take(*, name: str, count: int = 1) -> range:
-    """Reserve ``count`` consecutive numbers of the named sequence; the row lock serialises callers."""
-    updated = NumberSequence.objects.filter(name=name).update(last=F("last") + count)
-    if not updated:
-        NumberSequence.objects.get_or_create(name=name)
-        NumberSequence.objects.filter(name=name).update(last=F("last") + count)
-    last = NumberSequence.objects.values_list("last", flat=True).get(name=name)
+    """Reserve ``count`` consecutive numbers of the named sequence; the row lock serialises callers. One statement
+    once the sequence exists (a bulk upsert takes its codes in one round trip, not four)."""
+    last = _number_sequence_advance(name, count)
+    if last is None:
+        with transaction.atomic():
+            NumberSequence.objects.get_or_create(name=name)
+            last = _number_sequence_advance(name, count)
     return range(last - count + 1, last + 1)
+
+
+def _number_sequence_advance(name: str, count: int) -> int | None:
+    """Advance the sequence by ``count`` and return its new last number; None if there is no such sequence."""
+    quote = connection.ops.quote_name
+    meta = NumberSequence._meta
+    table, last, key = quote(meta.db_table), quote(meta.get_field("last").column), quote(meta.get_field("name").column)
+    with connection.cursor() as cursor:  # identifiers from the model's metadata, values as parameters
+        cursor.execute(f"UPDATE {table} SET {last} = {last} + %s WHERE {key} = %s RETURNING {last}", [count, name])  # noqa: S608
+        row = cursor.fetchone()
+    return None if row is None else row[0]
 
 
 def access_log_record(

@@ -26,7 +26,13 @@ def filled_percentage(values: Sequence[object]) -> int:
     """Percentage 0–100 (rounded down) of the required ``values`` that are filled; none required is complete."""
     if not values:
         return 100
-    return sum(map(is_filled, values)) * 100 // len(values)
+    filled = 0
+    for value in values:  # is_filled, with its commonest cases inline: a thousand dossiers a batch, 20 values each
+        if value.__class__ is str:
+            filled += value != "" and not value.isspace()
+        elif value is not None and value is not False:
+            filled += is_filled(value)
+    return filled * 100 // len(values)
 
 
 def missing_fields(values: Mapping[str, object], required: Sequence[str]) -> list[str]:

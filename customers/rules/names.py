@@ -9,6 +9,7 @@ only a suspected duplicate, for a person to decide — never merged silently.
 """
 
 import functools
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -18,6 +19,30 @@ from opencc import OpenCC
 from rapidfuzz import fuzz
 
 _T2S = OpenCC("t2s")
+_T2S.convert("")  # loads the dictionaries now, not in the first request
+# Every character of any traditional → simplified dictionary entry. The converter's matches lie within runs of
+# these characters, so a run converts alone as it would inside the name, and whatever lies between runs (Latin
+# letters, digits, spaces, punctuation, many simplified characters) is left as it is: converting only the runs,
+# each one once (``_t2s_run``), gives the converter's result at a fraction of its cost (it walks every substring
+# of every word in Python).
+_T2S_CHARACTERS = frozenset(ch for *_lengths, entries in _T2S._dict_chain_data[0] for entry in entries for ch in entry)
+
+
+@functools.lru_cache(maxsize=65536)
+def _t2s_run(run: str) -> str:
+    return _T2S.convert(run)
+
+
+def traditional_to_simplified(text: str) -> str:
+    """OpenCC's ``t2s`` conversion of ``text`` (the converter's own result, computed on the runs it can change)."""
+    if _T2S_CHARACTERS.isdisjoint(text):
+        return text
+    return "".join(
+        _t2s_run(run) if convertible else run
+        for convertible, chars in itertools.groupby(text, _T2S_CHARACTERS.__contains__)
+        for run in ("".join(chars),)
+    )
+
 
 # English legal forms, as words once punctuation has split the name ("Co., Ltd." → "co", "ltd")
 LEGAL_WORDS = frozenset(
@@ -51,7 +76,7 @@ def name_key(name: str) -> str:
     """The normalised name of DOMAIN §2.3: equal for 杭州东方化工股份有限公司, 杭州东方化工 and 杭州東方化工有限公司,
     and for "Hangzhou Dongfang Chemical Co., Ltd." and "HANGZHOU DONGFANG CHEMICAL". A name that is nothing but
     legal forms keeps them (so "有限公司" is not everyone's twin); an empty name gives ""."""
-    text = _T2S.convert(unicodedata.normalize("NFKC", name)).casefold()
+    text = traditional_to_simplified(unicodedata.normalize("NFKC", name)).casefold()
     words = [word for word in _SEPARATORS.split(text) if word]
     kept = [word for word in words if word not in LEGAL_WORDS] or words
     joined = "".join(kept)

@@ -22,12 +22,12 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm import events, roles
-from crm.bulk import AnyOf, bulk_update_rows, insert_rows
+from crm.bulk import AnyOf, bulk_update_rows, insert_keys, insert_rows
 from crm.services import number_sequence_take
 from customers.models import ChangeRecord, Contact, Customer, NameKey, ReviewState, Section
 from customers.policy import review_policy
@@ -185,38 +185,50 @@ def _columns_read(items: Sequence[CustomerInput]) -> dict[str, tuple[str, ...]]:
             for change in item.sections:
                 if change.section in SECTION_MODELS:
                     wanted.setdefault(change.section, set()).update(_fields_of(change.section, change.values))
+    if "name" in customer:  # a rename in the batch writes every changed dossier's name key
+        customer.add("name_key")
     customer.discard("id")
     columns = {part: tuple(sorted(names)) for part, names in wanted.items()}
     columns["customer"] = ("id", *columns["customer"])  # the key first
     return columns
 
 
-def _section_rows(pks: Sequence[int], columns: Mapping[str, tuple[str, ...]]) -> dict[int, dict[str, SimpleNamespace]]:
-    """The existing customers' section rows, one query per section by primary key (joins made the planner scan
-    whole section tables), with the ``columns`` the batch needs, as plain attributes rather than model instances."""
-    rows: dict[int, dict[str, SimpleNamespace]] = {pk: {} for pk in pks}
-    for section, model in SECTION_MODELS.items():
-        if section not in columns or not pks:
-            continue
-        attnames = ("customer_id", *columns[section])
-        for values in model.objects.filter(AnyOf(F("pk"), pks)).values_list(*attnames):
-            row = SimpleNamespace(stored=True)
-            row.__dict__.update(zip(attnames, values, strict=True))
-            rows[row.customer_id][section] = row
-        blank = _defaults(model)
-        for pk, sections in rows.items():
-            if section not in sections:  # no row yet: written the first time the section gets a value
-                sections[section] = SimpleNamespace(**{**blank, "customer_id": pk}, stored=False)
-    return rows
-
-
-def _with_contacts(pks: Sequence[int]) -> set[int]:
-    """Which of these customers have a contact (completeness counts it), read after their rows are locked."""
+def _section_rows(
+    pks: Sequence[int], columns: Mapping[str, tuple[str, ...]]
+) -> tuple[dict[int, dict[str, SimpleNamespace]], set[int]]:
+    """The existing customers' section rows with the ``columns`` the batch needs, as plain attributes rather than
+    model instances, and which of the customers have a contact (completeness counts it): one query, each section
+    joined by its key (the planner probes each section's primary key per customer once the tables are large, and
+    reads small ones whole). Read after the customers' rows are locked, in a query of its own: joined into the
+    locking query, a writer that waited for the lock would see the sections as they were before the other writer
+    committed."""
     if not pks:
-        return set()
-    return set(
-        Contact.objects.filter(AnyOf(F("customer_id"), pks)).order_by().values_list("customer_id", flat=True).distinct()
+        return {}, set()
+    sections = [section for section in SECTION_MODELS if section in columns]
+    lookups = [f"{section}__{column}" for section in sections for column in ("pk", *columns[section])]
+    query = (
+        Customer.objects.filter(AnyOf(F("pk"), pks))
+        .annotate(has_contacts=Exists(Contact.objects.filter(customer=OuterRef("pk"))))
+        .order_by()
+        .values_list("pk", "has_contacts", *lookups)
     )
+    # no row yet: written the first time the section gets a value (``_plan_update`` copies this blank one, shared by
+    # every customer of the batch without the section, before it changes)
+    blank = {section: SimpleNamespace(**_defaults(model), stored=False) for section, model in SECTION_MODELS.items()}
+    rows: dict[int, dict[str, SimpleNamespace]] = {}
+    with_contacts = set()
+    for pk, has_contacts, *values in query:
+        if has_contacts:
+            with_contacts.add(pk)
+        parts, start = dict(blank), 0
+        for section in sections:
+            names = columns[section]
+            if values[start] is not None:
+                parts[section] = row = SimpleNamespace(customer_id=pk, stored=True)
+                row.__dict__.update(zip(names, values[start + 1 : start + 1 + len(names)], strict=True))
+            start += 1 + len(names)
+        rows[pk] = parts
+    return rows, with_contacts
 
 
 def _read_batch(items: Sequence[CustomerInput], by: AbstractBaseUser) -> _Batch:
@@ -236,11 +248,12 @@ def _read_batch(items: Sequence[CustomerInput], by: AbstractBaseUser) -> _Batch:
     codes = {i.values["unified_social_credit_code"] for i in items if i.values.get("unified_social_credit_code")}
     new_ids = {i.external_id for i in items if i.action == Action.CREATE and i.external_id}
     new_ids |= {i.values["external_id"] for i in items if i.values.get("external_id")}
+    sections, with_contacts = _section_rows(existing_pks, columns)
     return _Batch(
         by_pk={c.pk: c for c in existing},
         by_external_id={c.external_id: c for c in existing if c.external_id},
-        sections=_section_rows(existing_pks, columns),
-        with_contacts=_with_contacts(existing_pks),
+        sections=sections,
+        with_contacts=with_contacts,
         owners=_owners(usernames),
         uscc_holders=_holders("unified_social_credit_code", codes),
         external_id_holders=_holders("external_id", new_ids),
@@ -441,11 +454,29 @@ def _plan_update(item: CustomerInput, customer: _Row, rows: dict, owner, writes:
     changed = bool(changes)
     if any(name in CREDIT_INPUT_FIELDS for name, _, _ in changes):
         writes.credit_data_changed.add(customer.pk)
+    changed = _plan_section_updates(item, customer, rows, writes) or changed
+    if owner is not None and owner.pk != customer.owner_id:
+        owner_change = ("owner", customer.owner_username, owner.get_username())
+        writes.history.append((customer, Section.RECORD, [owner_change]))
+        writes.owner_moves.append(events.OwnerMove(customer.pk, customer.owner_id, owner.pk))
+        customer.owner_id = owner.pk
+        writes.customer_fields.add("owner")
+        changed = True
+    if changed:
+        writes.changed.append(customer)
+    return changed
+
+
+def _plan_section_updates(item: CustomerInput, customer: _Row, rows: dict, writes: _Writes) -> bool:
+    """Apply the input's section values to the customer's section rows; True if any changed."""
+    changed = False
     sections = _section_values(item)
     for section in SECTION_MODELS:
         if section not in sections:
             continue
         row = rows[section]
+        if not row.stored:  # the batch's shared blank row: this customer's own from here on
+            row = rows[section] = SimpleNamespace(**{**vars(row), "customer_id": customer.pk})
         row_changes = values_apply(row, sections[section], section_model_fields(section))
         if not row_changes:
             continue
@@ -458,15 +489,6 @@ def _plan_update(item: CustomerInput, customer: _Row, rows: dict, owner, writes:
         if any(f"{section}.{name}" in CREDIT_INPUT_FIELDS for name, _, _ in row_changes):
             writes.credit_data_changed.add(customer.pk)
         changed = True
-    if owner is not None and owner.pk != customer.owner_id:
-        owner_change = ("owner", customer.owner_username, owner.get_username())
-        writes.history.append((customer, Section.RECORD, [owner_change]))
-        writes.owner_moves.append(events.OwnerMove(customer.pk, customer.owner_id, owner.pk))
-        customer.owner_id = owner.pk
-        writes.customer_fields.add("owner")
-        changed = True
-    if changed:
-        writes.changed.append(customer)
     return changed
 
 
@@ -525,10 +547,8 @@ def _save(writes: _Writes, batch: _Batch, by: AbstractBaseUser, today: date) -> 
             for name, old, new in changes
         ],
     )
-    if writes.name_keys - {""}:  # the similar-name search's table (DOMAIN §2.3): one insert, known keys skipped
-        NameKey.objects.bulk_create(
-            [NameKey(key=key) for key in sorted(writes.name_keys - {""})], ignore_conflicts=True
-        )
+    # the similar-name search's table (DOMAIN §2.3): one insert, known keys skipped
+    insert_keys(NameKey, sorted(writes.name_keys - {""}))
     if writes.owner_moves:
         events.publish(events.OwnerChanged(moves=tuple(writes.owner_moves)))
     if writes.credit_data_changed:

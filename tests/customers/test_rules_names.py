@@ -3,6 +3,7 @@
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from opencc import OpenCC
 
 from customers.rules.names import (
     DuplicateMatch,
@@ -14,6 +15,17 @@ from customers.rules.names import (
     name_similarity,
     phone_key,
     region_key,
+    traditional_to_simplified,
+)
+
+_REFERENCE_T2S = OpenCC("t2s")
+# Characters of the converter's dictionaries (phrases and single characters), simplified ones, and what lies between
+_NAME_CHARACTERS = st.sampled_from(
+    [
+        *"東方化學工業國際貿易發展實業集團股份有限公司乾隆乾坤瞭解後來髮型鬆緊",
+        *"杭州东方化工宁波分公司新客户",
+        *" -.,()（）、Ltd&1a",
+    ]
 )
 
 
@@ -68,6 +80,12 @@ def test_a_name_that_is_only_legal_forms_keeps_them():
 def test_an_empty_name_has_an_empty_key():
     assert name_key("") == ""
     assert name_key(" 、 ") == ""
+
+
+@given(st.text(_NAME_CHARACTERS, max_size=30))
+def test_the_traditional_characters_convert_as_opencc_converts_the_whole_name(name):
+    """DOMAIN §2.3: traditional → simplified is OpenCC's t2s, computed on the parts it can change (for speed)."""
+    assert traditional_to_simplified(name) == _REFERENCE_T2S.convert(name)
 
 
 def test_legal_words_inside_an_english_word_stay():
