@@ -55,6 +55,7 @@ from credit.rules.policy import CreditPolicy
 from credit.rules.preview import CustomerFacts, Outcome, Preview, preview
 from credit.rules.profile import OrderRow, ProfileInputs, compute_profile
 from credit.rules.tier import BILLABLE
+from crm.bulk import AnyOf
 from customers.classifications import OPPORTUNITY_KINDS
 from customers.models import CreditDocument, Customer, FinancialFigure, FinancialMetric, Interaction
 from customers.rules.figures import financial_ratios
@@ -116,43 +117,55 @@ def latest_assessment_id(*, customer: Customer) -> int | None:
     )
 
 
-def profile_inputs(*, customer_ids: Sequence[int], today: date, policy: CreditPolicy) -> dict[int, ProfileInputs]:
-    """Everything the profile rule needs for these customers, in thirteen queries whatever their number."""
+def profile_inputs(
+    *, customer_ids: Sequence[int], today: date, policy: CreditPolicy, ledger: bool = True
+) -> dict[int, ProfileInputs]:
+    """Everything the profile rule needs for these customers, in thirteen queries whatever their number; without
+    their orders, payments and credit notes when ``ledger`` is false (the set-based recompute reads those in SQL,
+    ``credit.ledger_sql``). The keys go to PostgreSQL as one array (``crm.bulk.AnyOf``): a chunk of the nightly
+    recompute names tens of thousands."""
+    customer_ids = list(customer_ids)
     inputs: dict[int, ProfileInputs] = {}
-    for row in Customer.objects.filter(pk__in=customer_ids).values(
+    for row in Customer.objects.filter(AnyOf(F("pk"), customer_ids)).values(
         "pk", "size", "payment_terms_days", "expected_monthly_purchases", "basic__relationship_since"
     ):
         inputs[row["pk"]] = ProfileInputs(
             row["size"], row["payment_terms_days"], row["expected_monthly_purchases"], row["basic__relationship_since"]
         )
-    _add_ledger(inputs, customer_ids)
+    if ledger:
+        _add_ledger(inputs, customer_ids)
     net_worth = latest_figure_values(customer_ids=list(inputs), metrics=[FinancialMetric.NET_WORTH])
     for customer_id, latest in net_worth.items():
         inputs[customer_id].net_worth = latest.get(FinancialMetric.NET_WORTH)
     for customer_id, percentage in (
-        Assessment.objects.filter(customer_id__in=customer_ids, valid_until__gte=today)
+        Assessment.objects.filter(AnyOf(F("customer_id"), customer_ids), valid_until__gte=today)
         .order_by("customer_id", "assessed_on", "id")
         .values_list("customer_id", "percentage")
     ):
         inputs[customer_id].assessment_percentage = percentage
     for customer_id in (
-        _valid_reports(today, policy).filter(customer_id__in=customer_ids).values_list("customer_id", flat=True)
+        _valid_reports(today, policy)
+        .filter(AnyOf(F("customer_id"), customer_ids))
+        .values_list("customer_id", flat=True)
     ):
         inputs[customer_id].has_valid_credit_report = True
     for customer_id, amount, until in (
         CreditLimit.objects.filter(
-            customer_id__in=customer_ids, revoked_at__isnull=True, valid_from__lte=today, valid_until__gte=today
+            AnyOf(F("customer_id"), customer_ids),
+            revoked_at__isnull=True,
+            valid_from__lte=today,
+            valid_until__gte=today,
         )
         .order_by("customer_id", "valid_from", "id")
         .values_list("customer_id", "amount", "valid_until")
     ):
         inputs[customer_id].limit, inputs[customer_id].limit_valid_until = amount, until
     for customer_id in CreditDocument.objects.filter(
-        customer_id__in=customer_ids, doc_type=CreditDocument.Type.LITIGATION_RECORD
+        AnyOf(F("customer_id"), customer_ids), doc_type=CreditDocument.Type.LITIGATION_RECORD
     ).values_list("customer_id", flat=True):
         inputs[customer_id].litigation_records += 1
     for customer_id, grade in (
-        GradeOverride.objects.filter(customer_id__in=customer_ids, valid_until__gte=today)
+        GradeOverride.objects.filter(AnyOf(F("customer_id"), customer_ids), valid_until__gte=today)
         .order_by("customer_id", "created_at", "id")
         .values_list("customer_id", "grade")
     ):
@@ -165,13 +178,15 @@ def _add_classification_inputs(inputs: dict[int, ProfileInputs], customer_ids: S
     """The core pin in force (the latest) and the latest opportunity on or before ``today`` (DOMAIN §2.1), two
     queries."""
     for customer_id, state in (
-        CorePin.objects.filter(customer_id__in=customer_ids)
+        CorePin.objects.filter(AnyOf(F("customer_id"), customer_ids))
         .order_by("customer_id", "created_at", "id")
         .values_list("customer_id", "state")
     ):
         inputs[customer_id].core_pin = classification.CorePin(state)
     for customer_id, latest in (
-        Interaction.objects.filter(customer_id__in=customer_ids, kind__in=OPPORTUNITY_KINDS, occurred_on__lte=today)
+        Interaction.objects.filter(
+            AnyOf(F("customer_id"), customer_ids), kind__in=OPPORTUNITY_KINDS, occurred_on__lte=today
+        )
         .values("customer_id")
         .annotate(latest=Max("occurred_on"))
         .values_list("customer_id", "latest")
@@ -952,3 +967,45 @@ def tier_grade_cells() -> dict[tuple[str, str], dict]:
         count=Count("pk"), purchases=Sum("trailing_12m_purchases"), exposure=Sum("exposure")
     )
     return {(r["tier"], r["payment_grade"]): r for r in rows.order_by()}
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerRange:
+    """Live customers with ``first_id ≤ id ≤ last_id`` (``last_id`` None: no upper bound), ``count`` of them."""
+
+    first_id: int
+    last_id: int | None
+    count: int
+
+
+def customer_ranges(*, size: int) -> list[CustomerRange]:
+    """The live customers cut into ranges of ``size`` by id, in one query (the nightly recompute's chunks). The last
+    range has no upper bound, so a customer created after the cut is still in one."""
+    sql = (
+        "SELECT MIN(id), MAX(id), COUNT(*) FROM (SELECT id, (ROW_NUMBER() OVER (ORDER BY id) - 1) / %s AS part "
+        "FROM customers_customer WHERE deleted_at IS NULL) AS numbered GROUP BY part ORDER BY part"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [size])
+        parts = cursor.fetchall()
+    return [
+        CustomerRange(first, None if index == len(parts) - 1 else last, count)
+        for index, (first, last, count) in enumerate(parts)
+    ]
+
+
+def live_customer_ids(*, first_id: int, last_id: int | None) -> list[int]:
+    customers = Customer.objects.filter(deleted_at__isnull=True, pk__gte=first_id)
+    if last_id is not None:
+        customers = customers.filter(pk__lte=last_id)
+    return list(customers.order_by("pk").values_list("pk", flat=True))
+
+
+def profile_grades(*, customer_ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+    """The stored (tier, payment grade) of these customers' profiles, one query."""
+    return {
+        pk: (tier, grade)
+        for pk, tier, grade in CreditProfile.objects.filter(AnyOf(F("customer_id"), list(customer_ids))).values_list(
+            "customer_id", "tier", "payment_grade"
+        )
+    }
