@@ -35,42 +35,44 @@ from credit.rules.tier import BILLABLE
 #
 # The first reads every customer of a range assuming no payment spills (each names a billable order of its customer
 # and the payments naming an order never exceed it): then an order's allocations are the payments naming it, and
-# one GROUP BY gives them, with no window and no sort. It says which customers do spill.
+# one GROUP BY gives them, with no window and no sort. It says which customers do spill. Amounts are summed as
+# integer cents (money has two decimal places): numeric sums cost PostgreSQL several times more.
 _FACTS_SQL = """
 WITH o AS MATERIALIZED (
-    SELECT id, customer_id, order_date, due_date, amount, status, status = ANY(%(billable)s) AS billable
+    SELECT id, customer_id, order_date, due_date, (amount * 100)::bigint AS cents, status,
+           status = ANY(%(billable)s) AS billable
     FROM credit_order
     WHERE customer_id >= %(first)s AND customer_id <= %(last)s
 ), pay AS MATERIALIZED (
-    SELECT p.customer_id, p.paid_on, p.amount, o.id AS named, o.due_date
+    SELECT p.customer_id, p.paid_on, (p.amount * 100)::bigint AS cents, o.id AS named, o.due_date
     FROM credit_payment p
     LEFT JOIN o ON o.id = p.order_id AND o.customer_id = p.customer_id AND o.billable
     WHERE p.customer_id >= %(first)s AND p.customer_id <= %(last)s
 ), by_order AS (
-    SELECT named, SUM(amount) AS paid, SUM(amount) FILTER (WHERE paid_on <= due_date) AS on_time,
+    SELECT named, SUM(cents) AS paid, SUM(cents) FILTER (WHERE paid_on <= due_date) AS on_time,
            MAX(paid_on - due_date) AS late
     FROM pay WHERE named IS NOT NULL GROUP BY named
 ), orders AS (
     SELECT o.*, COALESCE(bo.paid, 0) AS paid, COALESCE(bo.on_time, 0) AS on_time, COALESCE(bo.late, 0) AS late,
            o.billable AND ((o.due_date > %(start)s AND o.due_date <= %(today)s)
-                           OR (o.amount > COALESCE(bo.paid, 0) AND o.due_date < %(today)s)) AS graded
+                           OR (o.cents > COALESCE(bo.paid, 0) AND o.due_date < %(today)s)) AS graded
     FROM o LEFT JOIN by_order bo ON bo.named = o.id
 ), traded AS (
     SELECT customer_id,
-           SUM(amount) FILTER (WHERE billable AND order_date > %(start)s AND order_date <= %(today)s) AS trailing,
+           SUM(cents) FILTER (WHERE billable AND order_date > %(start)s AND order_date <= %(today)s) AS trailing,
            MIN(order_date) FILTER (WHERE billable) AS first_order_on,
            MAX(order_date) FILTER (WHERE billable) AS last_order_on,
            BOOL_OR(status = 'open') AS has_open,
            BOOL_OR(status = 'credit_hold') AS has_held,
-           SUM(amount) FILTER (WHERE billable) AS billable,
-           SUM(amount) FILTER (WHERE graded) AS due,
+           SUM(cents) FILTER (WHERE billable) AS billable,
+           SUM(cents) FILTER (WHERE graded) AS due,
            SUM(on_time) FILTER (WHERE graded) AS on_time,
-           MAX(GREATEST(late, CASE WHEN amount > paid AND due_date < %(today)s THEN %(today)s - due_date ELSE 0 END))
+           MAX(GREATEST(late, CASE WHEN cents > paid AND due_date < %(today)s THEN %(today)s - due_date ELSE 0 END))
                FILTER (WHERE graded) AS worst,
-           BOOL_OR(paid > amount) AS overpaid
+           BOOL_OR(paid > cents) AS overpaid
     FROM orders GROUP BY customer_id
 ), paid AS (
-    SELECT customer_id, SUM(amount) AS paid, BOOL_OR(named IS NULL) AS unnamed FROM pay GROUP BY customer_id
+    SELECT customer_id, SUM(cents) AS paid, BOOL_OR(named IS NULL) AS unnamed FROM pay GROUP BY customer_id
 ), credited AS (
     SELECT n.customer_id, SUM(n.amount) AS credited
     FROM credit_creditnote n JOIN credit_order o ON o.id = n.order_id AND o.status = ANY(%(billable)s)
@@ -147,6 +149,13 @@ LEFT JOIN graded g ON g.customer_id = c.id
 LEFT JOIN replay rp ON rp.customer_id = c.id
 """
 
+
+def _money(cents: int | None) -> Decimal:
+    """Cents summed as integers (far cheaper for PostgreSQL than numeric sums) back to money, exactly."""
+    return _ZERO if cents is None else Decimal(cents).scaleb(-2)
+
+
+_ZERO = Decimal(0)
 _NO_END = 2**63 - 1  # the last range is open: customers created since the ranges were drawn are in it
 
 
@@ -171,19 +180,22 @@ def ledger_facts_between(*, first_id: int, last_id: int | None, today: date, pol
     }
     facts, credited, spilling = {}, {}, []
     with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL work_mem = '64MB'")  # the chunk's sorts and hashes in memory, not on disk
+        # The chunk's sorts and hashes in memory, not on disk; one core per chunk (the workers run chunks side by
+        # side: parallel query would only make them compete).
+        cursor.execute("SET LOCAL work_mem = '64MB'")
+        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
         cursor.execute(_FACTS_SQL, params)
         for pk, trailing, first, last, has_open, held, billable, paid, due, on_time, worst, notes, spills in cursor:
             facts[pk] = LedgerFacts(
-                trailing or zero,
+                _money(trailing),
                 first,
                 last,
                 bool(has_open),
                 bool(held),
-                billable or zero,
-                paid or zero,
-                due or zero,
-                on_time or zero,
+                _money(billable),
+                _money(paid),
+                _money(due),
+                _money(on_time),
                 worst or 0,
             )
             credited[pk] = notes or zero

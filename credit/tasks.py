@@ -53,7 +53,7 @@ def credit_recompute_chunk(first_id: int, last_id: int | None, today_iso: str) -
     return credit_profiles_recompute_range(first_id=first_id, last_id=last_id, today=date.fromisoformat(today_iso))
 
 
-@shared_task(**RETRY)
+@shared_task(**RETRY, ignore_result=False)
 def credit_recompute_done(counts: list[int], today_iso: str) -> int:
     total = sum(counts)
     logger.info("Credit profiles of %s recomputed for %s in %s chunks", total, today_iso, len(counts))

@@ -598,7 +598,7 @@ def credit_profiles_recompute_range(*, first_id: int, last_id: int | None, today
             _store_profiles(ids[start : start + 2000], today=today, policy=policy)
         return len(ids)
     gathered = ledger_facts_between(first_id=first_id, last_id=last_id, today=today, policy=policy)
-    inputs = selectors.profile_inputs(customer_ids=list(gathered.facts), today=today, policy=policy, ledger=False)
+    inputs = selectors.profile_inputs(today=today, policy=policy, ledger=False, id_range=(first_id, last_id))
     facts = dict(gathered.facts)
     if gathered.replay:  # payments naming orders the FIFO line reached first: the rule allocates these ledgers
         ledgers = selectors.profile_inputs(customer_ids=sorted(gathered.replay), today=today, policy=policy)
@@ -606,6 +606,8 @@ def credit_profiles_recompute_range(*, first_id: int, last_id: int | None, today
             facts[pk] = ledger_facts(ledger.orders, ledger.payments, today=today, policy=policy)
     rows = []
     for pk, data in inputs.items():
+        if pk not in facts:  # created since the facts were read: its own writes gave it a profile
+            continue
         data.credited = gathered.credited[pk]
         profile = profile_of(data, facts[pk], policy=policy, today=today)
         rows.append((pk, *(profile[name] for name in PROFILE_COLUMNS[1:-1]), today))
