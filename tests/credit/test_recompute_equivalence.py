@@ -193,3 +193,16 @@ def test_the_ranges_cover_every_live_customer_once(rep):
     assert ranges[-1].last_id is None
     covered = [pk for r in ranges for pk in selectors.live_customer_ids(first_id=r.first_id, last_id=r.last_id)]
     assert covered == [c.pk for c in customers]
+
+
+def test_a_customer_without_a_profile_gets_one_and_its_first_history_entry(rep, make_user):
+    erp = make_user(roles.INTEGRATION, username="erp")
+    customer = make_customer(owner=rep, name="Fresh")
+    _ledger(random.Random(11), customer, [], erp)
+    CreditProfile.objects.filter(customer=customer).delete()
+    CreditHistory.objects.filter(customer=customer).delete()
+    services.credit_profiles_recompute_range(first_id=customer.pk, last_id=customer.pk, today=TODAY)
+    set_based = _profiles()
+    services.credit_profile_refresh(customer=customer, today=TODAY)
+    assert _profiles() == set_based
+    assert list(CreditHistory.objects.filter(customer=customer).values_list("on", flat=True)) == [TODAY]
