@@ -157,15 +157,39 @@ def bulk_upsert(batches: int = 10) -> Row:
 
 
 def credit_recompute(scale: str) -> Row:
+    """The nightly recompute's chunks one after another in this process, as one worker process runs them
+    (``bench_recompute_workers.py`` spreads them over Celery workers). Also prints the CPU seconds of this process
+    and of its database connection when PostgreSQL runs on this host: on a busy machine, their sum is what the
+    run would take alone."""
+    from django.db import connection
     from django.utils import timezone
 
     from credit import services
 
-    started = time.perf_counter()
+    database_cpu = _backend_cpu_seconds(connection)
+    started, cpu = time.perf_counter(), time.process_time()
     count = services.credit_recompute_all(today=timezone.localdate())
-    seconds = time.perf_counter() - started
-    print(f"  {'credit recompute':<58}{seconds:8.1f} s  ({count:,} profiles)", flush=True)
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    database_cpu = _backend_cpu_seconds(connection) - database_cpu
+    print(
+        f"  {'credit recompute, one process':<58}{seconds:8.1f} s  ({count:,} profiles; CPU: Python {cpu:.1f} s, "
+        f"PostgreSQL {database_cpu:.1f} s)",
+        flush=True,
+    )
     return Row(f"credit recompute, {scale}", "< 60 s (one worker)", f"{seconds:.1f} s", seconds < 60)
+
+
+def _backend_cpu_seconds(connection) -> float:
+    """CPU seconds so far of this connection's PostgreSQL backend (0 when it is not a process of this host)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def staleness_scan() -> Row:

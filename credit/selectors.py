@@ -1,6 +1,6 @@
 """Reads of the credit engine, each a constant number of queries however many customers it covers."""
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
@@ -55,6 +55,7 @@ from credit.rules.policy import CreditPolicy
 from credit.rules.preview import CustomerFacts, Outcome, Preview, preview
 from credit.rules.profile import OrderRow, ProfileInputs, compute_profile
 from credit.rules.tier import BILLABLE
+from crm.bulk import AnyOf
 from customers.classifications import OPPORTUNITY_KINDS
 from customers.models import CreditDocument, Customer, FinancialFigure, FinancialMetric, Interaction
 from customers.rules.figures import financial_ratios
@@ -116,67 +117,85 @@ def latest_assessment_id(*, customer: Customer) -> int | None:
     )
 
 
-def profile_inputs(*, customer_ids: Sequence[int], today: date, policy: CreditPolicy) -> dict[int, ProfileInputs]:
-    """Everything the profile rule needs for these customers, in thirteen queries whatever their number."""
+def profile_inputs(
+    *,
+    customer_ids: Sequence[int] = (),
+    today: date,
+    policy: CreditPolicy,
+    ledger: bool = True,
+    id_range: tuple[int, int | None] | None = None,
+) -> dict[int, ProfileInputs]:
+    """Everything the profile rule needs for these customers, in thirteen queries whatever their number: those of
+    ``customer_ids`` (sent as one array, ``crm.bulk.AnyOf``), or the live customers with ids in ``id_range``
+    (first, last; no upper bound when last is None), read by index ranges: a chunk of the nightly recompute.
+    Without their orders, payments and credit notes when ``ledger`` is false (the set-based recompute reads those
+    in SQL, ``credit.ledger_sql``)."""
+    among = _among(list(customer_ids), id_range)
+    customers = Customer.objects.filter(among("pk"))
+    if id_range is not None:
+        customers = customers.filter(deleted_at__isnull=True)
     inputs: dict[int, ProfileInputs] = {}
-    for row in Customer.objects.filter(pk__in=customer_ids).values(
+    for pk, size, terms, expected, since in customers.values_list(
         "pk", "size", "payment_terms_days", "expected_monthly_purchases", "basic__relationship_since"
     ):
-        inputs[row["pk"]] = ProfileInputs(
-            row["size"], row["payment_terms_days"], row["expected_monthly_purchases"], row["basic__relationship_since"]
-        )
-    _add_ledger(inputs, customer_ids)
+        inputs[pk] = ProfileInputs(size, terms, expected, since)
+    if ledger:
+        _add_ledger(inputs, list(inputs))
     net_worth = latest_figure_values(customer_ids=list(inputs), metrics=[FinancialMetric.NET_WORTH])
     for customer_id, latest in net_worth.items():
         inputs[customer_id].net_worth = latest.get(FinancialMetric.NET_WORTH)
-    for customer_id, percentage in (
-        Assessment.objects.filter(customer_id__in=customer_ids, valid_until__gte=today)
-        .order_by("customer_id", "assessed_on", "id")
-        .values_list("customer_id", "percentage")
-    ):
-        inputs[customer_id].assessment_percentage = percentage
-    for customer_id in (
-        _valid_reports(today, policy).filter(customer_id__in=customer_ids).values_list("customer_id", flat=True)
-    ):
-        inputs[customer_id].has_valid_credit_report = True
-    for customer_id, amount, until in (
-        CreditLimit.objects.filter(
-            customer_id__in=customer_ids, revoked_at__isnull=True, valid_from__lte=today, valid_until__gte=today
-        )
-        .order_by("customer_id", "valid_from", "id")
-        .values_list("customer_id", "amount", "valid_until")
-    ):
-        inputs[customer_id].limit, inputs[customer_id].limit_valid_until = amount, until
-    for customer_id in CreditDocument.objects.filter(
-        customer_id__in=customer_ids, doc_type=CreditDocument.Type.LITIGATION_RECORD
-    ).values_list("customer_id", flat=True):
-        inputs[customer_id].litigation_records += 1
-    for customer_id, grade in (
-        GradeOverride.objects.filter(customer_id__in=customer_ids, valid_until__gte=today)
-        .order_by("customer_id", "created_at", "id")
-        .values_list("customer_id", "grade")
-    ):
-        inputs[customer_id].grade_override = grade
-    _add_classification_inputs(inputs, customer_ids, today=today)
+    assessments = Assessment.objects.filter(among("customer_id"), valid_until__gte=today)
+    for one, percentage in _of(inputs, assessments.order_by("customer_id", "assessed_on", "id"), "percentage"):
+        one.assessment_percentage = percentage
+    for one, _pk in _of(inputs, _valid_reports(today, policy).filter(among("customer_id")), "pk"):
+        one.has_valid_credit_report = True
+    limits = CreditLimit.objects.filter(
+        among("customer_id"), revoked_at__isnull=True, valid_from__lte=today, valid_until__gte=today
+    ).order_by("customer_id", "valid_from", "id")
+    for one, amount, until in _of(inputs, limits, "amount", "valid_until"):
+        one.limit, one.limit_valid_until = amount, until
+    litigation = CreditDocument.objects.filter(among("customer_id"), doc_type=CreditDocument.Type.LITIGATION_RECORD)
+    for one, _pk in _of(inputs, litigation, "pk"):
+        one.litigation_records += 1
+    overrides = GradeOverride.objects.filter(among("customer_id"), valid_until__gte=today)
+    for one, grade in _of(inputs, overrides.order_by("customer_id", "created_at", "id"), "grade"):
+        one.grade_override = grade
+    _add_classification_inputs(inputs, among, today=today)
     return inputs
 
 
-def _add_classification_inputs(inputs: dict[int, ProfileInputs], customer_ids: Sequence[int], *, today: date) -> None:
+def _among(customer_ids: list[int], id_range: tuple[int, int | None] | None) -> Callable[[str], Q | AnyOf]:
+    """The filter on a customer key column: in the list, or within the id range."""
+    if id_range is None:
+        return lambda column: AnyOf(F(column), customer_ids)
+    first, last = id_range
+    return lambda column: Q(**{f"{column}__gte": first}) & (Q() if last is None else Q(**{f"{column}__lte": last}))
+
+
+def _of(inputs: dict[int, ProfileInputs], rows: QuerySet, *columns: str) -> Iterator[tuple]:
+    """(the customer's inputs, *values) of each row of a customer's record, skipping customers not in ``inputs``
+    (archived ones in an id range)."""
+    for customer_id, *values in rows.values_list("customer_id", *columns):
+        one = inputs.get(customer_id)
+        if one is not None:
+            yield (one, *values)
+
+
+def _add_classification_inputs(
+    inputs: dict[int, ProfileInputs], among: Callable[[str], Q | AnyOf], *, today: date
+) -> None:
     """The core pin in force (the latest) and the latest opportunity on or before ``today`` (DOMAIN §2.1), two
     queries."""
-    for customer_id, state in (
-        CorePin.objects.filter(customer_id__in=customer_ids)
-        .order_by("customer_id", "created_at", "id")
-        .values_list("customer_id", "state")
-    ):
-        inputs[customer_id].core_pin = classification.CorePin(state)
-    for customer_id, latest in (
-        Interaction.objects.filter(customer_id__in=customer_ids, kind__in=OPPORTUNITY_KINDS, occurred_on__lte=today)
+    pins = CorePin.objects.filter(among("customer_id")).order_by("customer_id", "created_at", "id")
+    for one, state in _of(inputs, pins, "state"):
+        one.core_pin = classification.CorePin(state)
+    opportunities = (
+        Interaction.objects.filter(among("customer_id"), kind__in=OPPORTUNITY_KINDS, occurred_on__lte=today)
         .values("customer_id")
         .annotate(latest=Max("occurred_on"))
-        .values_list("customer_id", "latest")
-    ):
-        inputs[customer_id].last_opportunity_on = latest
+    )
+    for one, latest in _of(inputs, opportunities, "latest"):
+        one.last_opportunity_on = latest
 
 
 def _add_ledger(inputs: dict[int, ProfileInputs], customer_ids: Sequence[int]) -> None:
@@ -952,3 +971,45 @@ def tier_grade_cells() -> dict[tuple[str, str], dict]:
         count=Count("pk"), purchases=Sum("trailing_12m_purchases"), exposure=Sum("exposure")
     )
     return {(r["tier"], r["payment_grade"]): r for r in rows.order_by()}
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerRange:
+    """Live customers with ``first_id ≤ id ≤ last_id`` (``last_id`` None: no upper bound), ``count`` of them."""
+
+    first_id: int
+    last_id: int | None
+    count: int
+
+
+def customer_ranges(*, size: int) -> list[CustomerRange]:
+    """The live customers cut into ranges of ``size`` by id, in one query (the nightly recompute's chunks). The last
+    range has no upper bound, so a customer created after the cut is still in one."""
+    sql = (
+        "SELECT MIN(id), MAX(id), COUNT(*) FROM (SELECT id, (ROW_NUMBER() OVER (ORDER BY id) - 1) / %s AS part "
+        "FROM customers_customer WHERE deleted_at IS NULL) AS numbered GROUP BY part ORDER BY part"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [size])
+        parts = cursor.fetchall()
+    return [
+        CustomerRange(first, None if index == len(parts) - 1 else last, count)
+        for index, (first, last, count) in enumerate(parts)
+    ]
+
+
+def live_customer_ids(*, first_id: int, last_id: int | None) -> list[int]:
+    customers = Customer.objects.filter(deleted_at__isnull=True, pk__gte=first_id)
+    if last_id is not None:
+        customers = customers.filter(pk__lte=last_id)
+    return list(customers.order_by("pk").values_list("pk", flat=True))
+
+
+def profile_grades(*, customer_ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+    """The stored (tier, payment grade) of these customers' profiles, one query."""
+    return {
+        pk: (tier, grade)
+        for pk, tier, grade in CreditProfile.objects.filter(AnyOf(F("customer_id"), list(customer_ids))).values_list(
+            "customer_id", "tier", "payment_grade"
+        )
+    }

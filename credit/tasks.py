@@ -2,23 +2,62 @@
 reminders, and back-tests of a draft policy (DOMAIN §11)."""
 
 import logging
+from datetime import date
 
-from celery import shared_task
+from celery import chord, group, shared_task
+from celery.result import AsyncResult
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import transaction
 
 from credit.models import Order, PolicyBacktest
 from credit.rules.tier import BILLABLE
-from credit.services import backtests, credit_recompute_all, reminders
+from credit.selectors import customer_ranges
+from credit.services import (
+    RECOMPUTE_CHUNK,
+    backtests,
+    credit_profiles_recompute_range,
+    credit_recompute_all,
+    reminders,
+)
 from crm.tasks import RETRY, business_day
 
 logger = logging.getLogger(__name__)
 
 
-@shared_task(**RETRY)
-def credit_recompute(today_iso: str | None = None) -> int:
-    return credit_recompute_all(today=business_day(today_iso))
+@shared_task(**RETRY, bind=True)
+def credit_recompute(self, today_iso: str | None = None) -> int:
+    """The nightly recompute: run by a worker, its chunks spread over every worker (``credit_recompute_spread``);
+    called in-process (``daily_jobs`` runs the day's jobs in order), all of it here before the next job."""
+    today = business_day(today_iso)
+    if self.request.called_directly:
+        return credit_recompute_all(today=today)
+    return credit_recompute_spread(today_iso=today.isoformat())[1]
+
+
+def credit_recompute_spread(*, today_iso: str, chunk: int = RECOMPUTE_CHUNK) -> tuple[AsyncResult, int]:
+    """Send one task per range of ``chunk`` customers, so that every worker (on every host) takes some: a chord
+    whose last step logs the total when a result backend is configured, else a group. Returns the result to wait on
+    and how many customers the ranges hold."""
+    ranges = customer_ranges(size=chunk)
+    chunks = group(credit_recompute_chunk.s(part.first_id, part.last_id, today_iso) for part in ranges)
+    count = sum(part.count for part in ranges)
+    if settings.CELERY_RESULT_BACKEND and not settings.CELERY_TASK_ALWAYS_EAGER:
+        return chord(chunks)(credit_recompute_done.s(today_iso)), count
+    return chunks.apply_async(), count
+
+
+@shared_task(**RETRY, ignore_result=False)
+def credit_recompute_chunk(first_id: int, last_id: int | None, today_iso: str) -> int:
+    """One range of the nightly recompute, one transaction: delivered twice, it writes nothing new."""
+    return credit_profiles_recompute_range(first_id=first_id, last_id=last_id, today=date.fromisoformat(today_iso))
+
+
+@shared_task(**RETRY, ignore_result=False)
+def credit_recompute_done(counts: list[int], today_iso: str) -> int:
+    total = sum(counts)
+    logger.info("Credit profiles of %s recomputed for %s in %s chunks", total, today_iso, len(counts))
+    return total
 
 
 @shared_task(**RETRY)

@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from crm import access, keyset, roles
+from crm.bulk import AnyOf
 from crm.dashboards import Windows
 from crm.errors import AccessDenied, NotFound
 from crm.exports import Column, Table
@@ -722,7 +723,7 @@ def _export_row(customer: Customer, full: bool) -> dict:
 
 def latest_figure_values(*, customer_ids: Sequence[int], metrics: Sequence[str] = ()) -> dict[int, dict[str, Decimal]]:
     """Per customer, the value of the latest figure of each metric (``rules.figures.latest_by_metric``), one query."""
-    figures = FinancialFigure.objects.filter(customer_id__in=customer_ids).only(
+    figures = FinancialFigure.objects.filter(AnyOf(F("customer_id"), list(customer_ids))).only(
         "customer_id", "metric", "as_of", "value"
     )
     if metrics:

@@ -143,7 +143,17 @@ class GradeFacts:
 
 
 def grade_facts(items: Sequence[Collection], policy: CreditPolicy) -> GradeFacts:
-    due = sum((c.due for c in items), Decimal(0))
-    ratio = None if due == 0 else sum((c.paid_on_time for c in items), Decimal(0)) / due
-    worst = max((c.days_late for c in items), default=0)
-    return GradeFacts(payment_grade(items, policy), ratio, worst)
+    return grade_facts_of_totals(
+        due=sum((c.due for c in items), Decimal(0)),
+        paid_on_time=sum((c.paid_on_time for c in items), Decimal(0)),
+        worst=max((c.days_late for c in items), default=0),
+        policy=policy,
+    )
+
+
+def grade_facts_of_totals(*, due: Decimal, paid_on_time: Decimal, worst: int, policy: CreditPolicy) -> GradeFacts:
+    """The grade of the window's totals (DOMAIN §4): the amount due, the part of it paid by its due dates and the
+    worst days late; what ``grade_facts`` says of the collections they sum, whoever summed them (a set-based
+    recompute sums them in SQL)."""
+    ratio = None if due == 0 else paid_on_time / due
+    return GradeFacts(grade_of(ratio, worst, policy), ratio, worst)

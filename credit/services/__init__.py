@@ -1,5 +1,6 @@
 """Every write of the credit engine (DOMAIN §3–§6). Rules live in credit/rules; this maps rows to them."""
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -7,12 +8,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
-from django.db.models import Sum
+from django.db import connection, transaction
+from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
 from credit import selectors
+from credit.ledger_sql import ledger_facts_between
 from credit.models import (
     NOTE_CAUSE_LABELS,
     Assessment,
@@ -33,8 +35,8 @@ from credit.models import (
 from credit.rules import decisions, limits, orders, scoring, tier
 from credit.rules import grade as grade_rules
 from credit.rules.policy import CreditPolicy
-from credit.rules.profile import compute_profile
-from crm.bulk import bulk_update_rows
+from credit.rules.profile import compute_profile, ledger_facts, profile_of
+from crm.bulk import AnyOf, bulk_update_rows, insert_rows, upsert_rows
 from crm.events import CreditDataChanged, CustomersMerged
 from crm.services import number_sequence_take
 from customers.classifications import CorePinState
@@ -559,14 +561,80 @@ def _store_profiles(customer_ids: Sequence[int], *, today: date, policy: CreditP
     CreditHistory.objects.bulk_create(changed_history)
 
 
-def credit_recompute_all(*, today: date, chunk: int = 2000) -> int:
-    """Recompute every live customer's profile (the nightly job), a chunk of customers per transaction."""
+RECOMPUTE_CHUNK = 20_000  # customers per chunk of the nightly recompute (about 200,000 orders at 10 a customer)
+
+
+def credit_recompute_all(*, today: date, chunk: int = RECOMPUTE_CHUNK) -> int:
+    """Recompute every live customer's profile (the nightly job) in this process, a range of ``chunk`` customers
+    per transaction; the nightly task spreads the same ranges over the workers (``credit.tasks``)."""
+    ranges = selectors.customer_ranges(size=chunk)
+    for part in ranges:
+        credit_profiles_recompute_range(first_id=part.first_id, last_id=part.last_id, today=today)
+    return sum(part.count for part in ranges)
+
+
+PROFILE_COLUMNS = (
+    *("customer_id", "tier", "trailing_12m_purchases", "is_core", "computed_core", "core_pinned", "time_class"),
+    *("process_class", "volume_class", "computed_grade", "payment_grade", "on_time_ratio", "max_days_late", "score"),
+    *("risk_class", "recommended_limit", "investigation_required", "credit_limit", "limit_valid_until", "exposure"),
+    *("available_credit", "sales_policy", "recovery_flagged", "reasons", "computed_on"),
+)
+
+
+@transaction.atomic
+def credit_profiles_recompute_range(*, first_id: int, last_id: int | None, today: date) -> int:
+    """Recompute the profiles of the live customers with ``first_id ≤ id ≤ last_id`` (no upper bound when None) in
+    one transaction, and return how many. Running it again for the same day writes nothing new (a chunk task
+    delivered twice is harmless).
+
+    On PostgreSQL set-based: the ledger facts of the whole range from one statement (``credit.ledger_sql``), the
+    rest of the inputs from the profile selector's queries, the same rule as ``credit_profile_refresh``
+    (``rules.profile.profile_of``) on each customer's compact row, and the profiles written by COPY and one
+    ``UPDATE … FROM`` of the rows that changed. Elsewhere (SQLite) the one-customer path on the range."""
     policy = selectors.policy_current().as_rule()
-    ids = list(Customer.objects.filter(deleted_at__isnull=True).order_by("pk").values_list("pk", flat=True))
-    for start in range(0, len(ids), chunk):
-        with transaction.atomic():
-            _store_profiles(ids[start : start + chunk], today=today, policy=policy)
-    return len(ids)
+    if connection.vendor != "postgresql":
+        ids = selectors.live_customer_ids(first_id=first_id, last_id=last_id)
+        for start in range(0, len(ids), 2000):
+            _store_profiles(ids[start : start + 2000], today=today, policy=policy)
+        return len(ids)
+    gathered = ledger_facts_between(first_id=first_id, last_id=last_id, today=today, policy=policy)
+    inputs = selectors.profile_inputs(today=today, policy=policy, ledger=False, id_range=(first_id, last_id))
+    facts = dict(gathered.facts)
+    if gathered.replay:  # payments naming orders the FIFO line reached first: the rule allocates these ledgers
+        ledgers = selectors.profile_inputs(customer_ids=sorted(gathered.replay), today=today, policy=policy)
+        for pk, ledger in ledgers.items():
+            facts[pk] = ledger_facts(ledger.orders, ledger.payments, today=today, policy=policy)
+    rows = []
+    for pk, data in inputs.items():
+        if pk not in facts:  # created since the facts were read: its own writes gave it a profile
+            continue
+        data.credited = gathered.credited[pk]
+        profile = profile_of(data, facts[pk], policy=policy, today=today)
+        rows.append((pk, *(profile[name] for name in PROFILE_COLUMNS[1:-1]), today))
+    _write_profiles(rows, today=today)
+    return len(rows)
+
+
+def _write_profiles(rows: list[tuple], *, today: date) -> None:
+    """The profiles by COPY (only the rows that differ are written), and today's tier/grade history entry of each
+    customer whose tier or grade changed or that had no profile (as ``_store_profiles`` keeps it)."""
+    before = selectors.profile_grades(customer_ids=[row[0] for row in rows])
+    tier_at, grade_at = PROFILE_COLUMNS.index("tier"), PROFILE_COLUMNS.index("payment_grade")
+    changed = [row for row in rows if before.get(row[0]) != (row[tier_at], row[grade_at])]
+    reasons_at = PROFILE_COLUMNS.index("reasons")
+    upsert_rows(
+        CreditProfile,
+        PROFILE_COLUMNS,
+        [(*row[:reasons_at], json.dumps(row[reasons_at]), *row[reasons_at + 1 :]) for row in rows],
+    )
+    if changed:
+        ids = [row[0] for row in changed]
+        CreditHistory.objects.filter(AnyOf(F("customer_id"), ids), on=today).delete()
+        insert_rows(
+            CreditHistory,
+            ("customer_id", "on", "tier", "payment_grade"),
+            [(row[0], today, row[tier_at], row[grade_at]) for row in changed],
+        )
 
 
 MERGED_RECORDS = (Order, Payment, CreditLimitRequest, CreditLimit, GradeOverride, Assessment, CreditNote)

@@ -1,4 +1,5 @@
-"""Recompute every live customer's credit profile (tier, grade, risk, limits, exposure); the nightly job calls it."""
+"""Recompute every live customer's credit profile (tier, grade, risk, limits, exposure) in this process; the nightly
+task spreads the same chunks over the workers instead."""
 
 import time
 from datetime import date
@@ -6,7 +7,7 @@ from datetime import date
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from credit.services import credit_recompute_all
+from credit.services import RECOMPUTE_CHUNK, credit_recompute_all
 
 
 class Command(BaseCommand):
@@ -14,7 +15,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--today", type=date.fromisoformat, default=None, help="the day to compute for (ISO)")
-        parser.add_argument("--chunk", type=int, default=2000)
+        parser.add_argument("--chunk", type=int, default=RECOMPUTE_CHUNK, help="customers per transaction")
 
     def handle(self, *args, **options):
         started = time.perf_counter()
