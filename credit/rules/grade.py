@@ -198,4 +198,4 @@ def grade_facts(items: Sequence[Collection], policy: CreditPolicy) -> GradeFacts
     due = sum((c.due for c in items), Decimal(0))
     ratio = None if due == 0 else sum((c.paid_on_time for c in items), Decimal(0)) / due
     worst = max((c.days_late for c in items), default=0)
-    return GradeFacts(payment_grade(items, policy), ratio, worst)
+    return GradeFacts(grade_of(ratio, worst, policy), ratio, worst)  # payment_grade's, without summing again
