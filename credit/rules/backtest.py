@@ -25,7 +25,7 @@ from decimal import Decimal
 from itertools import accumulate
 
 from credit.rules import grade as grade_rules
-from credit.rules import limits, tier
+from credit.rules import limits
 from credit.rules.grade import Grade
 from credit.rules.policy import CreditPolicy
 from credit.rules.preview import CustomerFacts, outcome
@@ -183,45 +183,65 @@ def _allocated(history: CustomerHistory, *, today: date) -> dict[int, tuple[Deci
 
 
 class _Replay:
-    """One customer's ledger on past days."""
+    """One customer's ledger on past days, walked forward: ``ledger`` is asked for its orders in their order."""
 
     def __init__(self, history: CustomerHistory):
         self.h = history
         self.orders = sorted(history.orders, key=lambda o: (o.order_date, o.order_id))
         self.order_dates = [o.order_date for o in self.orders]
         self.receivables = [grade_rules.Receivable(o.order_id, o.due_date, o.amount) for o in self.orders]
-        self.purchases = [tier.Purchase(o.order_date, o.amount, "completed") for o in self.orders]  # all billable
         self.billed = list(accumulate((o.amount for o in self.orders), initial=Decimal(0)))
         self.payments = sorted(history.payments, key=lambda p: (p.paid_on, p.payment_id))
         self.paid_dates = [p.paid_on for p in self.payments]
         self.paid = list(accumulate((p.amount for p in self.payments), initial=Decimal(0)))
+        self.allocator = grade_rules.Allocator([])
+        self.allocated = (0, 0)  # the orders and payments the allocator holds: the first so many of each
 
     def ledger(self, index: int, policy: CreditPolicy) -> tuple[Decimal, Decimal | None, int, Decimal]:
         """Before order ``index`` (placed before it: by date, then as numbered), with the payments of its day:
         T, the on-time ratio, the most days late, the exposure."""
         day = self.orders[index].order_date
-        receivables = self.receivables[:index]
         paid = bisect_right(self.paid_dates, day)
+        allocator = self._allocator(index, paid)
         facts = grade_rules.grade_facts(
-            grade_rules.collections(
-                receivables, grade_rules.allocate(receivables, self.payments[:paid]), today=day, policy=policy
-            ),
-            policy,
+            grade_rules.collections_paid(self.receivables[:index], allocator.paid, today=day, policy=policy), policy
         )
         exposure = limits.exposure(
             billable=self.billed[index],
             paid=self.paid[paid],
             credited=sum((amount for issued, amount in self.h.credit_notes if issued <= day), Decimal(0)),
         )
+        # T (DOMAIN §3, ``tier.trailing_purchases``): every order here is billable, and those placed before this
+        # one after ``day − window`` are the ones from ``window_start`` to ``index``: a difference of running sums.
         window_start = bisect_right(self.order_dates, day - timedelta(days=policy.window_days))
-        trailing = tier.trailing_purchases(self.purchases[window_start:index], today=day, policy=policy)
+        trailing = self.billed[index] - self.billed[min(window_start, index)]
         return trailing, facts.on_time_ratio, facts.max_days_late, exposure
 
+    def _allocator(self, index: int, paid: int) -> grade_rules.Allocator:
+        """The allocation (DOMAIN §4) of the first ``index`` orders and ``paid`` payments: the last one carried on
+        where that allocates exactly as ``grade.allocate`` would from scratch, else allocated again."""
+        orders, payments = self.allocated
+        allocator = self.allocator
+        fresh = orders > index or payments > paid
+        while not fresh and orders < index:
+            fresh = not allocator.extend(self.receivables[orders])
+            orders += 1
+        if fresh:
+            allocator, payments = grade_rules.Allocator(self.receivables[:index]), 0
+        for payment in self.payments[payments:paid]:
+            allocator.pay(payment)
+        self.allocator, self.allocated = allocator, (index, paid)
+        return allocator
 
-def held(order: OrderLedger, h: CustomerHistory, policy: CreditPolicy) -> bool:
+
+def held(
+    order: OrderLedger, h: CustomerHistory, policy: CreditPolicy, *, reports: list[tuple[date, date]] | None = None
+) -> bool:
     """Whether the live check (DOMAIN §6.4) would have held this order under ``policy`` on its day: the profile
-    of that day by the live rules (``rules.preview.outcome``), the recommended limit as the limit."""
+    of that day by the live rules (``rules.preview.outcome``), the recommended limit as the limit. ``reports``:
+    the customer's ``report_spans`` under ``policy``, when read once for all its orders."""
     day = order.order_date
+    spans = report_spans(h, policy) if reports is None else reports
     facts = CustomerFacts(
         customer_id=h.customer_id,
         trailing=order.trailing,
@@ -233,7 +253,7 @@ def held(order: OrderLedger, h: CustomerHistory, policy: CreditPolicy) -> bool:
         payment_terms_days=h.payment_terms_days,
         expected_monthly_purchases=h.expected_monthly_purchases,
         net_worth=_latest((on, value) for on, value in h.net_worth if on <= day),
-        has_valid_credit_report=any(_report_valid(r, day, policy) for r in h.reports),
+        has_valid_credit_report=any(start <= day <= end for start, end in spans),
         current=None,
     )
     found = outcome(facts, policy)
@@ -248,21 +268,26 @@ def held(order: OrderLedger, h: CustomerHistory, policy: CreditPolicy) -> bool:
     return not verdict.passed
 
 
+def report_spans(h: CustomerHistory, policy: CreditPolicy) -> list[tuple[date, date]]:
+    """The days each credit report or bank certificate is valid (DOMAIN §6.2, §7): from its issue day (else the
+    day it was obtained) to ``credit_report_expires_on`` under ``policy``."""
+    return [
+        (
+            report.issued_on or report.obtained_on,
+            credit_report_expires_on(
+                valid_until=report.valid_until,
+                issued_on=report.issued_on,
+                obtained_on=report.obtained_on,
+                months=policy.credit_report_valid_months,
+            ),
+        )
+        for report in h.reports
+    ]
+
+
 def _latest(dated: Iterable[tuple[date, object]]):
     found = max(dated, key=lambda pair: pair[0], default=None)
     return None if found is None else found[1]
-
-
-def _report_valid(report: Report, day: date, policy: CreditPolicy) -> bool:
-    if (report.issued_on or report.obtained_on) > day:
-        return False
-    expires = credit_report_expires_on(
-        valid_until=report.valid_until,
-        issued_on=report.issued_on,
-        obtained_on=report.obtained_on,
-        months=policy.credit_report_valid_months,
-    )
-    return expires >= day
 
 
 def backtest(
@@ -296,13 +321,14 @@ def backtest_ledgers(
         orders = {
             w: {o.order_id: o for o in ledgers if since < o.order_date <= today} for w, ledgers in by_window.items()
         }
+        reports = {name: report_spans(history, policy) for name, policy in policies.items()}
         for order in next(iter(orders.values()), {}).values():
             fate = order.fate(today)
             result.orders += 1
             result.amount += order.amount
             result.bad_debt += fate.bad_debt
             for name, policy in policies.items():
-                if held(orders[policy.window_days][order.order_id], history, policy):
+                if held(orders[policy.window_days][order.order_id], history, policy, reports=reports[name]):
                     _count(result.tallies[name], order, fate)
         if progress is not None:
             progress(done)

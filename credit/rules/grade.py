@@ -1,7 +1,7 @@
 """Payment grade 甲乙丙丁 (DOMAIN §4): allocation of payments to orders, then the grade."""
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
@@ -48,29 +48,71 @@ def allocate(receivables: Sequence[Receivable], payments: Iterable[PaymentIn]) -
     Payments are taken in date order; what no billable order can absorb stays unallocated (a credit). The oldest
     order still open is remembered, so a ledger is allocated in one pass over its orders, not one per payment.
     """
-    open_amounts = {r.order_id: r.amount for r in receivables}
-    by_due = [r.order_id for r in sorted(receivables, key=lambda r: (r.due_date, r.order_id))]
-    oldest_open = 0
-    allocations: list[Allocation] = []
+    allocator = Allocator(receivables)
     for payment in sorted(payments, key=lambda p: (p.paid_on, p.payment_id)):
+        allocator.pay(payment)
+    return allocator.allocations
+
+
+class Allocator:
+    """The allocation of ``allocate`` kept open, to be carried on: payments are taken one at a time in date order,
+    and an order can join later when that changes nothing already allocated (``extend``). The back-test walks a
+    customer's orders one after another this way instead of allocating its ledger again for each of them.
+    ``paid`` keeps, per order, what ``collections`` needs of its allocations."""
+
+    def __init__(self, receivables: Sequence[Receivable]):
+        self.open_amounts = {r.order_id: r.amount for r in receivables}
+        self.due = {r.order_id: r.due_date for r in receivables}
+        ordered = sorted(receivables, key=lambda r: (r.due_date, r.order_id))
+        self.by_due = [r.order_id for r in ordered]
+        self.last = (ordered[-1].due_date, ordered[-1].order_id) if ordered else None
+        self.oldest_open = 0
+        self.allocations: list[Allocation] = []
+        self.paid = {r.order_id: _Paid() for r in receivables}
+        self.credit = False  # a payment was left (partly) unallocated
+        self.named_absent: set[int] = set()  # orders named by a payment while not in the ledger
+
+    def pay(self, payment: PaymentIn) -> None:
+        """Allocate one more payment; payments must come in (paid on, payment id) order."""
+        open_amounts, by_due = self.open_amounts, self.by_due
         left, named = payment.amount, payment.order_id
         if named in open_amounts and open_amounts[named] > 0 and left > 0:
             share = min(left, open_amounts[named])
-            allocations.append(Allocation(payment.payment_id, named, payment.paid_on, share))
-            open_amounts[named] -= share
+            self._allocate(Allocation(payment.payment_id, named, payment.paid_on, share))
             left -= share
-        while oldest_open < len(by_due) and open_amounts[by_due[oldest_open]] <= 0:
-            oldest_open += 1
-        index = oldest_open
+        elif named is not None and named not in open_amounts:
+            self.named_absent.add(named)
+        while self.oldest_open < len(by_due) and open_amounts[by_due[self.oldest_open]] <= 0:
+            self.oldest_open += 1
+        index = self.oldest_open
         while left > 0 and index < len(by_due):
             order_id = by_due[index]
             share = min(left, open_amounts[order_id])
             if share > 0:
-                allocations.append(Allocation(payment.payment_id, order_id, payment.paid_on, share))
-                open_amounts[order_id] -= share
+                self._allocate(Allocation(payment.payment_id, order_id, payment.paid_on, share))
                 left -= share
             index += 1
-    return allocations
+        if left > 0:
+            self.credit = True
+
+    def _allocate(self, allocation: Allocation) -> None:
+        self.allocations.append(allocation)
+        self.open_amounts[allocation.order_id] -= allocation.amount
+        _record(self.paid[allocation.order_id], self.due[allocation.order_id], allocation)
+
+    def extend(self, receivable: Receivable) -> bool:
+        """Add an order if the allocation so far is what ``allocate`` would make with it: it falls due after every
+        other order (FIFO reaches it last), every payment so far was absorbed before FIFO reached the end (none
+        would have flowed on to it), and none named it. Otherwise nothing changes and False says so."""
+        key = (receivable.due_date, receivable.order_id)
+        if self.credit or receivable.order_id in self.named_absent or (self.last is not None and key < self.last):
+            return False
+        self.open_amounts[receivable.order_id] = receivable.amount
+        self.due[receivable.order_id] = receivable.due_date
+        self.by_due.append(receivable.order_id)
+        self.paid[receivable.order_id] = _Paid()
+        self.last = key
+        return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,8 +127,16 @@ class Collection:
 @dataclass(slots=True)
 class _Paid:
     on_time: Decimal = Decimal(0)
-    late_days: list[int] = field(default_factory=list)
+    worst_late: int = 0  # the most days late of any part paid late
     total: Decimal = Decimal(0)
+
+
+def _record(paid: "_Paid", due_date: date, allocation: Allocation) -> None:
+    paid.total += allocation.amount
+    if allocation.paid_on <= due_date:
+        paid.on_time += allocation.amount
+    else:
+        paid.worst_late = max(paid.worst_late, (allocation.paid_on - due_date).days)
 
 
 def collections(
@@ -96,12 +146,14 @@ def collections(
     paid = {r.order_id: _Paid() for r in receivables}
     due_of = {r.order_id: r.due_date for r in receivables}
     for a in allocations:
-        record = paid[a.order_id]
-        record.total += a.amount
-        if a.paid_on <= due_of[a.order_id]:
-            record.on_time += a.amount
-        else:
-            record.late_days.append((a.paid_on - due_of[a.order_id]).days)
+        _record(paid[a.order_id], due_of[a.order_id], a)
+    return collections_paid(receivables, paid, today=today, policy=policy)
+
+
+def collections_paid(
+    receivables: Sequence[Receivable], paid: Mapping[int, "_Paid"], *, today: date, policy: CreditPolicy
+) -> list[Collection]:
+    """``collections`` from what each order was paid (``Allocator.paid``)."""
     start = today - timedelta(days=policy.window_days)
     result = []
     for r in receivables:
@@ -110,7 +162,7 @@ def collections(
         overdue = unpaid > 0 and today > r.due_date
         if not (start < r.due_date <= today or overdue):
             continue
-        worst = max([*record.late_days, (today - r.due_date).days if overdue else 0])
+        worst = max(record.worst_late, (today - r.due_date).days) if overdue else record.worst_late
         result.append(Collection(due=r.amount, paid_on_time=record.on_time, days_late=worst))
     return result
 

@@ -2,8 +2,9 @@
 (§3 trailing purchases, §4 grade from the payments made by then, §5.3 risk class, §6.1 recommended limit, §6.4 the
 order check), then judged by what happened next. Small hand-built histories where the right numbers are obvious."""
 
+import random
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from credit.rules.backtest import (
@@ -16,8 +17,9 @@ from credit.rules.backtest import (
     month_labels,
     order_ledgers,
 )
-from credit.rules.grade import PaymentIn
+from credit.rules.grade import PaymentIn, Receivable, allocate, collections, grade_facts
 from credit.rules.policy import CreditPolicy
+from credit.rules.tier import Purchase, trailing_purchases
 
 TODAY = date(2026, 11, 22)
 SINCE = date(2025, 11, 22)
@@ -146,3 +148,50 @@ def test_fates_split_paid_on_time_late_and_unpaid():
 
 def test_the_year_is_labelled_month_by_month():
     assert month_labels(SINCE, TODAY) == [f"2025-{m}" for m in ("11", "12")] + [f"2026-{m:02}" for m in range(1, 12)]
+
+
+def _from_scratch(history: CustomerHistory, *, since: date, today: date) -> list[tuple]:
+    """Each order's ledger facts the plain way: DOMAIN §4's allocation and collections of the orders placed before
+    it and the payments made by its day, T by ``trailing_purchases`` (§3), exposure (§6.4)."""
+    orders = sorted(history.orders, key=lambda o: (o.order_date, o.order_id))
+    found = []
+    for index, order in enumerate(orders):
+        if not since < order.order_date <= today:
+            continue
+        day = order.order_date
+        receivables = [Receivable(o.order_id, o.due_date, o.amount) for o in orders[:index]]
+        payments = [p for p in history.payments if p.paid_on <= day]
+        facts = grade_facts(collections(receivables, allocate(receivables, payments), today=day, policy=POLICY), POLICY)
+        trailing = trailing_purchases(
+            [Purchase(o.order_date, o.amount, "completed") for o in orders[:index]], today=day, policy=POLICY
+        )
+        billed = sum((o.amount for o in orders[:index]), D(0))
+        exposure = max(billed - sum((p.amount for p in payments), D(0)), D(0))
+        found.append((order.order_id, trailing, facts.on_time_ratio, facts.max_days_late, exposure))
+    return found
+
+
+def _random_history(rng: random.Random, customer_id: int) -> CustomerHistory:
+    """Orders on shared and separate days with mixed terms (due dates out of order), payments that name an order,
+    a later order, no order or one that does not exist, paid early, late, partly, twice or before any order."""
+    orders, payments, day = [], [], date(2024, 1, 1)
+    for order_id in range(1, rng.randint(1, 40)):
+        day += timedelta(days=rng.choice([0, 0, 3, 17, 30, 45]))
+        terms = rng.choice([0, 30, 30, 60, 90])
+        orders.append(TradeOrder(order_id, day, day + timedelta(days=terms), D(rng.randint(1, 50) * 1000)))
+    for payment_id in range(1, rng.randint(1, 50)):
+        named = rng.choice([None, None, 999, *[o.order_id for o in orders]])
+        paid_on = date(2023, 12, 1) + timedelta(days=rng.randint(0, 1100))
+        payments.append(PaymentIn(payment_id, paid_on, D(rng.randint(1, 60) * 500), named))
+    return CustomerHistory(customer_id=customer_id, orders=orders, payments=payments)
+
+
+def test_the_walk_through_a_ledger_gives_what_each_order_replayed_from_scratch_gives():
+    """The replay carries one allocation from order to order instead of allocating the ledger again for each: on
+    messy histories every order's facts (T, on-time ratio, most days late, exposure) equal the plain computation."""
+    rng = random.Random(13)
+    for customer_id in range(300):
+        history = _random_history(rng, customer_id)
+        walked = order_ledgers(history, since=date(2023, 1, 1), today=date(2027, 6, 1), window_days=365)
+        found = [(o.order_id, o.trailing, o.on_time_ratio, o.max_days_late, o.exposure) for o in walked]
+        assert found == _from_scratch(history, since=date(2023, 1, 1), today=date(2027, 6, 1))

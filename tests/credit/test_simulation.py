@@ -8,7 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from credit.rules.policy import CreditPolicy
-from credit.simulation import generate, run, simulate
+from credit.rules.scoring import Financials
+from credit.simulation import START, Customer, Invoice, _month, generate, run, simulate
 
 
 @pytest.fixture(scope="module")
@@ -56,6 +57,40 @@ def test_a_stricter_policy_holds_more():
     lenient = run(portfolio, months=6, policy=replace(CreditPolicy(), yi_on_time_ratio=Decimal("0.3")))
     strict = run(portfolio, months=6, policy=replace(CreditPolicy(), yi_on_time_ratio=Decimal("0.95")))
     assert strict.held + strict.prepaid_sales > lenient.held + lenient.prepaid_sales
+
+
+def _slow_payer(defaults_in: int | None) -> Customer:
+    """A small customer whose year of history was all paid 30 days late (on-time ratio 0, 30 days late: 丙, DOMAIN
+    §4), who then orders 10,000 in each of three simulated months and would pay first when asked (draw 0.1)."""
+    history = [Invoice(_month(START, m), Decimal(10_000), 30, 30, 0.9) for m in range(-12, 0)]
+    orders = [Invoice(_month(START, m), Decimal(10_000), 30, None, 0.1) for m in range(3)]
+    return Customer(
+        id=1,
+        size="small",
+        terms=30,
+        expected_monthly=Decimal(10_000),
+        defaults_in=defaults_in,
+        financials=Financials(Decimal(900_000), Decimal(400_000), Decimal(1500), Decimal(1000), Decimal(3_000_000)),
+        assessed=False,
+        has_report=False,
+        lawsuits=[],
+        invoices=history + orders,
+    )
+
+
+@pytest.mark.parametrize(
+    ("defaults_in", "prepaid", "lost"),
+    [
+        (None, 30_000, 0),  # pays its way: pays first
+        (20, 30_000, 0),  # defaults in month 20, but its warning months start in month 14: it still has the cash
+        (3, 0, 30_000),  # failing already (warning months from month -3): it cannot pay first, the sales are lost
+    ],
+)
+def test_a_customer_graded_bing_pays_first_while_it_has_the_cash(defaults_in, prepaid, lost):
+    """DOMAIN §4.1: 丙 buys against payment before shipment. A customer that will default long after the policy
+    starts still pays its way today, so it prepays as often as one that never defaults; only a failing one cannot."""
+    figures = run([_slow_payer(defaults_in)], months=3, policy=CreditPolicy())
+    assert (figures.prepaid_sales, figures.held, figures.credit_sales) == (prepaid, lost, 0)
 
 
 @pytest.mark.django_db
