@@ -25,6 +25,7 @@ from analytics.rules.clusters import FEATURES, Clustering, kmeans_clusters
 from analytics.rules.rfm import quintile_sql, segment_sql
 from analytics.scope import AnalysisScope
 from analytics.selectors import ageing as ageing_selectors
+from analytics.selectors import behaviour as behaviour_selectors
 from analytics.selectors.composition import composition_rows, composition_rows_every
 from analytics.selectors.correlation import correlation_over
 from analytics.selectors.pareto import pareto_rows
@@ -131,7 +132,7 @@ def _open_items_kept(scope: AnalysisScope) -> tuple[str, list]:
 
 @transaction.atomic
 def report_snapshots_refresh(*, today: date) -> int:
-    """Composition, statistics and ageing over every live customer as of yesterday, replacing the last ones
+    """Composition, statistics, ageing and behaviour over every live customer as of yesterday, replacing the last ones
     (``analytics.selectors.nightly``): what each report's query returns, stored per report and variant. Returns
     the snapshots written."""
     through = today - timedelta(days=1)
@@ -147,6 +148,8 @@ def report_snapshots_refresh(*, today: date) -> int:
         reports[f"ageing:{group}"] = ageing_selectors.ageing_rows(scope=scope, group=group, items=items)
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE {OPEN_ITEMS}")
+    for topic in behaviour_selectors.TOPICS:
+        reports[f"behaviour:{topic}"] = behaviour_selectors.behaviour_rows(scope=scope, topic=topic)
     ReportSnapshot.objects.all().delete()
     ReportSnapshot.objects.bulk_create(
         ReportSnapshot(report=name, through=through, rows=rows) for name, rows in reports.items()

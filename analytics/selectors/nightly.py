@@ -26,3 +26,28 @@ def snapshot_rows(scope: AnalysisScope, report: str) -> tuple[date, object] | No
 def money(value) -> Decimal | None:
     """A stored amount (JSON text, or a number from the live query) back as a Decimal; None stays None."""
     return None if value is None else Decimal(str(value))
+
+
+DECIMAL = "decimal"  # how ``kept`` marks an amount in JSON, so that a name such as "618" stays text
+
+
+def kept(value):
+    """Rows of dicts and lists as the snapshot stores them: each Decimal as {"decimal": text}."""
+    if isinstance(value, Decimal):
+        return {DECIMAL: str(value)}
+    if isinstance(value, dict):
+        return {key: kept(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [kept(item) for item in value]
+    return value
+
+
+def restored(value):
+    """What ``kept`` stored, with its Decimals back."""
+    if isinstance(value, dict):
+        if value.keys() == {DECIMAL}:
+            return Decimal(value[DECIMAL])
+        return {key: restored(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [restored(item) for item in value]
+    return value

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from analytics.scope import AnalysisScope
 from analytics.selectors.ageing import GROUPS, ageing
+from analytics.selectors.behaviour import TOPICS, behaviour
 from analytics.selectors.composition import BY, composition
 from analytics.selectors.pareto import pareto
 from analytics.services import report_snapshots_refresh
@@ -33,6 +34,7 @@ REPORTS = [
     *((f"composition by {by}", lambda scope, by=by: composition(scope=scope, by=by)) for by in BY),
     ("pareto", lambda scope: pareto(scope=scope)),
     *((f"ageing by {group}", lambda scope, group=group: ageing(scope=scope, group=group)) for group in GROUPS),
+    *((f"behaviour {topic}", lambda scope, topic=topic: behaviour(scope=scope, topic=topic)) for topic in TOPICS),
 ]
 
 
@@ -46,6 +48,7 @@ def test_the_nightly_figures_are_the_report_as_of_yesterday(portfolio, name, rep
     assert nightly.snapshot_of == YESTERDAY
     assert nightly.as_json() == live.as_json()
     assert nightly.as_json()["as_of"] == YESTERDAY
+    assert [column.label for column in nightly.table().columns] == [column.label for column in live.table().columns]
 
 
 def test_a_rep_a_filter_or_a_chosen_day_is_answered_live(portfolio):
@@ -76,7 +79,9 @@ def test_a_second_run_replaces_the_first(portfolio):
     assert tiers.amount == composition(scope=_as_of(portfolio.manager, YESTERDAY), by="tier").amount
 
 
-@pytest.mark.parametrize("name", ["analytics_composition", "analytics_pareto", "analytics_ageing"])
+@pytest.mark.parametrize(
+    "name", ["analytics_composition", "analytics_pareto", "analytics_ageing", "analytics_behaviour"]
+)
 def test_the_page_says_its_figures_are_of_yesterday_and_nightly(portfolio, client_for, name):
     report_snapshots_refresh(today=TODAY)
     html = client_for(portfolio.manager).get(reverse(name)).content.decode()
@@ -98,3 +103,13 @@ def test_the_nightly_pages_run_a_constant_number_of_queries(portfolio, client_fo
     report_snapshots_refresh(today=TODAY)
     with django_assert_max_num_queries(12):
         assert client.get(reverse(name)).status_code == 200
+
+
+def test_the_api_answers_the_nightly_day_and_names_its_file_after_it(portfolio, api_for):
+    report_snapshots_refresh(today=TODAY)
+    client = api_for(portfolio.manager)
+    assert client.get("/api/v1/analytics/pareto/").json()["as_of"] == YESTERDAY.isoformat()
+    exported = client.get("/api/v1/analytics/ageing/", {"group": "owner", "format": "csv"})
+    assert f'filename="ageing-{YESTERDAY}.csv"' in exported["Content-Disposition"]
+    chosen = client.get("/api/v1/analytics/pareto/", {"as_of": TODAY.isoformat(), "format": "csv"})
+    assert f'filename="pareto-{TODAY}.csv"' in chosen["Content-Disposition"]
