@@ -2,6 +2,7 @@
 what the nightly segmentation keeps (§10.5): one row per customer, the clusters, and the runs."""
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -87,6 +88,26 @@ class CorrelationSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.through}"
+
+
+class ReportSnapshot(models.Model):
+    """A report's figures over every live customer as of ``through`` (the day before the nightly run), computed
+    nightly by ``analytics.services.report_snapshots_refresh``: what a reader of every dossier sees when asking for
+    no particular day, instead of reading a million customers' rows per request. ``report`` names the report and
+    its variant ("composition:tier", "pareto", "ageing:owner"); ``rows`` holds what the report's query returned,
+    before labels, which are put on at read in the reader's language."""
+
+    report = models.CharField(_("report"), max_length=40, unique=True)
+    through = models.DateField(_("as of"))
+    rows = models.JSONField(_("rows"), encoder=DjangoJSONEncoder)
+    refreshed_at = models.DateTimeField(_("refreshed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("report snapshot")
+        verbose_name_plural = _("report snapshots")
+
+    def __str__(self) -> str:
+        return f"{self.report} {self.through}"
 
 
 class SegmentChoice(models.TextChoices):

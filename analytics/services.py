@@ -16,17 +16,24 @@ from analytics.models import (
     CustomerSegment,
     MonthlyProductSales,
     MonthlySales,
+    ReportSnapshot,
     SalesAggregateStamp,
     SegmentationRun,
     SegmentCluster,
 )
 from analytics.rules.clusters import FEATURES, Clustering, kmeans_clusters
 from analytics.rules.rfm import quintile_sql, segment_sql
+from analytics.scope import AnalysisScope
+from analytics.selectors import ageing as ageing_selectors
+from analytics.selectors import behaviour as behaviour_selectors
+from analytics.selectors.composition import composition_rows, composition_rows_every
 from analytics.selectors.correlation import correlation_over
+from analytics.selectors.pareto import pareto_rows
 from analytics.selectors.trend import customer_month_join
 from credit.selectors import (
     customers_with_credit_facts,
     live_customers_on_time,
+    open_items_sql,
     policy_current,
     rfm_order_facts,
     sales_lines,
@@ -105,6 +112,49 @@ def correlation_snapshot_refresh(*, today: date) -> int:
     CorrelationSnapshot.objects.all().delete()
     CorrelationSnapshot.objects.create(through=through, customers=result.customers, matrices=result.matrices())
     return result.customers
+
+
+OPEN_ITEMS = "analytics_open_items"
+
+
+def _open_items_kept(scope: AnalysisScope) -> tuple[str, list]:
+    """The unpaid items of every ledger as of the scope's day in a temporary table (the allocation runs once for
+    every ageing group); returns SQL reading it, for ``ageing_rows``."""
+    items_sql, params = open_items_sql(customers=scope.customers(), as_of=scope.as_of, today=scope.today)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {OPEN_ITEMS}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {OPEN_ITEMS} AS SELECT * FROM ({items_sql}) i WHERE i.unpaid > 0",  # noqa: S608
+            params,
+        )
+    return f"SELECT customer_id, order_id, due_date, unpaid FROM {OPEN_ITEMS}", []  # noqa: S608
+
+
+@transaction.atomic
+def report_snapshots_refresh(*, today: date) -> int:
+    """Composition, statistics, ageing and behaviour over every live customer as of yesterday, replacing the last ones
+    (``analytics.selectors.nightly``): what each report's query returns, stored per report and variant. Returns
+    the snapshots written."""
+    through = today - timedelta(days=1)
+    scope = AnalysisScope.portfolio(as_of=through, today=today)
+    with connection.cursor() as cursor:
+        if _postgres():  # the sorts and hashes of a million customers in memory, for this transaction only
+            cursor.execute("SET LOCAL work_mem = '128MB'")
+    reports = {f"composition:{by}": rows for by, rows in composition_rows_every(scope=scope).items()}
+    reports["composition:product"] = composition_rows(scope=scope, by="product")
+    reports["pareto"] = pareto_rows(scope=scope)
+    items = _open_items_kept(scope)
+    for group in ageing_selectors.GROUPS:
+        reports[f"ageing:{group}"] = ageing_selectors.ageing_rows(scope=scope, group=group, items=items)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE {OPEN_ITEMS}")
+    for topic in behaviour_selectors.TOPICS:
+        reports[f"behaviour:{topic}"] = behaviour_selectors.behaviour_rows(scope=scope, topic=topic)
+    ReportSnapshot.objects.all().delete()
+    ReportSnapshot.objects.bulk_create(
+        ReportSnapshot(report=name, through=through, rows=rows) for name, rows in reports.items()
+    )
+    return len(reports)
 
 
 logger = logging.getLogger(__name__)

@@ -1,9 +1,15 @@
 """Celery tasks of the analysis, nightly after the credit recompute (registered in crm.celery.NIGHTLY_JOBS): the
-monthly sales aggregate (DOMAIN §10.3), the correlation snapshot (§10.4) and the segmentation (§10.5)."""
+monthly sales aggregate (DOMAIN §10.3), the correlation snapshot (§10.4), the snapshots of composition, statistics
+and ageing (§10.1, §10.2, §10.7) and the segmentation (§10.5)."""
 
 from celery import shared_task
 
-from analytics.services import correlation_snapshot_refresh, monthly_sales_refresh, segmentation_compute
+from analytics.services import (
+    correlation_snapshot_refresh,
+    monthly_sales_refresh,
+    report_snapshots_refresh,
+    segmentation_compute,
+)
 from crm.tasks import RETRY, business_day
 
 
@@ -15,6 +21,11 @@ def monthly_sales(today_iso: str | None = None) -> int:
 @shared_task(**RETRY)
 def correlation_snapshot(today_iso: str | None = None) -> int:
     return correlation_snapshot_refresh(today=business_day(today_iso))
+
+
+@shared_task(**RETRY)
+def report_snapshots(today_iso: str | None = None) -> int:
+    return report_snapshots_refresh(today=business_day(today_iso))
 
 
 @shared_task(**RETRY)

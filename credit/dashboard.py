@@ -35,7 +35,8 @@ def analyst_panel(*, user: AbstractBaseUser, today: date, windows: Windows) -> P
 
     days = windows.expiry_days
     tiles = (
-        Tile("assessments-due", _("Assessments due"), due("assessment"), customers_url(due="assessment"),
+        Tile("assessments-due", _("Assessments due"),
+             selectors.assessments_due_count(user=user, today=today, windows=windows), customers_url(due="assessment"),
              _("Every medium and large customer has a valid assessment."),
              _("Medium and large customers without a valid assessment")),
         Tile("reports-expiring",
@@ -64,15 +65,12 @@ def manager_panel(*, user: AbstractBaseUser, today: date, windows: Windows) -> P
              customer_selectors.due_count(user=user, due="limit", today=today, windows=windows),
              customers_url(due="limit"), _("No limit expires soon.")),
     )  # fmt: skip
-    cells = selectors.tier_grade_cells()
+    cells = selectors.tier_grade_counts()
     grades = PaymentGrade.choices
     rows = [
         (
             label,
-            [
-                (cells.get((tier, grade), {}).get("count", 0), customers_url(tier=tier, payment_grade=grade))
-                for grade, _label in grades
-            ],
+            [(cells.get((tier, grade), 0), customers_url(tier=tier, payment_grade=grade)) for grade, _label in grades],
         )
         for tier, label in Tier.choices
     ]

@@ -668,6 +668,14 @@ class CreditProfile(models.Model):
         verbose_name_plural = _("credit profiles")
         indexes = [
             models.Index(fields=["tier", "payment_grade"], name="profile_tier_grade"),
+            # the credit manager's tier × grade matrix sums from the index alone (issue 14)
+            models.Index(
+                fields=["tier", "payment_grade"],
+                include=["customer", "trailing_12m_purchases", "exposure"],
+                name="profile_tier_grade_sums",
+            ),
+            # the analyst's "assessments due" (issue 14)
+            models.Index(fields=["customer"], condition=Q(investigation_required=True), name="profile_investigation"),
             models.Index(fields=["risk_class"], name="profile_risk"),
             models.Index(fields=["limit_valid_until"], name="profile_limit_until"),
             models.Index(fields=["time_class", "process_class"], name="profile_classes"),

@@ -55,13 +55,21 @@ from credit.rules.policy import CreditPolicy
 from credit.rules.preview import CustomerFacts, Outcome, Preview, preview
 from credit.rules.profile import OrderRow, ProfileInputs, compute_profile
 from credit.rules.tier import BILLABLE
+from crm import access, roles
 from crm.bulk import AnyOf
 from customers.classifications import OPPORTUNITY_KINDS
 from customers.models import CreditDocument, Customer, FinancialFigure, FinancialMetric, Interaction
 from customers.rules.figures import financial_ratios
 from customers.rules.review import ReviewPolicy
 from customers.rules.sources import weakest_source
-from customers.selectors import CREDIT_REPORT, Dossier, latest_figure_values, valid_credit_reports
+from customers.selectors import (
+    CREDIT_REPORT,
+    Dossier,
+    archived_customers,
+    due_count,
+    latest_figure_values,
+    valid_credit_reports,
+)
 
 
 def policy_current() -> CreditPolicyVersion:
@@ -367,10 +375,22 @@ def customers_with_credit_facts(*, customers: QuerySet[Customer], as_of: date, t
     ``trailing`` (T: sales in the trailing window ending on ``as_of``), ``tier_code`` (from T and the policy in
     force), ``grade_code`` (the profile's grade; for a past day the grade recorded in the credit history then, or
     unrated) and ``risk_code`` (the profile's risk class; for a past day the latest assessment made by then that
-    was still valid, or unassessed)."""
+    was still valid, or unassessed).
+
+    T and the tier are read from the stored profile where it was computed on ``as_of``, as
+    ``customers_with_trailing`` and ``customers_with_tier`` read them (every order write refreshes the profile, the
+    nightly recompute dates it today), and summed from the orders for the others: a portfolio recomputed today
+    sums no orders at all, instead of a subquery per customer."""
     policy = policy_current().as_rule()
-    qs = customers.annotate(trailing=_trailing_summed(as_of, policy)).annotate(
-        tier_code=_tier_of(F("trailing"), policy)
+    summed = _trailing_summed(as_of, policy)
+    computed_then = Q(credit_profile__computed_on=as_of)
+    qs = customers.annotate(
+        trailing=Case(
+            When(computed_then, then=F("credit_profile__trailing_12m_purchases")),
+            default=summed,
+            output_field=summed.output_field,
+        ),
+        tier_code=Case(When(computed_then, then=F("credit_profile__tier")), default=_tier_of(summed, policy)),
     )
     if as_of >= today:
         return qs.annotate(
@@ -963,10 +983,29 @@ def pending_limit_requests() -> QuerySet[CreditLimitRequest]:
     )
 
 
+def assessments_due_count(*, user, today: date, windows) -> int:
+    """The analyst's "assessments due" (``customers.selectors.due_condition``'s "assessment"): for a reader of every
+    dossier the profiles that need an investigation (their partial index) less the archived customers', instead of
+    a join to every customer; for anyone else the customer list's count."""
+    if access.dossiers_fully_visible(user) is not None or not roles.roles_of(user):
+        return due_count(user=user, due="assessment", today=today, windows=windows)
+    needing = CreditProfile.objects.filter(investigation_required=True)
+    return needing.exclude(customer_id__in=archived_customers()).count()
+
+
+def tier_grade_counts() -> dict[tuple[str, str], int]:
+    """Live customers per tier × payment grade (the start page's matrix): ``tier_grade_cells``' counts alone, from
+    the same covering index without summing a million amounts."""
+    live = CreditProfile.objects.exclude(customer_id__in=archived_customers())
+    rows = live.order_by().values_list("tier", "payment_grade").annotate(count=Count("pk"))
+    return {(tier, grade): count for tier, grade, count in rows}
+
+
 def tier_grade_cells() -> dict[tuple[str, str], dict]:
     """Live customers, trailing-12-month purchases and exposure per tier × payment grade: one grouped query over
-    the profiles (its index: tier, payment grade)."""
-    live = CreditProfile.objects.filter(customer__deleted_at__isnull=True)
+    the profiles' covering index (tier, payment grade and the sums), less the few archived customers' profiles
+    (a hashed NOT IN over their index) instead of a join to every customer."""
+    live = CreditProfile.objects.exclude(customer_id__in=archived_customers())
     rows = live.values("tier", "payment_grade").annotate(
         count=Count("pk"), purchases=Sum("trailing_12m_purchases"), exposure=Sum("exposure")
     )

@@ -30,6 +30,7 @@ NIGHTLY_JOBS = (
     ("borrowing-reminders", "archives.tasks.borrowing_reminders", 1, 58),
     ("monthly-sales", "analytics.tasks.monthly_sales", 2, 10),
     ("correlation-snapshot", "analytics.tasks.correlation_snapshot", 2, 30),
+    ("report-snapshots", "analytics.tasks.report_snapshots", 2, 35),
     ("segmentation", "analytics.tasks.segmentation", 2, 45),  # after credit-recompute: it reads on-time ratios
     ("backtest-ledgers", "credit.tasks.backtest_ledgers_refresh", 3, 0),  # the day's first back-test is then warm
 )

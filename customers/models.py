@@ -174,6 +174,15 @@ class Customer(ConstraintWords, models.Model):
             models.Index(
                 fields=["name_key", "id"], name="customer_live_name_key", condition=Q(deleted_at__isnull=True)
             ),
+            # the sales manager's team counts per owner from the index alone, joined by id to the stale review states
+            models.Index(
+                fields=["owner", "completeness"],
+                include=["id"],
+                name="customer_owner_team",
+                condition=Q(deleted_at__isnull=True),
+            ),
+            # the few archived dossiers, for counts over every live one that subtract them (credit's tier × grade)
+            models.Index(fields=["id"], name="customer_archived", condition=Q(deleted_at__isnull=False)),
         ]
 
     def __str__(self) -> str:
@@ -530,6 +539,17 @@ class Interaction(models.Model):
             models.Index(fields=["kind", "occurred_on"], name="interaction_kind_date"),  # the behaviour analysis
             # the rep's dashboard: the newest records first, stopping at ten of my customers' (issue 14)
             models.Index(fields=["-occurred_on", "-id"], name="interaction_recent"),
+            # the open complaints (DOMAIN §10.6, issue 14): complaints oldest first, each looked up among the
+            # customer's service records, both read from the index alone
+            models.Index(
+                fields=["occurred_on", "id"],
+                include=["customer"],
+                condition=Q(kind="complaint"),
+                name="interaction_complaint_day",
+            ),
+            models.Index(
+                fields=["customer", "occurred_on"], condition=Q(kind="service"), name="interaction_service_day"
+            ),
         ]
 
     def __str__(self) -> str:

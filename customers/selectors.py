@@ -18,6 +18,7 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    FilteredRelation,
     FloatField,
     Func,
     OuterRef,
@@ -815,8 +816,33 @@ def due_condition(due: str, *, today: date, windows: Windows) -> Q:
 
 def due_count(*, user: AbstractBaseUser, due: str, today: date, windows: Windows) -> int:
     """How many live customers the user reads in full are on a work list: the rows ``customer_list`` shows with
-    ``CustomerFilters(due=due)``."""
+    ``CustomerFilters(due=due)``. For a reader of every dossier, credit reports are counted from the reports'
+    side (``credit_reports_due_count``) instead of asking each of a million customers."""
+    if due == "credit_report" and access.dossiers_fully_visible(user) is None and roles.roles_of(user):
+        return credit_reports_due_count(today=today, windows=windows)
     return customers_read_in_full(user=user).filter(due_condition(due, today=today, windows=windows)).count()
+
+
+def archived_customers() -> QuerySet[Customer]:
+    """The archived dossiers' ids (a few, on their partial index), for counts over every live dossier that
+    subtract them instead of joining every customer."""
+    return Customer.objects.filter(deleted_at__isnull=False).values("pk")
+
+
+def credit_reports_due_count(*, today: date, windows: Windows) -> int:
+    """Live customers whose every credit report valid today runs out within the expiry window (``due_condition``'s
+    "credit_report" over every live dossier): distinct customers of the reports valid today, less those with one
+    still valid after the window and the archived."""
+    until = today + timedelta(days=windows.expiry_days)
+    valid_after = valid_credit_reports(today=until + timedelta(days=1), months=windows.report_months)
+    return (
+        valid_credit_reports(today=today, months=windows.report_months)
+        .exclude(customer_id__in=valid_after.values("customer_id"))
+        .exclude(customer_id__in=archived_customers())
+        .values("customer_id")
+        .distinct()
+        .count()
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -874,33 +900,37 @@ class OwnerCounts:
 
 
 def team_counts(*, user: AbstractBaseUser) -> list[OwnerCounts]:
-    """Live dossiers, stale and incomplete ones per owner, for a reader of every dossier: one grouped query (every
-    owner, also one who has left and still owns customers)."""
+    """Live dossiers, stale and incomplete ones per owner, for a reader of every dossier (every owner, also one who
+    has left and still owns customers), by username: two queries. The counts are grouped by owner id alone (a
+    hash of a few hundred groups, not a sort of every customer by the owner's names) over the customers joined to
+    the stale review states only (their partial index); then the owners' names."""
     if access.dossiers_fully_visible(user) is not None:
         return []
     low, high = COMPLETENESS_BANDS["lt100"]
-    rows = (
+    counts = (
         customer_scope(user=user)
-        .values("owner_id", "owner__username", "owner__first_name", "owner__last_name", "owner__is_active")
+        .annotate(stale_state=FilteredRelation("review_state", condition=Q(review_state__is_stale=True)))
+        .order_by()
+        .values("owner_id")
         .annotate(
             dossiers=Count("pk"),
-            stale=Count("pk", filter=Q(review_state__is_stale=True)),
+            stale=Count("stale_state"),
             incomplete=Count("pk", filter=Q(completeness__gte=low, completeness__lte=high)),
         )
-        .order_by("owner__username")
     )
-    return [
+    counts = {row.pop("owner_id"): row for row in counts}
+    owners = get_user_model().objects.in_bulk([pk for pk in counts if pk is not None])
+    rows = [
         OwnerCounts(
-            owner_id=r["owner_id"],
-            username=r["owner__username"],
-            name=f"{r['owner__first_name']} {r['owner__last_name']}".strip() or r["owner__username"],
-            is_active=r["owner__is_active"],
-            dossiers=r["dossiers"],
-            stale=r["stale"],
-            incomplete=r["incomplete"],
+            owner_id=pk,
+            username=owner.username,
+            name=owner.get_full_name() or owner.username,
+            is_active=owner.is_active,
+            **counts[pk],
         )
-        for r in rows
+        for pk, owner in owners.items()
     ]
+    return sorted(rows, key=lambda row: row.username)
 
 
 @dataclass(frozen=True, slots=True)
@@ -919,7 +949,9 @@ def complaint_counts(*, user: AbstractBaseUser) -> int:
 def complaints_waiting(*, user: AbstractBaseUser, today: date, limit: int = 10) -> list[ComplaintWait]:
     """The open complaints that have waited longest, of customers the user reads in full."""
     complaints = open_complaints().filter(customer__in=customers_read_in_full(user=user).values("pk"))
-    oldest = complaints.select_related("customer").order_by("occurred_on", "id")[:limit]
+    # the ids first, from the complaints' and service records' indexes alone; then the rows of those few
+    ids = complaints.order_by("occurred_on", "id").values("pk")[:limit]
+    oldest = Interaction.objects.filter(pk__in=ids).select_related("customer").order_by("occurred_on", "id")
     return [ComplaintWait(c, (today - c.occurred_on).days) for c in oldest]
 
 

@@ -78,7 +78,8 @@ class AnalysisApi(APIView):
         file_format = request.accepted_renderer.format
         if file_format in FILE_FORMATS:
             response = Response(report.table())
-            response["Content-Disposition"] = f'attachment; filename="{self.export_name}-{scope.as_of}.{file_format}"'
+            day = getattr(report, "as_of", scope.as_of)  # the nightly snapshot's day when the figures are its
+            response["Content-Disposition"] = f'attachment; filename="{self.export_name}-{day}.{file_format}"'
             return response
         return Response(self.output_class(report.as_json()).data)
 

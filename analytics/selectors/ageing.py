@@ -6,7 +6,7 @@ allocation of DOMAIN §4 in window functions), put in its bucket, summed per gro
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import F, QuerySet, Sum, Value
@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from analytics.rules.ageing import BUCKETS, DSO_DAYS, bucket_starts, dso
 from analytics.scope import AnalysisScope
+from analytics.selectors.nightly import money, snapshot_rows
 from analytics.selectors.sql import fetch_all
 from credit.selectors import (
     credit_choice_labels,
@@ -64,6 +65,7 @@ class Ageing:
     sales: Decimal  # of the DSO window
     customers: int  # customers in scope who owe something
     limit: int
+    snapshot_of: date | None = None  # the nightly snapshot's day, when read from it
 
     @property
     def receivables(self) -> Decimal:
@@ -133,8 +135,10 @@ def _bucket_sums(as_of) -> tuple[str, list]:
     return ", ".join(parts), [*params, starts[-1]]
 
 
-def _sql(scope: AnalysisScope, group: str) -> tuple[str, list]:
-    items_sql, items_params = open_items_sql(customers=scope.customers(), as_of=scope.as_of, today=scope.today)
+def _sql(scope: AnalysisScope, group: str, items: tuple[str, list] | None = None) -> tuple[str, list]:
+    """The report's statement over the open items in scope (``items``: SQL of the same columns computed already,
+    e.g. the nightly's table of them)."""
+    items_sql, items_params = items or open_items_sql(customers=scope.customers(), as_of=scope.as_of, today=scope.today)
     sums, sums_params = _bucket_sums(scope.as_of)
     if group == "none":  # the items are the scope's already: no join
         sql = f"""
@@ -165,16 +169,38 @@ def _label(group: str, key, first: str | None, second: str | None, labels: dict[
     return str(labels.get(key, key))
 
 
+def ageing_rows(
+    *, scope: AnalysisScope, group: str, limit: int = MAX_LIMIT, items: tuple[str, list] | None = None
+) -> dict:
+    """What the ageing's queries return, before labels (two queries): ``rows`` of [key, label parts, debtors,
+    unpaid per bucket] (``group=customer``: the ``limit`` who owe most), ``total`` per bucket over every row (of
+    the tiers or grades there are), ``customers`` who owe and the ``sales`` of the DSO window. The nightly snapshot
+    stores exactly this, from the open items it computed once (``items``, see ``_sql``)."""
+    sql, params = _sql(scope, group, items)
+    found = [
+        [str(key), first, second, count, *map(_money, sums)]
+        for key, first, second, count, *sums in fetch_all(sql, params)
+    ]
+    codes = credit_choice_labels().get(group)
+    counted = [row for row in found if codes is None or row[0] in codes]
+    total = [sum((row[4 + index] for row in counted), Decimal(0)) for index in range(len(BUCKETS))]
+    customers = sum(row[3] for row in found)
+    if group == "customer":
+        found = sorted(found, key=lambda row: (-sum(row[4:], Decimal(0)), row[0]))[:limit]
+    since = scope.as_of - timedelta(days=DSO_DAYS)
+    sales = sales_orders(customers=scope.customers(), since=since, until=scope.as_of).aggregate(s=Sum("amount"))["s"]
+    return {"rows": found, "total": total, "customers": customers, "sales": _money(sales)}
+
+
 def ageing(*, scope: AnalysisScope, group: str, limit: int = DEFAULT_LIMIT) -> Ageing:
-    """Receivables by bucket per group, over the customers in scope, as of the day (two queries)."""
-    sql, params = _sql(scope, group)
-    found = fetch_all(sql, params)
+    """Receivables by bucket per group, over the customers in scope, as of the day: from the nightly snapshot where
+    it answers the scope (``analytics.selectors.nightly``), else two queries."""
+    nightly = snapshot_rows(scope, f"ageing:{group}")
+    as_of, found = nightly or (scope.as_of, ageing_rows(scope=scope, group=group, limit=limit))
     labels = credit_choice_labels().get(group, {})
     rows = [
-        AgeingRow(
-            str(key), _label(group, key, first, second, labels), dict(zip(BUCKETS, map(_money, sums), strict=True))
-        )
-        for key, first, second, _count, *sums in found
+        AgeingRow(key, _label(group, key, first, second, labels), dict(zip(BUCKETS, map(money, sums), strict=True)))
+        for key, first, second, _count, *sums in found["rows"]
     ]
     if labels:  # tiers and grades in their order, empty ones too
         present = {row.key: row for row in rows}
@@ -182,13 +208,11 @@ def ageing(*, scope: AnalysisScope, group: str, limit: int = DEFAULT_LIMIT) -> A
         rows = [present.get(code) or AgeingRow(code, str(label), empty) for code, label in labels.items()]
     else:
         rows.sort(key=lambda row: (-row.total, row.key))
-    total = {bucket: sum((row.amounts[bucket] for row in rows), Decimal(0)) for bucket in BUCKETS}
-    customers = sum(count for _key, _first, _second, count, *_sums in found)
-    since = scope.as_of - timedelta(days=DSO_DAYS)
-    sales = sales_orders(customers=scope.customers(), since=since, until=scope.as_of).aggregate(s=Sum("amount"))["s"]
+    total = dict(zip(BUCKETS, map(money, found["total"]), strict=True))
     if group == "customer":
         rows = rows[:limit]
-    return Ageing(scope.as_of, group, rows, total, _money(sales), customers, limit)
+    snapshot_of = as_of if nightly else None
+    return Ageing(as_of, group, rows, total, money(found["sales"]), found["customers"], limit, snapshot_of)
 
 
 def ageing_debtors(*, scope: AnalysisScope, key: str) -> QuerySet:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from analytics.rules.shares import percent
 from analytics.scope import AnalysisScope
+from analytics.selectors.nightly import kept, restored, snapshot_rows
 from credit.selectors import (
     products_sold,
     promotion_responder_orders,
@@ -52,6 +53,7 @@ class Behaviour:
     columns: tuple[Column, ...]
     rows: list[dict]
     extra: dict = field(default_factory=dict)
+    snapshot_of: date | None = None  # the nightly snapshot's day, when read from it
 
     def as_json(self) -> dict:
         return {"topic": self.topic, "as_of": self.as_of, "rows": self.rows, **self.extra}
@@ -64,7 +66,24 @@ class Behaviour:
 
 
 def behaviour(*, scope: AnalysisScope, topic: str) -> Behaviour:
-    return TOPIC_REPORTS[topic](scope)
+    """A topic's table: from the nightly snapshot where it answers the scope (``analytics.selectors.nightly``),
+    its labels and headers in the reader's language; else computed."""
+    nightly = snapshot_rows(scope, f"behaviour:{topic}")
+    if nightly is None:
+        return TOPIC_REPORTS[topic](scope)
+    day, stored = nightly
+    found = restored(stored)
+    rows = found["rows"]
+    if topic == "products":
+        labels = _product_labels()
+        rows = [{**row, "label": labels[row["key"]]} for row in rows]
+    return Behaviour(topic, day, TOPIC_COLUMNS[topic](), rows, found["extra"], snapshot_of=day)
+
+
+def behaviour_rows(*, scope: AnalysisScope, topic: str) -> dict:
+    """A topic's rows and extra figures as the nightly snapshot keeps them (``analytics.selectors.nightly.kept``)."""
+    report = TOPIC_REPORTS[topic](scope)
+    return kept({"rows": report.rows, "extra": report.extra})
 
 
 def _money(value) -> Decimal:
@@ -114,7 +133,11 @@ def promotions(scope: AnalysisScope) -> Behaviour:
             }
         )
     rows.sort(key=lambda row: (-row["sales"], row["promotion"]))
-    columns = (
+    return Behaviour("promotions", scope.as_of, _promotion_columns(), rows)
+
+
+def _promotion_columns() -> tuple[Column, ...]:
+    return (
         Column("promotion", _("Promotion")),
         Column("responses", _("Responses")),
         Column("positive_share", _("Positive (%)")),
@@ -123,7 +146,6 @@ def promotions(scope: AnalysisScope) -> Behaviour:
         Column("cost", _("Cost")),
         Column("sales_per_cost", _("Sales ÷ cost")),
     )
-    return Behaviour("promotions", scope.as_of, columns, rows)
 
 
 def products(scope: AnalysisScope) -> Behaviour:
@@ -143,21 +165,34 @@ def products(scope: AnalysisScope) -> Behaviour:
         .aggregate(total=Sum("bought"), old=Sum("old_bought"))
     )
     parts = [
-        ("new_products", _("New products (first sold in the last 365 days)"), lines["new"], lines["total"]),
-        ("other_products", _("Products sold before"), _money(lines["total"]) - _money(lines["new"]), lines["total"]),
-        ("old_customers", _("Old customers (first order over 365 days ago)"), orders["old"], orders["total"]),
-        ("new_customers", _("New customers"), _money(orders["total"]) - _money(orders["old"]), orders["total"]),
+        ("new_products", lines["new"], lines["total"]),
+        ("other_products", _money(lines["total"]) - _money(lines["new"]), lines["total"]),
+        ("old_customers", orders["old"], orders["total"]),
+        ("new_customers", _money(orders["total"]) - _money(orders["old"]), orders["total"]),
     ]
+    labels = _product_labels()
     rows = [
-        {"key": key, "label": label, "amount": _money(amount), "share": percent(_money(amount), _money(total))}
-        for key, label, amount, total in parts
+        {"key": key, "label": labels[key], "amount": _money(amount), "share": percent(_money(amount), _money(total))}
+        for key, amount, total in parts
     ]
-    columns = (
+    return Behaviour("products", scope.as_of, _product_columns(), rows, {"total": _money(orders["total"])})
+
+
+def _product_labels() -> dict[str, str]:
+    return {
+        "new_products": _("New products (first sold in the last 365 days)"),
+        "other_products": _("Products sold before"),
+        "old_customers": _("Old customers (first order over 365 days ago)"),
+        "new_customers": _("New customers"),
+    }
+
+
+def _product_columns() -> tuple[Column, ...]:
+    return (
         Column("label", _("Sales from")),
         Column("amount", _("Sales, last 365 days")),
         Column("share", _("Share (%)")),
     )
-    return Behaviour("products", scope.as_of, columns, rows, {"total": _money(orders["total"])})
 
 
 def _months(as_of: date) -> list[date]:
@@ -201,8 +236,12 @@ def feedback(scope: AnalysisScope) -> Behaviour:
             row[kind] = counts.get((month, kind), 0)
             row[f"{kind}_per_100_orders"] = _per_100(row[kind], row["orders"])
         rows.append(row)
+    return Behaviour("feedback", scope.as_of, _feedback_columns(), rows)
+
+
+def _feedback_columns() -> tuple[Column, ...]:
     labels = interaction_kind_labels()
-    columns = (
+    return (
         Column("month", _("Month")),
         *(Column(kind, labels[kind]) for kind in FEEDBACK_KINDS),
         Column("orders", _("Orders")),
@@ -211,7 +250,6 @@ def feedback(scope: AnalysisScope) -> Behaviour:
             for kind in FEEDBACK_KINDS
         ),
     )
-    return Behaviour("feedback", scope.as_of, columns, rows)
 
 
 def _quarter_start(day: date) -> date:
@@ -291,12 +329,15 @@ def retention(scope: AnalysisScope) -> Behaviour:
             later = quarters[index + offset] if index + offset < QUARTERS else None
             row[f"q{offset}"] = percent(counts.get((cohort, later), 0), size) if later and size else None
         rows.append(row)
-    columns = (
+    return Behaviour("retention", scope.as_of, _retention_columns(), rows, {"churned": _churned(scope)})
+
+
+def _retention_columns() -> tuple[Column, ...]:
+    return (
         Column("cohort", _("First order in")),
         Column("customers", _("Customers")),
         *(Column(f"q{offset}", _("Quarter +%(n)s (%%)") % {"n": offset}) for offset in range(1, QUARTERS)),
     )
-    return Behaviour("retention", scope.as_of, columns, rows, {"churned": _churned(scope)})
 
 
 def _answer_days(scope: AnalysisScope, since: date) -> list[dict]:
@@ -349,15 +390,25 @@ def response(scope: AnalysisScope) -> Behaviour:
         names[owner] = full or owner
     rows = [_response_row("month", f"{month:%Y-%m}", f"{month:%Y-%m}", by_month[month]) for month in months]
     rows += [_response_row("owner", owner, names[owner], by_owner[owner]) for owner in sorted(by_owner)]
-    columns = (
+    return Behaviour("response", scope.as_of, _response_columns(), rows)
+
+
+def _response_columns() -> tuple[Column, ...]:
+    return (
         Column("label", _("Month or owner")),
         Column("items", _("Complaints and quality feedback")),
         Column("answered", _("Followed by a service record")),
         Column("median_days", _("Median days to the service record")),
     )
-    return Behaviour("response", scope.as_of, columns, rows)
 
 
+TOPIC_COLUMNS = {
+    "promotions": _promotion_columns,
+    "products": _product_columns,
+    "feedback": _feedback_columns,
+    "retention": _retention_columns,
+    "response": _response_columns,
+}
 TOPIC_REPORTS = {
     "promotions": promotions,
     "products": products,

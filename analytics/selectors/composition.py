@@ -4,12 +4,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, QuerySet, Sum
+from django.db import connection
+from django.db.models import Count, F, QuerySet, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from analytics.rules.shares import percent
 from analytics.scope import AnalysisScope
+from analytics.selectors.nightly import money, snapshot_rows
+from analytics.selectors.sql import fetch_all
 from credit.selectors import credit_choice_labels, customers_with_credit_facts, policy_current, sales_lines
 from crm.exports import Column, Table
 from customers.selectors import customer_choice_labels
@@ -57,6 +60,7 @@ class Composition:
     rows: list[CompositionRow]
     customers: int
     amount: Decimal
+    snapshot_of: date | None = None  # the nightly snapshot's day, when read from it
 
     def as_json(self) -> dict:
         return {
@@ -114,61 +118,138 @@ def _rows(groups: dict[str, tuple[str, int, Decimal]], total: int, amount: Decim
     ]
 
 
-def composition(*, scope: AnalysisScope, by: str) -> Composition:
-    """Customers, T and their shares per group (two queries at most). Closed classifications (tier, grade, risk,
-    nature, size, kind) list every class in their order, empty ones too; open ones (region, industry, owner,
-    product) list the groups present, largest purchases first."""
+def composition_rows(*, scope: AnalysisScope, by: str) -> dict:
+    """What the composition's query returns, before labels (one query; two for products): ``rows`` of
+    [key, customers, T, and for owners first and last name]; tier × grade keys "A/jia"; products [product, buyers,
+    line amounts] largest first, and ``customers`` in scope. The nightly snapshot stores exactly this."""
     if by == "product":
-        return _by_product(scope)
+        since, until = _window(scope)
+        found = (
+            sales_lines(customers=scope.customers(), since=since, until=until)
+            .order_by()
+            .values("product")
+            .annotate(customers=Count("order__customer", distinct=True), amount=Sum("amount"))
+            .order_by("-amount", "product")
+        )
+        rows = [[row["product"], row["customers"], row["amount"]] for row in found]
+        return {"rows": rows, "customers": scope.customers().count()}
     facts = customers_with_credit_facts(customers=scope.customers(), as_of=scope.as_of, today=scope.today)
-    if by == "tier_grade":
-        return _by_tier_grade(scope, facts)
-    column = BY[by][0]
+    columns = ("tier_code", "grade_code") if by == "tier_grade" else (BY[by][0],)
     names = ("owner__first_name", "owner__last_name") if by == "owner" else ()
-    found = {
-        row[column]: row
-        for row in facts.order_by().values(column, *names).annotate(customers=Count("pk"), amount=Sum("trailing"))
-    }
+    found = facts.order_by().values(*columns, *names).annotate(customers=Count("pk"), amount=Sum("trailing"))
+    return {
+        "rows": [
+            ["/".join(row[column] for column in columns) if by == "tier_grade" else row[columns[0]],
+             row["customers"], row["amount"], *(row[name] for name in names)]
+            for row in found
+        ]
+    }  # fmt: skip
+
+
+GROUPED = {  # ``by`` → the facts' columns of its grouping set (every classification but products)
+    "tier": ("tier_code",),
+    "payment_grade": ("grade_code",),
+    "tier_grade": ("tier_code", "grade_code"),
+    "risk_class": ("risk_code",),
+    "region": ("region",),
+    "industry": ("industry",),
+    "nature": ("nature",),
+    "size": ("size",),
+    "kind": ("kind",),
+    "owner": ("username",),
+}
+
+
+def composition_rows_every(*, scope: AnalysisScope) -> dict[str, dict]:
+    """``composition_rows`` of every classification but products, from one statement (the nightly snapshot): the
+    customers' facts computed once, grouped by GROUPING SETS, a grouping set per classification (SQLite, which has
+    none, groups once per classification)."""
+    if connection.vendor != "postgresql":
+        return {by: composition_rows(scope=scope, by=by) for by in GROUPED}
+    facts = customers_with_credit_facts(customers=scope.customers(), as_of=scope.as_of, today=scope.today)
+    facts_sql, params = (
+        facts.order_by()
+        .values(
+            "pk",
+            "trailing",
+            *(BY[by][0] for by in GROUPED if by not in ("tier_grade", "owner")),
+            username=F("owner__username"),
+            first_name=F("owner__first_name"),
+            last_name=F("owner__last_name"),
+        )
+        .query.sql_with_params()
+    )
+    columns = list(dict.fromkeys(column for grouped in GROUPED.values() for column in grouped))
+    sets = ", ".join(f"({', '.join(f'f.{column}' for column in grouped)})" for grouped in GROUPED.values())
+    flags = ", ".join(f"GROUPING(f.{column})" for column in columns)
+    sql = f"""
+        WITH f AS MATERIALIZED ({facts_sql})
+        SELECT {flags}, {", ".join(f"f.{column}" for column in columns)}, MAX(f.first_name), MAX(f.last_name),
+               COUNT(*), SUM(f.trailing)
+        FROM f GROUP BY GROUPING SETS ({sets})"""  # noqa: S608 - our column names and the selectors' SQL, values bound
+    every = {by: {"rows": []} for by in GROUPED}
+    for row in fetch_all(sql, list(params)):
+        flagged, values = row[: len(columns)], dict(zip(columns, row[len(columns) :], strict=False))
+        grouped = tuple(column for column, flag in zip(columns, flagged, strict=True) if flag == 0)
+        by = next(by for by, its in GROUPED.items() if its == grouped)
+        key = "/".join(values[column] for column in grouped) if by == "tier_grade" else values[grouped[0]]
+        names = row[-4:-2] if by == "owner" else []
+        every[by]["rows"].append([key, row[-2], row[-1], *names])
+    return every
+
+
+def composition(*, scope: AnalysisScope, by: str) -> Composition:
+    """Customers, T and their shares per group: from the nightly snapshot where it answers the scope
+    (``analytics.selectors.nightly``), else from the customers in scope (two queries at most). Closed
+    classifications (tier, grade, risk, nature, size, kind) list every class in their order, empty ones too; open
+    ones (region, industry, owner, product) list the groups present, largest purchases first."""
+    nightly = snapshot_rows(scope, f"composition:{by}")
+    as_of, grouped = nightly or (scope.as_of, composition_rows(scope=scope, by=by))
+    if by == "product":
+        groups, total = _by_product(grouped)
+    elif by == "tier_grade":
+        groups, total = _by_tier_grade(grouped["rows"])
+    else:
+        groups = _by_column(by, grouped["rows"])
+        total = sum(count for _label, count, _amount in groups.values())
+    amount = sum((value for _label, _count, value in groups.values()), Decimal(0))
+    snapshot_of = as_of if nightly else None
+    return Composition(as_of, by, _rows(groups, total, amount), total, amount.quantize(CENTS), snapshot_of)
+
+
+def _by_column(by: str, rows: list[list]) -> dict[str, tuple[str, int, Decimal]]:
+    found = {row[0]: row for row in rows}
     labels = _labels(by)
     if labels:
         keys = list(labels) + [key for key in found if key not in labels]
     else:
-        keys = sorted(found, key=lambda key: (-(found[key]["amount"] or 0), str(key)))
+        keys = sorted(found, key=lambda key: (-(money(found[key][2]) or 0), str(key)))
     groups = {}
     for key in keys:
-        row = found.get(key, {})
-        label = labels.get(key) or _open_label(by, key, row)
-        groups[key or ""] = (str(label), row.get("customers", 0), row.get("amount") or Decimal(0))
-    total = sum(count for _label, count, _amount in groups.values())
-    amount = sum((value for _label, _count, value in groups.values()), Decimal(0))
-    return Composition(scope.as_of, by, _rows(groups, total, amount), total, amount.quantize(CENTS))
+        row = found.get(key, [key, 0, None])
+        label = labels.get(key) or _open_label(by, key, row[3:])
+        groups[key or ""] = (str(label), row[1], money(row[2]) or Decimal(0))
+    return groups
 
 
-def _open_label(by: str, key: str | None, row: dict) -> str:
+def _open_label(by: str, key: str | None, names: list) -> str:
     if not key:
         return _("(not given)")
     if by == "owner":
-        return " ".join(part for part in (row.get("owner__first_name"), row.get("owner__last_name")) if part) or key
+        return " ".join(part for part in names if part) or key
     return key
 
 
-def _by_tier_grade(scope: AnalysisScope, facts) -> Composition:
+def _by_tier_grade(rows: list[list]) -> tuple[dict[str, tuple[str, int, Decimal]], int]:
     """Every tier × grade cell (keys "A/jia"), empty cells too, tier by tier (DOMAIN §10.1, the seed 004 matrix)."""
-    found = {
-        (row["tier_code"], row["grade_code"]): (row["customers"], row["amount"] or Decimal(0))
-        for row in facts.order_by()
-        .values("tier_code", "grade_code")
-        .annotate(customers=Count("pk"), amount=Sum("trailing"))
-    }
+    found = {key: (count, money(amount) or Decimal(0)) for key, count, amount in rows}
     labels = credit_choice_labels()
     groups = {
-        f"{tier}/{grade}": (f"{tier_label} · {grade_label}", *found.get((tier, grade), (0, Decimal(0))))
+        f"{tier}/{grade}": (f"{tier_label} · {grade_label}", *found.get(f"{tier}/{grade}", (0, Decimal(0))))
         for tier, tier_label in labels["tier"].items()
         for grade, grade_label in labels["payment_grade"].items()
     }
-    total = sum(count for count, _amount in found.values())
-    amount = sum((value for _count, value in found.values()), Decimal(0))
-    return Composition(scope.as_of, "tier_grade", _rows(groups, total, amount), total, amount.quantize(CENTS))
+    return groups, sum(count for count, _amount in found.values())
 
 
 def _window(scope: AnalysisScope) -> tuple[date, date]:
@@ -182,18 +263,8 @@ def product_buyers(*, scope: AnalysisScope, key: str) -> QuerySet:
     return lines.values("order__customer")
 
 
-def _by_product(scope: AnalysisScope) -> Composition:
-    """Line amounts per product in the trailing window and the customers who bought it (DOMAIN §10.1)."""
-    customers = scope.customers()
-    since, until = _window(scope)
-    found = list(
-        sales_lines(customers=customers, since=since, until=until)
-        .order_by()
-        .values("product")
-        .annotate(customers=Count("order__customer", distinct=True), amount=Sum("amount"))
-        .order_by("-amount", "product")
-    )
-    total = customers.count()
-    amount = sum((row["amount"] for row in found), Decimal(0))
-    groups = {row["product"]: (row["product"], row["customers"], row["amount"]) for row in found}
-    return Composition(scope.as_of, "product", _rows(groups, total, amount), total, amount.quantize(CENTS))
+def _by_product(grouped: dict) -> tuple[dict[str, tuple[str, int, Decimal]], int]:
+    """Line amounts per product in the trailing window and the customers who bought it (DOMAIN §10.1); shares of
+    customers are of every customer in scope."""
+    groups = {product: (product, count, money(amount)) for product, count, amount in grouped["rows"]}
+    return groups, grouped["customers"]

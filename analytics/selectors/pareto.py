@@ -7,6 +7,7 @@ summary figures (class counts and sums, top-10 sum, sum of squares) as windows o
 """
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import QuerySet
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from analytics.rules.pareto import A_UP_TO, B_UP_TO, AbcClass, herfindahl
 from analytics.rules.shares import percent
 from analytics.scope import AnalysisScope
+from analytics.selectors.nightly import snapshot_rows
 from analytics.selectors.sql import fetch_all
 from credit.selectors import customers_with_trailing
 from crm.exports import Column, Table
@@ -55,6 +57,7 @@ class Pareto:
     top10_amount: Decimal
     hhi: Decimal
     limit: int
+    snapshot_of: date | None = None  # the nightly snapshot's day, when read from it
 
     @property
     def customers_for_80_percent(self) -> int:
@@ -129,8 +132,10 @@ def _money(value) -> Decimal:
     return Decimal(str(value or 0)).quantize(CENTS)
 
 
-def pareto(*, scope: AnalysisScope, limit: int = DEFAULT_LIMIT) -> Pareto:
-    """The top ``limit`` customers by T with their shares and classes; the summary over every customer (one query)."""
+def pareto_rows(*, scope: AnalysisScope, limit: int = MAX_LIMIT) -> list[tuple]:
+    """The top ``limit`` customers by T, each row with the summary over every customer (one query): position,
+    code, name, T, running sum, total, ABC class, customers, sum of squares, top-10 sum, then customers and T of
+    each class. The nightly snapshot stores the top ``MAX_LIMIT``."""
     ranked, params = _ranked_sql(scope)
     per_class = ", ".join(
         f"SUM(CASE WHEN abc = '{key}' THEN 1 ELSE 0 END) OVER () AS s{2 * i}, "
@@ -148,10 +153,19 @@ def pareto(*, scope: AnalysisScope, limit: int = DEFAULT_LIMIT) -> Pareto:
         SELECT top.position, top.code, c.name, top.amount, top.running, top.total, top.abc, top.customers, top.squares,
                top.top_amount, {", ".join(f"top.s{i}" for i in range(2 * len(AbcClass)))}
         FROM ({top}) top JOIN {customers} c ON c.id = top.id ORDER BY top.position"""  # noqa: S608 - as above
-    found = fetch_all(sql, [*params, limit])
+    return fetch_all(sql, [*params, limit])
+
+
+def pareto(*, scope: AnalysisScope, limit: int = DEFAULT_LIMIT) -> Pareto:
+    """The top ``limit`` customers by T with their shares and classes, the summary over every customer: from the
+    nightly snapshot where it answers the scope (``analytics.selectors.nightly``), else one query."""
+    nightly = snapshot_rows(scope, "pareto")
+    as_of, found = nightly or (scope.as_of, pareto_rows(scope=scope, limit=limit))
+    found = found[:limit]
+    snapshot_of = as_of if nightly else None
     if not found:
         empty = [AbcSummary(key, 0, Decimal("0.0"), Decimal("0.00"), Decimal("0.0")) for key in AbcClass]
-        return Pareto(scope.as_of, [], empty, 0, Decimal("0.00"), Decimal("0.00"), Decimal("0.0"), limit)
+        return Pareto(as_of, [], empty, 0, Decimal("0.00"), Decimal("0.00"), Decimal("0.0"), limit, snapshot_of)
     first = found[0]
     total, customers = _money(first[5]), first[7]
     rows = [
@@ -172,7 +186,7 @@ def pareto(*, scope: AnalysisScope, limit: int = DEFAULT_LIMIT) -> Pareto:
         for i, key in enumerate(AbcClass)
     ]
     hhi = herfindahl(sum_of_squares=Decimal(str(first[8] or 0)), total=total)
-    return Pareto(scope.as_of, rows, classes, customers, total, _money(first[9]), hhi, limit)
+    return Pareto(as_of, rows, classes, customers, total, _money(first[9]), hhi, limit, snapshot_of)
 
 
 def abc_members(*, scope: AnalysisScope, key: str) -> QuerySet:

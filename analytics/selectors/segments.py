@@ -12,7 +12,6 @@ from analytics.models import CustomerSegment, SegmentationRun, SegmentChoice, Se
 from analytics.rules.clusters import FEATURES
 from analytics.rules.shares import percent
 from analytics.scope import AnalysisScope
-from crm import access
 from crm.exports import Column, Table
 
 TRAIT_LABELS = {
@@ -180,15 +179,10 @@ def _centroid(cluster: SegmentCluster) -> dict:
     }
 
 
-def _covers_everyone(scope: AnalysisScope) -> bool:
-    """Whether the scope is every live customer: a user who reads all dossiers in full, no owner or region."""
-    return not (scope.owner or scope.region) and access.dossiers_fully_visible(scope.user) is None
-
-
 def _counts(scope: AnalysisScope, run: SegmentationRun) -> tuple[dict[str, int], dict[int, int]]:
     """Customers in scope per segment and per cluster. For everyone, the run's own counts less the customers
     archived since (a few rows, not a join over all); else one grouped query over the customers in scope."""
-    if _covers_everyone(scope):
+    if scope.covers_everyone():
         per_segment = dict(run.segments)
         per_cluster = dict(SegmentCluster.objects.values_list("number", "size"))
         gone = CustomerSegment.objects.filter(customer__deleted_at__isnull=False)

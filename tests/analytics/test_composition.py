@@ -82,3 +82,19 @@ def test_drill_down_names_the_customer_list_filters(portfolio):
     tiers = composition(scope=_scope(portfolio.manager), by="tier_grade")
     assert tiers.drill("A/jia") == {"tier": "A", "payment_grade": "jia"}
     assert composition(scope=_scope(portfolio.manager), by="product").drill("DN50 ball valve") is None
+
+
+@pytest.mark.parametrize("by", ["tier", "tier_grade", "owner"])
+def test_t_and_tiers_read_from_profiles_computed_that_day_equal_those_summed_from_the_orders(portfolio, by):
+    """DOMAIN §3: T and the tier a profile stored today are the ones the orders give, so a portfolio recomputed
+    today is composed from the profiles (no subquery per customer) with the same figures."""
+    from datetime import timedelta
+
+    from credit.models import CreditProfile
+
+    fresh = composition(scope=_scope(portfolio.manager), by=by)
+    assert CreditProfile.objects.filter(computed_on=TODAY).count() == 3  # refreshed by every order written
+    CreditProfile.objects.update(computed_on=TODAY - timedelta(days=1), trailing_12m_purchases=D(1), tier="D")
+    summed = composition(scope=_scope(portfolio.manager), by=by)
+    assert _rows(summed) == _rows(fresh)
+    assert (summed.customers, summed.amount) == (fresh.customers, fresh.amount)
