@@ -22,6 +22,17 @@ def _frozen_clock():
 
 
 @pytest.fixture(autouse=True)
+def _language_of_the_settings():
+    """Each test starts in the site's default language and leaves it so: a test (or a Celery task run in-process) that
+    activates Chinese must not make the next test's English assertions fail in a run of another order."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_storage(settings, tmp_path):
     settings.STORAGES = {
         **settings.STORAGES,
