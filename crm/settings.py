@@ -201,6 +201,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
     }
 )
 CELERY_TASK_IGNORE_RESULT = True
+# A nightly job spread over the workers in chunks is a chord (crm/chunks.py), which counts its finished parts in the
+# result backend: Redis when set (only the chords' ends keep a result). Without it the job runs in one process.
+CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)

@@ -25,9 +25,12 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncDate
 
 from crm.bulk import upsert_from_query
+from crm.chunks import id_ranges
 from customers.models import Customer, ReviewState, Size
 from customers.rules.review import ReviewPolicy
 from customers.selectors import valid_credit_reports
+
+SCAN_CHUNK = 50_000  # dossiers a chunk of the scan covers: a part of the nightly chord
 
 
 class _AddDays(Func):
@@ -83,15 +86,25 @@ def dossier_state_refresh(*, customer_ids: Sequence[int], today: date, policy: R
     return _scan_chunk(min(customer_ids), max(customer_ids) + 1, today=today, policy=policy)
 
 
-def dossier_staleness_scan(*, today: date, policy: ReviewPolicy, chunk: int = 50_000) -> int:
+def dossier_id_bounds() -> tuple[int | None, int | None]:
+    """The lowest and highest dossier id, the span the staleness scan covers in chunks (None, None when empty)."""
+    bounds = Customer.objects.aggregate(low=Min("pk"), high=Max("pk"))
+    return bounds["low"], bounds["high"]
+
+
+@transaction.atomic
+def dossier_staleness_scan_chunk(*, low: int, high: int, today: date, policy: ReviewPolicy) -> int:
+    """One chunk of the scan: the live dossiers with ids in [low, high), in one transaction. Idempotent, so a chunk
+    run twice (a redelivered task) changes nothing the second time. Returns how many dossiers changed."""
+    return _scan_chunk(low, high, today=today, policy=policy)
+
+
+def dossier_staleness_scan(*, today: date, policy: ReviewPolicy, chunk: int = SCAN_CHUNK) -> int:
     """Set next review due and stale on every live dossier (DOMAIN §7), a chunk of ids at a time, inside the
     database: only changed review states are written, on the narrow review state table. A scan killed midway
-    is simply run again. Returns how many dossiers changed."""
-    bounds = Customer.objects.aggregate(low=Min("pk"), high=Max("pk"))
-    if bounds["low"] is None:
-        return 0
-    changed = 0
-    for low in range(bounds["low"], bounds["high"] + 1, chunk):
-        with transaction.atomic():
-            changed += _scan_chunk(low, low + chunk, today=today, policy=policy)
-    return changed
+    is simply run again. Returns how many dossiers changed. (On workers the nightly task spreads the same chunks
+    over every worker, customers/tasks.py.)"""
+    return sum(
+        dossier_staleness_scan_chunk(low=low, high=high, today=today, policy=policy)
+        for low, high in id_ranges(*dossier_id_bounds(), chunk)
+    )
