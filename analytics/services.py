@@ -34,6 +34,7 @@ from credit.selectors import (
     sales_lines,
     sales_orders,
 )
+from crm.bulk import table_rebuilt
 from crm.chunks import id_ranges
 from crm.locks import job_lock
 from customers.selectors import live_customers
@@ -208,33 +209,33 @@ def _labels_stage(ids: np.ndarray, labels: np.ndarray) -> None:
 
 
 def _scores_insert(today: date) -> int:
-    """Replace the per-customer table with the day's stage scored (quintiles with ties), segmented and labelled."""
+    """Replace the per-customer table with the day's stage scored (quintiles with ties), segmented and labelled, in
+    customer order (``table_rebuilt``: readers keep the old rows until commit)."""
     count = "COUNT(*) OVER ()"
-    table, stage = CustomerSegment._meta.db_table, SegmentStage._meta.db_table
+    stage = SegmentStage._meta.db_table
     day = today if _postgres() else today.isoformat()
     with connection.cursor() as cursor:
         if _postgres():  # the rank sorts in memory, for this transaction only
             cursor.execute("SET LOCAL work_mem = '128MB'")
-        cursor.execute(f"DELETE FROM {table}")  # noqa: S608 — not TRUNCATE: readers keep the old rows until commit
-        cursor.execute(
-            f"""INSERT INTO {table} (customer_id, computed_on, recency_days, frequency, monetary, on_time_ratio,
-                                    r, f, m, segment, cluster)
-            SELECT customer_id, %s, recency_days, frequency, monetary, on_time, r, f, m,
-                   {segment_sql("r", "f", "m")}, cluster
-            FROM (
-                SELECT s.customer_id, s.recency_days, s.frequency, s.monetary, s.on_time, l.cluster,
-                       {quintile_sql("RANK() OVER (ORDER BY s.recency_days DESC)", count)} AS r,
-                       {quintile_sql("RANK() OVER (ORDER BY s.frequency)", count)} AS f,
-                       {quintile_sql("RANK() OVER (ORDER BY s.monetary)", count)} AS m
-                FROM {stage} s LEFT JOIN {LABELS} l ON l.customer_id = s.customer_id
-                WHERE s.computed_on = %s
-            ) scored""",  # noqa: S608
-            [day, day],
-        )
-        inserted = cursor.rowcount
+        with table_rebuilt(CustomerSegment) as table:
+            cursor.execute(
+                f"""INSERT INTO {table} (customer_id, computed_on, recency_days, frequency, monetary, on_time_ratio,
+                                        r, f, m, segment, cluster)
+                SELECT customer_id, %s, recency_days, frequency, monetary, on_time, r, f, m,
+                       {segment_sql("r", "f", "m")}, cluster
+                FROM (
+                    SELECT s.customer_id, s.recency_days, s.frequency, s.monetary, s.on_time, l.cluster,
+                           {quintile_sql("RANK() OVER (ORDER BY s.recency_days DESC)", count)} AS r,
+                           {quintile_sql("RANK() OVER (ORDER BY s.frequency)", count)} AS f,
+                           {quintile_sql("RANK() OVER (ORDER BY s.monetary)", count)} AS m
+                    FROM {stage} s LEFT JOIN {LABELS} l ON l.customer_id = s.customer_id
+                    WHERE s.computed_on = %s
+                ) scored
+                ORDER BY customer_id""",  # noqa: S608
+                [day, day],
+            )
+            inserted = cursor.rowcount
         cursor.execute(f"DROP TABLE {LABELS}")
-        if _postgres():
-            cursor.execute(f"ANALYZE {table}")  # fresh statistics for the scoped reads right after the run
     return inserted
 
 
