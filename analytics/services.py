@@ -34,9 +34,9 @@ from credit.selectors import (
     sales_lines,
     sales_orders,
 )
-from crm.bulk import table_rebuilt
 from crm.chunks import id_ranges
 from crm.locks import job_lock
+from crm.tables import table_rebuilt
 from customers.selectors import live_customers
 
 
