@@ -176,6 +176,26 @@ class CustomerSegment(models.Model):
         return f"{self.customer_id}: {self.segment}"
 
 
+class SegmentStage(models.Model):
+    """The nightly segmentation's working rows (DOMAIN §10.5): a customer's RFM values and on-time ratio as of
+    ``computed_on``, staged a range of ids at a time by the workers and read by the run's end. No page reads it; it
+    keeps the last run's rows until the next run replaces them. Unlogged on PostgreSQL (it is rebuilt every night)."""
+
+    customer_id = models.BigIntegerField(_("customer"), primary_key=True)
+    computed_on = models.DateField(_("computed on"))
+    recency_days = models.IntegerField(_("days since the last order"))
+    frequency = models.IntegerField(_("orders in 365 days"))
+    monetary = models.DecimalField(_("purchases, trailing 12 months"), max_digits=14, decimal_places=2)
+    on_time = models.DecimalField(_("on-time ratio"), max_digits=7, decimal_places=4, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("segmentation stage row")
+        verbose_name_plural = _("segmentation stage rows")
+
+    def __str__(self) -> str:
+        return f"{self.customer_id}: {self.computed_on}"
+
+
 class SegmentCluster(models.Model):
     """A k-means cluster of the latest run: its size and centroid in the original units (members' means)."""
 

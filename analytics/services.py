@@ -1,6 +1,7 @@
 """The analysis' own writes, into its own tables: the nightly aggregates it reads instead of the orders (DOMAIN §10.3,
 §10.4) and the nightly segmentation (§10.5); each set-based and idempotent."""
 
+import io
 import logging
 import time
 from datetime import date, timedelta
@@ -8,7 +9,7 @@ from decimal import Decimal
 
 import numpy as np
 from django.db import connection, transaction
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, Max, Min, Sum
 from django.db.models.functions import TruncMonth
 
 from analytics.models import (
@@ -20,6 +21,7 @@ from analytics.models import (
     SalesAggregateStamp,
     SegmentationRun,
     SegmentCluster,
+    SegmentStage,
 )
 from analytics.rules.clusters import FEATURES, Clustering, kmeans_clusters
 from analytics.rules.rfm import quintile_sql, segment_sql
@@ -39,6 +41,9 @@ from credit.selectors import (
     sales_lines,
     sales_orders,
 )
+from crm.chunks import id_ranges
+from crm.locks import job_lock
+from crm.tables import table_rebuilt
 from customers.selectors import live_customers
 
 
@@ -47,7 +52,9 @@ def monthly_sales_refresh(*, today: date) -> int:
     """Rebuild the monthly sums of every live customer's orders dated before ``today`` (through yesterday, a
     complete day): per month, owner, region and tier as of yesterday, then per month, region and tier and per
     month and tier over every owner; line amounts per month, owner and product, then per month and product.
-    Set-based (INSERT … SELECT … GROUP BY), so a re-run replaces the same rows. Returns the rows written."""
+    Set-based (INSERT … SELECT … GROUP BY), so a re-run replaces the same rows, and one run at a time
+    (``job_lock``), so overlapping runs do not both insert. Returns the rows written."""
+    job_lock("analytics.monthly_sales")
     through = today - timedelta(days=1)
     customers = live_customers()
     orders = sales_orders(customers=customers, until=through)
@@ -106,7 +113,8 @@ def monthly_sales_refresh(*, today: date) -> int:
 @transaction.atomic
 def correlation_snapshot_refresh(*, today: date) -> int:
     """The correlation of every live customer as of yesterday (DOMAIN §10.4), replacing the last one; returns
-    the customers it covers."""
+    the customers it covers; one run at a time (``job_lock``), so overlapping runs leave one snapshot."""
+    job_lock("analytics.correlation_snapshot")
     through = today - timedelta(days=1)
     result = correlation_over(customers=live_customers(), as_of=through, today=today)
     CorrelationSnapshot.objects.all().delete()
@@ -159,43 +167,61 @@ def report_snapshots_refresh(*, today: date) -> int:
 
 logger = logging.getLogger(__name__)
 ACTIVE_DAYS = 730  # customers with an order in the last 730 days are scored (DOMAIN §10.5)
-CHUNK = 100_000
+CHUNK = 100_000  # rows fetched or copied at a time
+STAGE_CHUNK = 100_000  # customer ids a part of the nightly chord stages
 CENTS = Decimal("0.01")
-STAGE, LABELS = "analytics_rfm_stage", "analytics_rfm_labels"
+LABELS = "analytics_rfm_labels"
+SEGMENTATION_LOCK = "analytics.segmentation"
 
 
 def _postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _stage(as_of: date) -> None:
-    """The stage table: customer_id, recency_days, frequency, monetary, on_time — one row per scored customer."""
-    orders_sql, orders_params = rfm_order_facts(
-        as_of=as_of, active_days=ACTIVE_DAYS, window_days=policy_current().as_rule().window_days
-    ).query.sql_with_params()
-    live_sql, live_params = live_customers_on_time().query.sql_with_params()
+def segmentation_ranges() -> list[tuple[int, int]]:
+    """The ranges of customer ids the segmentation stages one at a time (parts of the nightly chord)."""
+    bounds = live_customers().aggregate(low=Min("pk"), high=Max("pk"))
+    return id_ranges(bounds["low"], bounds["high"], STAGE_CHUNK)
+
+
+@transaction.atomic
+def segmentation_stage_chunk(*, today: date, low: int, high: int) -> int:
+    """Stage the RFM values and on-time ratio of the live customers with ids in [low, high) and a sale in the 730
+    days ending ``today`` (DOMAIN §10.5): one aggregate over their orders, inside the database, replacing the
+    range's earlier rows. Idempotent: a part run twice, or by two overlapping runs one after the other (a lock per
+    range), leaves the same rows. Returns the customers staged."""
+    job_lock(f"{SEGMENTATION_LOCK}.stage:{low}")
+    in_range = {"customer_id__gte": low, "customer_id__lt": high}
+    orders_sql, orders_params = (
+        rfm_order_facts(as_of=today, active_days=ACTIVE_DAYS, window_days=policy_current().as_rule().window_days)
+        .filter(**in_range)
+        .query.sql_with_params()
+    )
+    live_sql, live_params = live_customers_on_time().filter(pk__gte=low, pk__lt=high).query.sql_with_params()
     if _postgres():
-        days, day = "(%s::date - o.last_order)", as_of
+        days, day = "(%s::date - o.last_order)", today
     else:
-        days, day = "CAST(julianday(%s) - julianday(o.last_order) AS INTEGER)", as_of.isoformat()
+        days, day = "CAST(julianday(%s) - julianday(o.last_order) AS INTEGER)", today.isoformat()
+    stage = SegmentStage._meta.db_table
     with connection.cursor() as cursor:
-        if _postgres():  # the order aggregate's hash and the rank sorts in memory, for this transaction only
+        if _postgres():  # the order aggregate's hash in memory, for this transaction only
             cursor.execute("SET LOCAL work_mem = '128MB'")
-        cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
+        cursor.execute(f"DELETE FROM {stage} WHERE customer_id >= %s AND customer_id < %s", [low, high])  # noqa: S608
         cursor.execute(
-            f"CREATE TEMPORARY TABLE {STAGE} AS"  # noqa: S608 — our names and the selectors' SQL; values are parameters
-            f" SELECT o.customer_id AS customer_id, {days} AS recency_days, o.frequency AS frequency,"
-            f" o.monetary AS monetary, c.on_time AS on_time"
+            f"INSERT INTO {stage} (customer_id, computed_on, recency_days, frequency, monetary, on_time)"  # noqa: S608 — our names and the selectors' SQL; values are parameters
+            f" SELECT o.customer_id, %s, {days}, o.frequency, o.monetary, c.on_time"
             f" FROM ({orders_sql}) o JOIN ({live_sql}) c ON c.id = o.customer_id",
-            [day, *orders_params, *live_params],
+            [today if _postgres() else today.isoformat(), day, *orders_params, *live_params],
         )
+        return cursor.rowcount
 
 
-def _feature_arrays() -> tuple[np.ndarray, np.ndarray]:
-    """Customer ids and the FEATURES of the stage, by id, fetched in chunks into numpy arrays (an unknown on-time
-    ratio — nothing due yet — counts as 1)."""
+def _feature_arrays(today: date) -> tuple[np.ndarray, np.ndarray]:
+    """Customer ids and the FEATURES of the day's stage, by id, fetched in chunks into numpy arrays (an unknown
+    on-time ratio — nothing due yet — counts as 1)."""
+    stage, day = SegmentStage._meta.db_table, today if _postgres() else today.isoformat()
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM {STAGE}")  # noqa: S608
+        cursor.execute(f"SELECT COUNT(*) FROM {stage} WHERE computed_on = %s", [day])  # noqa: S608
         (expected,) = cursor.fetchone()
     ids = np.empty(expected, dtype=np.int64)
     values = np.empty((expected, len(FEATURES)), dtype=np.float64)
@@ -203,7 +229,9 @@ def _feature_arrays() -> tuple[np.ndarray, np.ndarray]:
     with connection.chunked_cursor() as cursor:
         cursor.execute(
             f"SELECT customer_id, recency_days, frequency, CAST(monetary AS DOUBLE PRECISION),"  # noqa: S608
-            f" CAST(COALESCE(on_time, 1) AS DOUBLE PRECISION) FROM {STAGE} ORDER BY customer_id"
+            f" CAST(COALESCE(on_time, 1) AS DOUBLE PRECISION) FROM {stage} WHERE computed_on = %s"
+            " ORDER BY customer_id",
+            [day],
         )
         while rows := cursor.fetchmany(CHUNK):
             block = np.array(rows, dtype=np.float64)
@@ -214,16 +242,15 @@ def _feature_arrays() -> tuple[np.ndarray, np.ndarray]:
 
 
 def _labels_stage(ids: np.ndarray, labels: np.ndarray) -> None:
+    """The k-means labels in a temporary table, written by COPY a chunk at a time (elsewhere by executemany)."""
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {LABELS}")
         cursor.execute(f"CREATE TEMPORARY TABLE {LABELS} (customer_id bigint PRIMARY KEY, cluster smallint)")
         for start in range(0, len(ids), CHUNK):
             chunk_ids, chunk_labels = ids[start : start + CHUNK].tolist(), labels[start : start + CHUNK].tolist()
             if _postgres():
-                cursor.execute(
-                    f"INSERT INTO {LABELS} SELECT * FROM unnest(%s::bigint[], %s::smallint[])",  # noqa: S608
-                    [chunk_ids, chunk_labels],
-                )
+                text = io.StringIO("".join(f"{i}\t{label}\n" for i, label in zip(chunk_ids, chunk_labels, strict=True)))
+                cursor.cursor.copy_expert(f"COPY {LABELS} (customer_id, cluster) FROM STDIN", text)
             else:
                 cursor.executemany(
                     f"INSERT INTO {LABELS} VALUES (%s, %s)",  # noqa: S608
@@ -231,31 +258,34 @@ def _labels_stage(ids: np.ndarray, labels: np.ndarray) -> None:
                 )
 
 
-def _scores_insert(as_of: date) -> int:
-    """Replace the per-customer table with the stage scored (quintiles with ties), segmented and labelled."""
+def _scores_insert(today: date) -> int:
+    """Replace the per-customer table with the day's stage scored (quintiles with ties), segmented and labelled, in
+    customer order (``table_rebuilt``: readers keep the old rows until commit)."""
     count = "COUNT(*) OVER ()"
-    table = CustomerSegment._meta.db_table
+    stage = SegmentStage._meta.db_table
+    day = today if _postgres() else today.isoformat()
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {table}")  # noqa: S608 — not TRUNCATE: readers keep the old rows until commit
-        cursor.execute(
-            f"""INSERT INTO {table} (customer_id, computed_on, recency_days, frequency, monetary, on_time_ratio,
-                                    r, f, m, segment, cluster)
-            SELECT customer_id, %s, recency_days, frequency, monetary, on_time, r, f, m,
-                   {segment_sql("r", "f", "m")}, cluster
-            FROM (
-                SELECT s.customer_id, s.recency_days, s.frequency, s.monetary, s.on_time, l.cluster,
-                       {quintile_sql("RANK() OVER (ORDER BY s.recency_days DESC)", count)} AS r,
-                       {quintile_sql("RANK() OVER (ORDER BY s.frequency)", count)} AS f,
-                       {quintile_sql("RANK() OVER (ORDER BY s.monetary)", count)} AS m
-                FROM {STAGE} s LEFT JOIN {LABELS} l ON l.customer_id = s.customer_id
-            ) scored""",  # noqa: S608
-            [as_of if _postgres() else as_of.isoformat()],
-        )
-        inserted = cursor.rowcount
-        cursor.execute(f"DROP TABLE {STAGE}")
+        if _postgres():  # the rank sorts in memory, for this transaction only
+            cursor.execute("SET LOCAL work_mem = '128MB'")
+        with table_rebuilt(CustomerSegment) as table:
+            cursor.execute(
+                f"""INSERT INTO {table} (customer_id, computed_on, recency_days, frequency, monetary, on_time_ratio,
+                                        r, f, m, segment, cluster)
+                SELECT customer_id, %s, recency_days, frequency, monetary, on_time, r, f, m,
+                       {segment_sql("r", "f", "m")}, cluster
+                FROM (
+                    SELECT s.customer_id, s.recency_days, s.frequency, s.monetary, s.on_time, l.cluster,
+                           {quintile_sql("RANK() OVER (ORDER BY s.recency_days DESC)", count)} AS r,
+                           {quintile_sql("RANK() OVER (ORDER BY s.frequency)", count)} AS f,
+                           {quintile_sql("RANK() OVER (ORDER BY s.monetary)", count)} AS m
+                    FROM {stage} s LEFT JOIN {LABELS} l ON l.customer_id = s.customer_id
+                    WHERE s.computed_on = %s
+                ) scored
+                ORDER BY customer_id""",  # noqa: S608
+                [day, day],
+            )
+            inserted = cursor.rowcount
         cursor.execute(f"DROP TABLE {LABELS}")
-        if _postgres():
-            cursor.execute(f"ANALYZE {table}")  # fresh statistics for the scoped reads right after the run
     return inserted
 
 
@@ -277,27 +307,29 @@ def _clusters_keep(clustering: Clustering, as_of: date) -> None:
 
 
 @transaction.atomic
-def segmentation_compute(*, today: date) -> SegmentationRun:
-    """Score, segment and cluster every live customer with a sale in the 730 days ending ``today``, replacing the
-    previous run (DOMAIN §10.5). Running it twice for a day leaves the same rows."""
-    started = time.perf_counter()
-    _stage(today)
-    ids, values = _feature_arrays()
-    staged = time.perf_counter()
+def segmentation_finish(*, today: date, started: float | None = None) -> SegmentationRun:
+    """Cluster, score and segment the day's staged customers, replacing the previous run (DOMAIN §10.5); one run
+    at a time (``job_lock``), so overlapping runs replace rather than duplicate each other's rows. ``started``
+    (``time.time()`` when the run began, its stage included) dates the run's seconds."""
+    job_lock(SEGMENTATION_LOCK)
+    began = time.perf_counter()
+    ids, values = _feature_arrays(today)
+    fetched = time.perf_counter()
     clustering = kmeans_clusters(values)
     clustered = time.perf_counter()
     _labels_stage(ids, clustering.labels)
     _scores_insert(today)
     _clusters_keep(clustering, today)
-    seconds = time.perf_counter() - started
+    seconds = time.time() - started if started is not None else time.perf_counter() - began
     logger.info(
-        "segmentation %s: %d customers, k=%d; stage %.1f s, k-means %.1f s, write %.1f s",
+        "segmentation %s: %d customers, k=%d; %.1f s in all: fetch %.1f s, k-means %.1f s, write %.1f s",
         today,
         len(ids),
         len(clustering.clusters),
-        staged - started,
-        clustered - staged,
-        seconds - (clustered - started),
+        seconds,
+        fetched - began,
+        clustered - fetched,
+        time.perf_counter() - clustered,
     )
     run, _created = SegmentationRun.objects.update_or_create(
         computed_on=today,
@@ -310,3 +342,13 @@ def segmentation_compute(*, today: date) -> SegmentationRun:
         },
     )
     return run
+
+
+def segmentation_compute(*, today: date) -> SegmentationRun:
+    """Score, segment and cluster every live customer with a sale in the 730 days ending ``today``, replacing the
+    previous run (DOMAIN §10.5), in this process: every range staged, then the run finished. Running it twice for a
+    day leaves the same rows. (On workers the nightly task spreads the ranges over every worker, analytics/tasks.py.)"""
+    started = time.time()
+    for low, high in segmentation_ranges():
+        segmentation_stage_chunk(today=today, low=low, high=high)
+    return segmentation_finish(today=today, started=started)

@@ -27,7 +27,7 @@ from django.utils import timezone
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
-from analytics.models import CustomerSegment, SegmentationRun, SegmentCluster
+from analytics.models import CustomerSegment, SegmentationRun, SegmentCluster, SegmentStage
 from analytics.services import segmentation_compute
 from crm import roles
 from customers.models import Customer
@@ -46,7 +46,7 @@ def _peak_mb() -> float:
 def _tables() -> None:
     existing = set(connection.introspection.table_names())
     with connection.schema_editor() as editor:
-        for model in (SegmentationRun, CustomerSegment, SegmentCluster):
+        for model in (SegmentationRun, CustomerSegment, SegmentCluster, SegmentStage):
             if model._meta.db_table not in existing:
                 editor.create_model(model)
 

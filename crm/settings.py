@@ -201,7 +201,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
     }
 )
 CELERY_TASK_IGNORE_RESULT = True
-# Results only for the tasks that ask for them (the chunks of the nightly recompute, gathered by a chord), on Redis.
+# Results only for the tasks that ask for them: the ends of the nightly jobs spread over the workers as chords (the
+# credit recompute, the staleness scan, the segmentation: crm/chunks.py), on Redis; without it a job runs in one
+# process.
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")

@@ -33,6 +33,13 @@ def reminder_digests() -> int:
     return sent
 
 
+@shared_task(ignore_result=False, **RETRY)
+def chunks_total(counts: list[int]) -> int:
+    """The end of a job spread over the workers in chunks (crm/chunks.py): the sum of what its parts counted, kept
+    as the job's result."""
+    return sum(counts)
+
+
 @shared_task(**RETRY)
 def daily_jobs(today_iso: str | None = None) -> dict[str, int]:
     """Every daily job in the schedule's order, in one task (used at worker start so a fresh install shows

@@ -5,7 +5,7 @@ dossier right after a review. Reads in chunks and writes set-based; running it t
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import (
     BooleanField,
     Case,
@@ -13,6 +13,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    FilteredRelation,
     Func,
     Max,
     Min,
@@ -25,9 +26,12 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncDate
 
 from crm.bulk import upsert_from_query
+from crm.chunks import id_ranges
 from customers.models import Customer, ReviewState, Size
 from customers.rules.review import ReviewPolicy
 from customers.selectors import valid_credit_reports
+
+SCAN_CHUNK = 50_000  # dossiers a chunk of the scan covers: a part of the nightly chord
 
 
 class _AddDays(Func):
@@ -42,24 +46,36 @@ class _AddDays(Func):
         return self.as_sql(compiler, connection, template="date(%(expressions)s || ' days')", **extra)
 
 
+def _key_in(relation: str, low: int, high: int) -> Q:
+    return Q(**{f"{relation}__customer_id__gte": low, f"{relation}__customer_id__lt": high})
+
+
 def _dossier_states(low: int, high: int, *, today: date, policy: ReviewPolicy) -> QuerySet:
     """``rules.review.dossier_state`` of the live dossiers with ids in [low, high), as SQL: (id, due, stale)
     for the ones whose stored state differs or is missing. The rule stays the definition; a test holds the two
     to the same answers (DOMAIN §7)."""
-    reports = valid_credit_reports(today=today, months=policy.report_months).filter(customer_id=OuterRef("pk"))
+    reports = valid_credit_reports(today=today, months=policy.report_months).filter(
+        customer_id=OuterRef("pk"), customer_id__gte=low, customer_id__lt=high
+    )
     interval = Case(When(core=True, then=Value(policy.core_days)), default=Value(policy.other_days))
     warn_by = today + timedelta(days=policy.limit_warning_days)
     report_missing = Q(size__in=(Size.MEDIUM, Size.LARGE)) & Q(limit__isnull=False) & Q(has_report=False)
     limit_ending = Q(limit_until__isnull=False, limit_until__lte=warn_by)
+    # The joined rows' own key ranges (in the join's ON): the planner then reads the chunk's profiles, states and
+    # reports by their indexes instead of hashing every row of those tables once per chunk.
     return (
         Customer.objects.filter(pk__gte=low, pk__lt=high, deleted_at__isnull=True)
+        .alias(
+            profile=FilteredRelation("credit_profile", condition=_key_in("credit_profile", low, high)),
+            state=FilteredRelation("review_state", condition=_key_in("review_state", low, high)),
+        )
         .annotate(
-            core=Coalesce(F("credit_profile__is_core"), Value(False)),
-            limit=F("credit_profile__credit_limit"),
-            limit_until=F("credit_profile__limit_valid_until"),
+            core=Coalesce(F("profile__is_core"), Value(False)),
+            limit=F("profile__credit_limit"),
+            limit_until=F("profile__limit_valid_until"),
             has_report=Exists(reports),
-            old_due=F("review_state__next_review_due"),
-            old_stale=F("review_state__is_stale"),
+            old_due=F("state__next_review_due"),
+            old_stale=F("state__is_stale"),
         )
         .annotate(due=_AddDays(Coalesce("last_reviewed_on", TruncDate("created_at")), interval))
         .annotate(stale=ExpressionWrapper(Q(due__lt=today) | report_missing | limit_ending, BooleanField()))
@@ -83,15 +99,33 @@ def dossier_state_refresh(*, customer_ids: Sequence[int], today: date, policy: R
     return _scan_chunk(min(customer_ids), max(customer_ids) + 1, today=today, policy=policy)
 
 
-def dossier_staleness_scan(*, today: date, policy: ReviewPolicy, chunk: int = 50_000) -> int:
+def dossier_id_bounds() -> tuple[int | None, int | None]:
+    """The lowest and highest dossier id, the span the staleness scan covers in chunks (None, None when empty)."""
+    bounds = Customer.objects.aggregate(low=Min("pk"), high=Max("pk"))
+    return bounds["low"], bounds["high"]
+
+
+def dossier_staleness_scan_chunk(*, low: int, high: int, today: date, policy: ReviewPolicy, tries: int = 3) -> int:
+    """One chunk of the scan: the live dossiers with ids in [low, high), in one transaction. Idempotent, so a chunk
+    run twice (a redelivered task) changes nothing the second time. A dossier deleted while the chunk ran (an
+    import undone, say) fails the chunk's commit on its state row's key: the chunk then runs again without it.
+    Returns how many dossiers changed."""
+    for attempt in range(1, tries + 1):
+        try:
+            with transaction.atomic():
+                return _scan_chunk(low, high, today=today, policy=policy)
+        except IntegrityError:
+            if attempt == tries:
+                raise
+    return 0
+
+
+def dossier_staleness_scan(*, today: date, policy: ReviewPolicy, chunk: int = SCAN_CHUNK) -> int:
     """Set next review due and stale on every live dossier (DOMAIN §7), a chunk of ids at a time, inside the
     database: only changed review states are written, on the narrow review state table. A scan killed midway
-    is simply run again. Returns how many dossiers changed."""
-    bounds = Customer.objects.aggregate(low=Min("pk"), high=Max("pk"))
-    if bounds["low"] is None:
-        return 0
-    changed = 0
-    for low in range(bounds["low"], bounds["high"] + 1, chunk):
-        with transaction.atomic():
-            changed += _scan_chunk(low, low + chunk, today=today, policy=policy)
-    return changed
+    is simply run again. Returns how many dossiers changed. (On workers the nightly task spreads the same chunks
+    over every worker, customers/tasks.py.)"""
+    return sum(
+        dossier_staleness_scan_chunk(low=low, high=high, today=today, policy=policy)
+        for low, high in id_ranges(*dossier_id_bounds(), chunk)
+    )

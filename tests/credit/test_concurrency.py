@@ -3,18 +3,18 @@
 Row locks are PostgreSQL behaviour; CI runs this on PostgreSQL (SQLite serialises whole-database writes).
 """
 
-import threading
 from datetime import date, timedelta
 from decimal import Decimal
 from importlib import import_module
 
 import pytest
 from django.apps import apps
-from django.db import connection, connections
+from django.db import connection
 
 from credit import services
 from credit.models import Order
 from crm import roles
+from tests.concurrency import at_once
 from tests.factories import APPROVAL_NOTE as NOTE
 from tests.factories import UserFactory, make_customer
 
@@ -42,29 +42,17 @@ def customer_with_limit(transactional_db):
 
 def test_two_concurrent_orders_cannot_both_use_the_same_credit(customer_with_limit):
     customer, rep = customer_with_limit
-    barrier, errors = threading.Barrier(2), []
 
     def place():
-        try:
-            barrier.wait()
-            services.order_place(
-                customer=customer,
-                lines=[services.OrderLineInput("valve", Decimal(1), Decimal(6000))],
-                order_date=TODAY,
-                due_date=TODAY + timedelta(days=30),
-                by=rep,
-                today=TODAY,
-            )
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connections.close_all()
+        services.order_place(
+            customer=customer,
+            lines=[services.OrderLineInput("valve", Decimal(1), Decimal(6000))],
+            order_date=TODAY,
+            due_date=TODAY + timedelta(days=30),
+            by=rep,
+            today=TODAY,
+        )
 
-    threads = [threading.Thread(target=place) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert at_once(place, place) == []
     statuses = sorted(Order.objects.filter(customer=customer).values_list("status", flat=True))
     assert statuses == ["credit_hold", "open"]

@@ -1,17 +1,17 @@
 """DOMAIN §2: two people saving the same section at the same moment both get their change into the dossier
 and the history, with the right old values; nothing fails. Row locks are PostgreSQL behaviour (CI)."""
 
-import threading
 from datetime import date
 from importlib import import_module
 
 import pytest
 from django.apps import apps
-from django.db import connection, connections
+from django.db import connection
 
 from crm import roles
 from customers import services
 from customers.models import ChangeRecord, SalesStatusSection
+from tests.concurrency import at_once
 from tests.factories import UserFactory, make_customer
 
 TODAY = date(2026, 11, 22)  # the frozen test clock's business day (tests/conftest.py)
@@ -26,25 +26,13 @@ def test_section_2_concurrent_first_writes_of_a_section_serialise(transactional_
     rep = UserFactory(role=roles.SALES, username="rep")
     manager = UserFactory(role=roles.SALES_MANAGER, username="manager")
     customer = make_customer(owner=rep, name="Race Co")  # no sales status row yet
-    barrier, errors = threading.Barrier(2), []
 
     def save(user, value):
-        try:
-            barrier.wait()
-            services.dossier_section_update(
-                customer=customer, section="sales_status", values={"cooperation": value}, by=user, today=TODAY
-            )
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connections.close_all()
+        services.dossier_section_update(
+            customer=customer, section="sales_status", values={"cooperation": value}, by=user, today=TODAY
+        )
 
-    threads = [threading.Thread(target=save, args=args) for args in ((rep, "A"), (manager, "B"))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert at_once(lambda: save(rep, "A"), lambda: save(manager, "B")) == []
     final = SalesStatusSection.objects.get(customer=customer).cooperation
     history = list(
         ChangeRecord.objects.filter(customer=customer, field="cooperation").order_by("id").values_list("old", "new")
@@ -66,22 +54,14 @@ def test_two_identical_new_bulk_batches_at_once_both_succeed(transactional_db):
     erp = UserFactory(role=roles.INTEGRATION, username="erp")
     owner = UserFactory(role=roles.SALES, username="rep")
     batch = [{"external_id": f"ERP-{i}", "name": f"Sync {i}", "owner": "rep"} for i in range(200)]
-    barrier, answers = threading.Barrier(2), []
+    answers = []
 
     def send():
         client = APIClient()
         client.force_authenticate(erp)
-        try:
-            barrier.wait()
-            answers.append(client.post("/api/v1/customers/bulk-upsert/", batch, format="json"))
-        finally:
-            connections.close_all()
+        answers.append(client.post("/api/v1/customers/bulk-upsert/", batch, format="json"))
 
-    threads = [threading.Thread(target=send) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    assert at_once(send, send) == []
     assert [a.status_code for a in answers] == [200, 200]
     bodies = sorted((a.json()["created"], a.json()["unchanged"], a.json()["errors"]) for a in answers)
     assert bodies == [(0, 200, []), (200, 0, [])]

@@ -154,3 +154,25 @@ def test_migration_moves_review_dates_and_staleness_to_the_review_state_and_back
     # customers migrations (credit 0007), which the tests after this one need
     executor.loader.build_graph()
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_a_chunk_whose_dossier_was_deleted_meanwhile_runs_again(db, monkeypatch):
+    """DOMAIN §7: a dossier deleted while the scan's chunk ran fails the chunk's commit on the state row's key
+    (PostgreSQL checks it at commit); the chunk runs again and the scan still sets every other dossier."""
+    from django.db import IntegrityError
+
+    rep = UserFactory(role=roles.SALES, username="rep")
+    customer = make_customer(owner=rep, name="Scan Co")
+    ReviewState.objects.filter(customer=customer).delete()
+    real, calls = review_state._scan_chunk, []
+
+    def deleted_meanwhile(*args, **kwargs):
+        calls.append(args)
+        if len(calls) == 1:
+            raise IntegrityError("customers_reviewstate_customer_id_fk: key is not present")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(review_state, "_scan_chunk", deleted_meanwhile)
+    assert review_state.dossier_staleness_scan(today=TODAY, policy=POLICY) == 1
+    assert len(calls) == 2
+    assert ReviewState.objects.filter(customer=customer).exists()
