@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -1022,9 +1022,12 @@ def _similar_keys(key: str) -> list[str]:
     """``key`` and the 20 most similar normalised names on PostgreSQL, by the trigram index of ``NameKey``."""
     likeness = Func(F("key"), Value(key), function="similarity", output_field=FloatField())
     similar = NameKey.objects.filter(key__trigram_similar=key).exclude(key=key).annotate(likeness=likeness)
-    with transaction.atomic(savepoint=False), connection.cursor() as cursor:  # the floor: this transaction only
-        cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [TRIGRAM_FLOOR])
-        return [key, *similar.order_by("-likeness").values_list("key", flat=True)[:SIMILAR_KEYS]]
+    sql, params = similar.order_by("-likeness").values_list("key")[:SIMILAR_KEYS].query.sql_with_params()
+    # The floor for this transaction only, set in the same round trip as the search: statements sent together run in
+    # one transaction (or in the caller's). A round trip costs more than the search on a busy server (≈9 ms vs 3).
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT set_config('pg_trgm.similarity_threshold', %s, true); {sql}", [TRIGRAM_FLOOR, *params])
+        return [key, *(row[0] for row in cursor.fetchall())]
 
 
 def duplicate_suspects(
