@@ -92,7 +92,21 @@ def import_upload(
             for n, cells in zip(numbers, table.rows, strict=True)
         ],
     )
+    if len(table.rows) >= ANALYZE_FROM_ROWS and connection.vendor == "postgresql":
+        _rows_table_analyze()
     return batch
+
+
+ANALYZE_FROM_ROWS = 5000
+
+
+def _rows_table_analyze() -> None:
+    """Bring the rows table's statistics up to date with a large file's rows (ANALYZE counts the rows this
+    transaction inserted). Autovacuum would do it a minute or more later; until then statistics from an emptier
+    table (0 rows after a clean-up, measured at 1M customers) made the planner join each chunk's 2,000 outcomes to
+    the rows by reading the whole table for each: 150 s instead of 3 for the outcomes of 100,000 rows."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {connection.ops.quote_name(ImportRow._meta.db_table)}")
 
 
 @transaction.atomic

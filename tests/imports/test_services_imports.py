@@ -280,3 +280,18 @@ def test_one_dossier_written_by_rows_in_two_chunks_is_undone_to_its_first_values
     services.import_undo(batch=batch, by=manager, today=timezone.localdate())
     assert not Customer.objects.filter(external_id="D-1").exists()
     assert Customer.objects.get(external_id="D-0").region == "温州"
+
+
+def test_a_large_files_rows_are_counted_for_the_planner_at_upload(manager, monkeypatch):
+    """Chunk statements join outcomes to the rows by key; with the table's statistics still at an emptier state the
+    planner read the whole table for each row (PostgreSQL: the upload brings them up to date)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("planner statistics are PostgreSQL's")
+    monkeypatch.setattr(services, "ANALYZE_FROM_ROWS", 3)
+    rows = [["external_id", "name", "owner"]] + [[f"A-{n}", f"客户{n}", "manager"] for n in range(4)]
+    services.import_upload(upload=upload("list.csv", csv_bytes(rows)), target="customers", mapping=None, by=manager)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'imports_importrow'")
+        assert cursor.fetchone()[0] >= 4
