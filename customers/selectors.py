@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -397,7 +397,7 @@ def dossier_ids_by_key(*, user: AbstractBaseUser, column: str, values: Iterable[
     fully_visible = access.dossiers_fully_visible(user)
     if fully_visible is not None:
         qs = qs.filter(fully_visible)
-    return dict(qs.values_list(column, "pk"))
+    return dict(qs.order_by().values_list(column, "pk"))
 
 
 def archived_among(*, user: AbstractBaseUser, customer_ids: Iterable[int]) -> set[int]:
@@ -1017,6 +1017,16 @@ def _sees_fully(user: AbstractBaseUser | None):
     return lambda row: sees_owners_customers(row["owner_id"])
 
 
+_PARTY = "party"  # a candidate row's (seen in full, Party), kept in the row: the batch variant weighs it many times
+
+
+def _party_of(row: dict, sees_fully) -> tuple[bool, names_rule.Party]:
+    full = sees_fully(row)
+    evidence = (row["phone"], row["region"], row["external_id"] or "", row["uscc"]) if full else ()
+    row[_PARTY] = full, names_rule.Party(row["name_key"], *evidence)
+    return row[_PARTY]
+
+
 def _suspects_of(
     probe: DuplicateProbe, rows: Iterable[dict], sees_fully, threshold: float, limit: int
 ) -> list[DuplicateSuspect]:
@@ -1025,9 +1035,7 @@ def _suspects_of(
     )
     found: dict[int, DuplicateSuspect] = {}
     for row in rows:
-        full = sees_fully(row)
-        evidence = (row["phone"], row["region"], row["external_id"] or "", row["uscc"]) if full else ()
-        old = names_rule.Party(row["name_key"], *evidence)
+        full, old = row.get(_PARTY) or _party_of(row, sees_fully)
         match = names_rule.duplicate_reason(new, old, threshold=threshold)
         if match is None or row["pk"] in found:
             continue
@@ -1047,9 +1055,12 @@ def _similar_keys(key: str) -> list[str]:
     """``key`` and the 20 most similar normalised names on PostgreSQL, by the trigram index of ``NameKey``."""
     likeness = Func(F("key"), Value(key), function="similarity", output_field=FloatField())
     similar = NameKey.objects.filter(key__trigram_similar=key).exclude(key=key).annotate(likeness=likeness)
-    with transaction.atomic(savepoint=False), connection.cursor() as cursor:  # the floor: this transaction only
-        cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [TRIGRAM_FLOOR])
-        return [key, *similar.order_by("-likeness").values_list("key", flat=True)[:SIMILAR_KEYS]]
+    sql, params = similar.order_by("-likeness").values_list("key")[:SIMILAR_KEYS].query.sql_with_params()
+    # The floor for this transaction only, set in the same round trip as the search: statements sent together run in
+    # one transaction (or in the caller's). A round trip costs more than the search on a busy server (≈9 ms vs 3).
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT set_config('pg_trgm.similarity_threshold', %s, true); {sql}", [TRIGRAM_FLOOR, *params])
+        return [key, *(row[0] for row in cursor.fetchall())]
 
 
 def duplicate_suspects(
@@ -1072,7 +1083,10 @@ def duplicate_suspects(
     if connection.vendor == "postgresql":  # the most similar keys from the narrow NameKey table's trigram index
         keys = _similar_keys(key)
         equal_first = Case(When(name_key=key, then=Value(0)), default=Value(1))
-        rows = _candidates(qs.filter(name_key__in=keys).order_by(equal_first)[:CANDIDATE_ROWS])
+        # Which rows, from the normalised-name index alone (an index-only scan of its keys and ids), then only those
+        # rows: a common name has hundreds of dossiers, each a page read if chosen among on the table itself.
+        chosen = qs.filter(name_key__in=keys).order_by(equal_first).values("pk")[:CANDIDATE_ROWS]
+        rows = _candidates(Customer.objects.filter(pk__in=chosen).order_by())
     else:  # SQLite (development): equal keys and those that start alike
         rows = _candidates(qs.filter(Q(name_key=key) | Q(name_key__startswith=key[:2]))[:CANDIDATE_ROWS])
     probe = DuplicateProbe(name, phone or "", region or "")
@@ -1101,16 +1115,21 @@ def duplicate_suspects_many(
         codes = {p.uscc.upper() for p in chunk if p.uscc}
         found = Q(name_key__in=keys) | Q(external_id__in=ids) | Q(unified_social_credit_code__in=codes)
         by_key, by_id, by_code = defaultdict(list), defaultdict(list), defaultdict(list)
-        for row in _candidates(scope.filter(found)):
+        for row in _candidates(scope.filter(found).order_by()):
             by_key[row["name_key"]].append(row)
             by_id[row["external_id"]].append(row)
             by_code[row["uscc"]].append(row)
+        weighed: dict[DuplicateProbe, list[DuplicateSuspect]] = {}  # a record repeated in the batch is weighed once
         for offset, probe in enumerate(chunk):
-            rows = [*by_id[probe.external_id], *by_code[probe.uscc.upper()]] if probe.external_id or probe.uscc else []
-            rows += by_key[names_rule.name_key(probe.name)]
-            suspects = _suspects_of(probe, rows, sees_fully, threshold, limit)
-            if suspects:
-                result[start + offset] = suspects
+            if probe not in weighed:
+                rows = (
+                    [*by_id[probe.external_id], *by_code[probe.uscc.upper()]] if probe.external_id or probe.uscc else []
+                )
+                weighed[probe] = _suspects_of(
+                    probe, rows + by_key[names_rule.name_key(probe.name)], sees_fully, threshold, limit
+                )
+            if weighed[probe]:
+                result[start + offset] = list(weighed[probe])
     return result
 
 

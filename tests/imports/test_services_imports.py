@@ -8,10 +8,10 @@ from django.utils import timezone
 
 from crm import roles
 from customers import services as customer_services
-from customers.models import ChangeRecord, Customer
+from customers.models import BasicSection, ChangeRecord, Customer, ReviewState
 from imports import services
 from imports.models import ImportBatch, ImportRow
-from tests.factories import make_customer
+from tests.factories import make_customer, place_order
 from tests.imports.conftest import csv_bytes, upload, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
@@ -160,6 +160,31 @@ def test_undo_is_refused_when_a_row_changed_since_and_nothing_is_taken_back(mana
     assert ImportBatch.objects.get(pk=batch.pk).status == ImportBatch.Status.DONE
 
 
+def test_undo_is_refused_when_a_created_dossier_has_an_order_since(manager, rep):
+    rows = [["external_id", "name", "owner"], ["O-1", "下了单的客户", "rep"], ["O-2", "没下单的客户", "rep"]]
+    batch = imported(checked(manager, "list.csv", csv_bytes(rows)), manager)
+    ordered = Customer.objects.get(external_id="O-1")
+    today = timezone.localdate()
+    place_order(ordered, by=rep, amount="1000", order_date=today, today=today)
+    with pytest.raises(services.ImportRefused) as refused:
+        services.import_undo(batch=batch, by=manager, today=today)
+    assert refused.value.rows == [2]  # the order's customer, by its row; the other is not named …
+    assert Customer.objects.filter(external_id__in=["O-1", "O-2"]).count() == 2  # … and stays too
+
+
+def test_undo_removes_a_created_dossier_with_its_sections_history_and_review_state(manager):
+    rows = [["external_id", "name", "owner", "法定代表人"], ["S-1", "带分区的客户", "manager", "王建国"]]
+    batch = imported(checked(manager, "list.csv", csv_bytes(rows)), manager)
+    created = Customer.objects.get(external_id="S-1")
+    assert ChangeRecord.objects.filter(customer=created).exists()
+    assert BasicSection.objects.filter(customer=created).exists()
+    services.import_undo(batch=batch, by=manager, today=timezone.localdate())
+    assert not Customer.objects.filter(pk=created.pk).exists()
+    assert not ChangeRecord.objects.filter(customer_id=created.pk).exists()
+    assert not BasicSection.objects.filter(customer_id=created.pk).exists()
+    assert not ReviewState.objects.filter(customer_id=created.pk).exists()
+
+
 def test_a_worker_killed_in_the_middle_chunk_resumes_without_duplicates(manager, monkeypatch):
     monkeypatch.setattr(services, "WRITE_CHUNK", 2)
     rows = [["external_id", "name", "owner"]] + [[f"K-{n}", f"客户{n}", "manager"] for n in range(5)]
@@ -255,3 +280,18 @@ def test_one_dossier_written_by_rows_in_two_chunks_is_undone_to_its_first_values
     services.import_undo(batch=batch, by=manager, today=timezone.localdate())
     assert not Customer.objects.filter(external_id="D-1").exists()
     assert Customer.objects.get(external_id="D-0").region == "温州"
+
+
+def test_a_large_files_rows_are_counted_for_the_planner_at_upload(manager, monkeypatch):
+    """Chunk statements join outcomes to the rows by key; with the table's statistics still at an emptier state the
+    planner read the whole table for each row (PostgreSQL: the upload brings them up to date)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("planner statistics are PostgreSQL's")
+    monkeypatch.setattr(services, "ANALYZE_FROM_ROWS", 3)
+    rows = [["external_id", "name", "owner"]] + [[f"A-{n}", f"客户{n}", "manager"] for n in range(4)]
+    services.import_upload(upload=upload("list.csv", csv_bytes(rows)), target="customers", mapping=None, by=manager)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'imports_importrow'")
+        assert cursor.fetchone()[0] >= 4
