@@ -10,7 +10,7 @@ not decode, or names values the keys cannot hold, gives the first page: never an
 import base64
 import binascii
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -68,9 +68,12 @@ def count_rows(qs: QuerySet, *, exact_below: int) -> Count:
     return Count(max(estimate, counted), is_estimate=True)
 
 
-def seek_page(qs: QuerySet, *, cursor: str, size: int, count: Count) -> SeekPage:
+def seek_page(qs: QuerySet, *, cursor: str, size: int, count: Count | Callable[[], Count]) -> SeekPage:
     """The page of ``qs`` (ordered by plain fields or annotations, each with a value on every row, the last one
-    unique) that ``cursor`` names: "" the first, ``LAST`` the last, else a token of this module's links."""
+    unique) that ``cursor`` names: "" the first, ``LAST`` the last, else a token of this module's links.
+
+    ``count`` may be a function that counts the rows of ``qs``: it is called only when the page does not hold them
+    all (a page that is both the first and the last counts its own rows, one query fewer)."""
     keys = [str(key) for key in qs.query.order_by]
     direction, values = _decode(cursor, qs.model, qs, keys)
     if direction == LAST:
@@ -90,7 +93,11 @@ def seek_page(qs: QuerySet, *, cursor: str, size: int, count: Count) -> SeekPage
     return _page(rows[:size], keys, count, more_before=False, more_after=len(rows) > size)
 
 
-def _page(rows: list, keys: list[str], count: Count, *, more_before: bool, more_after: bool) -> SeekPage:
+def _page(
+    rows: list, keys: list[str], count: Count | Callable[[], Count], *, more_before: bool, more_after: bool
+) -> SeekPage:
+    if callable(count):
+        count = count() if more_before or more_after else Count(len(rows))
     return SeekPage(
         rows=rows,
         count=count,

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from crm.forms import DATE_WIDGET, StyledFormMixin
+from crm.forms import DATE_WIDGET, QuickSelect, StyledFormMixin
 from crm.uploads import CheckedFileField
 from crm.validators import plausible_date
 from customers.classifications import ProcessClass, TimeClass, VolumeClass
@@ -47,28 +47,36 @@ class CustomerFilterForm(StyledFormMixin, forms.Form):
     """The customer list's search, filters and sorting."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    kind = forms.ChoiceField(label=_("Kind"), required=False)
-    nature = forms.ChoiceField(label=_("Nature"), required=False)
-    size = forms.ChoiceField(label=_("Size"), required=False)
-    owner = forms.ChoiceField(label=_("Owner"), required=False)
-    completeness = forms.ChoiceField(label=_("Completeness"), required=False)
+    kind = forms.ChoiceField(widget=QuickSelect, label=_("Kind"), required=False)
+    nature = forms.ChoiceField(widget=QuickSelect, label=_("Nature"), required=False)
+    size = forms.ChoiceField(widget=QuickSelect, label=_("Size"), required=False)
+    owner = forms.ChoiceField(widget=QuickSelect, label=_("Owner"), required=False)
+    completeness = forms.ChoiceField(widget=QuickSelect, label=_("Completeness"), required=False)
     stale = forms.ChoiceField(
-        label=_("Review"), required=False, choices=[("", _("All")), ("1", _("Stale")), ("0", _("Up to date"))]
+        widget=QuickSelect,
+        label=_("Review"),
+        required=False,
+        choices=[("", _("All")), ("1", _("Stale")), ("0", _("Up to date"))],
     )
-    time_class = forms.ChoiceField(label=_("By time"), required=False)  # the classes of DOMAIN §2.1
-    process_class = forms.ChoiceField(label=_("By transaction"), required=False)
-    volume_class = forms.ChoiceField(label=_("By volume"), required=False)
+    time_class = forms.ChoiceField(widget=QuickSelect, label=_("By time"), required=False)  # the classes of DOMAIN §2.1
+    process_class = forms.ChoiceField(widget=QuickSelect, label=_("By transaction"), required=False)
+    volume_class = forms.ChoiceField(widget=QuickSelect, label=_("By volume"), required=False)
     is_core = forms.ChoiceField(
-        label=_("Core"), required=False, choices=[("", _("All")), ("1", _("Core")), ("0", _("Ordinary"))]
+        widget=QuickSelect,
+        label=_("Core"),
+        required=False,
+        choices=[("", _("All")), ("1", _("Core")), ("0", _("Ordinary"))],
     )
-    ordering = forms.ChoiceField(label=_("Sort by"), required=False)
+    ordering = forms.ChoiceField(widget=QuickSelect, label=_("Sort by"), required=False)
     # Filters an analysis drill-down sets (DOMAIN §10): shown as removable chips above the list, not as inputs.
     tier = forms.CharField(label=_("Tier"), required=False, max_length=1)
     payment_grade = forms.CharField(label=_("Payment grade"), required=False, max_length=10)
     risk_class = forms.CharField(label=_("Risk class"), required=False, max_length=12)
     region = forms.CharField(label=_("Region"), required=False, max_length=100)
     industry = forms.CharField(label=_("Industry"), required=False, max_length=100)
-    due = forms.ChoiceField(label=_("Work list"), required=False, choices=[("", ""), *DUE_LABELS.items()])
+    due = forms.ChoiceField(
+        widget=QuickSelect, label=_("Work list"), required=False, choices=[("", ""), *DUE_LABELS.items()]
+    )
     DRILL_FIELDS = ("tier", "payment_grade", "risk_class", "region", "industry", "due")
 
     def __init__(self, *args, owners=(), **kwargs):

@@ -8,6 +8,7 @@ from django.db.models.fields.related_descriptors import ReverseOneToOneDescripto
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from crm.choices import QuickChoiceLabels
 from crm.constraints import ConstraintWords
 from crm.validators import phone_number
 from customers.validators import validate_uscc
@@ -57,7 +58,7 @@ class Section(models.TextChoices):
     RECORD = "record", _("Record")
 
 
-class Customer(ConstraintWords, models.Model):
+class Customer(ConstraintWords, QuickChoiceLabels, models.Model):
     """One customer = one dossier, with a unique immutable server-generated code (DOMAIN §2)."""
 
     constraint_words = {  # crm.constraints: each constraint in words, next to its field

@@ -321,10 +321,13 @@ PostgreSQL's estimate, "about 1,000,000"."""
 def customer_page(*, user: AbstractBaseUser, filters: CustomerFilters, cursor: str = "") -> keyset.SeekPage:
     """One page of the browser's customer list (``customer_list``), found by seeking to the position the cursor
     names (first, previous, next, last: ``crm.keyset``), so that the last page costs what the first does, and the
-    list's count (exact below ``EXACT_COUNT_BELOW``, else an estimate). Four queries, the count's one or two more."""
-    count = keyset.count_rows(
-        _filtered(user, filters, access.dossiers_fully_visible(user)), exact_below=EXACT_COUNT_BELOW
-    )
+    list's count (exact below ``EXACT_COUNT_BELOW``, else an estimate). Four queries, the count's one or two more
+    unless the page holds the whole list (a search that finds a few: they are counted on the page)."""
+
+    def count() -> keyset.Count:
+        qs = _filtered(user, filters, access.dossiers_fully_visible(user))
+        return keyset.count_rows(qs, exact_below=EXACT_COUNT_BELOW)
+
     return keyset.seek_page(customer_list(user=user, filters=filters), cursor=cursor, size=PAGE_SIZE, count=count)
 
 

@@ -1,6 +1,9 @@
-"""List pages: numbered page links and sortable column headers that keep the list's other filters."""
+"""List pages: numbered page links and sortable column headers that keep the list's other filters, and the cells a
+list repeats on every row, built in Python: per-row includes took a third of a 50-row page's rendering."""
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -28,3 +31,16 @@ def sort_header(context, label: str, key: str, default: str = "", one_way: bool 
     query["ordering"] = wanted
     hint = _("Sort descending") if wanted.startswith("-") else _("Sort ascending")
     return {"label": label, "href": "?" + query.urlencode(), "state": state, "hint": hint}
+
+
+COMPLETENESS_BAR = (
+    '<div class="progress completeness" role="progressbar" aria-label="{}" aria-valuenow="{}" aria-valuemin="0"'
+    ' aria-valuemax="100">\n  <div class="progress-bar completeness-{}" data-width="{}">{}%</div>\n</div>\n'
+)
+
+
+@register.simple_tag
+def completeness_bar(value: int) -> SafeString:
+    """A dossier's completeness as a bar coloured by its level (``includes/completeness.html`` shows it)."""
+    level = "done" if value >= 100 else "high" if value >= 80 else "mid" if value >= 50 else "low"
+    return format_html(COMPLETENESS_BAR, _("Completeness"), value, level, value, value)
