@@ -1,9 +1,9 @@
 """Issue 15 §3: the nightly credit recompute spread over Celery workers, timed with one and then two worker processes.
 
 For each ``--concurrency`` it starts ``celery -A crm worker -c N`` on Redis (REDIS_URL, its own DB number), sends the
-nightly job's chunks as the task does (``credit.tasks.credit_recompute_spread``: a chord over ranges of customers),
-waits for the chord's last step and stops the worker. The chunks recompute for ``--today`` (default: the business
-date); on a portfolio built for that day they store again the profiles already stored.
+nightly task (``credit.tasks.credit_recompute``, which on a worker replaces itself by a chord over ranges of customers),
+waits for its result (the chord's last step) and stops the worker. The chunks recompute for ``--today`` (default: the
+business date); on a portfolio built for that day they store again the profiles already stored.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/crm_bench1m REDIS_URL=redis://127.0.0.1:6379/3 \\
         .venv/bin/python benchmarks/bench_recompute_workers.py --concurrency 1 2
@@ -36,24 +36,23 @@ def _wait_ready(app, name: str, timeout: float = 300) -> None:
     raise SystemExit(f"worker {name} did not answer within {timeout} s")
 
 
-def run(concurrency: int, today: date, chunk: int) -> float:
+def run(concurrency: int, today: date) -> float:
     import socket
 
     from celery import current_app
 
-    from credit.tasks import credit_recompute_spread
+    from credit.tasks import credit_recompute
 
     worker = _worker(concurrency)
     try:
         _wait_ready(current_app, f"recompute{concurrency}@{socket.gethostname()}")
         started = time.perf_counter()
-        result, count = credit_recompute_spread(today_iso=today.isoformat(), chunk=chunk)
-        total = result.get(timeout=3600, disable_sync_subtasks=False)
+        total = credit_recompute.apply_async([today.isoformat()], ignore_result=False).get(timeout=3600)
         seconds = time.perf_counter() - started
     finally:
         worker.terminate()
         worker.wait(timeout=60)
-    print(f"  {concurrency} worker process(es): {seconds:6.1f} s  ({total:,} of {count:,} profiles)", flush=True)
+    print(f"  {concurrency} worker process(es): {seconds:6.1f} s  ({total:,} profiles)", flush=True)
     return seconds
 
 
@@ -61,18 +60,15 @@ def main() -> None:
     from django.conf import settings
     from django.utils import timezone
 
-    from credit.services import RECOMPUTE_CHUNK
-
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--today", type=date.fromisoformat, default=None)
-    parser.add_argument("--chunk", type=int, default=RECOMPUTE_CHUNK)
     args = parser.parse_args()
     if not settings.CELERY_RESULT_BACKEND:
         raise SystemExit("set REDIS_URL (a Redis DB of your own): the chord waits on its result backend")
     today = args.today or timezone.localdate()
     for concurrency in args.concurrency:
-        run(concurrency, today, args.chunk)
+        run(concurrency, today)
     print(f"  load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
 
 

@@ -4,8 +4,8 @@ reminders, and back-tests of a draft policy (DOMAIN §11)."""
 import logging
 from datetime import date
 
-from celery import chord, group, shared_task
-from celery.result import AsyncResult
+from celery import shared_task
+from celery.canvas import Signature
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import transaction
@@ -20,6 +20,7 @@ from credit.services import (
     credit_recompute_all,
     reminders,
 )
+from crm.chunks import can_spread, spread
 from crm.tasks import RETRY, business_day
 
 logger = logging.getLogger(__name__)
@@ -27,24 +28,19 @@ logger = logging.getLogger(__name__)
 
 @shared_task(**RETRY, bind=True)
 def credit_recompute(self, today_iso: str | None = None) -> int:
-    """The nightly recompute: run by a worker, its chunks spread over every worker (``credit_recompute_spread``);
-    called in-process (``daily_jobs`` runs the day's jobs in order), all of it here before the next job."""
+    """The nightly recompute. On a worker it replaces itself by a chord of one chunk task per range of customers,
+    which every worker process on every host takes (``crm.chunks``), and whose end gives the total; called
+    in-process (``daily_jobs`` runs the day's jobs in order), eagerly or without a result backend, all of it here
+    before the next job."""
     today = business_day(today_iso)
-    if self.request.called_directly:
+    if not can_spread(self):
         return credit_recompute_all(today=today)
-    return credit_recompute_spread(today_iso=today.isoformat())[1]
+    return spread(self, recompute_parts(today_iso=today.isoformat()), credit_recompute_done.s(today.isoformat()))
 
 
-def credit_recompute_spread(*, today_iso: str, chunk: int = RECOMPUTE_CHUNK) -> tuple[AsyncResult, int]:
-    """Send one task per range of ``chunk`` customers, so that every worker (on every host) takes some: a chord
-    whose last step logs the total when a result backend is configured, else a group. Returns the result to wait on
-    and how many customers the ranges hold."""
-    ranges = customer_ranges(size=chunk)
-    chunks = group(credit_recompute_chunk.s(part.first_id, part.last_id, today_iso) for part in ranges)
-    count = sum(part.count for part in ranges)
-    if settings.CELERY_RESULT_BACKEND and not settings.CELERY_TASK_ALWAYS_EAGER:
-        return chord(chunks)(credit_recompute_done.s(today_iso)), count
-    return chunks.apply_async(), count
+def recompute_parts(*, today_iso: str, chunk: int = RECOMPUTE_CHUNK) -> list[Signature]:
+    """One chunk task per range of ``chunk`` live customers by id, the last range open-ended."""
+    return [credit_recompute_chunk.si(part.first_id, part.last_id, today_iso) for part in customer_ranges(size=chunk)]
 
 
 @shared_task(**RETRY, ignore_result=False)

@@ -19,22 +19,18 @@ def test_the_nightly_entry_still_names_the_recompute_task():
     assert "credit.tasks.credit_recompute" in app.tasks
 
 
-def test_spread_over_workers_the_recompute_runs_as_chunks_of_customers(rep, settings, monkeypatch):
-    """Run by a worker, the nightly task sends one chunk task per range of customers (here run eagerly); together
-    they store every live customer's profile, the last range open-ended."""
-    settings.CELERY_TASK_ALWAYS_EAGER = True
+def test_spread_over_workers_the_recompute_runs_as_chunks_of_customers(rep):
+    """Run by a worker, the nightly task sends one chunk task per range of customers; together they store every live
+    customer's profile, the last range open-ended (here the chunks run in this process, one after the other)."""
     customers = [make_customer(owner=rep, name=f"Chunked {i}") for i in range(5)]
     CreditProfile.objects.update(tier="A", computed_on=None)
-    sent = []
-    chunk_task = tasks.credit_recompute_chunk.run
-    monkeypatch.setattr(tasks.credit_recompute_chunk, "run", lambda *a: sent.append(a) or chunk_task(*a))
-    _result, count = tasks.credit_recompute_spread(today_iso=TODAY.isoformat(), chunk=2)
-    assert count == 5
-    assert [(first, last) for first, last, _day in sent] == [
+    parts = tasks.recompute_parts(today_iso=TODAY.isoformat(), chunk=2)
+    assert [(part.args[0], part.args[1]) for part in parts] == [
         (customers[0].pk, customers[1].pk),
         (customers[2].pk, customers[3].pk),
         (customers[4].pk, None),
     ]
+    assert tasks.credit_recompute_done([part.apply().get() for part in parts], TODAY.isoformat()) == 5
     assert set(CreditProfile.objects.values_list("tier", "computed_on")) == {("D", TODAY)}
 
 
