@@ -166,7 +166,8 @@ class Customer(ConstraintWords, QuickChoiceLabels, models.Model):
                 name="customer_owner_completeness",
                 condition=Q(deleted_at__isnull=True),
             ),
-            models.Index(fields=["updated_at"], name="customer_updated_at"),
+            models.Index(fields=["updated_at", "id"], name="customer_updated_id"),  # ties: a bulk batch shares one time
+            models.Index(fields=["owner", "code"], name="customer_owner_code", condition=Q(deleted_at__isnull=True)),
             models.Index(fields=["completeness", "name"], name="customer_completeness_name"),
             # deleting a dossier (an import's undo) checks that none was merged into it: without this small partial
             # index PostgreSQL scans the whole table once per deleted dossier
