@@ -142,7 +142,8 @@ def _open_items_kept(scope: AnalysisScope) -> tuple[str, list]:
 def report_snapshots_refresh(*, today: date) -> int:
     """Composition, statistics, ageing and behaviour over every live customer as of yesterday, replacing the last ones
     (``analytics.selectors.nightly``): what each report's query returns, stored per report and variant. Returns
-    the snapshots written."""
+    the snapshots written. One run at a time (``job_lock``), so overlapping runs leave one set."""
+    job_lock("analytics.report_snapshots")
     through = today - timedelta(days=1)
     scope = AnalysisScope.portfolio(as_of=through, today=today)
     with connection.cursor() as cursor:

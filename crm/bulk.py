@@ -215,9 +215,9 @@ def upsert_from_query(model: type[models.Model], columns: Sequence[str], rows: m
 def upsert_rows(model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence]) -> int:
     """Write plain value rows (attribute names as columns, the primary key first) into ``model``'s table: the rows
     whose key exists update it where a value differs, the others are inserted. PostgreSQL only: COPY into a
-    temporary table, then one ``UPDATE … FROM`` and one ``INSERT … SELECT``; unchanged rows are not written at all
-    (no dead tuple, no index entry), so a nightly recompute that changes little writes little. Values as for
-    ``insert_rows``. Returns how many rows were updated or inserted.
+    temporary table, then one ``UPDATE … FROM`` and one ``INSERT … SELECT``; rows equal in every column are not written
+    at all (no dead tuple, no index entry), and a row another transaction inserted meanwhile is left to it. Values as
+    for ``insert_rows``. Returns how many rows were updated or inserted.
     """
     if connection.vendor != "postgresql":
         raise NotSupportedError("upsert_rows needs PostgreSQL")
@@ -245,6 +245,6 @@ def upsert_rows(model: type[models.Model], columns: Sequence[str], rows: Sequenc
         written = cursor.rowcount
         cursor.execute(
             f"INSERT INTO {table} ({listed}) SELECT {listed} FROM {staged} AS s "  # noqa: S608
-            f"WHERE NOT EXISTS (SELECT 1 FROM {table} AS t WHERE t.{key} = s.{key})"
+            f"WHERE NOT EXISTS (SELECT 1 FROM {table} AS t WHERE t.{key} = s.{key}) ON CONFLICT ({key}) DO NOTHING"
         )
         return written + cursor.rowcount

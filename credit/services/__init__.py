@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
@@ -581,22 +581,40 @@ PROFILE_COLUMNS = (
 )
 
 
-@transaction.atomic
-def credit_profiles_recompute_range(*, first_id: int, last_id: int | None, today: date) -> int:
+def credit_profiles_recompute_range(*, first_id: int, last_id: int | None, today: date, tries: int = 3) -> int:
     """Recompute the profiles of the live customers with ``first_id ≤ id ≤ last_id`` (no upper bound when None) in
-    one transaction, and return how many. Running it again for the same day writes nothing new (a chunk task
+    one transaction, and return how many. Running it again for the same day gives the same profiles (a chunk task
     delivered twice is harmless).
 
-    On PostgreSQL set-based: the ledger facts of the whole range from one statement (``credit.ledger_sql``), the
-    rest of the inputs from the profile selector's queries, the same rule as ``credit_profile_refresh``
-    (``rules.profile.profile_of``) on each customer's compact row, and the profiles written by COPY and one
-    ``UPDATE … FROM`` of the rows that changed. Elsewhere (SQLite) the one-customer path on the range."""
+    On PostgreSQL set-based: the range's profiles locked first (in id order, as a merge locks two), so that an order
+    or payment refreshing one of them waits for the chunk instead of being overwritten by facts read before it; the
+    ledger facts of the whole range from one statement (``credit.ledger_sql``), the rest of the inputs from the
+    profile selector's queries, the same rule as ``credit_profile_refresh`` (``rules.profile.profile_of``) on each
+    customer's compact row, and the profiles written by COPY and one ``UPDATE … FROM`` of the rows that differ. A
+    customer's first profile, made by its own write while the chunk ran, fails the chunk's history row on its key:
+    the chunk then runs again. Elsewhere (SQLite) the one-customer path on the range."""
+    attempt = 1
+    while True:
+        try:
+            with transaction.atomic():
+                return _recompute_range(first_id=first_id, last_id=last_id, today=today)
+        except IntegrityError:
+            if attempt == tries:
+                raise
+            attempt += 1
+
+
+SQLITE_CHUNK = 2000  # customers per profile read on the one-customer path
+
+
+def _recompute_range(*, first_id: int, last_id: int | None, today: date) -> int:
     policy = selectors.policy_current().as_rule()
     if connection.vendor != "postgresql":
         ids = selectors.live_customer_ids(first_id=first_id, last_id=last_id)
-        for start in range(0, len(ids), 2000):
-            _store_profiles(ids[start : start + 2000], today=today, policy=policy)
+        for start in range(0, len(ids), SQLITE_CHUNK):
+            _store_profiles(ids[start : start + SQLITE_CHUNK], today=today, policy=policy)
         return len(ids)
+    _lock_profiles(first_id=first_id, last_id=last_id)
     gathered = ledger_facts_between(first_id=first_id, last_id=last_id, today=today, policy=policy)
     inputs = selectors.profile_inputs(today=today, policy=policy, ledger=False, id_range=(first_id, last_id))
     facts = dict(gathered.facts)
@@ -613,6 +631,13 @@ def credit_profiles_recompute_range(*, first_id: int, last_id: int | None, today
         rows.append((pk, *(profile[name] for name in PROFILE_COLUMNS[1:-1]), today))
     _write_profiles(rows, today=today)
     return len(rows)
+
+
+def _lock_profiles(*, first_id: int, last_id: int | None) -> None:
+    ranged = CreditProfile.objects.filter(customer_id__gte=first_id)
+    if last_id is not None:
+        ranged = ranged.filter(customer_id__lte=last_id)
+    list(ranged.select_for_update().order_by("customer_id").values_list("customer_id", flat=True))
 
 
 def _write_profiles(rows: list[tuple], *, today: date) -> None:

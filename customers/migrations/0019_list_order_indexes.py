@@ -6,7 +6,7 @@ walking every code for the owner's (84,000 rows at 1M). Built concurrently on Po
 
 from django.db import migrations, models
 
-from crm.indexes import concurrent_indexes
+from crm.indexes import concurrent_index_removal, concurrent_indexes
 
 
 class Migration(migrations.Migration):
@@ -27,5 +27,7 @@ class Migration(migrations.Migration):
                 ),
             ],
         ),
-        migrations.RemoveIndex(model_name="customer", name="customer_updated_at"),
+        concurrent_index_removal(
+            "customers", "customer", models.Index(fields=["updated_at"], name="customer_updated_at")
+        ),
     ]
