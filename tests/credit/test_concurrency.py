@@ -17,7 +17,7 @@ from credit.models import CreditProfile, Order
 from crm import roles
 from tests.concurrency import at_once
 from tests.factories import APPROVAL_NOTE as NOTE
-from tests.factories import UserFactory, make_customer
+from tests.factories import UserFactory, make_customer, place_order
 
 TODAY = date(2026, 11, 22)
 
@@ -67,14 +67,7 @@ def test_a_payment_during_the_nightly_recompute_is_not_overwritten_by_facts_read
     recorded meanwhile waits for the chunk and its own refresh comes last: the stored exposure counts the payment.
     Without the lock the chunk wrote the exposure it had read before the payment (the order still unpaid)."""
     customer, rep = customer_with_limit
-    order = services.order_place(
-        customer=customer,
-        lines=[services.OrderLineInput("valve", Decimal(1), Decimal(4000))],
-        order_date=TODAY,
-        due_date=TODAY + timedelta(days=30),
-        by=rep,
-        today=TODAY,
-    )
+    order = place_order(customer, by=rep, amount=4000, order_date=TODAY, today=TODAY)
     read, proceed = threading.Event(), threading.Event()
     gather = services.ledger_facts_between
 
