@@ -922,7 +922,7 @@ def team_counts(*, user: AbstractBaseUser) -> list[OwnerCounts]:
         )
     )
     counts = {row.pop("owner_id"): row for row in counts}
-    owners = get_user_model().objects.in_bulk([pk for pk in counts if pk is not None])
+    owners = get_user_model().objects.in_bulk(list(counts))  # every dossier has an owner
     rows = [
         OwnerCounts(
             owner_id=pk,

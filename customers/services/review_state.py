@@ -110,14 +110,15 @@ def dossier_staleness_scan_chunk(*, low: int, high: int, today: date, policy: Re
     run twice (a redelivered task) changes nothing the second time. A dossier deleted while the chunk ran (an
     import undone, say) fails the chunk's commit on its state row's key: the chunk then runs again without it.
     Returns how many dossiers changed."""
-    for attempt in range(1, tries + 1):
+    attempt = 1
+    while True:
         try:
             with transaction.atomic():
                 return _scan_chunk(low, high, today=today, policy=policy)
         except IntegrityError:
             if attempt == tries:
                 raise
-    return 0
+            attempt += 1
 
 
 def dossier_staleness_scan(*, today: date, policy: ReviewPolicy, chunk: int = SCAN_CHUNK) -> int:
