@@ -8,7 +8,12 @@ commit or rollback, held on whatever host the worker runs, and safe behind PgBou
 session state). SQLite lets one writer at a time anyway.
 """
 
-from django.db import connection, transaction
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.db import IntegrityError, connection, transaction
+
+T = TypeVar("T")
 
 
 def job_lock(name: str) -> None:
@@ -18,3 +23,18 @@ def job_lock(name: str) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [name])
+
+
+def atomic_again_on_conflict(run: Callable[[], T], *, tries: int = 3) -> T:
+    """``run()`` in a transaction of its own, run again (up to ``tries`` times in all) when its commit or a statement
+    hits a key another transaction wrote meanwhile (``IntegrityError``): for an idempotent chunk of a nightly job,
+    which simply reads the rows again."""
+    attempt = 1
+    while True:
+        try:
+            with transaction.atomic():
+                return run()
+        except IntegrityError:
+            if attempt == tries:
+                raise
+            attempt += 1

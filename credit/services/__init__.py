@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
@@ -38,6 +38,7 @@ from credit.rules.policy import CreditPolicy
 from credit.rules.profile import compute_profile, ledger_facts, profile_of
 from crm.bulk import AnyOf, bulk_update_rows, insert_rows, upsert_rows
 from crm.events import CreditDataChanged, CustomersMerged
+from crm.locks import atomic_again_on_conflict
 from crm.services import number_sequence_take
 from customers.classifications import CorePinState
 from customers.models import Customer, Section
@@ -593,15 +594,9 @@ def credit_profiles_recompute_range(*, first_id: int, last_id: int | None, today
     customer's compact row, and the profiles written by COPY and one ``UPDATE … FROM`` of the rows that differ. A
     customer's first profile, made by its own write while the chunk ran, fails the chunk's history row on its key:
     the chunk then runs again. Elsewhere (SQLite) the one-customer path on the range."""
-    attempt = 1
-    while True:
-        try:
-            with transaction.atomic():
-                return _recompute_range(first_id=first_id, last_id=last_id, today=today)
-        except IntegrityError:
-            if attempt == tries:
-                raise
-            attempt += 1
+    return atomic_again_on_conflict(
+        lambda: _recompute_range(first_id=first_id, last_id=last_id, today=today), tries=tries
+    )
 
 
 SQLITE_CHUNK = 2000  # customers per profile read on the one-customer path

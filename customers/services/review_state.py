@@ -5,7 +5,6 @@ dossier right after a review. Reads in chunks and writes set-based; running it t
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from django.db import IntegrityError, transaction
 from django.db.models import (
     BooleanField,
     Case,
@@ -27,6 +26,7 @@ from django.db.models.functions import Coalesce, TruncDate
 
 from crm.bulk import upsert_from_query
 from crm.chunks import id_ranges
+from crm.locks import atomic_again_on_conflict
 from customers.models import Customer, ReviewState, Size
 from customers.rules.review import ReviewPolicy
 from customers.selectors import valid_credit_reports
@@ -110,15 +110,7 @@ def dossier_staleness_scan_chunk(*, low: int, high: int, today: date, policy: Re
     run twice (a redelivered task) changes nothing the second time. A dossier deleted while the chunk ran (an
     import undone, say) fails the chunk's commit on its state row's key: the chunk then runs again without it.
     Returns how many dossiers changed."""
-    attempt = 1
-    while True:
-        try:
-            with transaction.atomic():
-                return _scan_chunk(low, high, today=today, policy=policy)
-        except IntegrityError:
-            if attempt == tries:
-                raise
-            attempt += 1
+    return atomic_again_on_conflict(lambda: _scan_chunk(low, high, today=today, policy=policy), tries=tries)
 
 
 def dossier_staleness_scan(*, today: date, policy: ReviewPolicy, chunk: int = SCAN_CHUNK) -> int:
