@@ -21,7 +21,7 @@ from credit.services import (
     reminders,
 )
 from crm.chunks import can_spread, spread
-from crm.tasks import RETRY, business_day
+from crm.tasks import RETRY, business_day, chunks_total
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ def credit_recompute(self, today_iso: str | None = None) -> int:
     today = business_day(today_iso)
     if not can_spread(self):
         return credit_recompute_all(today=today)
-    return spread(self, recompute_parts(today_iso=today.isoformat()), credit_recompute_done.s(today.isoformat()))
+    return spread(self, recompute_parts(today_iso=today.isoformat()), chunks_total.s())
 
 
 def recompute_parts(*, today_iso: str, chunk: int = RECOMPUTE_CHUNK) -> list[Signature]:
@@ -47,13 +47,6 @@ def recompute_parts(*, today_iso: str, chunk: int = RECOMPUTE_CHUNK) -> list[Sig
 def credit_recompute_chunk(first_id: int, last_id: int | None, today_iso: str) -> int:
     """One range of the nightly recompute, one transaction: delivered twice, it writes nothing new."""
     return credit_profiles_recompute_range(first_id=first_id, last_id=last_id, today=date.fromisoformat(today_iso))
-
-
-@shared_task(**RETRY, ignore_result=False)
-def credit_recompute_done(counts: list[int], today_iso: str) -> int:
-    total = sum(counts)
-    logger.info("Credit profiles of %s recomputed for %s in %s chunks", total, today_iso, len(counts))
-    return total
 
 
 @shared_task(**RETRY)

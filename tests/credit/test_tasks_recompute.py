@@ -8,6 +8,7 @@ import pytest
 from credit import tasks
 from credit.models import CreditProfile
 from crm.celery import NIGHTLY_JOBS, app
+from crm.tasks import chunks_total
 from tests.factories import make_customer
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +31,7 @@ def test_spread_over_workers_the_recompute_runs_as_chunks_of_customers(rep):
         (customers[2].pk, customers[3].pk),
         (customers[4].pk, None),
     ]
-    assert tasks.credit_recompute_done([part.apply().get() for part in parts], TODAY.isoformat()) == 5
+    assert chunks_total([part.apply().get() for part in parts]) == 5
     assert set(CreditProfile.objects.values_list("tier", "computed_on")) == {("D", TODAY)}
 
 
