@@ -1055,9 +1055,17 @@ gives (0.45, where rapidfuzz gives 85.7); the default 0.3 rechecks several times
 
 
 def _similar_keys(key: str) -> list[str]:
-    """``key`` and the 20 most similar normalised names on PostgreSQL, by the trigram index of ``NameKey``."""
+    """``key`` and the 20 most similar normalised names on PostgreSQL, by the trigram index of ``NameKey``, of those
+    a live dossier holds: a key left by a rename, a merge or an undone import (the table only grows) would otherwise
+    take one of the 20 places and crowd out a live dossier's name (an index probe per key weighed)."""
     likeness = Func(F("key"), Value(key), function="similarity", output_field=FloatField())
-    similar = NameKey.objects.filter(key__trigram_similar=key).exclude(key=key).annotate(likeness=likeness)
+    held = Customer.objects.filter(name_key=OuterRef("key"), deleted_at__isnull=True)
+    similar = (
+        NameKey.objects.filter(key__trigram_similar=key)
+        .exclude(key=key)
+        .filter(Exists(held))
+        .annotate(likeness=likeness)
+    )
     sql, params = similar.order_by("-likeness").values_list("key")[:SIMILAR_KEYS].query.sql_with_params()
     # The floor for this transaction only, set in the same round trip as the search: statements sent together run in
     # one transaction (or in the caller's). A round trip costs more than the search on a busy server (≈9 ms vs 3).
