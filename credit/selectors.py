@@ -989,25 +989,29 @@ def assessments_due_count(*, user, today: date, windows) -> int:
     a join to every customer; for anyone else the customer list's count."""
     if access.dossiers_fully_visible(user) is not None or not roles.roles_of(user):
         return due_count(user=user, due="assessment", today=today, windows=windows)
-    needing = CreditProfile.objects.filter(investigation_required=True)
-    return needing.exclude(customer_id__in=archived_customers()).count()
+    return _live_profiles().filter(investigation_required=True).count()
+
+
+def _live_profiles() -> QuerySet[CreditProfile]:
+    """The live customers' profiles: every profile less the few archived customers' (a hashed NOT IN over their
+    index), instead of a join to every customer."""
+    return CreditProfile.objects.exclude(customer_id__in=archived_customers())
 
 
 def tier_grade_counts() -> dict[tuple[str, str], int]:
     """Live customers per tier × payment grade (the start page's matrix): ``tier_grade_cells``' counts alone, from
     the same covering index without summing a million amounts."""
-    live = CreditProfile.objects.exclude(customer_id__in=archived_customers())
-    rows = live.order_by().values_list("tier", "payment_grade").annotate(count=Count("pk"))
+    rows = _live_profiles().order_by().values_list("tier", "payment_grade").annotate(count=Count("pk"))
     return {(tier, grade): count for tier, grade, count in rows}
 
 
 def tier_grade_cells() -> dict[tuple[str, str], dict]:
     """Live customers, trailing-12-month purchases and exposure per tier × payment grade: one grouped query over
-    the profiles' covering index (tier, payment grade and the sums), less the few archived customers' profiles
-    (a hashed NOT IN over their index) instead of a join to every customer."""
-    live = CreditProfile.objects.exclude(customer_id__in=archived_customers())
-    rows = live.values("tier", "payment_grade").annotate(
-        count=Count("pk"), purchases=Sum("trailing_12m_purchases"), exposure=Sum("exposure")
+    the profiles' covering index (tier, payment grade and the sums) of the live customers."""
+    rows = (
+        _live_profiles()
+        .values("tier", "payment_grade")
+        .annotate(count=Count("pk"), purchases=Sum("trailing_12m_purchases"), exposure=Sum("exposure"))
     )
     return {(r["tier"], r["payment_grade"]): r for r in rows.order_by()}
 
