@@ -15,7 +15,7 @@ from django.db import connection, connections
 from credit import services
 from credit.models import CreditProfile, Order
 from crm import roles
-from tests.concurrency import at_once
+from tests.concurrency import another_session_waits_on_a_lock, at_once
 from tests.factories import APPROVAL_NOTE as NOTE
 from tests.factories import UserFactory, make_customer, place_order
 
@@ -99,8 +99,7 @@ def test_a_payment_during_the_nightly_recompute_is_not_overwritten_by_facts_read
     for thread in threads:
         thread.start()
     assert read.wait(timeout=20)
-    threads[1].join(timeout=1.0)
-    waited = threads[1].is_alive()  # the payment waits on the profile the chunk holds
+    waited = another_session_waits_on_a_lock()  # the payment waits on the profile the chunk holds
     proceed.set()
     for thread in threads:
         thread.join(timeout=30)
