@@ -143,16 +143,31 @@ def seed_trade(*, customers: list[Customer], users: dict, today: date) -> int:
     return len(fresh)
 
 
-def _decisions(customers: list[Customer], users: dict, today: date) -> None:
-    """Assessments, approved and pending limit requests, and held orders, through the real services."""
+def _assessments(customers: list[Customer], users: dict, today: date) -> None:
+    """Nine customers in ten assessed a year ago and again before that expired (DOMAIN §5.3: valid a year), so the
+    policy's back-test (DOMAIN §11) finds each order's risk class on its day instead of "unassessed" everywhere;
+    every tenth is left for an investigation (DOMAIN §6.2)."""
     model = ScoringModel.objects.get(is_default=True)
     indicators = list(model.indicators.values_list("key", flat=True))
+    for index, customer in enumerate(customers):
+        if index % 10 == 9:
+            continue
+        rng = random.Random(customer.pk)
+        first = today - timedelta(days=rng.randrange(380, 420))
+        ratings = {key: rng.randrange(3, 11) for key in indicators}
+        for day in (first, first + timedelta(days=340)):
+            services.assessment_submit(
+                customer=customer, method="feature", ratings=ratings, by=users["analyst"], today=day
+            )
+            ratings = {key: min(10, max(0, value + rng.choice((-1, 0, 0, 1)))) for key, value in ratings.items()}
+
+
+def _decisions(customers: list[Customer], users: dict, today: date) -> None:
+    """Assessments, approved and pending limit requests, and held orders, through the real services."""
+    _assessments(customers, users, today)
+    services.credit_recompute_all(today=today)  # the assessments refreshed their profiles on their own days
     for index, customer in enumerate(customers[:40]):
         rng = random.Random(customer.pk)
-        ratings = {key: rng.randrange(3, 11) for key in indicators}
-        services.assessment_submit(
-            customer=customer, method="feature", ratings=ratings, by=users["analyst"], today=today
-        )
         amount = Decimal(rng.randrange(2, 5) * 10_000)
         request = services.credit_limit_request_create(
             customer=customer, amount=amount, reason="年度授信 annual", by=users["analyst"], today=today
