@@ -10,10 +10,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from crm.validators import plausible_date
 from customers.models import Contact, Customer
 from customers.sections import CONTACT_FIELDS, CUSTOMER_FIELDS, SECTION_MODELS, section_model_fields
 from customers.services import Action, CustomerInput
@@ -65,28 +65,28 @@ def _kept_as_is(model_field, value: str) -> bool:
 _IMMUTABLE = (str, int, float, Decimal, date, bool, type(None))  # datetime is a date
 _CLEANED_MAX = 20_000
 _cleaned: dict[tuple, Any] = {}
-"""Texts the fields' own ``clean`` accepted, with what it made of them, by (model, field name, text, today): the rows
-of an import repeat most of their dates, choices and numbers (a file's 100,000 rows often share one date), and
-``clean`` is a function of the text and of the day (a plausible date is one up to ten years ahead of today). Only
-accepted texts with immutable results are kept (a refusal's messages are in the language of its request); the whole
-store is emptied when full."""
+"""Texts the fields' own ``clean`` accepted, with what it made of them, by (model, field name, text): the rows of an
+import repeat most of their dates, choices and numbers (a file's 100,000 rows often share one date), and a model
+field's ``clean`` is a function of the text alone. Only accepted texts with immutable results are kept (a refusal's
+messages are in the language of its request); the whole store is emptied when full. A field that checks a date
+against today (``plausible_date``, which forms and serializers add) is never kept: its answer changes with the day."""
 
 
-def _clean_text(model_field, value: str, today: date) -> Any:
-    key = (model_field.model, model_field.name, value, today)
+def _clean_text(model_field, value: str) -> Any:
+    key = (model_field.model, model_field.name, value)
     try:
         return _cleaned[key]
     except KeyError:
         pass
     cleaned = model_field.clean(value, None)
-    if isinstance(cleaned, _IMMUTABLE):
+    if isinstance(cleaned, _IMMUTABLE) and plausible_date not in model_field.validators:
         if len(_cleaned) >= _CLEANED_MAX:
             _cleaned.clear()
         _cleaned[key] = cleaned
     return cleaned
 
 
-def _clean_value(model_field, value: Any, today: date) -> Any:
+def _clean_value(model_field, value: Any) -> Any:
     if isinstance(value, dict | list):
         raise ValidationError(_("Not a valid value."))
     if isinstance(value, str) and "\x00" in value:
@@ -96,17 +96,16 @@ def _clean_value(model_field, value: Any, today: date) -> Any:
     if model_field.name == "unified_social_credit_code" and isinstance(value, str):
         value = value.strip().upper()
     if type(value) is str:
-        return _clean_text(model_field, value, today)
+        return _clean_text(model_field, value)
     return model_field.clean(value, None)
 
 
 def _clean_fields(raw: Mapping, model_fields: Mapping, errors: dict, prefix: str = "") -> dict[str, Any]:
     cleaned = {}
-    today = timezone.localdate()  # what the fields' date validators compare with, read once for the record's fields
     for name, model_field in model_fields.items():
         if name in raw:
             try:
-                cleaned[name] = _clean_value(model_field, raw[name], today)
+                cleaned[name] = _clean_value(model_field, raw[name])
             except ValidationError as error:
                 errors[f"{prefix}{name}"] = error.messages
     return cleaned
