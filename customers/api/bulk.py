@@ -3,6 +3,8 @@ rules, without touching the database, and becomes a ``CustomerInput`` for the on
 (``customers.services.dossiers_write``), which saves a batch of up to 1,000 in a constant number of queries."""
 
 from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -11,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from crm.validators import plausible_date
 from customers.models import Contact, Customer
 from customers.sections import CONTACT_FIELDS, CUSTOMER_FIELDS, SECTION_MODELS, section_model_fields
 from customers.services import Action, CustomerInput
@@ -59,6 +62,30 @@ def _kept_as_is(model_field, value: str) -> bool:
     return (max_length is None or len(value) <= max_length) and (codes is None or value in codes)
 
 
+_IMMUTABLE = (str, int, float, Decimal, date, bool, type(None))  # datetime is a date
+_CLEANED_MAX = 20_000
+_cleaned: dict[tuple, Any] = {}
+"""Texts the fields' own ``clean`` accepted, with what it made of them, by (model, field name, text): the rows of an
+import repeat most of their dates, choices and numbers (a file's 100,000 rows often share one date), and a model
+field's ``clean`` is a function of the text alone. Only accepted texts with immutable results are kept (a refusal's
+messages are in the language of its request); the whole store is emptied when full. A field that checks a date
+against today (``plausible_date``, which forms and serializers add) is never kept: its answer changes with the day."""
+
+
+def _clean_text(model_field, value: str) -> Any:
+    key = (model_field.model, model_field.name, value)
+    try:
+        return _cleaned[key]
+    except KeyError:
+        pass
+    cleaned = model_field.clean(value, None)
+    if isinstance(cleaned, _IMMUTABLE) and plausible_date not in model_field.validators:
+        if len(_cleaned) >= _CLEANED_MAX:
+            _cleaned.clear()
+        _cleaned[key] = cleaned
+    return cleaned
+
+
 def _clean_value(model_field, value: Any) -> Any:
     if isinstance(value, dict | list):
         raise ValidationError(_("Not a valid value."))
@@ -68,6 +95,8 @@ def _clean_value(model_field, value: Any) -> Any:
         return value
     if model_field.name == "unified_social_credit_code" and isinstance(value, str):
         value = value.strip().upper()
+    if type(value) is str:
+        return _clean_text(model_field, value)
     return model_field.clean(value, None)
 
 

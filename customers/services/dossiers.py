@@ -103,6 +103,10 @@ class InputResult:
     customer_id: int | None = None
     errors: dict[str, Any] = field(default_factory=dict)
     planned: SimpleNamespace | None = field(default=None, repr=False)  # a new dossier before it has its pk
+    # An updated dossier's values before the write, of the fields it changed (``name``, ``owner`` as a username,
+    # ``basic.postcode``, …), read under the batch's lock, and its version after: what an import keeps to undo it.
+    replaced: dict[str, Any] | None = field(default=None, repr=False)
+    version: int | None = None
 
 
 @dataclass(slots=True)
@@ -172,11 +176,12 @@ def _derived_sources() -> dict[str, set[str]]:
     return completeness_sources()
 
 
-def _columns_read(items: Sequence[CustomerInput]) -> dict[str, tuple[str, ...]]:
+def _columns_read(items: Sequence[CustomerInput], *, dry_run: bool = False) -> dict[str, tuple[str, ...]]:
     """The columns a batch reads of its existing dossiers, by part: the fields its inputs name (their old values go
-    into the history), the fields the derived values read (``_derive``), and the fields a customer's kind blanks.
-    Not whole rows: the section tables hold long texts that a batch mostly does not touch."""
-    wanted = _derived_sources()
+    into the history), the fields the derived values read (``_derive``, not for a dry run, which derives nothing),
+    and the fields a customer's kind blanks. Not whole rows: the section tables hold long texts that a batch mostly
+    does not touch."""
+    wanted = {} if dry_run else _derived_sources()
     customer = wanted.setdefault("customer", set())
     customer.update(_ROW_COLUMNS, ("unified_social_credit_code", "industry"))
     for item in items:
@@ -231,14 +236,16 @@ def _section_rows(
     return rows, with_contacts
 
 
-def _read_batch(items: Sequence[CustomerInput], by: AbstractBaseUser) -> _Batch:
-    columns = _columns_read(items)
+def _read_batch(items: Sequence[CustomerInput], by: AbstractBaseUser, *, dry_run: bool = False) -> _Batch:
+    """The batch's existing dossiers, locked until the write commits; a dry run, which writes nothing, reads them
+    without the lock (a row lock is a write to each row: dirty pages and WAL for every dossier a check names)."""
+    columns = _columns_read(items, dry_run=dry_run)
     pks = [i.customer_id for i in items if i.action == Action.UPDATE]
     keys = [i.external_id for i in items if i.action == Action.UPSERT]
     attnames = columns["customer"]
+    existing_rows = Customer.objects.all() if dry_run else Customer.objects.select_for_update(of=("self",))
     rows = (
-        Customer.objects.select_for_update(of=("self",))
-        .filter(Q(AnyOf(F("pk"), pks)) | Q(AnyOf(F("external_id"), keys)))
+        existing_rows.filter(Q(AnyOf(F("pk"), pks)) | Q(AnyOf(F("external_id"), keys)))
         .order_by("pk")
         .values_list(*attnames, "owner__username")
     )
@@ -401,6 +408,7 @@ class _Writes:
         default_factory=lambda: {model: _defaults(model) for model in (Customer, *SECTION_MODELS.values())}
     )
     blank_sections: dict[str, SimpleNamespace] = field(default_factory=dict)  # read only: a new dossier's empty ones
+    dry_run: bool = False  # decide only: a new dossier is neither built nor derived, nothing is recorded
 
     def __post_init__(self) -> None:
         self.blank_sections = {s: SimpleNamespace(**self.defaults[m]) for s, m in SECTION_MODELS.items()}
@@ -442,34 +450,36 @@ def _fields_of(section: str, values: Mapping[str, Any]) -> dict[str, Any]:
     return {name: value for name, value in values.items() if name in names}
 
 
-def _plan_update(item: CustomerInput, customer: _Row, rows: dict, owner, writes: _Writes) -> bool:
+def _plan_update(item: CustomerInput, customer: _Row, rows: dict, owner, writes: _Writes) -> dict[str, Any]:
+    """Apply the input to the dossier's row and section rows; return the values it replaced (``InputResult.replaced``),
+    empty when nothing changes."""
     values = _kind_values(item.values, item.values.get("kind", customer.kind))
     changes = values_apply(customer, values, UPDATABLE_FIELDS)
+    replaced = {name: old for name, old, _new in changes}
     writes.customer_fields.update(name for name, _, _ in changes)
     if any(name == "name" for name, _, _ in changes):
         customer.name_key = name_key(customer.name)  # DOMAIN §2.3, kept with the name
         writes.customer_fields.add("name_key")
         writes.name_keys.add(customer.name_key)
     writes.history.append((customer, Section.BASIC, changes))
-    changed = bool(changes)
     if any(name in CREDIT_INPUT_FIELDS for name, _, _ in changes):
         writes.credit_data_changed.add(customer.pk)
-    changed = _plan_section_updates(item, customer, rows, writes) or changed
+    _plan_section_updates(item, customer, rows, writes, replaced)
     if owner is not None and owner.pk != customer.owner_id:
         owner_change = ("owner", customer.owner_username, owner.get_username())
+        replaced["owner"] = customer.owner_username
         writes.history.append((customer, Section.RECORD, [owner_change]))
         writes.owner_moves.append(events.OwnerMove(customer.pk, customer.owner_id, owner.pk))
         customer.owner_id = owner.pk
         writes.customer_fields.add("owner")
-        changed = True
-    if changed:
+    if replaced:
         writes.changed.append(customer)
-    return changed
+    return replaced
 
 
-def _plan_section_updates(item: CustomerInput, customer: _Row, rows: dict, writes: _Writes) -> bool:
-    """Apply the input's section values to the customer's section rows; True if any changed."""
-    changed = False
+def _plan_section_updates(item: CustomerInput, customer: _Row, rows: dict, writes: _Writes, replaced: dict) -> None:
+    """Apply the input's section values to the customer's section rows; add the values they replace to ``replaced``
+    as ``section.field``."""
     sections = _section_values(item)
     for section in SECTION_MODELS:
         if section not in sections:
@@ -480,6 +490,7 @@ def _plan_section_updates(item: CustomerInput, customer: _Row, rows: dict, write
         row_changes = values_apply(row, sections[section], section_model_fields(section))
         if not row_changes:
             continue
+        replaced.update((f"{section}.{name}", old) for name, old, _new in row_changes)
         if row.stored:
             writes.section_rows[section].append(row)
             writes.section_fields[section].update(name for name, _, _ in row_changes)
@@ -488,8 +499,6 @@ def _plan_section_updates(item: CustomerInput, customer: _Row, rows: dict, write
         writes.history.append((customer, section, row_changes))
         if any(f"{section}.{name}" in CREDIT_INPUT_FIELDS for name, _, _ in row_changes):
             writes.credit_data_changed.add(customer.pk)
-        changed = True
-    return changed
 
 
 def _columns(model: type) -> tuple[str, ...]:
@@ -534,10 +543,14 @@ def _save_changed(writes: _Writes, batch: _Batch, now) -> None:
 
 def _save(writes: _Writes, batch: _Batch, by: AbstractBaseUser, today: date) -> None:
     now = timezone.now()
-    if writes.new:
-        _save_new(writes, now, today)
     if writes.changed:
         _save_changed(writes, batch, now)
+    # the similar-name search's table (DOMAIN §2.3): one insert, known keys skipped
+    insert_keys(NameKey, sorted(writes.name_keys - {""}))
+    # the new dossiers last but for their history: their codes' number sequence stays locked from here to the commit,
+    # and every other writer that creates a dossier waits for it
+    if writes.new:
+        _save_new(writes, now, today)
     insert_rows(
         ChangeRecord,
         ("customer_id", "at", "by_id", "section", "field", "old", "new"),
@@ -547,8 +560,6 @@ def _save(writes: _Writes, batch: _Batch, by: AbstractBaseUser, today: date) -> 
             for name, old, new in changes
         ],
     )
-    # the similar-name search's table (DOMAIN §2.3): one insert, known keys skipped
-    insert_keys(NameKey, sorted(writes.name_keys - {""}))
     if writes.owner_moves:
         events.publish(events.OwnerChanged(moves=tuple(writes.owner_moves)))
     if writes.credit_data_changed:
@@ -572,11 +583,14 @@ def _plan(item: CustomerInput, batch: _Batch, by, writes: _Writes, claims: _Clai
     if new_id:
         claims.external_ids[new_id] = mine
     owner = _owner_of(item, batch)
+    if customer is None and writes.dry_run:  # a valid new dossier is created whatever its values
+        return InputResult(item.index, key, Outcome.CREATED)
     if customer is None:
         planned = _plan_create(item, owner or by, by, writes)
         return InputResult(item.index, key, Outcome.CREATED, planned=planned)
-    if _plan_update(item, customer, batch.sections[customer.pk], owner, writes):
-        return InputResult(item.index, key, Outcome.UPDATED, customer.pk)
+    replaced = _plan_update(item, customer, batch.sections[customer.pk], owner, writes)
+    if replaced:
+        return InputResult(item.index, key, Outcome.UPDATED, customer.pk, replaced=replaced)
     return InputResult(item.index, key, Outcome.UNCHANGED, customer.pk)
 
 
@@ -589,8 +603,8 @@ def dossiers_write(
     ``today`` starts the review cycle of new dossiers (DOMAIN §7) and dates the credit profiles derived again
     when credit data changed (DOMAIN §3–§6). ``dry_run`` decides every input as a write would (access, owner,
     uniqueness, what changes) and saves nothing: an import's check (DOMAIN §2.3); new dossiers get no id."""
-    batch = _read_batch(items, by)
-    writes, claims, result = _Writes(), _Claims(), WriteResult()
+    batch = _read_batch(items, by, dry_run=dry_run)
+    writes, claims, result = _Writes(dry_run=dry_run), _Claims(), WriteResult()
     seen: set[tuple[str, Any]] = set()
     for item in items:
         key = (item.action, item.customer_id if item.action == Action.UPDATE else item.external_id)
@@ -602,12 +616,14 @@ def dossiers_write(
         result.items.append(_plan(item, batch, by, writes, claims))
     if dry_run:
         for item in result.items:
-            item.planned = None
+            item.replaced = None
         return result
     _save(writes, batch, by, today)
     for item in result.items:
         if item.planned is not None:
-            item.customer_id, item.planned = item.planned.pk, None
+            item.customer_id, item.version, item.planned = item.planned.pk, item.planned.version, None
+        elif item.outcome == Outcome.UPDATED:
+            item.version = batch.by_pk[item.customer_id].version
     return result
 
 

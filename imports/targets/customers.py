@@ -134,44 +134,27 @@ def parse_row(number: int, values: Mapping[str, str]) -> ParsedRow:
     return row
 
 
-@dataclass(frozen=True, slots=True)
-class _Known:
-    """The dossiers (the user may see in full) that the rows name by external id or credit code, and the version
-    each had when read: an update is then written only if the dossier still has it."""
-
-    by_external_id: Mapping[str, int]
-    by_credit_code: Mapping[str, int]
-    versions: Mapping[int, int] = field(default_factory=dict)
-
-
-def _known(rows: Sequence[ParsedRow], user: AbstractBaseUser) -> _Known:
-    return _Known(
-        by_external_id=selectors.dossier_ids_by_key(
-            user=user, column="external_id", values=[r.external_id for r in rows]
-        ),
-        by_credit_code=selectors.dossier_ids_by_key(
-            user=user,
-            column="unified_social_credit_code",
-            values=[r.values.get("unified_social_credit_code") for r in rows if not r.external_id],
-        ),
+def _by_credit_code(rows: Sequence[ParsedRow], user: AbstractBaseUser) -> Mapping[str, int]:
+    """The dossiers (the user may see in full) that rows without an external id name by their credit code. A row
+    with an external id goes to the write path by it, which finds its dossier under its lock and decides access."""
+    return selectors.dossier_ids_by_key(
+        user=user,
+        column="unified_social_credit_code",
+        values=[r.values.get("unified_social_credit_code") for r in rows if not r.external_id],
     )
 
 
-def _inputs(rows: Sequence[ParsedRow], known: _Known) -> list[CustomerInput]:
+def _inputs(rows: Sequence[ParsedRow], user: AbstractBaseUser) -> list[CustomerInput]:
     """The write path's input of each valid row: by external id (created when new), else the dossier holding its
     credit code, else a new dossier."""
+    by_credit_code = _by_credit_code(rows, user)
     inputs = []
     for index, row in enumerate(rows):
         common = {"values": row.values, "sections": row.sections, "owner": row.owner, "index": index}
         if row.external_id:
-            pk = known.by_external_id.get(row.external_id)
-            version = known.versions.get(pk)
-            inputs.append(
-                CustomerInput.of(Action.UPSERT, external_id=row.external_id, expected_version=version, **common)
-            )
-        elif (pk := known.by_credit_code.get(row.values.get("unified_social_credit_code"))) is not None:
-            version = known.versions.get(pk)
-            inputs.append(CustomerInput.of(Action.UPDATE, customer_id=pk, expected_version=version, **common))
+            inputs.append(CustomerInput.of(Action.UPSERT, external_id=row.external_id, **common))
+        elif (pk := by_credit_code.get(row.values.get("unified_social_credit_code"))) is not None:
+            inputs.append(CustomerInput.of(Action.UPDATE, customer_id=pk, **common))
         else:
             inputs.append(CustomerInput.of(Action.CREATE, **common))
     return inputs
@@ -199,47 +182,31 @@ def rows_check(*, rows: Sequence[tuple[int, Mapping[str, str]]], user: AbstractB
     """The dry run of some rows ``(number, {field: text})``: each row's plan, its reasons, what it resembles."""
     parsed = [parse_row(number, values) for number, values in rows]
     valid = [row for row in parsed if not row.errors]
-    result = dossiers_write(items=_inputs(valid, _known(valid, user)), by=user, today=today, dry_run=True)
+    result = dossiers_write(items=_inputs(valid, user), by=user, today=today, dry_run=True)
     by_number = {check.number: check for check in _checked(valid, result, user)}
     return [by_number.get(row.number) or RowCheck(row.number, "invalid", row.errors) for row in parsed]
-
-
-def _fields_named(row: ParsedRow) -> set[str]:
-    names = set(row.values)
-    names.update(f"{section}.{name}" for section, values in row.sections.items() for name in values)
-    return names | ({"owner"} if row.owner else set())
 
 
 def rows_write(
     *, rows: Sequence[tuple[int, Mapping[str, str]]], user: AbstractBaseUser, today: date
 ) -> list[RowWritten]:
     """Write some rows through the write path (in the caller's transaction), keeping for each updated dossier the
-    values it replaced and for each written one its version after, so that the import can be taken back."""
+    values it replaced and for each written one its version after, so that the import can be taken back: the write
+    path reports both, read under its lock (no second read of the dossiers, and nothing can change between)."""
     parsed = [parse_row(number, values) for number, values in rows]
     valid = [row for row in parsed if not row.errors]
-    known = _known(valid, user)
-    named = set().union(*(_fields_named(row) for row in valid))
-    ids = {*known.by_external_id.values(), *known.by_credit_code.values()}
-    before = selectors.dossier_field_values(user=user, customer_ids=ids, fields=named)
-    known = _Known(known.by_external_id, known.by_credit_code, {pk: v["version"] for pk, v in before.items()})
-    result = dossiers_write(items=_inputs(valid, known), by=user, today=today)
-    written = {row.number: _row_written(row, item, before) for row, item in zip(valid, result.items, strict=True)}
+    result = dossiers_write(items=_inputs(valid, user), by=user, today=today)
+    written = {row.number: _row_written(row, item) for row, item in zip(valid, result.items, strict=True)}
     return [written.get(row.number) or RowWritten(row.number, "refused", errors=row.errors) for row in parsed]
 
 
-def _row_written(row: ParsedRow, item, before: Mapping[int, dict]) -> RowWritten:
+def _row_written(row: ParsedRow, item) -> RowWritten:
     if item.outcome == Outcome.CREATED:
-        return RowWritten(row.number, "created", item.customer_id, 1)
+        return RowWritten(row.number, "created", item.customer_id, item.version)
     if item.outcome == Outcome.UPDATED:
-        old = before[item.customer_id]
-        kept = {name: old[name] for name in _fields_named(row) if name in old}
-        return RowWritten(row.number, "updated", item.customer_id, old["version"] + 1, json_ready(kept))
+        return RowWritten(row.number, "updated", item.customer_id, item.version, json_ready(item.replaced))
     if item.outcome == Outcome.UNCHANGED:
         return RowWritten(row.number, "unchanged", item.customer_id)
-    if item.outcome == Outcome.CONFLICT:  # changed by someone else between our read and the write path's lock
-        return RowWritten(
-            row.number, "refused", errors={"detail": [_("This customer changed meanwhile; import again.")]}
-        )
     return RowWritten(row.number, "refused", errors=item.errors)
 
 

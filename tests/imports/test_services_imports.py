@@ -143,6 +143,29 @@ def test_undo_takes_back_created_and_updated_rows(manager, rep):
     assert ImportBatch.objects.get(pk=batch.pk).status == ImportBatch.Status.UNDONE
 
 
+def test_undo_gives_back_exactly_the_values_the_import_replaced_owner_and_sections_too(manager, rep, other_rep):
+    existing = make_customer(
+        owner=rep, name="老客户", external_id="E-1", region="宁波", sections={"basic": {"postcode": "315000"}}
+    )
+    rows = [
+        ["external_id", "name", "region", "owner", "basic.postcode", "basic.legal_representative"],
+        ["E-1", "老客户", "温州", other_rep.username, "315000", "王建国"],
+    ]
+    batch = imported(checked(manager, "list.csv", csv_bytes(rows)), manager)
+    existing.refresh_from_db()
+    assert (existing.owner, existing.region, existing.basic.legal_representative) == (other_rep, "温州", "王建国")
+    # what the write replaced, read under its lock: the unchanged name and postcode need no undoing
+    row = ImportRow.objects.get(batch=batch, number=2)
+    assert row.before == {"region": "宁波", "owner": rep.username, "basic.legal_representative": ""}
+    assert row.version_after == existing.version
+
+    services.import_undo(batch=batch, by=manager, today=timezone.localdate())
+    existing.refresh_from_db()
+    existing.basic.refresh_from_db()
+    assert (existing.owner, existing.region, existing.name) == (rep, "宁波", "老客户")
+    assert (existing.basic.legal_representative, existing.basic.postcode) == ("", "315000")
+
+
 def test_undo_is_refused_when_a_row_changed_since_and_nothing_is_taken_back(manager, rep):
     existing = make_customer(owner=rep, name="老客户", external_id="E-1", region="宁波")
     rows = [["external_id", "name", "region"], ["E-1", "老客户", "温州"], ["E-2", "新客户", "杭州"]]
