@@ -340,7 +340,8 @@ def customer_page(*, user: AbstractBaseUser, filters: CustomerFilters, cursor: s
     listed = customer_list(user=user, filters=filters)
     numbered = "list_position" in listed.query.annotations  # numbered by a window: only over every row it reads
     by_id = None if numbered else functools.partial(_rows_by_id, ordering=listed.query.order_by)
-    return keyset.seek_page(listed, cursor=cursor, size=PAGE_SIZE, count=count, by_id=by_id)
+    with keyset.without_parallel_workers():
+        return keyset.seek_page(listed, cursor=cursor, size=PAGE_SIZE, count=count, by_id=by_id)
 
 
 def _rows_by_id(ids: QuerySet, *, ordering: Sequence[str]) -> QuerySet[Customer]:
