@@ -1,10 +1,13 @@
 """The customer dossier 客户档案 (DOMAIN §2)."""
 
+from datetime import date
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
 from django.db.models.fields.related_descriptors import ReverseOneToOneDescriptor
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -168,6 +171,9 @@ class Customer(ConstraintWords, QuickChoiceLabels, models.Model):
             ),
             models.Index(fields=["updated_at", "id"], name="customer_updated_id"),  # ties: a bulk batch shares one time
             models.Index(fields=["owner", "code"], name="customer_owner_code", condition=Q(deleted_at__isnull=True)),
+            # is this dossier the owner's? From the index alone, for each row of a list read in another table's order
+            # (one owner's stale dossiers by review date walks review_state_stale_due and asks this for each)
+            models.Index(fields=["owner", "id"], name="customer_owner_id", condition=Q(deleted_at__isnull=True)),
             models.Index(fields=["completeness", "name"], name="customer_completeness_name"),
             # deleting a dossier (an import's undo) checks that none was merged into it: without this small partial
             # index PostgreSQL scans the whole table once per deleted dossier
@@ -231,6 +237,15 @@ class ReviewState(models.Model):
             models.Index(fields=["next_review_due", "customer"], name="review_state_due"),
             # the "stale" filter: few dossiers are stale, so a partial index stays small
             models.Index(fields=["customer"], name="review_state_stale", condition=Q(is_stale=True)),
+            # the stale dossiers in the list's order by review date (``review_due``, no date last), read from the
+            # index alone and stopped at the page: one owner's stale list (customer_owner_id tells whose each is)
+            models.Index(
+                Coalesce("next_review_due", Value(date.max)),
+                F("customer"),
+                include=["next_review_due"],
+                name="review_state_stale_due",
+                condition=Q(is_stale=True),
+            ),
         ]
 
     def __str__(self) -> str:

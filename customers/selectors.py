@@ -291,14 +291,23 @@ def customer_list(
     """
     orderings = orderings or ORDERINGS
     fully_visible = access.dossiers_fully_visible(user)
-    qs = _filtered(user, filters, fully_visible)
+    ordering = orderings.get(filters.ordering) or next(iter(orderings.values()))
+    qs = _with_row_parts(_filtered(user, filters, fully_visible), ordering)
+    # A filter on a hidden field kept only the rows the user sees in full (``_filtered``): none to rank apart, so the
+    # plain sort, which an index can serve and a LIMIT stop, instead of numbering every row found to sort them (a
+    # rep's stale dossiers by review date at 1M: 210 ms the page).
+    return _ordered(qs, ordering, None if _hidden_conditions(filters) else fully_visible)
+
+
+def _with_row_parts(qs: QuerySet[Customer], ordering: Sequence[str]) -> QuerySet[Customer]:
+    """What a listed row carries besides its columns: its owner, review state and credit profile, and the sort key
+    ``review_due`` when the list is sorted by it."""
     # The review state and the credit profile (the classes of DOMAIN §2.1) come in further queries for the page's
     # rows only: joined, they would be read for every row a deep page skips (the last page at 100k dossiers: +70 ms).
     qs = qs.select_related("owner").prefetch_related("review_state", "credit_profile")
-    ordering = orderings.get(filters.ordering) or next(iter(orderings.values()))
     if ordering[0] == "review_due":  # no review state yet: last, on every database, so that a page can seek past it
         qs = qs.annotate(review_due=Coalesce("review_state__next_review_due", Value(date.max)))
-    return _ordered(qs, ordering, fully_visible)
+    return qs
 
 
 def _filtered(user: AbstractBaseUser, filters: CustomerFilters, fully_visible: Q | None) -> QuerySet[Customer]:
@@ -313,9 +322,9 @@ def _filtered(user: AbstractBaseUser, filters: CustomerFilters, fully_visible: Q
     return qs
 
 
-EXACT_COUNT_BELOW = 10_000
-"""The list counts its rows exactly up to this many (reading at most that many index entries); a longer list shows
-PostgreSQL's estimate, "about 1,000,000"."""
+EXACT_COUNT_BELOW = 2_000
+"""The list counts its rows exactly up to this many (reading at most that many rows); a longer list, or one that
+PostgreSQL expects to be longer, shows its estimate, "about 7,500" (``crm.keyset.count_rows``)."""
 
 
 def customer_page(*, user: AbstractBaseUser, filters: CustomerFilters, cursor: str = "") -> keyset.SeekPage:
@@ -328,7 +337,16 @@ def customer_page(*, user: AbstractBaseUser, filters: CustomerFilters, cursor: s
         qs = _filtered(user, filters, access.dossiers_fully_visible(user))
         return keyset.count_rows(qs, exact_below=EXACT_COUNT_BELOW)
 
-    return keyset.seek_page(customer_list(user=user, filters=filters), cursor=cursor, size=PAGE_SIZE, count=count)
+    listed = customer_list(user=user, filters=filters)
+    numbered = "list_position" in listed.query.annotations  # numbered by a window: only over every row it reads
+    by_id = None if numbered else functools.partial(_rows_by_id, ordering=listed.query.order_by)
+    with keyset.without_parallel_workers():
+        return keyset.seek_page(listed, cursor=cursor, size=PAGE_SIZE, count=count, by_id=by_id)
+
+
+def _rows_by_id(ids: QuerySet, *, ordering: Sequence[str]) -> QuerySet[Customer]:
+    """The listed rows whose ids ``ids`` gives (a page's, found by ``crm.keyset.seek_page``)."""
+    return _with_row_parts(Customer.objects.filter(pk__in_array=ids), ordering)
 
 
 def customer_search(*, user: AbstractBaseUser, q: str) -> QuerySet[Customer]:
