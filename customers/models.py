@@ -163,12 +163,6 @@ class Customer(ConstraintWords, QuickChoiceLabels, models.Model):
         indexes = [
             models.Index(fields=["name", "id"], name="customer_live_name", condition=Q(deleted_at__isnull=True)),
             models.Index(fields=["owner", "name"], name="customer_owner_name"),
-            # a rep's dashboard counts their incomplete dossiers from the index alone (issue 14)
-            models.Index(
-                fields=["owner", "completeness"],
-                name="customer_owner_completeness",
-                condition=Q(deleted_at__isnull=True),
-            ),
             models.Index(fields=["updated_at", "id"], name="customer_updated_id"),  # ties: a bulk batch shares one time
             models.Index(fields=["owner", "code"], name="customer_owner_code", condition=Q(deleted_at__isnull=True)),
             # is this dossier the owner's? From the index alone, for each row of a list read in another table's order
@@ -182,7 +176,8 @@ class Customer(ConstraintWords, QuickChoiceLabels, models.Model):
             models.Index(
                 fields=["name_key", "id"], name="customer_live_name_key", condition=Q(deleted_at__isnull=True)
             ),
-            # the sales manager's team counts per owner from the index alone, joined by id to the stale review states
+            # a rep's dashboard counts their incomplete dossiers from the index alone (issue 14), and the sales
+            # manager's team counts per owner, joined by id to the stale review states
             models.Index(
                 fields=["owner", "completeness"],
                 include=["id"],
