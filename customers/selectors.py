@@ -652,14 +652,16 @@ def _documents(customer: Customer, today: date) -> list[CreditDocument]:
 def _full(customer: Customer, *, today: date, recent: int = 20) -> Dossier:
     """The full dossier: sections, contacts, recent interactions and history, figures, documents, reviews."""
     interactions = customer.interactions.select_related("author")
+    shown = list(interactions[:recent])
     figures = list(customer.financial_figures.order_by("metric", "-as_of"))
     latest = latest_by_metric(figures)
     return Dossier(
         customer=customer,
         contacts=list(customer.contacts.all()),
         is_stale=_is_stale(customer),
-        interactions=list(interactions[:recent]),
-        interaction_count=interactions.count(),
+        interactions=shown,
+        # fewer than ``recent`` shown: that is all of them, and most dossiers need no count query
+        interaction_count=len(shown) if len(shown) < recent else interactions.count(),
         history=list(customer.changes.select_related("by")[:recent]),
         latest_figures=list(latest.values()),
         figure_history=figures,
