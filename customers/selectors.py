@@ -485,12 +485,28 @@ def customer_api_list(*, user: AbstractBaseUser, filters: CustomerFilters) -> Qu
     )
 
 
+DOSSIER_JOINS = (
+    "owner",
+    "review_state",
+    "basic",
+    "characteristics",
+    "sales_status",
+    "operating_status",
+    "credit_profile",
+)
+"""What a dossier read shows beside the customer row: its owner, review state, four sections and credit profile."""
+
+
 def dossier_get(*, user: AbstractBaseUser, code: str, archived: bool | None = False) -> Customer:
-    """One dossier with its owner and four sections joined; raises Customer.DoesNotExist if not listable."""
-    qs = customer_scope(user=user, archived=archived)
-    return qs.select_related(
-        "owner", "review_state", "basic", "characteristics", "sales_status", "operating_status", "credit_profile"
-    ).get(code=code)
+    """One dossier with ``DOSSIER_JOINS`` joined; raises Customer.DoesNotExist if not listable.
+
+    One query that finds the row by its code in a subquery and joins the rest on its primary key: keyed on that
+    one value, PostgreSQL plans each one-to-one row as a constant (1.3-1.6 ms at 1,000,000 customers). Joined on
+    the code, it weighed every order of eight relations and priced merge joins on the ids, reading the ends of their
+    indexes to do so, the longer the more rows were written since the last ANALYZE: 5 ms to plan on a freshly
+    analysed table, 13 to 28 ms after bulk writes, for a query that runs in 0.2 ms."""
+    found = customer_scope(user=user, archived=archived).filter(code=code).order_by().values("pk")
+    return Customer.objects.select_related(*DOSSIER_JOINS).get(pk=Subquery(found))
 
 
 class CustomerNotFound(NotFound):
@@ -654,14 +670,16 @@ def _documents(customer: Customer, today: date) -> list[CreditDocument]:
 def _full(customer: Customer, *, today: date, recent: int = 20) -> Dossier:
     """The full dossier: sections, contacts, recent interactions and history, figures, documents, reviews."""
     interactions = customer.interactions.select_related("author")
+    shown = list(interactions[:recent])
     figures = list(customer.financial_figures.order_by("metric", "-as_of"))
     latest = latest_by_metric(figures)
     return Dossier(
         customer=customer,
         contacts=list(customer.contacts.all()),
         is_stale=_is_stale(customer),
-        interactions=list(interactions[:recent]),
-        interaction_count=interactions.count(),
+        interactions=shown,
+        # fewer than ``recent`` shown: that is all of them, and most dossiers need no count query
+        interaction_count=len(shown) if len(shown) < recent else interactions.count(),
         history=list(customer.changes.select_related("by")[:recent]),
         latest_figures=list(latest.values()),
         figure_history=figures,

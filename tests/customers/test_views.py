@@ -1,5 +1,6 @@
 """Browser pages through Django's whole stack: list, dossier, forms, history, query counts."""
 
+import re
 from datetime import date
 
 import pytest
@@ -135,6 +136,19 @@ def test_dossier_page_query_count_does_not_grow(customer, manager, client_for, d
         )
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+@pytest.mark.parametrize("recorded", [0, 3, 20, 23])
+def test_the_interactions_tab_counts_them_all_and_lists_the_recent_twenty(recorded, customer, rep, client_for):
+    for _ in range(recorded):
+        InteractionFactory(customer=customer, author=rep)
+    page = client_for(rep).get(reverse("customer_detail", args=[customer.code])).content.decode()
+    tab = re.search(r'id="interactions-tab".*?<span class="badge[^"]*">(\d+)</span>', page)
+    assert tab is not None
+    assert int(tab.group(1)) == recorded
+    pane = page.split('id="interactions-pane"', 1)[1].split('id="history-pane"', 1)[0]
+    assert pane.count("list-group-item") == min(recorded, 20)
+    assert (f"All {recorded} interactions" in pane) == (recorded > 20)
 
 
 def test_create_customer_assigns_code_and_owner(rep, client_for):
