@@ -26,7 +26,7 @@ from crm.http import http_errors
 from crm.models import AccessLog
 from customers import selectors, services
 from customers.api import bulk
-from customers.api.representation import full_customer, masked_customer
+from customers.api.representation import CONTACT_COLUMNS, LIST_COLUMNS, list_bodies
 from customers.api.serializers import (
     ChangeRecordSerializer,
     ContactSerializer,
@@ -159,7 +159,7 @@ class CustomerFilterSet(filters.FilterSet):
             is_core=data.get("is_core"),
             ordering=data.get("ordering") or "code",
         )
-        return selectors.customer_api_list(user=self.request.user, filters=criteria)
+        return selectors.customer_api_list(user=self.request.user, filters=criteria, columns=LIST_COLUMNS)
 
 
 class CustomerPagination(CustomerCursorPagination):
@@ -193,11 +193,10 @@ class CustomerListCreateApi(generics.ListAPIView):
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        rows = [
-            full_customer(c) if full else masked_customer(c)
-            for c, full in selectors.dossier_rows(user=request.user, customers=page, channel=AccessLog.Channel.API)
-        ]
-        return self.get_paginated_response(rows)
+        rows = selectors.dossier_rows(user=request.user, customers=page, channel=AccessLog.Channel.API)
+        ids = [row.customer.pk for row in rows]
+        details = selectors.customer_api_page_details(customer_ids=ids, contact_columns=CONTACT_COLUMNS)
+        return self.get_paginated_response(list_bodies(rows, details))
 
     @extend_schema(request=CustomerSerializer, responses={201: CustomerSerializer})
     def post(self, request):
