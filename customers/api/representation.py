@@ -98,6 +98,7 @@ class _Block:
 
 
 _TOP = _Block.of(Customer, ("code", "external_id", *CUSTOMER_FIELDS))
+_TAIL = _Block.of(Customer, ("created_at", "updated_at"))
 _SECTIONS = {
     section: _Block.of(model, section_model_fields(section), f"{section}__")
     for section, model in SECTION_MODELS.items()
@@ -108,25 +109,20 @@ _CREDIT = _Block(
     tuple(f"credit_profile__{name}" for name in CREDIT_COLUMNS),
     tuple((name, _decimal(2)) for name in ("credit_limit", "available_credit", "exposure")),
 )
-_TAIL = _Block.of(Customer, ("created_at", "updated_at"))
 _CONTACT = _Block.of(Contact, CONTACT_COLUMNS)
 _PRESENT = {name: f"{name}__pk" for name in (*SECTION_MODELS, "credit_profile")}  # null: the row has none yet
+_REVIEW = ("review_state__is_stale", "review_state__next_review_due")  # both null without a review state
 
-LIST_COLUMNS = tuple(
-    dict.fromkeys(
-        (
-            *_TOP.columns,
-            "owner__username",
-            *_PRESENT.values(),
-            *(column for block in _SECTIONS.values() for column in block.columns),
-            "completeness",
-            *_CLASSES.columns,
-            *_TAIL.columns,
-            *_CREDIT.columns,
-        )
-    )
+LIST_COLUMNS = (*_TOP.columns, "owner__username", "completeness", *_TAIL.columns)
+"""The customer's own columns, which ``selectors.customer_api_list`` reads for a page."""
+PART_COLUMNS = (
+    *_PRESENT.values(),
+    *(column for block in _SECTIONS.values() for column in block.columns),
+    *_REVIEW,
+    *_CLASSES.columns,
+    *_CREDIT.columns,
 )
-"""The columns ``selectors.customer_api_list`` reads for a page."""
+"""The columns of other tables a full row shows, which ``selectors.customer_api_page_details`` reads."""
 
 
 def _choice_labels() -> dict[str, dict[Any, str]]:
@@ -142,23 +138,25 @@ def _positions(fields: tuple[str, ...]) -> dict[str, int]:
 
 
 class _Page:
-    """What every row of one page shares: readers for the row's layout, labels, the blank sections."""
+    """What every row of one page shares: readers for the rows' layouts, labels, the blank sections."""
 
     def __init__(self, fields: tuple[str, ...], details: PageDetails) -> None:
         zone = timezone.get_current_timezone()
-        positions = _positions(fields)
+        positions, parts = _positions(fields), _positions(PART_COLUMNS)
         self.top = _TOP.reader(positions, zone)
-        self.sections = [
-            (name, block.reader(positions, zone), positions[_PRESENT[name]], _blank(SECTION_MODELS[name], block, zone))
-            for name, block in _SECTIONS.items()
-        ]
-        self.classes = _CLASSES.reader(positions, zone)
-        self.credit = _CREDIT.reader(positions, zone)
         self.tail = _TAIL.reader(positions, zone)
-        self.contact = _CONTACT.reader(_positions(CONTACT_COLUMNS), zone)
         self.labels = [(f"{name}_display", positions[name], labels) for name, labels in _choice_labels().items()]
         self.code, self.name, self.owner = positions["code"], positions["name"], positions["owner__username"]
-        self.completeness, self.profile = positions["completeness"], positions[_PRESENT["credit_profile"]]
+        self.completeness = positions["completeness"]
+        self.sections = [
+            (name, block.reader(parts, zone), parts[_PRESENT[name]], _blank(SECTION_MODELS[name], block, zone))
+            for name, block in _SECTIONS.items()
+        ]
+        self.review = itemgetter(*(parts[column] for column in _REVIEW))
+        self.profile = parts[_PRESENT["credit_profile"]]
+        self.classes = _CLASSES.reader(parts, zone)
+        self.credit = _CREDIT.reader(parts, zone)
+        self.contact = _CONTACT.reader(_positions(CONTACT_COLUMNS), zone)
         self.details = details
 
     def full(self, row: Sequence) -> dict[str, Any]:
@@ -168,16 +166,17 @@ class _Page:
             value = row[position]
             body[key] = labels[value] if value in labels else str(value)
         body["owner"] = row[self.owner]
+        part = self.details.parts[row.pk]
         for name, read, present, blank in self.sections:
-            body[name] = read(row) if row[present] is not None else dict(blank)
+            body[name] = read(part) if part[present] is not None else dict(blank)
         body["contacts"] = [self.contact(contact) for contact in self.details.contacts.get(row.pk, ())]
         body["completeness"] = row[self.completeness]
-        is_stale, due = self.details.review_states.get(row.pk, (None, None))
+        is_stale, due = self.review(part)
         body["is_stale"], body["next_review_due"] = is_stale, _date(due)
-        has_profile = row[self.profile] is not None
-        body.update(self.classes(row) if has_profile else UNCLASSIFIED)
+        has_profile = part[self.profile] is not None
+        body.update(self.classes(part) if has_profile else UNCLASSIFIED)
         body.update(self.tail(row))
-        body["credit"] = self.credit(row) if has_profile else dict(EMPTY_CREDIT)
+        body["credit"] = self.credit(part) if has_profile else dict(EMPTY_CREDIT)
         body["masked"] = False
         return body
 
