@@ -69,21 +69,19 @@ def _conversion(field: models.Field) -> Any:
 
 @dataclass(frozen=True, slots=True)
 class _Block:
-    """An object of the body (or the top level's run of plain fields): its keys, read from these columns."""
+    """An object of the body (or a run of the top level's fields): its keys, read from the columns of these names."""
 
     keys: tuple[str, ...]
-    columns: tuple[str, ...]
     conversions: tuple[tuple[str, Any], ...]  # (key, conversion) of the keys whose value is converted
 
     @classmethod
-    def of(cls, model: type[models.Model], names: Sequence[str], prefix: str = "") -> "_Block":
+    def of(cls, model: type[models.Model], names: Sequence[str]) -> "_Block":
         fields = [model._meta.get_field(name) for name in names]
-        conversions = tuple((f.name, _conversion(f)) for f in fields if _conversion(f) is not None)
-        return cls(tuple(names), tuple(f"{prefix}{name}" for name in names), conversions)
+        return cls(tuple(names), tuple((f.name, _conversion(f)) for f in fields if _conversion(f) is not None))
 
     def reader(self, positions: dict[str, int], zone: tzinfo) -> Callable[[Sequence], dict[str, Any]]:
         """A function of a row (``positions``: of its columns) giving this block's object."""
-        values = itemgetter(*(positions[column] for column in self.columns))
+        values = itemgetter(*(positions[key] for key in self.keys))
         keys = self.keys
         datetime_in_zone = _datetime_in(zone)
         converted = tuple((key, datetime_in_zone if c == DATETIME else c) for key, c in self.conversions)
@@ -99,30 +97,22 @@ class _Block:
 
 _TOP = _Block.of(Customer, ("code", "external_id", *CUSTOMER_FIELDS))
 _TAIL = _Block.of(Customer, ("created_at", "updated_at"))
-_SECTIONS = {
-    section: _Block.of(model, section_model_fields(section), f"{section}__")
-    for section, model in SECTION_MODELS.items()
-}
-_CLASSES = _Block(CLASS_FIELDS, tuple(f"credit_profile__{name}" for name in CLASS_FIELDS), ())
+_SECTIONS = {section: _Block.of(model, section_model_fields(section)) for section, model in SECTION_MODELS.items()}
+_PROFILE = (*CLASS_FIELDS, *CREDIT_COLUMNS)  # of the credit profile
+_CLASSES = _Block(CLASS_FIELDS, ())
 _CREDIT = _Block(
-    CREDIT_COLUMNS,
-    tuple(f"credit_profile__{name}" for name in CREDIT_COLUMNS),
-    tuple((name, _decimal(2)) for name in ("credit_limit", "available_credit", "exposure")),
+    CREDIT_COLUMNS, tuple((name, _decimal(2)) for name in ("credit_limit", "available_credit", "exposure"))
 )
 _CONTACT = _Block.of(Contact, CONTACT_COLUMNS)
-_PRESENT = {name: f"{name}__pk" for name in (*SECTION_MODELS, "credit_profile")}  # null: the row has none yet
-_REVIEW = ("review_state__is_stale", "review_state__next_review_due")  # both null without a review state
 
-LIST_COLUMNS = (*_TOP.columns, "owner__username", "completeness", *_TAIL.columns)
+LIST_COLUMNS = (*_TOP.keys, "owner__username", "completeness", *_TAIL.keys)
 """The customer's own columns, which ``selectors.customer_api_list`` reads for a page."""
-PART_COLUMNS = (
-    *_PRESENT.values(),
-    *(column for block in _SECTIONS.values() for column in block.columns),
-    *_REVIEW,
-    *_CLASSES.columns,
-    *_CREDIT.columns,
-)
-"""The columns of other tables a full row shows, which ``selectors.customer_api_page_details`` reads."""
+PARTS = {
+    **{section: block.keys for section, block in _SECTIONS.items()},
+    "credit_profile": _PROFILE,
+    "review_state": ("is_stale", "next_review_due"),
+}
+"""The one-to-one parts of a full row and their columns, which ``selectors.customer_api_page_details`` reads."""
 
 
 def _choice_labels() -> dict[str, dict[Any, str]]:
@@ -142,22 +132,21 @@ class _Page:
 
     def __init__(self, fields: tuple[str, ...], details: PageDetails) -> None:
         zone = timezone.get_current_timezone()
-        positions, parts = _positions(fields), _positions(PART_COLUMNS)
+        positions = _positions(fields)
         self.top = _TOP.reader(positions, zone)
         self.tail = _TAIL.reader(positions, zone)
         self.labels = [(f"{name}_display", positions[name], labels) for name, labels in _choice_labels().items()]
         self.code, self.name, self.owner = positions["code"], positions["name"], positions["owner__username"]
         self.completeness = positions["completeness"]
         self.sections = [
-            (name, block.reader(parts, zone), parts[_PRESENT[name]], _blank(SECTION_MODELS[name], block, zone))
+            (name, block.reader(_positions(block.keys), zone), details.parts[name], _blank(name, block, zone))
             for name, block in _SECTIONS.items()
         ]
-        self.review = itemgetter(*(parts[column] for column in _REVIEW))
-        self.profile = parts[_PRESENT["credit_profile"]]
-        self.classes = _CLASSES.reader(parts, zone)
-        self.credit = _CREDIT.reader(parts, zone)
+        self.profiles, self.review_states = details.parts["credit_profile"], details.parts["review_state"]
+        self.classes = _CLASSES.reader(_positions(_PROFILE), zone)
+        self.credit = _CREDIT.reader(_positions(_PROFILE), zone)
         self.contact = _CONTACT.reader(_positions(CONTACT_COLUMNS), zone)
-        self.details = details
+        self.contacts = details.contacts
 
     def full(self, row: Sequence) -> dict[str, Any]:
         """What ``CustomerSerializer(customer).data`` gives."""
@@ -166,23 +155,23 @@ class _Page:
             value = row[position]
             body[key] = labels[value] if value in labels else str(value)
         body["owner"] = row[self.owner]
-        part = self.details.parts[row.pk]
-        for name, read, present, blank in self.sections:
-            body[name] = read(part) if part[present] is not None else dict(blank)
-        body["contacts"] = [self.contact(contact) for contact in self.details.contacts.get(row.pk, ())]
+        for name, read, found, blank in self.sections:
+            section = found.get(row.pk)
+            body[name] = read(section) if section is not None else dict(blank)
+        body["contacts"] = [self.contact(contact) for contact in self.contacts.get(row.pk, ())]
         body["completeness"] = row[self.completeness]
-        is_stale, due = self.review(part)
+        is_stale, due = self.review_states.get(row.pk, (None, None))
         body["is_stale"], body["next_review_due"] = is_stale, _date(due)
-        has_profile = part[self.profile] is not None
-        body.update(self.classes(part) if has_profile else UNCLASSIFIED)
+        profile = self.profiles.get(row.pk)
+        body.update(self.classes(profile) if profile is not None else UNCLASSIFIED)
         body.update(self.tail(row))
-        body["credit"] = self.credit(part) if has_profile else dict(EMPTY_CREDIT)
+        body["credit"] = self.credit(profile) if profile is not None else dict(EMPTY_CREDIT)
         body["masked"] = False
         return body
 
     def masked(self, row: Sequence) -> dict[str, Any]:
         """DOMAIN §1: code, unit name, owner, contact names and titles (``MaskedCustomerSerializer``)."""
-        contacts = [{"name": c[_NAME], "title": c[_TITLE]} for c in self.details.contacts.get(row.pk, ())]
+        contacts = [{"name": c[_NAME], "title": c[_TITLE]} for c in self.contacts.get(row.pk, ())]
         return {
             "code": row[self.code],
             "name": row[self.name],
@@ -192,10 +181,10 @@ class _Page:
         }
 
 
-def _blank(model: type[models.Model], block: _Block, zone: tzinfo) -> dict[str, Any]:
+def _blank(section: str, block: _Block, zone: tzinfo) -> dict[str, Any]:
     """A section the dossier has no row for yet: what its blank row gives (``customers.models._BlankIfMissing``)."""
-    blank = model()
-    return block.reader(_positions(block.columns), zone)([getattr(blank, name) for name in block.keys])
+    blank = SECTION_MODELS[section]()
+    return block.reader(_positions(block.keys), zone)([getattr(blank, name) for name in block.keys])
 
 
 def list_bodies(rows: Iterable[DossierRow], details: PageDetails) -> list[dict[str, Any]]:

@@ -26,7 +26,7 @@ from crm.http import http_errors
 from crm.models import AccessLog
 from customers import selectors, services
 from customers.api import bulk
-from customers.api.representation import CONTACT_COLUMNS, LIST_COLUMNS, PART_COLUMNS, list_bodies
+from customers.api.representation import CONTACT_COLUMNS, LIST_COLUMNS, PARTS, list_bodies
 from customers.api.serializers import (
     ChangeRecordSerializer,
     ContactSerializer,
@@ -194,9 +194,7 @@ class CustomerListCreateApi(generics.ListAPIView):
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         rows = selectors.dossier_rows(user=request.user, customers=page, channel=AccessLog.Channel.API)
-        details = selectors.customer_api_page_details(
-            rows=rows, contact_columns=CONTACT_COLUMNS, part_columns=PART_COLUMNS
-        )
+        details = selectors.customer_api_page_details(rows=rows, contact_columns=CONTACT_COLUMNS, parts=PARTS)
         return self.get_paginated_response(list_bodies(rows, details))
 
     @extend_schema(request=CustomerSerializer, responses={201: CustomerSerializer})

@@ -13,7 +13,7 @@ from credit.models import CreditProfile
 from crm import access, roles
 from crm.models import AccessLog
 from customers import selectors, services
-from customers.api.representation import CONTACT_COLUMNS, LIST_COLUMNS, PART_COLUMNS, list_bodies
+from customers.api.representation import CONTACT_COLUMNS, LIST_COLUMNS, PARTS, list_bodies
 from customers.api.serializers import CustomerSerializer, MaskedCustomerSerializer
 from customers.models import Customer
 from tests.factories import make_customer
@@ -64,7 +64,7 @@ def _listed(user) -> list[dict]:
     filters = selectors.CustomerFilters(ordering="code")
     page = selectors.customer_api_list(user=user, filters=filters, columns=LIST_COLUMNS)
     rows = selectors.dossier_rows(user=user, customers=page, channel=AccessLog.Channel.API)
-    details = selectors.customer_api_page_details(rows=rows, contact_columns=CONTACT_COLUMNS, part_columns=PART_COLUMNS)
+    details = selectors.customer_api_page_details(rows=rows, contact_columns=CONTACT_COLUMNS, parts=PARTS)
     return list_bodies(rows, details)
 
 
