@@ -4,6 +4,10 @@ Every "may this user do this to this customer?" question is a ``rules`` permissi
 with ``user.has_perm("<perm>", customer)``. Superusers may do everything.
 """
 
+import functools
+from collections.abc import Callable
+from typing import Any
+
 import rules
 from django.db.models import Q
 
@@ -49,6 +53,15 @@ def dossiers_fully_visible(user) -> Q | None:
     if user.is_superuser or reads_every_dossier(user):
         return None
     return Q(owner_id=user.pk)
+
+
+def dossier_view_test(user) -> Callable[[Any], bool]:
+    """``customers.view_dossier`` for the rows of one list: the answer of ``user.has_perm`` for each customer, asked
+    once for a user who reads every dossier (an active superuser, or a role that reads them all), per row for the
+    others (their own customers)."""
+    if (user.is_active and user.is_superuser) or reads_every_dossier(user):
+        return lambda customer: True
+    return functools.partial(user.has_perm, "customers.view_dossier")
 
 
 rules.add_perm("customers.create_customer", is_sales_staff | is_integration)

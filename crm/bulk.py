@@ -139,6 +139,26 @@ def insert_keys(model: type[models.Model], keys: Sequence) -> None:
         cursor.execute(sql, [list(keys)])
 
 
+def insert_per_key(model: type[models.Model], key: str, keys: Sequence, values: dict) -> None:
+    """Insert one row per key of ``keys`` into column ``key`` (an attribute name), every other column as ``values``
+    says (the same in each row): on PostgreSQL one ``INSERT … SELECT unnest(%s), %s, …`` with the keys as one
+    array parameter, no model instance per row; elsewhere Django's ``bulk_create``. Keys and values must be plain
+    Python values of their columns' types."""
+    if not keys:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create([model(**{key: k}, **values) for k in keys])
+        return
+    meta = model._meta
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(meta.get_field(name).column) for name in (key, *values))
+    others = "".join(", %s" for _ in values)
+    key_type = meta.get_field(key).db_type(connection)  # a foreign key's is its target's
+    sql = f"INSERT INTO {quote(meta.db_table)} ({names}) SELECT unnest(%s::{key_type}[]){others}"
+    with connection.cursor() as cursor:  # identifiers from the model's metadata, the values as parameters
+        cursor.execute(sql, [list(keys), *values.values()])
+
+
 def _next_pks(meta, count: int) -> list[int]:
     """``count`` new primary keys from the table's identity sequence (as a plain INSERT would take them)."""
     sql = "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)"

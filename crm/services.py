@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from knox.models import AuthToken
 
+from crm.bulk import insert_per_key
 from crm.events import OwnerChanged
 from crm.models import AccessLog, NumberSequence, Reminder
 from crm.roles import role_reason
@@ -90,16 +91,20 @@ def access_refusal_record(
 def access_log_record_rows(
     *, user: AbstractBaseUser, customers: Iterable[OwnedDossier], channel: str, object_ref: str
 ) -> int:
-    """Log the full rows of a list page read by someone who is not their owner (DOMAIN §1): one row per customer,
-    written in one INSERT per page (SQLite splits one past its parameter limit). Returns how many were logged."""
-    reason = role_reason(user)
-    entries = [
-        AccessLog(user=user, customer_id=c.pk, channel=channel, object_ref=object_ref, reason=reason[:200])
-        for c in customers
-        if c.owner_id != user.pk
-    ]
-    AccessLog.objects.bulk_create(entries)
-    return len(entries)
+    """Log the full rows of a list page read by someone who is not their owner (DOMAIN §1): one row per customer, at
+    the same time, written in one INSERT per page (``crm.bulk.insert_per_key``: no model instance per entry).
+    Returns how many were logged."""
+    read = [c.pk for c in customers if c.owner_id != user.pk]
+    entry = {
+        "at": timezone.now(),
+        "user_id": user.pk,
+        "action": AccessLog.Action.DOSSIER_READ.value,
+        "channel": channel,
+        "object_ref": object_ref,
+        "reason": role_reason(user)[:200],
+    }
+    insert_per_key(AccessLog, "customer_id", read, entry)
+    return len(read)
 
 
 @dataclass(frozen=True, slots=True)
