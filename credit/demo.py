@@ -136,8 +136,7 @@ def seed_trade(*, customers: list[Customer], users: dict, today: date) -> int:
     for customer_id, customer_orders in by_customer.items():
         payments += _payments(random.Random(customer_id), customer_orders, plans[customer_id], today, users["erp-sync"])
     Payment.objects.bulk_create(payments)
-    services.credit_recompute_all(today=today)
-    _decisions(fresh, users, today)
+    _decisions(fresh, users, today)  # recomputes every profile once its assessments are in
     future = [c for c in customers if _history(c) == "future" and not c.orders.exists()]
     _held_orders(future[:2], users, today)  # a first order awaiting a credit decision: upcoming (DOMAIN §2.1)
     return len(fresh)
@@ -165,7 +164,9 @@ def _assessments(customers: list[Customer], users: dict, today: date) -> None:
 def _decisions(customers: list[Customer], users: dict, today: date) -> None:
     """Assessments, approved and pending limit requests, and held orders, through the real services."""
     _assessments(customers, users, today)
-    services.credit_recompute_all(today=today)  # the assessments refreshed their profiles on their own days
+    services.credit_recompute_all(
+        today=today
+    )  # every profile for today: the assessments refreshed theirs on their days
     for index, customer in enumerate(customers[:40]):
         rng = random.Random(customer.pk)
         amount = Decimal(rng.randrange(2, 5) * 10_000)

@@ -62,7 +62,6 @@ from customers.rules.credit_reports import (
     is_credit_report,
 )
 from customers.rules.figures import latest_by_metric
-from customers.sections import SECTION_MODELS
 
 __all__ = ["AccessDenied", "CustomerNotFound"]  # the refusals entry points translate (crm.http)
 
@@ -447,31 +446,14 @@ def contacts_with_ids(*, user: AbstractBaseUser, contact_ids: Iterable[int]) -> 
     return {contact.pk: contact for contact in qs}
 
 
-def dossier_field_values(*, user: AbstractBaseUser, customer_ids: Iterable[int], fields: Iterable[str]) -> dict:
-    """The stored values of some fields (``name``, ``owner``, ``basic.postcode``, …) and the version of dossiers
-    the user may see in full, ``{customer id: {"version": n, field: value}}``: what an import changes, kept so that
-    it can be taken back (DOMAIN §2.3). One query for the customers, one per section named."""
-    ids, fields = list(customer_ids), set(fields)
-    qs = customer_scope(user=user, archived=None).filter(pk__in=ids)
+def dossier_versions(*, user: AbstractBaseUser, customer_ids: Iterable[int]) -> dict[int, int]:
+    """The version of each of these dossiers the user may see in full, by id: what an import keeps of the dossiers
+    whose contacts it writes, so that it can be taken back while they are unchanged since (DOMAIN §2.3). One query."""
+    qs = customer_scope(user=user, archived=None).filter(pk__in=list(customer_ids))
     fully_visible = access.dossiers_fully_visible(user)
     if fully_visible is not None:
         qs = qs.filter(fully_visible)
-    columns = sorted(name for name in fields if "." not in name and name != "owner")
-    values = {row["pk"]: row for row in qs.values("pk", "version", "owner__username", *columns)}
-    for row in values.values():
-        row["owner"] = row.pop("owner__username")
-        del row["pk"]
-    for section, model in SECTION_MODELS.items():
-        names = sorted(name.split(".", 1)[1] for name in fields if name.startswith(f"{section}."))
-        if not names:
-            continue
-        stored = {
-            row.pop("customer_id"): row for row in model.objects.filter(pk__in=values).values("customer_id", *names)
-        }
-        blank = {name: model._meta.get_field(name).get_default() for name in names}
-        for pk, row in values.items():
-            row.update({f"{section}.{name}": value for name, value in stored.get(pk, blank).items()})
-    return values
+    return dict(qs.values_list("pk", "version"))
 
 
 def customer_api_list(*, user: AbstractBaseUser, filters: CustomerFilters, columns: Sequence[str]) -> QuerySet:

@@ -121,10 +121,10 @@ def rows_write(
         contacts[(row.customer_id, contact.name)] = contact
         outcome = "updated" if existing else "created"
         written.append((RowWritten(row.number, outcome, contact.pk, None, before), row.customer_id))
-    versions = selectors.dossier_field_values(user=user, customer_ids=ids, fields=())
+    versions = selectors.dossier_versions(user=user, customer_ids=ids)
     for done, customer_id in written:
         if customer_id is not None:
-            done.version_after = versions[customer_id]["version"]
+            done.version_after = versions[customer_id]
     return [done for done, _customer_id in written]
 
 
@@ -137,10 +137,7 @@ def rows_take_back(*, rows: Sequence[RowWritten], user: AbstractBaseUser, today:
         if row.object_id in found:
             customer_id = found[row.object_id].customer_id
             expected[customer_id] = max(expected[customer_id], row.version_after or 0)
-    current = {
-        pk: v["version"]
-        for pk, v in selectors.dossier_field_values(user=user, customer_ids=expected, fields=()).items()
-    }
+    current = selectors.dossier_versions(user=user, customer_ids=expected)
     changed = [
         r.number
         for r in rows
