@@ -176,12 +176,14 @@ class Customer(ConstraintWords, QuickChoiceLabels, models.Model):
             models.Index(
                 fields=["name_key", "id"], name="customer_live_name_key", condition=Q(deleted_at__isnull=True)
             ),
-            # a rep's dashboard counts their incomplete dossiers from the index alone (issue 14), and the sales
-            # manager's team counts per owner, joined by id to the stale review states
+            # one owner's dossiers by completeness, from the index alone: a rep's dashboard counts their incomplete
+            # ones (issue 14), the sales manager's team counts per owner (joined by id to the stale review states), and
+            # a rep's search with a hidden-field filter (own dossiers only) in completeness order tests the name and
+            # size here and walks no further than its page, and counts without reading the table (issue 15)
             models.Index(
-                fields=["owner", "completeness"],
-                include=["id"],
-                name="customer_owner_team",
+                fields=["owner", "completeness", "name", "id"],
+                include=["size"],
+                name="customer_owner_list",
                 condition=Q(deleted_at__isnull=True),
             ),
             # the few archived dossiers, for counts over every live one that subtract them (credit's tier × grade)
