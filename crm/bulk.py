@@ -180,6 +180,8 @@ def _copy_lines(rows: Sequence[Sequence]) -> str:
     texts: dict[int, str] = {}
 
     def text(value) -> str:
+        if value is None:
+            return _TEXT_NULL
         known = texts.get(id(value))  # the rows keep every value alive, so an id is not reused meanwhile
         if known is None:
             known = texts[id(value)] = value.dumps(value.adapted) if isinstance(value, Json) else str(value)
@@ -188,7 +190,7 @@ def _copy_lines(rows: Sequence[Sequence]) -> str:
     width = len(rows[0]) - 1
     lines = []
     for row in rows:
-        fields = [value if type(value) is str else _TEXT_NULL if value is None else text(value) for value in row]
+        fields = [value if type(value) is str else str(value) if type(value) is int else text(value) for value in row]
         line = "\t".join(fields)
         nulls = row.count(None)  # each one a backslash in the line, as ``\\N``
         if line.count("\t") != width or line.count("\\") != nulls or "\n" in line or "\r" in line:
