@@ -12,7 +12,7 @@ from psycopg2.extras import Json
 from credit.models import Order
 from crm.bulk import AnyOf, insert_rows
 from customers import services
-from customers.models import Customer
+from customers.models import ChangeRecord, Customer
 from tests.factories import make_customer
 
 pytestmark = pytest.mark.django_db
@@ -54,3 +54,22 @@ def test_json_values_are_inserted_as_json(rep):
     )
     (pk,) = insert_rows(Order, columns, [row], returning_pk=True)
     assert Order.objects.get(pk=pk).credit_check == {"ok": True, "note": 'a "b"'}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "plain", "a\tb", "line\nnext", "cr\rlf", "back\\slash", "\\N", "\\\\N", "客户 全角１２３", "tab\t\\N\n"],
+    ids=["empty", "plain", "tab", "newline", "return", "backslash", "null-marker", "escaped", "chinese", "mixed"],
+)
+def test_inserted_text_reads_back_as_written(rep, text):
+    """COPY's text format: a value holding its separators, escapes or NULL marker is stored exactly as given, and an
+    empty string stays an empty string beside a None that becomes NULL (the history keeps whatever a user typed)."""
+    customer = make_customer(owner=rep)
+    columns = ("customer_id", "at", "by_id", "section", "field", "old", "new")
+    rows = [
+        (customer.pk, customer.created_at, None, "basic", "address", text, ""),
+        (customer.pk, customer.created_at, rep.pk, "basic", "address", "", text),
+    ]
+    insert_rows(ChangeRecord, columns, rows)
+    stored = ChangeRecord.objects.filter(customer=customer, field="address").order_by(F("by_id").asc(nulls_last=True))
+    assert [(r.by_id, r.old, r.new) for r in stored] == [(rep.pk, "", text), (None, text, "")]
