@@ -166,6 +166,44 @@ def order_ledgers(history: CustomerHistory, *, since: date, today: date, window_
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class OrderSums:
+    """An order with the ledger's sums on its day before it, as a set-based read gathers them
+    (``credit.backtest_sql``): what ``order_ledger_of`` turns into its ``OrderLedger`` by the rules."""
+
+    order_id: int
+    order_date: date
+    due_date: date
+    amount: Decimal
+    prepaid: bool
+    trailing: Decimal  # T (DOMAIN §3)
+    due: Decimal  # the grade's window (DOMAIN §4): the amount due
+    paid_on_time: Decimal  # of it, paid by the due dates
+    max_days_late: int
+    billed: Decimal  # every billable order before it
+    paid: Decimal  # every payment by its day
+    credited: Decimal  # every credit note by its day
+    paid_since: Decimal  # allocated to it by today
+    paid_since_on_time: Decimal
+    paid_since_over_90_days_late: Decimal
+
+
+def order_ledger_of(sums: OrderSums) -> OrderLedger:
+    """The ``OrderLedger`` of these sums: the on-time ratio as the grade reads it (``grade_facts_of_totals``), the
+    exposure as the live check (``limits.exposure``); what ``order_ledgers`` gives for the same ledger."""
+    facts = grade_rules.grade_facts_of_totals(
+        due=sums.due, paid_on_time=sums.paid_on_time, worst=sums.max_days_late, policy=_LEDGER_POLICY
+    )
+    exposure = limits.exposure(billable=sums.billed, paid=sums.paid, credited=sums.credited)
+    return OrderLedger(
+        sums.order_id, sums.order_date, sums.due_date, sums.amount, sums.prepaid, sums.trailing, facts.on_time_ratio,
+        facts.max_days_late, exposure, sums.paid_since, sums.paid_since_on_time, sums.paid_since_over_90_days_late,
+    )  # fmt: skip
+
+
+_LEDGER_POLICY = CreditPolicy()  # the ratio and the worst days late do not depend on the policy's numbers
+
+
 def _allocated(history: CustomerHistory, *, today: date) -> dict[int, tuple[Decimal, Decimal, Decimal]]:
     """Per order, by the allocation of DOMAIN §4 over the ledger up to ``today``: paid, paid on time, paid more
     than 90 days late."""
