@@ -272,33 +272,61 @@ class _Replay:
         return allocator
 
 
+@dataclass(frozen=True, slots=True)
+class OnDay:
+    """What a customer's dated credit history (not its ledger) says on a day, whatever the policy: the grade
+    override in force, the latest valid assessment's percentage, the latest net worth, the litigation records."""
+
+    override: str | None
+    score: Decimal | None
+    net_worth: Decimal | None
+    litigation: int
+
+    @classmethod
+    def of(cls, h: CustomerHistory, day: date) -> "OnDay":
+        return cls(
+            _latest((o.created_on, o.grade) for o in h.overrides if o.created_on <= day <= o.valid_until)
+            if h.overrides
+            else None,
+            _latest((on, pct) for on, until, pct in h.assessments if on <= day <= until) if h.assessments else None,
+            _latest((on, value) for on, value in h.net_worth if on <= day) if h.net_worth else None,
+            sum(1 for on in h.litigation if on <= day) if h.litigation else 0,
+        )
+
+
 def held(
-    order: OrderLedger, h: CustomerHistory, policy: CreditPolicy, *, reports: list[tuple[date, date]] | None = None
+    order: OrderLedger,
+    h: CustomerHistory,
+    policy: CreditPolicy,
+    *,
+    reports: list[tuple[date, date]] | None = None,
+    on_day: OnDay | None = None,
 ) -> bool:
     """Whether the live check (DOMAIN §6.4) would have held this order under ``policy`` on its day: the profile
     of that day by the live rules (``rules.preview.outcome``), the recommended limit as the limit. ``reports``:
-    the customer's ``report_spans`` under ``policy``, when read once for all its orders."""
+    the customer's ``report_spans`` under ``policy``, when read once for all its orders; ``on_day``: its
+    ``OnDay`` on the order's day, when read once for every policy."""
     day = order.order_date
     spans = report_spans(h, policy) if reports is None else reports
+    known = OnDay.of(h, day) if on_day is None else on_day
     facts = CustomerFacts(
         customer_id=h.customer_id,
         trailing=order.trailing,
         on_time_ratio=order.on_time_ratio,
         max_days_late=order.max_days_late,
-        override=_latest((o.created_on, o.grade) for o in h.overrides if o.created_on <= day <= o.valid_until),
-        score=_latest((on, pct) for on, until, pct in h.assessments if on <= day <= until),
+        override=known.override,
+        score=known.score,
         size=h.size,
         payment_terms_days=h.payment_terms_days,
         expected_monthly_purchases=h.expected_monthly_purchases,
-        net_worth=_latest((on, value) for on, value in h.net_worth if on <= day),
+        net_worth=known.net_worth,
         has_valid_credit_report=any(start <= day <= end for start, end in spans),
         current=None,
     )
     found = outcome(facts, policy)
     grade = Grade(found.grade)
     limit = found.recommended if found.recommended > 0 else None
-    litigation = sum(1 for on in h.litigation if on <= day)
-    if h.size == "small" and limits.on_default_list(grade, litigation):  # DOMAIN §6.2, as compute_profile
+    if h.size == "small" and limits.on_default_list(grade, known.litigation):  # DOMAIN §6.2, as compute_profile
         limit = None
     verdict = limits.check_order(
         amount=order.amount, exposure=order.exposure, limit=limit, grade=grade, prepaid=order.prepaid
@@ -365,8 +393,10 @@ def backtest_ledgers(
             result.orders += 1
             result.amount += order.amount
             result.bad_debt += fate.bad_debt
+            on_day = OnDay.of(history, order.order_date)
             for name, policy in policies.items():
-                if held(orders[policy.window_days][order.order_id], history, policy, reports=reports[name]):
+                ledger = orders[policy.window_days][order.order_id]
+                if held(ledger, history, policy, reports=reports[name], on_day=on_day):
                     _count(result.tallies[name], order, fate)
         if progress is not None:
             progress(done)

@@ -2,6 +2,7 @@
 progress. A back-test writes its own record and the kept ledger facts (``BacktestLedger``), nothing else: the policy
 and the profiles stay as they are."""
 
+import json
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
@@ -197,18 +198,17 @@ def _gathered(
 
 @transaction.atomic
 def _keep(fresh: dict[tuple[int, int], list[OrderLedger]], prints: dict[int, str], *, today: date) -> None:
+    """Replace these customers' kept facts: one INSERT of the chunk's rows (its JSON made here, as the model's field
+    would make it), not a model instance per customer."""
     customers = {pk for pk, _w in fresh}
     BacktestLedger.objects.filter(customer_id__in=customers, window_days__in={w for _pk, w in fresh}).delete()
-    BacktestLedger.objects.bulk_create(
-        (
-            BacktestLedger(
-                customer_id=pk,
-                window_days=w,
-                fingerprint=prints[pk],
-                computed_on=today,
-                orders=[selectors.order_ledger_json(order) for order in orders],
-            )
-            for (pk, w), orders in fresh.items()
-        ),
-        batch_size=1000,
-    )
+    keys = list(fresh)
+    orders = [json.dumps([selectors.order_ledger_json(order) for order in fresh[key]]) for key in keys]
+    insert = f"""
+        INSERT INTO {BacktestLedger._meta.db_table} (customer_id, window_days, fingerprint, computed_on, orders)
+        SELECT pk, w, print, %s, orders::jsonb
+        FROM unnest(%s::bigint[], %s::int[], %s::text[], %s::text[]) AS kept(pk, w, print, orders)"""  # noqa: S608 - the model's table, values bound
+    with connection.cursor() as cursor:
+        cursor.execute(
+            insert, [today, [pk for pk, _w in keys], [w for _pk, w in keys], [prints[pk] for pk, _w in keys], orders]
+        )
