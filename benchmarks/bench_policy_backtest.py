@@ -1,9 +1,10 @@
 """Back-test (issue 13: 12 months over 100,000 customers and 1M orders < 30 s): the last year of orders replayed
 under a draft raising the tier A threshold and tightening the 乙 ratio, the policy in force and credit for all.
 
-Runs it cold (no kept ledger facts: every customer's year replayed and kept), then warm (the kept facts read
-back, as after the nightly ``backtest_ledgers_refresh``), then warm again after a day's worth of new payments
-(1% of the customers replayed).
+Runs it cold (no kept ledger facts: every customer's year gathered set-based and kept), then warm (the kept facts
+read back, as after the nightly ``backtest_ledgers_refresh``), then warm again after a day's worth of new payments
+(1% of the customers gathered again). Each line gives the wall time, the CPU of this process (every thread) and of
+the database's PostgreSQL backends, and the load average: other work on the machine stretches the wall time.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/crm_bench100k python benchmarks/bench_policy_backtest.py [day]
 """
@@ -82,7 +83,7 @@ def main() -> None:
     today = date.fromisoformat(sys.argv[1]) if len(sys.argv) > 1 else timezone.localdate()
     BacktestLedger.objects.all().delete()
     print(f"back-test as of {today}:")
-    timed("cold (every year replayed and kept)", today)
+    timed("cold (every year gathered and kept)", today)
     found = timed("warm (kept ledger facts)", today)
     kept = list(BacktestLedger.objects.order_by("?").values_list("pk", flat=True)[: max(1, found.orders // 1000)])
     BacktestLedger.objects.filter(pk__in=kept).update(fingerprint="changed")

@@ -13,8 +13,10 @@ date is good revenue the policy would have delayed; the part paid more than 90 d
 unpaid more than 90 days after it, is bad debt it would have avoided. "Credit for all" checks nothing, so it
 holds nothing and keeps every bad debt.
 
-Pure: ``credit.services.backtests.policy_backtest_compute`` reads the histories and keeps each order's ledger
-facts (``order_ledgers``, the expensive half) until the customer's trade records change; this replays them.
+Pure: ``credit.services.backtests.policy_backtest_compute`` keeps each order's ledger facts (the expensive half)
+until the customer's trade records change, and gathers them again set-based (``credit.backtest_sql``: sums that
+``order_ledger_of`` completes) or, for the customers whose allocation that cannot reproduce, by ``order_ledgers``'
+replay; this decides on them.
 """
 
 from bisect import bisect_right
@@ -320,7 +322,7 @@ def held(
         payment_terms_days=h.payment_terms_days,
         expected_monthly_purchases=h.expected_monthly_purchases,
         net_worth=known.net_worth,
-        has_valid_credit_report=any(start <= day <= end for start, end in spans),
+        has_valid_credit_report=bool(spans) and any(start <= day <= end for start, end in spans),
         current=None,
     )
     found = outcome(facts, policy)

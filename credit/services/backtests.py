@@ -79,8 +79,9 @@ def policy_backtest_compute(
 ) -> selectors.PolicyBacktest:
     """The last ``months`` of real orders replayed under the draft (``current``, by default the policy in force,
     with ``changes``), ``current`` itself and credit for all (``rules.backtest``), a chunk of customers at a time.
-    The expensive half — each order's ledger facts on its day — is kept per customer and recomputed only for
-    customers whose trade records changed (``backtest_ledgers_refresh``)."""
+    The expensive half — each order's ledger facts on its day — is kept per customer and gathered again (set-based,
+    ``_gathered``) only for customers whose trade records changed (``backtest_ledgers_refresh``); the next chunk is
+    gathered while this one is decided (``_one_ahead``)."""
     current = current or selectors.policy_current().as_rule()
     policies = {"current": current, "draft": selectors.draft_policy(current, changes)}
     since = today - relativedelta(months=months)
@@ -124,7 +125,7 @@ def _one_ahead(chunks: list[list[int]], gather: Callable[[list[int]], _T]) -> It
 
 def backtest_ledgers_refresh(*, today: date, months: int = 12) -> int:
     """Bring the kept ledger facts up to date for the policy in force (the nightly job), so that the day's first
-    back-test replays only what changed during the day; returns how many customers were replayed."""
+    back-test gathers only what changed during the day; returns how many customers were gathered again."""
     window = selectors.policy_current().as_rule().window_days
     ids = selectors.backtest_customer_ids(since=today - relativedelta(months=months), today=today)
     replayed = 0
