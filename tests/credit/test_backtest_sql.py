@@ -12,7 +12,7 @@ import pytest
 from django.db import connection
 
 from credit import backtest_sql, selectors
-from credit.models import CreditNote, Order, Payment
+from credit.models import BacktestLedger, CreditNote, Order, Payment
 from credit.rules.backtest import BAD_DEBT_DAYS, backtest, order_ledger_of, order_ledgers
 from credit.rules.policy import CreditPolicy
 from credit.services import backtests
@@ -123,3 +123,20 @@ def test_the_back_test_gives_the_figures_of_the_rule_replay(varied_ledgers):
     expected = backtest(histories, policies=policies, since=SINCE, today=TODAY)
     assert found == expected
     assert found.tallies["draft"].orders_held > 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_chunks_gathered_one_ahead_on_a_second_connection_give_the_same_figures(
+    data_migrations, varied_ledgers, monkeypatch
+):
+    """Outside a transaction the next chunk is gathered by a second thread on its own connection while this one is
+    decided: chunks of three customers give the figures of the rule replaying everyone, and keep every customer's
+    facts."""
+    monkeypatch.setattr(backtests, "CHUNK", 3)
+    found = backtests.policy_backtest_compute(changes={}, today=TODAY, current=CreditPolicy()).result
+    ids = sorted(customer.pk for customer, _habit in varied_ledgers)
+    histories = selectors.backtest_histories(ids, today=TODAY, trade=True).values()
+    policies = {"current": CreditPolicy(), "draft": CreditPolicy()}
+    assert found == backtest(histories, policies=policies, since=SINCE, today=TODAY)
+    assert BacktestLedger.objects.filter(customer_id__in=ids).count() == len(ids)
+    assert backtests.backtest_ledgers_refresh(today=TODAY) == 0
