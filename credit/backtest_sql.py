@@ -38,7 +38,8 @@ from credit.rules.backtest import OrderSums
 from credit.rules.tier import BILLABLE
 
 # Every value is a parameter; the statement is fixed text. Amounts are summed as integer cents (money has two
-# decimal places), far cheaper for PostgreSQL than numeric sums.
+# decimal places), far cheaper for PostgreSQL than numeric sums, and turned back into money (× 0.01: numeric with
+# two places, as the columns) in the result.
 _LEDGERS_SQL = """
 WITH ids AS MATERIALIZED (
     SELECT unnest(%(ids)s::bigint[]) AS id
@@ -119,8 +120,9 @@ WITH ids AS MATERIALIZED (
     WHERE EXISTS (SELECT FROM pay p WHERE p.customer_id = c.customer_id AND p.paid_on = c.od AND p.od = c.od
                                           AND p.named >= c.id)
 )
-SELECT c.customer_id, c.id, c.od, c.due, c.cents, c.prepaid, c.billed - c.aged, s.due_cents, s.on_time_cents,
-       COALESCE(w.worst, 0), c.billed, s.paid_cents, s.credited_cents, c.paid, c.on_time, c.late, FALSE
+SELECT c.customer_id, c.id, c.od, c.due, c.cents * 0.01, c.prepaid, (c.billed - c.aged) * 0.01, s.due_cents * 0.01,
+       s.on_time_cents * 0.01, COALESCE(w.worst, 0), c.billed * 0.01, s.paid_cents * 0.01, s.credited_cents * 0.01,
+       c.paid * 0.01, c.on_time * 0.01, c.late * 0.01, FALSE
 FROM checked c JOIN sums s ON s.id = c.id AND s.step = 0 LEFT JOIN worst w ON w.id = c.id
 UNION ALL
 SELECT customer_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, TRUE
@@ -135,10 +137,6 @@ class CheckedOrders:
 
 
 _ZERO = Decimal(0)
-
-
-def _money(cents: int | None) -> Decimal:
-    return _ZERO if cents is None else Decimal(cents).scaleb(-2)
 
 
 def checked_orders(ids: list[int], *, since: date, today: date, window_days: int, bad_debt_days: int) -> CheckedOrders:
@@ -168,13 +166,8 @@ def checked_orders(ids: list[int], *, since: date, today: date, window_days: int
             if again:
                 replay.add(customer_id)
                 continue
-            pk, day, due, amount, prepaid, trailing, due_c, on_time_c, worst, billed, paid, credited, *since_ = row
-            found[customer_id].append(
-                OrderSums(
-                    pk, day, due, _money(amount), prepaid, _money(trailing), _money(due_c), _money(on_time_c), worst,
-                    _money(billed), _money(paid), _money(credited), *map(_money, since_),
-                )
-            )  # fmt: skip
+            *sums, paid, on_time, late = row  # money as numeric(…, 2): cents × 0.01, read as Decimal by psycopg
+            found[customer_id].append(OrderSums(*sums, paid or _ZERO, on_time or _ZERO, late or _ZERO))
     for pk in replay:
         del found[pk]
     for orders in found.values():
