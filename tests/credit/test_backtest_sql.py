@@ -64,8 +64,8 @@ def _pay(rng: random.Random, habit: str, order: Order, by) -> list[Payment]:
 
 @pytest.fixture
 def varied_ledgers(people):
-    """Nine customers of 14 orders over two years, each with its payment habit; terms of 0 to 60 days; a few orders
-    cancelled or held (not billable), a credit note on some completed ones."""
+    """Ten customers of 14 orders over two years, each with its payment habit; terms of 0 to 60 days; a few orders
+    cancelled or held (not billable), one of nothing (a free replacement), a credit note on some completed ones."""
     rng, by = random.Random(13), people["erp"]
     customers = []
     for index, habit in enumerate(HABITS):
@@ -81,12 +81,13 @@ def varied_ledgers(people):
                 status = "cancelled"  # and paid: the payment names no billable order
             order = Order.objects.create(
                 customer=customer, number=f"T{index:02}{number:03}", order_date=day,
-                due_date=day + timedelta(days=rng.choice((0, 30, 30, 60))), amount=D(rng.randrange(1_000, 90_000)),
+                due_date=day + timedelta(days=rng.choice((0, 30, 30, 60))),
+                amount=D(0) if number == 5 else D(rng.randrange(1_000, 90_000)),
                 status=status, created_by=by, prepaid=rng.random() < 0.1,
             )  # fmt: skip
             if habit == "arrears_then_same_day" and number == 0:
                 continue  # never paid: in arrears, and out of the trailing window, when the later ones are paid
-            if status in ("open", "completed") or habit == "cancelled":
+            if order.amount and (status in ("open", "completed") or habit == "cancelled"):
                 Payment.objects.bulk_create(_pay(rng, habit, order, by))
             if status == "completed" and rng.random() < 0.2:
                 CreditNote.objects.create(
