@@ -921,10 +921,13 @@ def order_ledger_json(order: OrderLedger) -> list:
 def _rows(
     found: dict[int, CustomerHistory], queryset: QuerySet, *columns: str
 ) -> Iterator[tuple[CustomerHistory, list]]:
-    """``columns`` of the rows of these customers (read as a range of ids, which the customer index serves), each
-    with the history it belongs to."""
+    """``columns`` of the rows of these customers (read as a range of ids, which the customer index serves; by their
+    ids when they are a few spread over a wide range), each with the history it belongs to."""
     first, last = min(found), max(found)
-    chunk = queryset.filter(customer_id__gte=first, customer_id__lte=last).order_by().values_list(*columns)
+    if len(found) * 4 < last - first:
+        chunk = queryset.filter(customer_id__in=sorted(found)).order_by().values_list(*columns)
+    else:
+        chunk = queryset.filter(customer_id__gte=first, customer_id__lte=last).order_by().values_list(*columns)
     for customer_id, *values in chunk.iterator(chunk_size=20_000):
         if customer_id in found:
             yield found[customer_id], values

@@ -13,8 +13,10 @@ date is good revenue the policy would have delayed; the part paid more than 90 d
 unpaid more than 90 days after it, is bad debt it would have avoided. "Credit for all" checks nothing, so it
 holds nothing and keeps every bad debt.
 
-Pure: ``credit.services.backtests.policy_backtest_compute`` reads the histories and keeps each order's ledger
-facts (``order_ledgers``, the expensive half) until the customer's trade records change; this replays them.
+Pure: ``credit.services.backtests.policy_backtest_compute`` keeps each order's ledger facts (the expensive half)
+until the customer's trade records change, and gathers them again set-based (``credit.backtest_sql``: sums that
+``order_ledger_of`` completes) or, for the customers whose allocation that cannot reproduce, by ``order_ledgers``'
+replay; this decides on them.
 """
 
 from bisect import bisect_right
@@ -166,6 +168,44 @@ def order_ledgers(history: CustomerHistory, *, since: date, today: date, window_
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class OrderSums:
+    """An order with the ledger's sums on its day before it, as a set-based read gathers them
+    (``credit.backtest_sql``): what ``order_ledger_of`` turns into its ``OrderLedger`` by the rules."""
+
+    order_id: int
+    order_date: date
+    due_date: date
+    amount: Decimal
+    prepaid: bool
+    trailing: Decimal  # T (DOMAIN §3)
+    due: Decimal  # the grade's window (DOMAIN §4): the amount due
+    paid_on_time: Decimal  # of it, paid by the due dates
+    max_days_late: int
+    billed: Decimal  # every billable order before it
+    paid: Decimal  # every payment by its day
+    credited: Decimal  # every credit note by its day
+    paid_since: Decimal  # allocated to it by today
+    paid_since_on_time: Decimal
+    paid_since_over_90_days_late: Decimal
+
+
+def order_ledger_of(sums: OrderSums) -> OrderLedger:
+    """The ``OrderLedger`` of these sums: the on-time ratio as the grade reads it (``grade_facts_of_totals``), the
+    exposure as the live check (``limits.exposure``); what ``order_ledgers`` gives for the same ledger."""
+    facts = grade_rules.grade_facts_of_totals(
+        due=sums.due, paid_on_time=sums.paid_on_time, worst=sums.max_days_late, policy=_LEDGER_POLICY
+    )
+    exposure = limits.exposure(billable=sums.billed, paid=sums.paid, credited=sums.credited)
+    return OrderLedger(
+        sums.order_id, sums.order_date, sums.due_date, sums.amount, sums.prepaid, sums.trailing, facts.on_time_ratio,
+        facts.max_days_late, exposure, sums.paid_since, sums.paid_since_on_time, sums.paid_since_over_90_days_late,
+    )  # fmt: skip
+
+
+_LEDGER_POLICY = CreditPolicy()  # the ratio and the worst days late do not depend on the policy's numbers
+
+
 def _allocated(history: CustomerHistory, *, today: date) -> dict[int, tuple[Decimal, Decimal, Decimal]]:
     """Per order, by the allocation of DOMAIN §4 over the ledger up to ``today``: paid, paid on time, paid more
     than 90 days late."""
@@ -234,33 +274,61 @@ class _Replay:
         return allocator
 
 
+@dataclass(frozen=True, slots=True)
+class OnDay:
+    """What a customer's dated credit history (not its ledger) says on a day, whatever the policy: the grade
+    override in force, the latest valid assessment's percentage, the latest net worth, the litigation records."""
+
+    override: str | None
+    score: Decimal | None
+    net_worth: Decimal | None
+    litigation: int
+
+    @classmethod
+    def of(cls, h: CustomerHistory, day: date) -> "OnDay":
+        return cls(
+            _latest((o.created_on, o.grade) for o in h.overrides if o.created_on <= day <= o.valid_until)
+            if h.overrides
+            else None,
+            _latest((on, pct) for on, until, pct in h.assessments if on <= day <= until) if h.assessments else None,
+            _latest((on, value) for on, value in h.net_worth if on <= day) if h.net_worth else None,
+            sum(1 for on in h.litigation if on <= day) if h.litigation else 0,
+        )
+
+
 def held(
-    order: OrderLedger, h: CustomerHistory, policy: CreditPolicy, *, reports: list[tuple[date, date]] | None = None
+    order: OrderLedger,
+    h: CustomerHistory,
+    policy: CreditPolicy,
+    *,
+    reports: list[tuple[date, date]] | None = None,
+    on_day: OnDay | None = None,
 ) -> bool:
     """Whether the live check (DOMAIN §6.4) would have held this order under ``policy`` on its day: the profile
     of that day by the live rules (``rules.preview.outcome``), the recommended limit as the limit. ``reports``:
-    the customer's ``report_spans`` under ``policy``, when read once for all its orders."""
+    the customer's ``report_spans`` under ``policy``, when read once for all its orders; ``on_day``: its
+    ``OnDay`` on the order's day, when read once for every policy."""
     day = order.order_date
     spans = report_spans(h, policy) if reports is None else reports
+    known = OnDay.of(h, day) if on_day is None else on_day
     facts = CustomerFacts(
         customer_id=h.customer_id,
         trailing=order.trailing,
         on_time_ratio=order.on_time_ratio,
         max_days_late=order.max_days_late,
-        override=_latest((o.created_on, o.grade) for o in h.overrides if o.created_on <= day <= o.valid_until),
-        score=_latest((on, pct) for on, until, pct in h.assessments if on <= day <= until),
+        override=known.override,
+        score=known.score,
         size=h.size,
         payment_terms_days=h.payment_terms_days,
         expected_monthly_purchases=h.expected_monthly_purchases,
-        net_worth=_latest((on, value) for on, value in h.net_worth if on <= day),
-        has_valid_credit_report=any(start <= day <= end for start, end in spans),
+        net_worth=known.net_worth,
+        has_valid_credit_report=bool(spans) and any(start <= day <= end for start, end in spans),
         current=None,
     )
     found = outcome(facts, policy)
     grade = Grade(found.grade)
     limit = found.recommended if found.recommended > 0 else None
-    litigation = sum(1 for on in h.litigation if on <= day)
-    if h.size == "small" and limits.on_default_list(grade, litigation):  # DOMAIN §6.2, as compute_profile
+    if h.size == "small" and limits.on_default_list(grade, known.litigation):  # DOMAIN §6.2, as compute_profile
         limit = None
     verdict = limits.check_order(
         amount=order.amount, exposure=order.exposure, limit=limit, grade=grade, prepaid=order.prepaid
@@ -327,8 +395,10 @@ def backtest_ledgers(
             result.orders += 1
             result.amount += order.amount
             result.bad_debt += fate.bad_debt
+            on_day = OnDay.of(history, order.order_date)
             for name, policy in policies.items():
-                if held(orders[policy.window_days][order.order_id], history, policy, reports=reports[name]):
+                ledger = orders[policy.window_days][order.order_id]
+                if held(ledger, history, policy, reports=reports[name], on_day=on_day):
                     _count(result.tallies[name], order, fate)
         if progress is not None:
             progress(done)

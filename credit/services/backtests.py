@@ -2,21 +2,33 @@
 progress. A back-test writes its own record and the kept ledger facts (``BacktestLedger``), nothing else: the policy
 and the profiles stay as they are."""
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
+from typing import TypeVar
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import connection, transaction
 
-from credit import selectors
+from credit import backtest_sql, selectors
 from credit.models import BacktestLedger, PolicyBacktest
-from credit.rules.backtest import Backtest, OrderLedger, backtest_ledgers, month_labels, order_ledgers
+from credit.rules.backtest import (
+    BAD_DEBT_DAYS,
+    Backtest,
+    OrderLedger,
+    backtest_ledgers,
+    month_labels,
+    order_ledger_of,
+    order_ledgers,
+)
 from credit.rules.policy import CreditPolicy
 
 _KINDS = {name: type(getattr(CreditPolicy(), name)) for name in CreditPolicy.__dataclass_fields__}
 CHUNK = 5000  # customers read, replayed and kept at a time
 KEPT_MONTHS = 12  # how far back from its day a kept customer's facts reach
+_T = TypeVar("_T")
 
 
 @transaction.atomic
@@ -67,28 +79,53 @@ def policy_backtest_compute(
 ) -> selectors.PolicyBacktest:
     """The last ``months`` of real orders replayed under the draft (``current``, by default the policy in force,
     with ``changes``), ``current`` itself and credit for all (``rules.backtest``), a chunk of customers at a time.
-    The expensive half — each order's ledger facts on its day — is kept per customer and recomputed only for
-    customers whose trade records changed (``backtest_ledgers_refresh``)."""
+    The expensive half — each order's ledger facts on its day — is kept per customer and gathered again (set-based,
+    ``_gathered``) only for customers whose trade records changed (``backtest_ledgers_refresh``); the next chunk is
+    gathered while this one is decided (``_one_ahead``)."""
     current = current or selectors.policy_current().as_rule()
     policies = {"current": current, "draft": selectors.draft_policy(current, changes)}
     since = today - relativedelta(months=months)
     ids = selectors.backtest_customer_ids(since=since, today=today)
     result = Backtest(since, today, month_labels(since, today))
     windows = {policy.window_days for policy in policies.values()}
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        ledgers, _replayed = _ledgers(chunk, today=today, windows=windows, months=months)
-        histories = selectors.backtest_histories(chunk, today=today, trade=False)
+
+    def gather(chunk: list[int]) -> tuple[dict, dict]:
+        ledgers, _gathered = _ledgers(chunk, today=today, windows=windows, months=months)
+        return ledgers, selectors.backtest_histories(chunk, today=today, trade=False)
+
+    done = 0
+    for chunk, (ledgers, histories) in _one_ahead([ids[s : s + CHUNK] for s in range(0, len(ids), CHUNK)], gather):
         rows = ((histories[pk], {w: ledgers[pk, w] for w in windows}) for pk in chunk)
         backtest_ledgers(rows, policies=policies, since=since, today=today, into=result)
+        done += len(chunk)
         if progress is not None:
-            progress(start + len(chunk), len(ids))
+            progress(done, len(ids))
     return selectors.PolicyBacktest(result)
+
+
+def _one_ahead(chunks: list[list[int]], gather: Callable[[list[int]], _T]) -> Iterator[tuple[list[int], _T]]:
+    """Each chunk with ``gather(chunk)``, the next chunk gathered by a second thread on its own connection while the
+    caller decides on this one: PostgreSQL reads the next chunk on one core while Python decides on the other.
+    Inside a transaction all of it runs here, in order: another connection would not see its writes."""
+    if connection.in_atomic_block or len(chunks) < 2:
+        yield from ((chunk, gather(chunk)) for chunk in chunks)
+        return
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        try:
+            ahead = pool.submit(gather, chunks[0])
+            for index, chunk in enumerate(chunks):
+                found = ahead.result()
+                if index + 1 < len(chunks):
+                    ahead = pool.submit(gather, chunks[index + 1])
+                yield chunk, found
+        finally:
+            pool.submit(connection.close)  # the thread's own connection, once it is done
 
 
 def backtest_ledgers_refresh(*, today: date, months: int = 12) -> int:
     """Bring the kept ledger facts up to date for the policy in force (the nightly job), so that the day's first
-    back-test replays only what changed during the day; returns how many customers were replayed."""
+    back-test gathers only what changed during the day; returns how many customers were gathered again."""
     window = selectors.policy_current().as_rule().window_days
     ids = selectors.backtest_customer_ids(since=today - relativedelta(months=months), today=today)
     replayed = 0
@@ -122,37 +159,57 @@ def _ledgers(
     chunk: list[int], *, today: date, windows: set[int], months: int
 ) -> tuple[dict[tuple[int, int], list[OrderLedger]], list[int]]:
     """(customer, window) → its orders of the last ``months`` with their ledger facts: kept ones where the customer's
-    trade records are unchanged (and the kept months reach back far enough), the others replayed
-    (``rules.backtest.order_ledgers``) and kept; and the customers replayed."""
+    trade records are unchanged (and the kept months reach back far enough), the others gathered again
+    (``_gathered``) and kept; and the customers gathered again."""
     stale, kept, prints = _stale(chunk, today=today, windows=windows, months=months)
     found = {key: orders for key, (_print, _on, orders) in kept.items()}
     if stale:
-        since = today - relativedelta(months=max(months, KEPT_MONTHS))
-        histories = selectors.backtest_histories(stale, today=today, trade=True)
-        fresh = {
-            (pk, w): order_ledgers(histories[pk], since=since, today=today, window_days=w)
-            for pk in stale
-            for w in windows
-        }
+        fresh = _gathered(
+            stale, since=today - relativedelta(months=max(months, KEPT_MONTHS)), today=today, windows=windows
+        )
         found.update(fresh)
         _keep(fresh, prints, today=today)
     return found, stale
 
 
+def _gathered(
+    ids: list[int], *, since: date, today: date, windows: set[int]
+) -> dict[tuple[int, int], list[OrderLedger]]:
+    """These customers' orders after ``since`` with the ledger facts of their day: the sums read set-based
+    (``backtest_sql``) and completed by the rules (``rules.backtest.order_ledger_of``); the customers whose
+    allocation that read cannot reproduce replayed by the rule (``rules.backtest.order_ledgers``)."""
+    fresh, replay = {}, set()
+    for window in windows:
+        read = backtest_sql.checked_orders(
+            ids, since=since, today=today, window_days=window, bad_debt_days=BAD_DEBT_DAYS
+        )
+        fresh.update({(pk, window): [order_ledger_of(sums) for sums in orders] for pk, orders in read.orders.items()})
+        replay |= read.replay
+    if replay:
+        histories = selectors.backtest_histories(sorted(replay), today=today, trade=True)
+        fresh.update(
+            {
+                (pk, w): order_ledgers(histories[pk], since=since, today=today, window_days=w)
+                for pk in replay
+                for w in windows
+            }
+        )
+    return fresh
+
+
 @transaction.atomic
 def _keep(fresh: dict[tuple[int, int], list[OrderLedger]], prints: dict[int, str], *, today: date) -> None:
+    """Replace these customers' kept facts: one INSERT of the chunk's rows (its JSON made here, as the model's field
+    would make it), not a model instance per customer."""
     customers = {pk for pk, _w in fresh}
     BacktestLedger.objects.filter(customer_id__in=customers, window_days__in={w for _pk, w in fresh}).delete()
-    BacktestLedger.objects.bulk_create(
-        (
-            BacktestLedger(
-                customer_id=pk,
-                window_days=w,
-                fingerprint=prints[pk],
-                computed_on=today,
-                orders=[selectors.order_ledger_json(order) for order in orders],
-            )
-            for (pk, w), orders in fresh.items()
-        ),
-        batch_size=1000,
-    )
+    keys = list(fresh)
+    orders = [json.dumps([selectors.order_ledger_json(order) for order in fresh[key]]) for key in keys]
+    insert = f"""
+        INSERT INTO {BacktestLedger._meta.db_table} (customer_id, window_days, fingerprint, computed_on, orders)
+        SELECT pk, w, print, %s, orders::jsonb
+        FROM unnest(%s::bigint[], %s::int[], %s::text[], %s::text[]) AS kept(pk, w, print, orders)"""  # noqa: S608 - the model's table, values bound
+    with connection.cursor() as cursor:
+        cursor.execute(
+            insert, [today, [pk for pk, _w in keys], [w for _pk, w in keys], [prints[pk] for pk, _w in keys], orders]
+        )
