@@ -1,8 +1,11 @@
 """The classes of DOMAIN §2.1 in words, for a customer's list row or dossier header."""
 
+import functools
+
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from customers.classifications import Classes
@@ -20,8 +23,13 @@ CLASSES = (
 @register.simple_tag
 def customer_classes(customer, *, detail: bool = False) -> SafeString:
     """By time, by transaction process, by volume and core; ``detail`` also says "ordinary" and whether the class is
-    pinned. Built in Python, not by an included template: a list shows it on each of its 50 rows."""
-    classes = Classes.of(customer)
+    pinned. Built in Python, not by an included template: a list shows it on each of its 50 rows, and each distinct
+    set of classes is built once per language (a few dozen there are)."""
+    return _classes_html(Classes.of(customer), detail, get_language())
+
+
+@functools.lru_cache(maxsize=2048)
+def _classes_html(classes: Classes, detail: bool, _language: str) -> SafeString:
     pinned = format_html(" ({})", _("pinned")) if detail and classes.core_pinned else ""
     if classes.is_core:
         core = format_html(
