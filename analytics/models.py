@@ -73,6 +73,23 @@ class SalesAggregateStamp(models.Model):
         return f"{self.through}"
 
 
+class ProductFirstSale(models.Model):
+    """The day a product was first sold (an open or completed order of any customer, DOMAIN §10.6), as counted on
+    the day of ``SalesAggregateStamp.through``: which products are new in the last 365 days is read from these few
+    rows instead of every order line up to the window. Rebuilt with the monthly sums by
+    ``analytics.services.monthly_sales_refresh``."""
+
+    product = models.CharField(_("product"), max_length=120, primary_key=True)
+    first_sold_on = models.DateField(_("first sold on"))
+
+    class Meta:
+        verbose_name = _("first sale of a product")
+        verbose_name_plural = _("first sales of products")
+
+    def __str__(self) -> str:
+        return f"{self.product} {self.first_sold_on}"
+
+
 class CorrelationSnapshot(models.Model):
     """The correlation of every live customer's variables as of ``through`` (DOMAIN §10.4), computed nightly:
     what a reader of every dossier sees without filters, instead of a minute of subqueries at 1M customers."""

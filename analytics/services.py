@@ -17,6 +17,7 @@ from analytics.models import (
     CustomerSegment,
     MonthlyProductSales,
     MonthlySales,
+    ProductFirstSale,
     ReportSnapshot,
     SalesAggregateStamp,
     SegmentationRun,
@@ -37,6 +38,7 @@ from credit.selectors import (
     live_customers_on_time,
     open_items_sql,
     policy_current,
+    products_first_sold,
     rfm_order_facts,
     sales_lines,
     sales_orders,
@@ -51,7 +53,8 @@ from customers.selectors import live_customers
 def monthly_sales_refresh(*, today: date) -> int:
     """Rebuild the monthly sums of every live customer's orders dated before ``today`` (through yesterday, a
     complete day): per month, owner, region and tier as of yesterday, then per month, region and tier and per
-    month and tier over every owner; line amounts per month, owner and product, then per month and product.
+    month and tier over every owner; line amounts per month, owner and product, then per month and product; and
+    the first sale day of every product (any customer's orders, DOMAIN §10.6).
     Set-based (INSERT … SELECT … GROUP BY), so a re-run replaces the same rows, and one run at a time
     (``job_lock``), so overlapping runs do not both insert. Returns the rows written."""
     job_lock("analytics.monthly_sales")
@@ -69,9 +72,11 @@ def monthly_sales_refresh(*, today: date) -> int:
         .annotate(amount=Sum("amount"))
     )
     lines_sql, lines_params = lines.query.sql_with_params()
+    firsts_sql, firsts_params = products_first_sold(until=through).query.sql_with_params()
     sales, products = MonthlySales._meta.db_table, MonthlyProductSales._meta.db_table
     MonthlySales.objects.all().delete()
     MonthlyProductSales.objects.all().delete()
+    ProductFirstSale.objects.all().delete()
     statements = [  # the detail from the orders, then the sums over owners (and regions) from the detail
         (
             f"INSERT INTO {sales} (month, owner_id, region, tier, amount) "
@@ -98,6 +103,11 @@ def monthly_sales_refresh(*, today: date) -> int:
             f"INSERT INTO {products} (month, owner_id, region, product, amount) "  # noqa: S608
             f"SELECT month, NULL, NULL, product, SUM(amount) FROM {products} GROUP BY month, product",
             [],
+        ),
+        (
+            f"INSERT INTO {ProductFirstSale._meta.db_table} (product, first_sold_on) "  # noqa: S608
+            f"SELECT q.product, q.first_sold_on FROM ({firsts_sql}) q",
+            firsts_params,
         ),
     ]
     written = 0
