@@ -107,6 +107,26 @@ class CorrelationSnapshot(models.Model):
         return f"{self.through}"
 
 
+class OwnerCorrelationSnapshot(models.Model):
+    """The correlation of one owner's live customers as of ``through`` (DOMAIN §10.4), computed nightly with the
+    portfolio's from the same rows: what a sales rep sees over own customers, and a reader of every dossier over one
+    owner's, without reading each of those customers' orders, profile and figures per request."""
+
+    owner = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+", verbose_name=_("owner")
+    )
+    through = models.DateField(_("as of"))
+    customers = models.PositiveIntegerField(_("customers"))
+    matrices = models.JSONField(_("coefficients"))  # as CorrelationSnapshot.matrices
+
+    class Meta:
+        verbose_name = _("correlation snapshot of an owner")
+        verbose_name_plural = _("correlation snapshots of owners")
+
+    def __str__(self) -> str:
+        return f"{self.owner_id} {self.through}"
+
+
 class ReportSnapshot(models.Model):
     """A report's figures over every live customer as of ``through`` (the day before the nightly run), computed
     nightly by ``analytics.services.report_snapshots_refresh``: what a reader of every dossier sees when asking for

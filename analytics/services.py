@@ -17,6 +17,7 @@ from analytics.models import (
     CustomerSegment,
     MonthlyProductSales,
     MonthlySales,
+    OwnerCorrelationSnapshot,
     ProductFirstSale,
     ReportSnapshot,
     SalesAggregateStamp,
@@ -30,7 +31,7 @@ from analytics.scope import AnalysisScope
 from analytics.selectors import ageing as ageing_selectors
 from analytics.selectors import behaviour as behaviour_selectors
 from analytics.selectors.composition import composition_rows, composition_rows_every
-from analytics.selectors.correlation import correlation_over
+from analytics.selectors.correlation import correlation_by_owner
 from analytics.selectors.pareto import pareto_rows
 from analytics.selectors.trend import customer_month_join
 from credit.selectors import (
@@ -122,13 +123,19 @@ def monthly_sales_refresh(*, today: date) -> int:
 
 @transaction.atomic
 def correlation_snapshot_refresh(*, today: date) -> int:
-    """The correlation of every live customer as of yesterday (DOMAIN §10.4), replacing the last one; returns
-    the customers it covers; one run at a time (``job_lock``), so overlapping runs leave one snapshot."""
+    """The correlation of every live customer as of yesterday (DOMAIN §10.4), and of each owner's, replacing the
+    last ones; returns the customers it covers; one run at a time (``job_lock``), so overlapping runs leave one
+    snapshot."""
     job_lock("analytics.correlation_snapshot")
     through = today - timedelta(days=1)
-    result = correlation_over(customers=live_customers(), as_of=through, today=today)
+    result, per_owner = correlation_by_owner(customers=live_customers(), as_of=through, today=today)
     CorrelationSnapshot.objects.all().delete()
     CorrelationSnapshot.objects.create(through=through, customers=result.customers, matrices=result.matrices())
+    OwnerCorrelationSnapshot.objects.all().delete()
+    OwnerCorrelationSnapshot.objects.bulk_create(
+        OwnerCorrelationSnapshot(owner_id=owner, through=through, customers=found.customers, matrices=found.matrices())
+        for owner, found in per_owner.items()
+    )
     return result.customers
 
 
