@@ -73,6 +73,23 @@ class SalesAggregateStamp(models.Model):
         return f"{self.through}"
 
 
+class ProductFirstSale(models.Model):
+    """The day a product was first sold (an open or completed order of any customer, DOMAIN §10.6), as counted on
+    the day of ``SalesAggregateStamp.through``: which products are new in the last 365 days is read from these few
+    rows instead of every order line up to the window. Rebuilt with the monthly sums by
+    ``analytics.services.monthly_sales_refresh``."""
+
+    product = models.CharField(_("product"), max_length=120, primary_key=True)
+    first_sold_on = models.DateField(_("first sold on"))
+
+    class Meta:
+        verbose_name = _("first sale of a product")
+        verbose_name_plural = _("first sales of products")
+
+    def __str__(self) -> str:
+        return f"{self.product} {self.first_sold_on}"
+
+
 class CorrelationSnapshot(models.Model):
     """The correlation of every live customer's variables as of ``through`` (DOMAIN §10.4), computed nightly:
     what a reader of every dossier sees without filters, instead of a minute of subqueries at 1M customers."""
@@ -88,6 +105,26 @@ class CorrelationSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.through}"
+
+
+class OwnerCorrelationSnapshot(models.Model):
+    """The correlation of one owner's live customers as of ``through`` (DOMAIN §10.4), computed nightly with the
+    portfolio's from the same rows: what a sales rep sees over own customers, and a reader of every dossier over one
+    owner's, without reading each of those customers' orders, profile and figures per request."""
+
+    owner = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+", verbose_name=_("owner")
+    )
+    through = models.DateField(_("as of"))
+    customers = models.PositiveIntegerField(_("customers"))
+    matrices = models.JSONField(_("coefficients"))  # as CorrelationSnapshot.matrices
+
+    class Meta:
+        verbose_name = _("correlation snapshot of an owner")
+        verbose_name_plural = _("correlation snapshots of owners")
+
+    def __str__(self) -> str:
+        return f"{self.owner_id} {self.through}"
 
 
 class ReportSnapshot(models.Model):

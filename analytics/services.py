@@ -17,6 +17,8 @@ from analytics.models import (
     CustomerSegment,
     MonthlyProductSales,
     MonthlySales,
+    OwnerCorrelationSnapshot,
+    ProductFirstSale,
     ReportSnapshot,
     SalesAggregateStamp,
     SegmentationRun,
@@ -29,7 +31,7 @@ from analytics.scope import AnalysisScope
 from analytics.selectors import ageing as ageing_selectors
 from analytics.selectors import behaviour as behaviour_selectors
 from analytics.selectors.composition import composition_rows, composition_rows_every
-from analytics.selectors.correlation import correlation_over
+from analytics.selectors.correlation import correlation_by_owner
 from analytics.selectors.pareto import pareto_rows
 from analytics.selectors.trend import customer_month_join
 from credit.selectors import (
@@ -37,6 +39,7 @@ from credit.selectors import (
     live_customers_on_time,
     open_items_sql,
     policy_current,
+    products_first_sold,
     rfm_order_facts,
     sales_lines,
     sales_orders,
@@ -51,7 +54,8 @@ from customers.selectors import live_customers
 def monthly_sales_refresh(*, today: date) -> int:
     """Rebuild the monthly sums of every live customer's orders dated before ``today`` (through yesterday, a
     complete day): per month, owner, region and tier as of yesterday, then per month, region and tier and per
-    month and tier over every owner; line amounts per month, owner and product, then per month and product.
+    month and tier over every owner; line amounts per month, owner and product, then per month and product; and
+    the first sale day of every product (any customer's orders, DOMAIN §10.6).
     Set-based (INSERT … SELECT … GROUP BY), so a re-run replaces the same rows, and one run at a time
     (``job_lock``), so overlapping runs do not both insert. Returns the rows written."""
     job_lock("analytics.monthly_sales")
@@ -69,9 +73,11 @@ def monthly_sales_refresh(*, today: date) -> int:
         .annotate(amount=Sum("amount"))
     )
     lines_sql, lines_params = lines.query.sql_with_params()
+    firsts_sql, firsts_params = products_first_sold(until=through).query.sql_with_params()
     sales, products = MonthlySales._meta.db_table, MonthlyProductSales._meta.db_table
     MonthlySales.objects.all().delete()
     MonthlyProductSales.objects.all().delete()
+    ProductFirstSale.objects.all().delete()
     statements = [  # the detail from the orders, then the sums over owners (and regions) from the detail
         (
             f"INSERT INTO {sales} (month, owner_id, region, tier, amount) "
@@ -99,6 +105,11 @@ def monthly_sales_refresh(*, today: date) -> int:
             f"SELECT month, NULL, NULL, product, SUM(amount) FROM {products} GROUP BY month, product",
             [],
         ),
+        (
+            f"INSERT INTO {ProductFirstSale._meta.db_table} (product, first_sold_on) "  # noqa: S608
+            f"SELECT q.product, q.first_sold_on FROM ({firsts_sql}) q",
+            firsts_params,
+        ),
     ]
     written = 0
     with connection.cursor() as cursor:
@@ -112,13 +123,19 @@ def monthly_sales_refresh(*, today: date) -> int:
 
 @transaction.atomic
 def correlation_snapshot_refresh(*, today: date) -> int:
-    """The correlation of every live customer as of yesterday (DOMAIN §10.4), replacing the last one; returns
-    the customers it covers; one run at a time (``job_lock``), so overlapping runs leave one snapshot."""
+    """The correlation of every live customer as of yesterday (DOMAIN §10.4), and of each owner's, replacing the
+    last ones; returns the customers it covers; one run at a time (``job_lock``), so overlapping runs leave one
+    snapshot."""
     job_lock("analytics.correlation_snapshot")
     through = today - timedelta(days=1)
-    result = correlation_over(customers=live_customers(), as_of=through, today=today)
+    result, per_owner = correlation_by_owner(customers=live_customers(), as_of=through, today=today)
     CorrelationSnapshot.objects.all().delete()
     CorrelationSnapshot.objects.create(through=through, customers=result.customers, matrices=result.matrices())
+    OwnerCorrelationSnapshot.objects.all().delete()
+    OwnerCorrelationSnapshot.objects.bulk_create(
+        OwnerCorrelationSnapshot(owner_id=owner, through=through, customers=found.customers, matrices=found.matrices())
+        for owner, found in per_owner.items()
+    )
     return result.customers
 
 

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
@@ -33,6 +34,19 @@ PAGES = [  # §10.1–§10.7, in the order of the tabs: (url name, title)
     ("analytics_behaviour", _("Behaviour")),
     ("analytics_ageing", _("Receivables ageing")),
 ]
+
+
+class CountedPaginator(Paginator):
+    """A paginator told how many rows it pages when the page has counted them already (the segment summary), so a
+    page of a million scored customers costs no COUNT(*); ``count`` None: counted as usual."""
+
+    def __init__(self, object_list, per_page: int, *, count: int | None) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return super().count if self._known_count is None else self._known_count
 
 
 def _scope(request) -> tuple[AnalysisScope, AnalysisFilterForm]:
@@ -280,7 +294,8 @@ def segments(request):
     rows = segment_selectors.segment_rows(
         scope=scope, segment=filters.get("segment") or "", cluster=filters.get("cluster")
     )
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    counted = report.members(segment=filters.get("segment") or "", cluster=filters.get("cluster"))
+    page = CountedPaginator(rows, 50, count=counted).get_page(request.GET.get("page"))
     context = {
         "run": run,
         "segment_rows": [

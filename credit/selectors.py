@@ -15,6 +15,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     Max,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -340,6 +341,17 @@ def products_sold(*, until: date) -> QuerySet:
         .order_by()
         .values("product")
         .distinct()
+    )
+
+
+def products_first_sold(*, until: date) -> QuerySet:
+    """Each product of any customer's sales up to ``until`` with the day of its first sale (``first_sold_on``), as
+    values for a nightly INSERT … SELECT (DOMAIN §10.6: a product first sold in a window is new there)."""
+    return (
+        OrderLine.objects.filter(order__status__in=BILLABLE, order__order_date__lte=until)
+        .order_by()
+        .values("product")
+        .annotate(first_sold_on=Min("order__order_date"))
     )
 
 

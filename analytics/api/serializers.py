@@ -319,7 +319,16 @@ def _behaviour_serializer(topic: str, row: type[serializers.Serializer], **extra
 
 BEHAVIOUR_SERIALIZERS = {
     "promotions": _behaviour_serializer("promotions", PromotionRowSerializer),
-    "products": _behaviour_serializer("products", ProductsRowSerializer, total=money_field()),
+    "products": _behaviour_serializer(
+        "products",
+        ProductsRowSerializer,
+        total=money_field(),
+        first_sales_through=serializers.DateField(
+            allow_null=True,
+            required=False,
+            help_text="the nightly day whose first sales decide which products are new; null: counted live",
+        ),
+    ),
     "feedback": _behaviour_serializer("feedback", FeedbackRowSerializer),
     "retention": _behaviour_serializer("retention", RetentionRowSerializer, churned=ChurnedSerializer()),
     "response": _behaviour_serializer("response", ResponseRowSerializer),

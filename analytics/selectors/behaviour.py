@@ -10,11 +10,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Case, Count, DateField, Exists, Min, OuterRef, Q, Subquery, Sum, When
+from django.db.models import Case, Count, DateField, Exists, OuterRef, Q, QuerySet, Subquery, Sum, When
 from django.db.models.functions import TruncMonth, TruncQuarter
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from analytics.models import ProductFirstSale, SalesAggregateStamp
 from analytics.rules.shares import percent
 from analytics.scope import AnalysisScope
 from analytics.selectors.nightly import kept, restored, snapshot_rows
@@ -148,13 +149,28 @@ def _promotion_columns() -> tuple[Column, ...]:
     )
 
 
+def _products_sold_by(day: date) -> tuple[QuerySet, date | None]:
+    """The products anyone sold up to ``day``, as a ``product`` values queryset for a subquery, and the day that
+    set is counted as of (one query). From the nightly first sales (``ProductFirstSale``) when their stamp's day is
+    ``day`` or later: a product first sold by ``day`` as the orders stood that night; orders entered or cancelled
+    since, dated ``day`` or earlier, count from the next night. Else (no run yet, or ``day`` after it) from every
+    order line up to ``day``, live, and None."""
+    counted = SalesAggregateStamp.objects.filter(through__gte=day).filter(Exists(ProductFirstSale.objects.all()))
+    through = counted.order_by("-refreshed_at").values_list("through", flat=True).first()
+    if through is None:
+        return products_sold(until=day), None
+    return ProductFirstSale.objects.filter(first_sold_on__lte=day).values("product"), through
+
+
 def products(scope: AnalysisScope) -> Behaviour:
     """Sales of the trailing 365 days split by new products (first sold by anyone in those days) and by old
-    customers (first order older than 365 days), each with its complement, as shares of the sales (two queries)."""
+    customers (first order older than 365 days), each with its complement, as shares of the sales (three queries).
+    ``first_sales_through``: the nightly day the new products are judged as of (``_products_sold_by``), or None."""
     since, until = scope.as_of - timedelta(days=YEAR), scope.as_of
     customers = scope.customers()
+    sold_before, first_sales_through = _products_sold_by(since)
     lines = sales_lines(customers=customers, since=since, until=until).aggregate(
-        total=Sum("amount"), new=Sum("amount", filter=~Q(product__in=products_sold(until=since)))
+        total=Sum("amount"), new=Sum("amount", filter=~Q(product__in=sold_before))
     )
     earlier = sales_until(until=since).filter(customer=OuterRef("customer"))  # a sale by then: the first was too
     orders = (
@@ -175,7 +191,8 @@ def products(scope: AnalysisScope) -> Behaviour:
         {"key": key, "label": labels[key], "amount": _money(amount), "share": percent(_money(amount), _money(total))}
         for key, amount, total in parts
     ]
-    return Behaviour("products", scope.as_of, _product_columns(), rows, {"total": _money(orders["total"])})
+    extra = {"total": _money(orders["total"]), "first_sales_through": first_sales_through}
+    return Behaviour("products", scope.as_of, _product_columns(), rows, extra)
 
 
 def _product_labels() -> dict[str, str]:
@@ -271,28 +288,30 @@ def _quarter_name(start: date) -> str:
 
 def _cohort_counts(scope: AnalysisScope, first_quarter: date) -> dict[tuple[date, date], int]:
     """Customers per (cohort quarter, quarter they ordered in), cohorts from ``first_quarter`` (one query). A
-    customer's cohort is its first quarter with a sale in the window when it has no sale before the window (an
-    EXISTS per customer on the orders' customer index, not a minimum over every order ever)."""
+    customer's cohort is its first quarter with a sale in the window when it has no sale before the window. The
+    window's orders are read once (each customer's quarters), and the earlier sale is an EXISTS per customer in
+    scope on the orders' customer index, not a minimum over every order ever."""
     customers = scope.customers()
     start = first_quarter - timedelta(days=1)
-    window = sales_orders(customers=customers, since=start, until=scope.as_of).order_by()
-    active = window.annotate(quarter=TruncQuarter("order_date", output_field=DateField())).values("customer", "quarter")
-    earlier = sales_until(until=start).filter(customer=OuterRef("customer"))
-    firsts = window.values("customer").annotate(
-        cohort=Case(
-            When(~Exists(earlier), then=TruncQuarter(Min("order_date"), output_field=DateField())),
-            default=None,
-            output_field=DateField(),
-        )
+    active = (
+        sales_orders(customers=customers, since=start, until=scope.as_of)
+        .order_by()
+        .annotate(quarter=TruncQuarter("order_date", output_field=DateField()))
+        .values("customer", "quarter")
+        .distinct()
     )
-    active_sql, active_params = active.distinct().query.sql_with_params()
-    firsts_sql, firsts_params = firsts.query.sql_with_params()
+    earlier = sales_until(until=start).filter(customer=OuterRef("pk"))
+    returning = customers.order_by().annotate(returning=Exists(earlier)).values("pk", "returning")
+    active_sql, active_params = active.query.sql_with_params()
+    returning_sql, returning_params = returning.query.sql_with_params()
     sql = (
-        f"SELECT f.cohort, a.quarter, COUNT(*) FROM ({active_sql}) a"  # noqa: S608
-        f" JOIN ({firsts_sql}) f ON f.customer = a.customer WHERE f.cohort IS NOT NULL GROUP BY f.cohort, a.quarter"
+        f"WITH a AS MATERIALIZED ({active_sql}),"  # noqa: S608
+        " f AS (SELECT customer, MIN(quarter) AS cohort FROM a GROUP BY customer)"
+        f" SELECT f.cohort, a.quarter, COUNT(*) FROM a JOIN f ON f.customer = a.customer"
+        f" JOIN ({returning_sql}) r ON r.pk = f.customer WHERE NOT r.returning GROUP BY f.cohort, a.quarter"
     )
     with read_connection().cursor() as cursor:
-        cursor.execute(sql, [*active_params, *firsts_params])
+        cursor.execute(sql, [*active_params, *returning_params])
         return {(_day(cohort), _day(quarter)): count for cohort, quarter, count in cursor.fetchall()}
 
 

@@ -9,11 +9,11 @@ from datetime import date, timedelta
 from itertools import islice
 
 import numpy as np
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from analytics.models import CorrelationSnapshot
+from analytics.models import CorrelationSnapshot, OwnerCorrelationSnapshot
 from analytics.rules.correlation import correlations
 from analytics.scope import AnalysisScope
 from credit.selectors import customers_with_analysis_variables
@@ -97,8 +97,9 @@ class Correlation:
 
 
 def _columns(rows: list[tuple], as_of: date) -> dict[str, np.ndarray]:
-    """The fetched rows as one float column per variable, NaN where a customer has no value (numpy, no loop)."""
-    table = np.array(rows, dtype=object).reshape(len(rows), len(FETCHED))
+    """The fetched rows as one float column per variable, NaN where a customer has no value (numpy, no loop); any
+    column fetched after ``FETCHED`` (the owner) comes as ``extra``."""
+    table = np.array(rows, dtype=object).reshape(len(rows), -1) if rows else np.empty((0, len(FETCHED)), dtype=object)
     position = {name: index for index, name in enumerate(FETCHED)}
 
     def column(name: str) -> np.ndarray:
@@ -111,6 +112,8 @@ def _columns(rows: list[tuple], as_of: date) -> dict[str, np.ndarray]:
     since = table[:, position["relationship_since"]].astype("datetime64[D]")
     days = (np.datetime64(as_of, "D") - since).astype("timedelta64[D]").astype(float)
     columns["relationship_years"] = np.where(np.isnat(since), np.nan, days / 365.25)
+    if table.shape[1] > len(FETCHED):
+        columns["extra"] = table[:, len(FETCHED)].astype(float)
     return columns
 
 
@@ -118,24 +121,47 @@ def _rounded(matrix: list[list[float | None]]) -> list[list[float | None]]:
     return [[None if value is None else round(value, DIGITS) for value in row] for row in matrix]
 
 
-def correlation_over(*, customers: QuerySet, as_of: date, today: date) -> Correlation:
-    """The coefficients over these customers (one query, read in chunks into numpy arrays); pairs with fewer than
-    10 customers having both values are None."""
+def _fetched(customers: QuerySet, as_of: date, today: date, *extra: str) -> dict[str, np.ndarray]:
+    """Every variable of these customers (one query, read in chunks into numpy arrays), and ``extra`` columns."""
     found = customers_with_analysis_variables(customers=customers, as_of=as_of, today=today)
-    rows = found.order_by().values_list(*FETCHED).iterator(chunk_size=CHUNK)
+    rows = found.order_by().values_list(*FETCHED, *extra).iterator(chunk_size=CHUNK)
     parts = []
     while chunk := list(islice(rows, CHUNK)):
         parts.append(_columns(chunk, as_of))
-    columns = {name: np.concatenate([part[name] for part in parts]) for name in parts[0]} if parts else {}
-    result = correlations(columns or _columns([], as_of))
+    return {name: np.concatenate([part[name] for part in parts]) for name in parts[0]} if parts else {}
+
+
+def _correlation_of(columns: dict[str, np.ndarray], as_of: date) -> Correlation:
+    variables = {name: values for name, values in columns.items() if name != "extra"}
+    result = correlations(variables or _columns([], as_of))
     return Correlation(
         as_of=as_of,
-        customers=sum(len(part["trailing"]) for part in parts),
+        customers=len(variables["trailing"]) if variables else 0,
         variables=result.variables,
         pearson=_rounded(result.pearson),
         spearman=_rounded(result.spearman),
         n=result.n,
     )
+
+
+def correlation_over(*, customers: QuerySet, as_of: date, today: date) -> Correlation:
+    """The coefficients over these customers (one query, read in chunks into numpy arrays); pairs with fewer than
+    10 customers having both values are None."""
+    return _correlation_of(_fetched(customers, as_of, today), as_of)
+
+
+def correlation_by_owner(
+    *, customers: QuerySet, as_of: date, today: date
+) -> tuple[Correlation, dict[int, Correlation]]:
+    """The coefficients over these customers and over each owner's among them, from one query: what the nightly
+    snapshots keep (``analytics.services.correlation_snapshot_refresh``)."""
+    columns = _fetched(customers, as_of, today, "owner_id")
+    owners = columns.get("extra", np.empty(0))
+    per_owner = {
+        int(owner): _correlation_of({name: values[owners == owner] for name, values in columns.items()}, as_of)
+        for owner in np.unique(owners[~np.isnan(owners)])
+    }
+    return _correlation_of(columns, as_of), per_owner
 
 
 def _snapshot_serves(scope: AnalysisScope, snapshot: CorrelationSnapshot | None) -> bool:
@@ -146,9 +172,30 @@ def _snapshot_serves(scope: AnalysisScope, snapshot: CorrelationSnapshot | None)
     return snapshot.through <= scope.as_of <= snapshot.through + timedelta(days=1)
 
 
+def _owner_snapshot(scope: AnalysisScope) -> OwnerCorrelationSnapshot | None:
+    """The nightly snapshot of one owner's customers when the scope is exactly those (a sales rep's own customers,
+    or a reader of every dossier filtering by owner, no region), as of its day or the day after (one query)."""
+    if scope.region:
+        return None
+    visible = access.dossiers_fully_visible(scope.user)
+    if visible is None and scope.owner:
+        owned = Q(owner__username=scope.owner)
+    elif (
+        visible is not None and visible == Q(owner_id=scope.user.pk) and scope.owner in ("", scope.user.get_username())
+    ):
+        owned = Q(owner_id=scope.user.pk)
+    else:
+        return None
+    days = Q(through__lte=scope.as_of, through__gte=scope.as_of - timedelta(days=1))
+    return OwnerCorrelationSnapshot.objects.filter(owned, days).first()
+
+
 def correlation(*, scope: AnalysisScope) -> Correlation:
-    """The coefficients over the customers in scope: the nightly snapshot where it serves, else computed."""
+    """The coefficients over the customers in scope: the nightly snapshot where it serves (every customer, or one
+    owner's), else computed."""
     snapshot = CorrelationSnapshot.objects.order_by("-refreshed_at").first()
-    if _snapshot_serves(scope, snapshot):
+    if not _snapshot_serves(scope, snapshot):
+        snapshot = _owner_snapshot(scope)
+    if snapshot is not None:
         return Correlation(scope.as_of, snapshot.customers, **snapshot.matrices, snapshot_of=snapshot.through)
     return correlation_over(customers=scope.customers(), as_of=scope.as_of, today=scope.today)

@@ -169,6 +169,17 @@ class Segmentation:
     def drill(self, key: str) -> dict[str, str] | None:
         return None  # the analysis lists a segment's customers itself (DRILLS)
 
+    def members(self, *, segment: str = "", cluster: int | None = None) -> int | None:
+        """How many rows ``segment_rows`` lists for one segment or one cluster (or neither) in the same scope, as
+        counted here; None for a segment and a cluster together, which nothing here counts."""
+        if segment and cluster is not None:
+            return None
+        if segment:
+            return next((s.customers for s in self.segments if s.key == segment), 0)
+        if cluster is not None:
+            return next((c.size for c in self.clusters if c.id == cluster), 0)
+        return self.customers
+
 
 def _centroid(cluster: SegmentCluster) -> dict:
     return {

@@ -173,7 +173,33 @@ def test_a_manager_without_filters_reads_the_nightly_correlation(portfolio, api_
     html = client_for(portfolio.manager).get("/analytics/correlation/").content.decode()
     assert "Coefficients as of 2026-11-21 (computed nightly)." in html
     mine = correlation(scope=AnalysisScope(user=portfolio.rep, as_of=TODAY, today=TODAY))
-    assert mine.snapshot_of is None  # a rep's own customers are computed
+    assert mine.snapshot_of == yesterday  # a rep's own customers are kept nightly too (the test below)
     assert mine.customers == 14
     region = correlation(scope=AnalysisScope(user=portfolio.manager, as_of=TODAY, today=TODAY, region="Jiangsu"))
     assert region.snapshot_of is None
+
+
+def test_a_rep_and_an_owner_filter_read_the_owner_s_nightly_correlation(portfolio, api_for):
+    """DOMAIN §10.4 over a rep's own customers: the nightly run keeps each owner's coefficients beside the
+    portfolio's, from the same rows; the rep, and a manager filtering by that owner, read them as of yesterday
+    (the same figures as computed over those customers then); an earlier day or a region is computed."""
+    from analytics.scope import AnalysisScope
+    from analytics.selectors.correlation import correlation, correlation_over
+    from analytics.services import correlation_snapshot_refresh
+    from customers.selectors import customers_read_in_full
+
+    _correlated(portfolio)
+    correlation_snapshot_refresh(today=TODAY)
+    yesterday = TODAY - timedelta(days=1)
+    own = customers_read_in_full(user=portfolio.rep)
+    expected = correlation_over(customers=own, as_of=yesterday, today=TODAY)
+    mine = correlation(scope=AnalysisScope(user=portfolio.rep, as_of=TODAY, today=TODAY))
+    assert (mine.snapshot_of, mine.customers) == (yesterday, 14)
+    assert mine.matrices() == expected.matrices()
+    assert api_for(portfolio.rep).get(CORRELATION).json()["spearman"] == expected.spearman
+    owner = AnalysisScope(user=portfolio.manager, as_of=TODAY, today=TODAY, owner=portfolio.rep.username)
+    assert correlation(scope=owner).matrices() == expected.matrices()
+    earlier = correlation(scope=AnalysisScope(user=portfolio.rep, as_of=TODAY - timedelta(days=60), today=TODAY))
+    assert earlier.snapshot_of is None
+    region = AnalysisScope(user=portfolio.rep, as_of=TODAY, today=TODAY, region="Jiangsu")
+    assert correlation(scope=region).snapshot_of is None

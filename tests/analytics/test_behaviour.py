@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 
 from analytics.scope import AnalysisScope
-from analytics.selectors.behaviour import behaviour
+from analytics.selectors.behaviour import YEAR, behaviour
+from analytics.services import monthly_sales_refresh
 from customers import services as customer_services
 from tests.analytics.conftest import TODAY, order
 
@@ -146,3 +147,31 @@ def test_empty_scopes_give_zero_rows_not_errors(make_user):
     assert all(row["amount"] == 0 for row in behaviour(scope=scope, topic="products").rows)
     assert behaviour(scope=scope, topic="retention").extra["churned"]["customers"] == 0
     assert all(row["items"] == 0 for row in behaviour(scope=scope, topic="response").rows)
+
+
+def test_new_products_from_the_nightly_first_sales_match_the_live_answer(portfolio):
+    """DOMAIN §10.6: a product first sold in the last 365 days is new. Once the nightly job has kept each product's
+    first sale, the split reads those rows and says the day they are counted through; the figures do not change."""
+    live = behaviour(scope=_scope(portfolio.rep), topic="products")
+    monthly_sales_refresh(today=TODAY)
+    nightly = behaviour(scope=_scope(portfolio.rep), topic="products")
+    assert (live.extra["first_sales_through"], nightly.extra["first_sales_through"]) == (None, TODAY - timedelta(1))
+    assert nightly.rows == live.rows
+    assert nightly.rows[0]["amount"] == Decimal("350000.00")  # Alpha's gate valve, first sold 30 days ago
+
+
+def test_new_products_are_judged_as_of_the_nightly_run_and_live_before_it(portfolio):
+    """DOMAIN §10.6 with the nightly first sales: a gate valve order entered after the run but dated 366 days ago
+    (before the window) makes the gate valve old from the next run on; a run whose day is before the window's start
+    does not know it and is not used (counted live)."""
+    monthly_sales_refresh(today=TODAY)
+    order(portfolio.customers["D"], portfolio.erp, 1_000, days_ago=YEAR + 1, product="DN100 gate valve")
+    rows = {row["key"]: row for row in behaviour(scope=_scope(portfolio.manager), topic="products").rows}
+    assert rows["new_products"]["amount"] == Decimal("390000.00")  # as the orders stood at the run
+    monthly_sales_refresh(today=TODAY + timedelta(days=1))
+    rows = {row["key"]: row for row in behaviour(scope=_scope(portfolio.manager), topic="products").rows}
+    assert rows["new_products"]["amount"] == Decimal("0.00")
+    monthly_sales_refresh(today=TODAY - timedelta(days=YEAR + 2))  # through 368 days ago: before the gate's order
+    old_run = behaviour(scope=_scope(portfolio.manager), topic="products")
+    assert old_run.extra["first_sales_through"] is None
+    assert {row["key"]: row for row in old_run.rows}["new_products"]["amount"] == Decimal("0.00")
