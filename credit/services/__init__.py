@@ -1,6 +1,7 @@
 """Every write of the credit engine (DOMAIN §3–§6). Rules live in credit/rules; this maps rows to them."""
 
 import json
+import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -617,15 +618,21 @@ def _recompute_range(*, first_id: int, last_id: int | None, today: date) -> int:
         ledgers = selectors.profile_inputs(customer_ids=sorted(gathered.replay), today=today, policy=policy)
         for pk, ledger in ledgers.items():
             facts[pk] = ledger_facts(ledger.orders, ledger.payments, today=today, policy=policy)
-    rows = []
+    rows, reasons_json = [], {}  # a chunk's customers share a few lists of reasons: each is written as JSON once
     for pk, data in inputs.items():
         if pk not in facts:  # created since the facts were read: its own writes gave it a profile
             continue
         data.credited = gathered.credited[pk]
         profile = profile_of(data, facts[pk], policy=policy, today=today)
-        rows.append((pk, *(profile[name] for name in PROFILE_COLUMNS[1:-1]), today))
-    _write_profiles(rows, today=today)
+        reasons = tuple(profile["reasons"])
+        if reasons not in reasons_json:
+            reasons_json[reasons] = json.dumps(reasons)
+        rows.append((pk, *_rule_values(profile), reasons_json[reasons], today))
+    _write_profiles(rows, first_id=first_id, last_id=last_id, today=today)
     return len(rows)
+
+
+_rule_values = operator.itemgetter(*PROFILE_COLUMNS[1:-2])  # the rule's fields between the key and the reasons
 
 
 def _lock_profiles(*, first_id: int, last_id: int | None) -> None:
@@ -635,18 +642,14 @@ def _lock_profiles(*, first_id: int, last_id: int | None) -> None:
     list(ranged.select_for_update().order_by("customer_id").values_list("customer_id", flat=True))
 
 
-def _write_profiles(rows: list[tuple], *, today: date) -> None:
+def _write_profiles(rows: list[tuple], *, first_id: int, last_id: int | None, today: date) -> None:
     """The profiles by COPY (only the rows that differ are written), and today's tier/grade history entry of each
-    customer whose tier or grade changed or that had no profile (as ``_store_profiles`` keeps it)."""
-    before = selectors.profile_grades(customer_ids=[row[0] for row in rows])
+    customer whose tier or grade changed or that had no profile (as ``_store_profiles`` keeps it). ``rows`` are in
+    ``PROFILE_COLUMNS`` order, the reasons as JSON text."""
+    before = selectors.profile_grades_between(first_id=first_id, last_id=last_id)
     tier_at, grade_at = PROFILE_COLUMNS.index("tier"), PROFILE_COLUMNS.index("payment_grade")
     changed = [row for row in rows if before.get(row[0]) != (row[tier_at], row[grade_at])]
-    reasons_at = PROFILE_COLUMNS.index("reasons")
-    upsert_rows(
-        CreditProfile,
-        PROFILE_COLUMNS,
-        [(*row[:reasons_at], json.dumps(row[reasons_at]), *row[reasons_at + 1 :]) for row in rows],
-    )
+    upsert_rows(CreditProfile, PROFILE_COLUMNS, rows)
     if changed:
         ids = [row[0] for row in changed]
         CreditHistory.objects.filter(AnyOf(F("customer_id"), ids), on=today).delete()
