@@ -71,21 +71,23 @@ WITH o AS MATERIALIZED (
            cents_sum(on_time) FILTER (WHERE graded) AS on_time,
            MAX(GREATEST(late, CASE WHEN cents > paid AND due_date < %(today)s THEN %(today)s - due_date ELSE 0 END))
                FILTER (WHERE graded) AS worst,
-           BOOL_OR(paid > cents) AS overpaid
+           BOOL_OR(paid > cents) AS overpaid,
+           cents_sum(paid) AS named_paid
     FROM orders GROUP BY customer_id
-), paid AS (
-    SELECT customer_id, cents_sum(cents) AS paid, BOOL_OR(named IS NULL) AS unnamed FROM pay GROUP BY customer_id
+), unnamed AS (  -- what the orders' named shares leave of "every payment"
+    SELECT customer_id, cents_sum(cents) AS paid FROM pay WHERE named IS NULL GROUP BY customer_id
 ), credited AS (
     SELECT n.customer_id, SUM(n.amount) AS credited
     FROM credit_creditnote n JOIN credit_order o ON o.id = n.order_id AND o.status = ANY(%(billable)s)
     WHERE n.customer_id >= %(first)s AND n.customer_id <= %(last)s
     GROUP BY n.customer_id
 )
-SELECT c.id, t.trailing, t.first_order_on, t.last_order_on, t.has_open, t.has_held, t.billable, pd.paid,
-       t.due, t.on_time, t.worst, cr.credited, COALESCE(t.overpaid, FALSE) OR COALESCE(pd.unnamed, FALSE) AS spills
+SELECT c.id, t.trailing, t.first_order_on, t.last_order_on, t.has_open, t.has_held, t.billable,
+       COALESCE(t.named_paid, 0) + COALESCE(un.paid, 0) AS paid, t.due, t.on_time, t.worst, cr.credited,
+       COALESCE(t.overpaid, FALSE) OR un.paid IS NOT NULL AS spills
 FROM customers_customer c
 LEFT JOIN traded t ON t.customer_id = c.id
-LEFT JOIN paid pd ON pd.customer_id = c.id
+LEFT JOIN unnamed un ON un.customer_id = c.id
 LEFT JOIN credited cr ON cr.customer_id = c.id
 WHERE c.id >= %(first)s AND c.id <= %(last)s AND c.deleted_at IS NULL
 """
