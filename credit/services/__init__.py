@@ -2,11 +2,12 @@
 
 import json
 import operator
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from queue import Empty, SimpleQueue
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -579,29 +580,31 @@ def credit_recompute_all(*, today: date, chunk: int = RECOMPUTE_CHUNK, threads: 
     lets go of the interpreter while it waits, so the process keeps two cores busy. Inside a transaction (whose
     uncommitted rows other connections would not see) or elsewhere, one chunk after the other."""
     ranges = selectors.customer_ranges(size=chunk)
-
-    def recompute(part: selectors.CustomerRange) -> int:
-        return credit_profiles_recompute_range(first_id=part.first_id, last_id=part.last_id, today=today)
-
     if threads < 2 or connection.vendor != "postgresql" or connection.in_atomic_block:
         for part in ranges:
-            recompute(part)
+            credit_profiles_recompute_range(first_id=part.first_id, last_id=part.last_id, today=today)
     else:
+        todo: SimpleQueue[selectors.CustomerRange] = SimpleQueue()
+        for part in ranges:
+            todo.put(part)
         with ThreadPoolExecutor(max_workers=threads) as pool:
-            list(pool.map(_on_own_connection(recompute), ranges))
+            for running in [pool.submit(_recompute_queued, todo, today=today) for _ in range(threads)]:
+                running.result()
     return sum(part.count for part in ranges)
 
 
-def _on_own_connection(run: Callable[[selectors.CustomerRange], int]) -> Callable[[selectors.CustomerRange], int]:
-    """``run`` in a worker thread: Django gives the thread its own connection, closed when the run ends."""
-
-    def in_thread(part: selectors.CustomerRange) -> int:
-        try:
-            return run(part)
-        finally:
-            connection.close()
-
-    return in_thread
+def _recompute_queued(todo: SimpleQueue, *, today: date) -> None:
+    """In a worker thread: the ranges left in ``todo`` one after the other, on the thread's own connection (Django
+    gives each thread one), closed at the end (a fresh backend per chunk would fill its catalog caches again)."""
+    try:
+        while True:
+            try:
+                part = todo.get_nowait()
+            except Empty:
+                return
+            credit_profiles_recompute_range(first_id=part.first_id, last_id=part.last_id, today=today)
+    finally:
+        connection.close()
 
 
 PROFILE_COLUMNS = (
