@@ -189,7 +189,9 @@ def ledger_facts_between(*, first_id: int, last_id: int | None, today: date, pol
         cursor.execute("SET LOCAL work_mem = '64MB'")
         cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
         cursor.execute(_FACTS_SQL, params)
-        for pk, trailing, first, last, has_open, held, billable, paid, due, on_time, worst, notes, spills in cursor:
+        for pk, trailing, first, last, has_open, held, billable, paid, due, on_time, worst, notes, spills in (
+            cursor.fetchall()  # the rows at once: Django's cursor wraps each step of an iteration
+        ):
             facts[pk] = LedgerFacts(
                 _money(trailing),
                 first,

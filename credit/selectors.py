@@ -1058,4 +1058,4 @@ def profile_grades_between(*, first_id: int, last_id: int | None) -> dict[int, t
         sql, params = f"{sql} AND customer_id <= %s", [first_id, last_id]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return {pk: (tier, grade) for pk, tier, grade in cursor}
+        return {pk: (tier, grade) for pk, tier, grade in cursor.fetchall()}
