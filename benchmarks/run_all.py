@@ -158,23 +158,35 @@ def bulk_upsert(batches: int = 10) -> Row:
 
 
 def credit_recompute(scale: str) -> Row:
-    """The nightly recompute's chunks one after another in this process, as one worker process runs them
-    (``bench_recompute_workers.py`` spreads them over Celery workers). Also prints the CPU seconds of this process
-    and of its database connection when PostgreSQL runs on this host: on a busy machine, their sum is what the
-    run would take alone."""
+    """The nightly recompute's chunks in this process, as ``recompute_credit`` runs them (two at a time, each thread
+    on a connection of its own: ``credit.services.RECOMPUTE_THREADS``; ``bench_recompute_workers.py`` spreads them
+    over Celery workers). Also prints the CPU seconds of this process and of the PostgreSQL backends that ran the
+    chunks when PostgreSQL runs on this host: on a busy machine, their sum is what the run costs."""
     from django.db import connection
     from django.utils import timezone
 
     from credit import services
 
-    database_cpu = _backend_cpu_seconds(connection)
-    started, cpu = time.perf_counter(), time.process_time()
-    count = services.credit_recompute_all(today=timezone.localdate())
-    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-    database_cpu = _backend_cpu_seconds(connection) - database_cpu
+    database_cpu: list[float] = []
+    recompute_range = services.credit_profiles_recompute_range
+
+    def measured(**kwargs) -> int:  # each chunk's backend, in whichever thread runs the chunk
+        before = _backend_cpu_seconds(connection)
+        try:
+            return recompute_range(**kwargs)
+        finally:
+            database_cpu.append(_backend_cpu_seconds(connection) - before)
+
+    services.credit_profiles_recompute_range = measured
+    try:
+        started, cpu = time.perf_counter(), time.process_time()
+        count = services.credit_recompute_all(today=timezone.localdate())
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    finally:
+        services.credit_profiles_recompute_range = recompute_range
     print(
         f"  {'credit recompute, one process':<58}{seconds:8.1f} s  ({count:,} profiles; CPU: Python {cpu:.1f} s, "
-        f"PostgreSQL {database_cpu:.1f} s)",
+        f"PostgreSQL {sum(database_cpu):.1f} s; load {os.getloadavg()[0]:.1f})",
         flush=True,
     )
     return Row(f"credit recompute, {scale}", "< 60 s (one worker)", f"{seconds:.1f} s", seconds < 60)

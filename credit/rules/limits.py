@@ -43,14 +43,17 @@ class Reason(StrEnum):
     HISTORICAL_IMPORT = "historical_import"  # a completed order imported without a check
 
 
+SALES_POLICY_BY_GRADE = {
+    Grade.JIA: SalesPolicy.CREDIT_EXTENDED,
+    Grade.YI: SalesPolicy.CREDIT_WITHIN_LIMIT,
+    Grade.BING: SalesPolicy.PREPAYMENT,
+    Grade.DING: SalesPolicy.PREPAYMENT_PHASE_OUT,
+    Grade.UNRATED: SalesPolicy.NOT_RATED,
+}
+
+
 def sales_policy(grade: Grade) -> SalesPolicy:
-    return {
-        Grade.JIA: SalesPolicy.CREDIT_EXTENDED,
-        Grade.YI: SalesPolicy.CREDIT_WITHIN_LIMIT,
-        Grade.BING: SalesPolicy.PREPAYMENT,
-        Grade.DING: SalesPolicy.PREPAYMENT_PHASE_OUT,
-        Grade.UNRATED: SalesPolicy.NOT_RATED,
-    }[grade]
+    return SALES_POLICY_BY_GRADE[grade]
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,8 @@ from credit.rules import grade as grade_rules
 from credit.rules import limits, scoring, tier
 from credit.rules.policy import CreditPolicy
 
+RATIO_PLACES = Decimal("0.0001")  # the stored on-time ratio's four decimals
+
 
 @dataclass(frozen=True, slots=True)
 class OrderRow:
@@ -127,7 +129,7 @@ def profile_of(inputs: ProfileInputs, ledger: LedgerFacts, *, policy: CreditPoli
         **_classifications(inputs, ledger, value_tier, policy=policy, today=today),
         "computed_grade": facts.grade.value,
         "payment_grade": grade.value,
-        "on_time_ratio": None if facts.on_time_ratio is None else facts.on_time_ratio.quantize(Decimal("0.0001")),
+        "on_time_ratio": None if facts.on_time_ratio is None else facts.on_time_ratio.quantize(RATIO_PLACES),
         "max_days_late": facts.max_days_late,
         "score": inputs.assessment_percentage,
         "risk_class": risk.value,

@@ -7,8 +7,10 @@ expired), limits (valid, expired, revoked), pins, assessments, and customers wit
 import random
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from importlib import import_module
 
 import pytest
+from django.apps import apps
 from django.db import connection
 
 from credit import selectors, services
@@ -206,3 +208,26 @@ def test_a_customer_without_a_profile_gets_one_and_its_first_history_entry(rep, 
     services.credit_profile_refresh(customer=customer, today=TODAY)
     assert _profiles() == set_based
     assert list(CreditHistory.objects.filter(customer=customer).values_list("on", flat=True)) == [TODAY]
+
+
+@pytest.fixture
+def shipped_roles_and_policy(transactional_db):
+    """A transactional test starts from a flushed database: the roles and the policy the migrations ship."""
+    import_module("crm.migrations.0002_roles_and_sequences").create_roles(apps, None)
+    import_module("credit.migrations.0002_policy_models_sequences").ship(apps, None)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("portfolio", [5], indirect=True)
+def test_the_nightly_recompute_two_chunks_at_a_time_stores_what_the_one_customer_refresh_stores(
+    shipped_roles_and_policy, portfolio
+):
+    """The whole recompute in one process runs its chunks two at a time, each on a connection of its own (committed
+    rows, as the nightly job runs): the profiles and the history are those of the one-customer path."""
+    CreditProfile.objects.update(tier="B", payment_grade="ding", exposure=Decimal(1))
+    assert services.credit_recompute_all(today=TODAY, chunk=7, threads=2) == len(portfolio)
+    threaded, history = _profiles(), _history()
+    for customer in portfolio:
+        services.credit_profile_refresh(customer=customer, today=TODAY)
+    assert _profiles() == threaded
+    assert _history() == history
