@@ -667,8 +667,8 @@ class CreditProfile(models.Model):
         verbose_name = _("credit profile")
         verbose_name_plural = _("credit profiles")
         indexes = [
-            models.Index(fields=["tier", "payment_grade"], name="profile_tier_grade"),
-            # the credit manager's tier × grade matrix sums from the index alone (issue 14)
+            # the credit manager's tier × grade matrix sums from the index alone (issue 14), and any other lookup by
+            # tier and grade
             models.Index(
                 fields=["tier", "payment_grade"],
                 include=["customer", "trailing_12m_purchases", "exposure"],
