@@ -28,9 +28,8 @@ from itertools import accumulate
 
 from credit.rules import grade as grade_rules
 from credit.rules import limits
-from credit.rules.grade import Grade
 from credit.rules.policy import CreditPolicy
-from credit.rules.preview import CustomerFacts, outcome
+from credit.rules.preview import CustomerFacts, decided
 from customers.rules.credit_reports import credit_report_expires_on
 
 BAD_DEBT_DAYS = 90  # DOMAIN §11: more than 90 days overdue, or still unpaid
@@ -305,7 +304,7 @@ def held(
     on_day: OnDay | None = None,
 ) -> bool:
     """Whether the live check (DOMAIN §6.4) would have held this order under ``policy`` on its day: the profile
-    of that day by the live rules (``rules.preview.outcome``), the recommended limit as the limit. ``reports``:
+    of that day by the live rules (``rules.preview.decided``), the recommended limit as the limit. ``reports``:
     the customer's ``report_spans`` under ``policy``, when read once for all its orders; ``on_day``: its
     ``OnDay`` on the order's day, when read once for every policy."""
     day = order.order_date
@@ -325,9 +324,8 @@ def held(
         has_valid_credit_report=bool(spans) and any(start <= day <= end for start, end in spans),
         current=None,
     )
-    found = outcome(facts, policy)
-    grade = Grade(found.grade)
-    limit = found.recommended if found.recommended > 0 else None
+    grade, _risk, recommendation = decided(facts, policy)
+    limit = recommendation.amount if recommendation.amount > 0 else None
     if h.size == "small" and limits.on_default_list(grade, known.litigation):  # DOMAIN §6.2, as compute_profile
         limit = None
     verdict = limits.check_order(

@@ -76,13 +76,18 @@ class Recommendation:
     reasons: tuple[str, ...] = field(default_factory=tuple)
 
 
+_FACTOR_OF = {
+    RiskClass.LOW: "factor_low",
+    RiskClass.MODERATE: "factor_moderate",
+    RiskClass.HIGH: "factor_high",
+    RiskClass.VERY_HIGH: "factor_very_high",
+}
+_RISK_REASON = {risk: Reason(f"risk_{risk.value}") for risk in _FACTOR_OF}
+_GRADE_REASON = {Grade.BING: Reason.GRADE_BING, Grade.DING: Reason.GRADE_DING}
+
+
 def _factor(risk: RiskClass, policy: CreditPolicy) -> Decimal:
-    return {
-        RiskClass.LOW: policy.factor_low,
-        RiskClass.MODERATE: policy.factor_moderate,
-        RiskClass.HIGH: policy.factor_high,
-        RiskClass.VERY_HIGH: policy.factor_very_high,
-    }[risk]
+    return getattr(policy, _FACTOR_OF[risk])
 
 
 def monthly_need(f: LimitFacts) -> Decimal:
@@ -98,7 +103,7 @@ def _base(f: LimitFacts, need: Decimal, policy: CreditPolicy, reasons: list[Reas
             return min(need, policy.small_customer_ceiling), False
         reasons.append(Reason.INVESTIGATION_REQUIRED)
         return Decimal(0), True
-    reasons.append(Reason(f"risk_{f.risk.value}"))
+    reasons.append(_RISK_REASON[f.risk])
     return need * _factor(f.risk, policy), False
 
 
@@ -118,8 +123,8 @@ def recommend_limit(f: LimitFacts, policy: CreditPolicy) -> Recommendation:
     if f.grade is Grade.YI:
         reasons.append(Reason.GRADE_YI)
         amount *= policy.yi_limit_factor
-    if f.grade in (Grade.BING, Grade.DING):
-        reasons.append(Reason(f"grade_{f.grade.value}"))
+    if f.grade in _GRADE_REASON:
+        reasons.append(_GRADE_REASON[f.grade])
         amount = Decimal(0)
     step = policy.limit_rounding
     amount = (amount / step).to_integral_value(rounding=ROUND_DOWN) * step

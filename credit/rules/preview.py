@@ -39,22 +39,32 @@ class Outcome:
 
 def outcome(facts: CustomerFacts, policy: CreditPolicy) -> Outcome:
     """The tier, grade, risk class and recommended limit these facts get under ``policy``."""
+    grade, risk, recommendation = decided(facts, policy)
+    return Outcome(tier.value_tier(facts.trailing, policy).value, grade.value, risk.value, recommendation.amount)
+
+
+def decided(facts: CustomerFacts, policy: CreditPolicy) -> tuple[Grade, scoring.RiskClass, limits.Recommendation]:
+    """The grade, risk class and limit recommendation these facts get under ``policy``: ``outcome`` without the tier
+    and the names, for a caller that decides on them (the back-test's order check, once per order and policy)."""
     grade = Grade(facts.override) if facts.override else grade_of(facts.on_time_ratio, facts.max_days_late, policy)
     risk = scoring.risk_class(facts.score, policy)
-    recommendation = limits.recommend_limit(
-        limits.LimitFacts(
-            facts.trailing,
-            facts.payment_terms_days,
-            facts.expected_monthly_purchases,
-            facts.net_worth,
-            facts.size,
-            risk,
-            grade,
-            facts.has_valid_credit_report,
+    return (
+        grade,
+        risk,
+        limits.recommend_limit(
+            limits.LimitFacts(
+                facts.trailing,
+                facts.payment_terms_days,
+                facts.expected_monthly_purchases,
+                facts.net_worth,
+                facts.size,
+                risk,
+                grade,
+                facts.has_valid_credit_report,
+            ),
+            policy,
         ),
-        policy,
     )
-    return Outcome(tier.value_tier(facts.trailing, policy).value, grade.value, risk.value, recommendation.amount)
 
 
 @dataclass(slots=True)
