@@ -329,16 +329,27 @@ def customer_page(*, user: AbstractBaseUser, filters: CustomerFilters, cursor: s
     """One page of the browser's customer list (``customer_list``), found by seeking to the position the cursor
     names (first, previous, next, last: ``crm.keyset``), so that the last page costs what the first does, and the
     list's count (exact below ``EXACT_COUNT_BELOW``, else an estimate). Four queries, the count's one or two more
-    unless the page holds the whole list (a search that finds a few: they are counted on the page)."""
+    unless the page holds the whole list (a search that finds a few: they are counted on the page). A search's first
+    page that PostgreSQL expects to be short enough to count is counted on the read of its ids
+    (``keyset.first_page_counted``): its plan's estimate, then the ids in order, then the page's rows."""
 
-    def count() -> keyset.Count:
-        qs = _filtered(user, filters, access.dossiers_fully_visible(user))
-        return keyset.count_rows(qs, exact_below=EXACT_COUNT_BELOW)
-
+    counted = _filtered(user, filters, access.dossiers_fully_visible(user))
     listed = customer_list(user=user, filters=filters)
     numbered = "list_position" in listed.query.annotations  # numbered by a window: only over every row it reads
     by_id = None if numbered else functools.partial(_rows_by_id, ordering=listed.query.order_by)
     with keyset.without_parallel_workers():
+        estimate = None
+        if filters.q and not cursor and by_id is not None and connection.vendor == "postgresql":
+            # a search's first page: expected short enough to count, it is counted on the same read as its page
+            estimate = keyset.estimate_rows(counted)
+            if estimate <= EXACT_COUNT_BELOW:
+                return keyset.first_page_counted(
+                    listed, size=PAGE_SIZE, exact_below=EXACT_COUNT_BELOW, estimate=estimate, by_id=by_id
+                )
+
+        def count() -> keyset.Count:
+            return keyset.count_rows(counted, exact_below=EXACT_COUNT_BELOW, estimate=estimate)
+
         return keyset.seek_page(listed, cursor=cursor, size=PAGE_SIZE, count=count, by_id=by_id)
 
 
