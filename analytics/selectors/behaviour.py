@@ -301,17 +301,18 @@ def _cohort_counts(scope: AnalysisScope, first_quarter: date) -> dict[tuple[date
         .distinct()
     )
     earlier = sales_until(until=start).filter(customer=OuterRef("pk"))
-    returning = customers.order_by().annotate(returning=Exists(earlier)).values("pk", "returning")
+    # not "returning": a keyword of SQLite's SQL, which the statement below names unquoted
+    earlier_buyers = customers.order_by().annotate(bought_before=Exists(earlier)).values("pk", "bought_before")
     active_sql, active_params = active.query.sql_with_params()
-    returning_sql, returning_params = returning.query.sql_with_params()
+    earlier_sql, earlier_params = earlier_buyers.query.sql_with_params()
     sql = (
         f"WITH a AS MATERIALIZED ({active_sql}),"  # noqa: S608
         " f AS (SELECT customer, MIN(quarter) AS cohort FROM a GROUP BY customer)"
         f" SELECT f.cohort, a.quarter, COUNT(*) FROM a JOIN f ON f.customer = a.customer"
-        f" JOIN ({returning_sql}) r ON r.pk = f.customer WHERE NOT r.returning GROUP BY f.cohort, a.quarter"
+        f" JOIN ({earlier_sql}) r ON r.pk = f.customer WHERE NOT r.bought_before GROUP BY f.cohort, a.quarter"
     )
     with read_connection().cursor() as cursor:
-        cursor.execute(sql, [*active_params, *returning_params])
+        cursor.execute(sql, [*active_params, *earlier_params])
         return {(_day(cohort), _day(quarter)): count for cohort, quarter, count in cursor.fetchall()}
 
 

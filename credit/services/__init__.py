@@ -4,6 +4,7 @@ import json
 import operator
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -595,14 +596,22 @@ def credit_recompute_all(*, today: date, chunk: int = RECOMPUTE_CHUNK, threads: 
 
 def _recompute_queued(todo: SimpleQueue, *, today: date) -> None:
     """In a worker thread: the ranges left in ``todo`` one after the other, on the thread's own connection (Django
-    gives each thread one), closed at the end (a fresh backend per chunk would fill its catalog caches again)."""
+    gives each thread one), closed at the end (a fresh backend per chunk would fill its catalog caches again). A chunk
+    that fails empties ``todo`` first, so that the other threads stop after their current chunk and the failure is
+    reported at once (each chunk is its own transaction: what was done stays done)."""
     try:
         while True:
             try:
                 part = todo.get_nowait()
             except Empty:
                 return
-            credit_profiles_recompute_range(first_id=part.first_id, last_id=part.last_id, today=today)
+            try:
+                credit_profiles_recompute_range(first_id=part.first_id, last_id=part.last_id, today=today)
+            except BaseException:
+                with suppress(Empty):
+                    while True:
+                        todo.get_nowait()
+                raise
     finally:
         connection.close()
 

@@ -106,8 +106,9 @@ def policy_backtest_compute(
 def _one_ahead(chunks: list[list[int]], gather: Callable[[list[int]], _T]) -> Iterator[tuple[list[int], _T]]:
     """Each chunk with ``gather(chunk)``, the next chunk gathered by a second thread on its own connection while the
     caller decides on this one: PostgreSQL reads the next chunk on one core while Python decides on the other.
-    Inside a transaction all of it runs here, in order: another connection would not see its writes."""
-    if connection.in_atomic_block or len(chunks) < 2:
+    Inside a transaction (another connection would not see its writes) or off PostgreSQL, all of it runs here, in
+    order."""
+    if connection.in_atomic_block or connection.vendor != "postgresql" or len(chunks) < 2:
         yield from ((chunk, gather(chunk)) for chunk in chunks)
         return
 
@@ -120,7 +121,12 @@ def _one_ahead(chunks: list[list[int]], gather: Callable[[list[int]], _T]) -> It
                     ahead = pool.submit(gather, chunks[index + 1])
                 yield chunk, found
         finally:
-            pool.submit(connection.close)  # the thread's own connection, once it is done
+            pool.submit(_close_connection).result()  # the thread's own connection, once it is done
+
+
+def _close_connection() -> None:
+    """Close the calling thread's database connection (``connection`` is looked up in the thread that runs this)."""
+    connection.close()
 
 
 def backtest_ledgers_refresh(*, today: date, months: int = 12) -> int:
@@ -178,6 +184,13 @@ def _gathered(
     """These customers' orders after ``since`` with the ledger facts of their day: the sums read set-based
     (``backtest_sql``) and completed by the rules (``rules.backtest.order_ledger_of``); the customers whose
     allocation that read cannot reproduce replayed by the rule (``rules.backtest.order_ledgers``)."""
+    if connection.vendor != "postgresql":  # the set-based read is PostgreSQL's: elsewhere the rule replays each one
+        histories = selectors.backtest_histories(ids, today=today, trade=True)
+        return {
+            (pk, w): order_ledgers(histories[pk], since=since, today=today, window_days=w)
+            for pk in ids
+            for w in windows
+        }
     fresh, replay = {}, set()
     for window in windows:
         read = backtest_sql.checked_orders(
@@ -199,11 +212,23 @@ def _gathered(
 
 @transaction.atomic
 def _keep(fresh: dict[tuple[int, int], list[OrderLedger]], prints: dict[int, str], *, today: date) -> None:
-    """Replace these customers' kept facts: one INSERT of the chunk's rows (its JSON made here, as the model's field
-    would make it), not a model instance per customer."""
+    """Replace these customers' kept facts: on PostgreSQL one INSERT of the chunk's rows (its JSON made here, as the
+    model's field would make it), not a model instance per customer."""
     customers = {pk for pk, _w in fresh}
     BacktestLedger.objects.filter(customer_id__in=customers, window_days__in={w for _pk, w in fresh}).delete()
     keys = list(fresh)
+    if connection.vendor != "postgresql":
+        BacktestLedger.objects.bulk_create(
+            BacktestLedger(
+                customer_id=pk,
+                window_days=w,
+                fingerprint=prints[pk],
+                computed_on=today,
+                orders=[selectors.order_ledger_json(order) for order in fresh[pk, w]],
+            )
+            for pk, w in keys
+        )
+        return
     orders = [json.dumps([selectors.order_ledger_json(order) for order in fresh[key]]) for key in keys]
     insert = f"""
         INSERT INTO {BacktestLedger._meta.db_table} (customer_id, window_days, fingerprint, computed_on, orders)

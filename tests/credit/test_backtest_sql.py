@@ -99,7 +99,8 @@ def varied_ledgers(people):
 
 def test_the_set_based_facts_equal_the_rule_replay_on_a_varied_history(varied_ledgers):
     """DOMAIN §3, §4, §6.4: every order of the year, for two window lengths, the same facts as the replay."""
-    assert connection.vendor == "postgresql"
+    if connection.vendor != "postgresql":
+        pytest.skip("the set-based facts are PostgreSQL's (elsewhere the back-test replays by the rule); CI runs this")
     ids = sorted(customer.pk for customer, _habit in varied_ledgers)
     habits = {customer.pk: habit for customer, habit in varied_ledgers}
     histories = selectors.backtest_histories(ids, today=TODAY, trade=True)
