@@ -164,9 +164,8 @@ def _assessments(customers: list[Customer], users: dict, today: date) -> None:
 def _decisions(customers: list[Customer], users: dict, today: date) -> None:
     """Assessments, approved and pending limit requests, and held orders, through the real services."""
     _assessments(customers, users, today)
-    services.credit_recompute_all(
-        today=today
-    )  # every profile for today: the assessments refreshed theirs on their days
+    # every profile for today: the assessments refreshed theirs on their days
+    services.credit_recompute_all(today=today)
     for index, customer in enumerate(customers[:40]):
         rng = random.Random(customer.pk)
         amount = Decimal(rng.randrange(2, 5) * 10_000)

@@ -337,23 +337,19 @@ def sales_lines(*, customers: QuerySet[Customer], since: date | None = None, unt
 def products_sold(*, until: date) -> QuerySet:
     """The distinct products of any customer's sales (open or completed orders) up to ``until``, as a ``product``
     values queryset for a subquery: a product sold in a window and not in this set is new there (DOMAIN §10.6)."""
-    return (
-        OrderLine.objects.filter(order__status__in=BILLABLE, order__order_date__lte=until)
-        .order_by()
-        .values("product")
-        .distinct()
-    )
+    return _products_until(until).distinct()
 
 
 def products_first_sold(*, until: date) -> QuerySet:
     """Each product of any customer's sales up to ``until`` with the day of its first sale (``first_sold_on``), as
     values for a nightly INSERT … SELECT (DOMAIN §10.6: a product first sold in a window is new there)."""
-    return (
-        OrderLine.objects.filter(order__status__in=BILLABLE, order__order_date__lte=until)
-        .order_by()
-        .values("product")
-        .annotate(first_sold_on=Min("order__order_date"))
-    )
+    return _products_until(until).annotate(first_sold_on=Min("order__order_date"))
+
+
+def _products_until(until: date) -> QuerySet:
+    """The ``product`` of every line of any customer's sales (open or completed orders) up to ``until``."""
+    sold = OrderLine.objects.filter(order__status__in=BILLABLE, order__order_date__lte=until)
+    return sold.order_by().values("product")
 
 
 def sales_until(*, until: date) -> QuerySet[Order]:

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from celery import Task, chord
 from celery.backends.base import DisabledBackend
 from celery.canvas import Signature
+from django.db import connection
 
 
 def id_ranges(low: int | None, high: int | None, size: int) -> list[tuple[int, int]]:
@@ -31,3 +32,10 @@ def can_spread(task: Task) -> bool:
 def spread(task: Task, parts: Iterable[Signature], finish: Signature):
     """Replace the running task by the chord ``parts`` → ``finish`` (never returns: Celery's ``Ignore``)."""
     return task.replace(chord(list(parts), finish))
+
+
+def threads_may_share_work() -> bool:
+    """Whether a job may hand chunks to threads of this process, each on a database connection of its own (Django
+    gives each thread one, which the thread closes when done): on PostgreSQL, and outside a transaction, whose
+    uncommitted rows another connection would not see. Elsewhere the chunks run one after the other here."""
+    return connection.vendor == "postgresql" and not connection.in_atomic_block

@@ -321,7 +321,7 @@ def held(
         payment_terms_days=h.payment_terms_days,
         expected_monthly_purchases=h.expected_monthly_purchases,
         net_worth=known.net_worth,
-        has_valid_credit_report=bool(spans) and any(start <= day <= end for start, end in spans),
+        has_valid_credit_report=any(start <= day <= end for start, end in spans),
         current=None,
     )
     grade, _risk, recommendation = decided(facts, policy)

@@ -41,6 +41,7 @@ from credit.rules import grade as grade_rules
 from credit.rules.policy import CreditPolicy
 from credit.rules.profile import compute_profile, ledger_facts, profile_of
 from crm.bulk import AnyOf, bulk_update_rows, insert_rows, upsert_rows
+from crm.chunks import threads_may_share_work
 from crm.events import CreditDataChanged, CustomersMerged
 from crm.locks import atomic_again_on_conflict
 from crm.services import number_sequence_take
@@ -581,7 +582,7 @@ def credit_recompute_all(*, today: date, chunk: int = RECOMPUTE_CHUNK, threads: 
     lets go of the interpreter while it waits, so the process keeps two cores busy. Inside a transaction (whose
     uncommitted rows other connections would not see) or elsewhere, one chunk after the other."""
     ranges = selectors.customer_ranges(size=chunk)
-    if threads < 2 or connection.vendor != "postgresql" or connection.in_atomic_block:
+    if threads < 2 or not threads_may_share_work():
         for part in ranges:
             credit_profiles_recompute_range(first_id=part.first_id, last_id=part.last_id, today=today)
     else:

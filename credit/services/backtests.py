@@ -24,6 +24,7 @@ from credit.rules.backtest import (
     order_ledgers,
 )
 from credit.rules.policy import CreditPolicy
+from crm.chunks import threads_may_share_work
 
 _KINDS = {name: type(getattr(CreditPolicy(), name)) for name in CreditPolicy.__dataclass_fields__}
 CHUNK = 5000  # customers read, replayed and kept at a time
@@ -108,7 +109,7 @@ def _one_ahead(chunks: list[list[int]], gather: Callable[[list[int]], _T]) -> It
     caller decides on this one: PostgreSQL reads the next chunk on one core while Python decides on the other.
     Inside a transaction (another connection would not see its writes) or off PostgreSQL, all of it runs here, in
     order."""
-    if connection.in_atomic_block or connection.vendor != "postgresql" or len(chunks) < 2:
+    if not threads_may_share_work() or len(chunks) < 2:
         yield from ((chunk, gather(chunk)) for chunk in chunks)
         return
 
