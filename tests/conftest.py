@@ -21,6 +21,17 @@ CLOCK = "2026-11-22 10:00 +08:00"
 same result on any day. CI runs it once more under faketime a year ahead to prove it."""
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _companion_connections_closed(django_db_setup, django_db_blocker):
+    """A bulk write's companion thread (crm.beside) keeps its connection to the test database: closed before the
+    test database is dropped, which PostgreSQL refuses while a session is connected."""
+    yield
+    from crm.beside import companions_close
+
+    with django_db_blocker.unblock():
+        companions_close()
+
+
 @pytest.fixture(autouse=True)
 def _frozen_clock():
     """Freeze the business date; the clock still ticks so durations (timeouts, throttles) behave. A test that

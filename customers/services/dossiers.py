@@ -27,7 +27,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm import events, roles
+from crm.beside import transaction_beside
 from crm.bulk import AnyOf, bulk_update_rows, insert_keys, insert_rows
+from crm.chunks import threads_may_share_work
 from crm.services import number_sequence_take
 from customers.models import ChangeRecord, Contact, Customer, NameKey, ReviewState, Section
 from customers.policy import review_policy
@@ -541,25 +543,51 @@ def _save_changed(writes: _Writes, batch: _Batch, now) -> None:
         insert_rows(model, _columns(model), _values(writes.section_inserts[section], _columns(model)))
 
 
-def _save(writes: _Writes, batch: _Batch, by: AbstractBaseUser, today: date) -> None:
-    now = timezone.now()
-    if writes.changed:
-        _save_changed(writes, batch, now)
+BESIDE_MIN = 100
+"""New dossiers in a batch from which they are written beside its changed ones (``crm.beside``), when the batch may
+and has changed ones: below it the second connection's round trips cost more than the overlap gains."""
+
+
+def _history_rows(entries: Sequence[tuple[Any, str, list]], now, by: AbstractBaseUser) -> list[tuple]:
+    return [
+        (customer.pk, now, by.pk, section, name, history_text(old), history_text(new))
+        for customer, section, changes in entries
+        for name, old, new in changes
+    ]
+
+
+def _save_new_with_history(writes: _Writes, history: list, now, today: date, by: AbstractBaseUser) -> None:
+    """The new dossiers (numbered, with their review state, sections and history) and the batch's name keys."""
     # the similar-name search's table (DOMAIN §2.3): one insert, known keys skipped
     insert_keys(NameKey, sorted(writes.name_keys - {""}))
     # the new dossiers last but for their history: their codes' number sequence stays locked from here to the commit,
     # and every other writer that creates a dossier waits for it
     if writes.new:
         _save_new(writes, now, today)
-    insert_rows(
-        ChangeRecord,
-        ("customer_id", "at", "by_id", "section", "field", "old", "new"),
-        [
-            (customer.pk, now, by.pk, section, name, history_text(old), history_text(new))
-            for customer, section, changes in writes.history
-            for name, old, new in changes
-        ],
-    )
+    insert_rows(ChangeRecord, _HISTORY_COLUMNS, _history_rows(history, now, by))
+
+
+_HISTORY_COLUMNS = ("customer_id", "at", "by_id", "section", "field", "old", "new")
+
+
+def _save(writes: _Writes, batch: _Batch, by: AbstractBaseUser, today: date, *, beside: bool) -> None:
+    """Write the batch. With ``beside`` and enough new dossiers, these are written by a second connection in a
+    transaction committed with this one (``crm.beside``) while this one writes the changed ones: the two parts lock
+    nothing of each other (a batch's claims keep its external ids and credit codes apart), and PostgreSQL's index
+    upkeep, most of a batch's time, runs on two cores."""
+    now = timezone.now()
+    if beside and writes.changed and len(writes.new) >= BESIDE_MIN:
+        new = {id(customer) for customer, _rows in writes.new}
+        history_new = [entry for entry in writes.history if id(entry[0]) in new]
+        history_changed = [entry for entry in writes.history if id(entry[0]) not in new]
+        with transaction_beside(lambda: _save_new_with_history(writes, history_new, now, today, by)) as other:
+            _save_changed(writes, batch, now)
+            insert_rows(ChangeRecord, _HISTORY_COLUMNS, _history_rows(history_changed, now, by))
+            other.commit()
+    else:
+        if writes.changed:
+            _save_changed(writes, batch, now)
+        _save_new_with_history(writes, writes.history, now, today, by)
     if writes.owner_moves:
         events.publish(events.OwnerChanged(moves=tuple(writes.owner_moves)))
     if writes.credit_data_changed:
@@ -594,7 +622,6 @@ def _plan(item: CustomerInput, batch: _Batch, by, writes: _Writes, claims: _Clai
     return InputResult(item.index, key, Outcome.UNCHANGED, customer.pk)
 
 
-@transaction.atomic
 def dossiers_write(
     *, items: Sequence[CustomerInput], by: AbstractBaseUser, today: date, dry_run: bool = False
 ) -> WriteResult:
@@ -602,7 +629,17 @@ def dossiers_write(
 
     ``today`` starts the review cycle of new dossiers (DOMAIN §7) and dates the credit profiles derived again
     when credit data changed (DOMAIN §3–§6). ``dry_run`` decides every input as a write would (access, owner,
-    uniqueness, what changes) and saves nothing: an import's check (DOMAIN §2.3); new dossiers get no id."""
+    uniqueness, what changes) and saves nothing: an import's check (DOMAIN §2.3); new dossiers get no id.
+
+    One transaction, or, called outside any on PostgreSQL, two committed together (``crm.beside``, see ``_save``)."""
+    beside = not dry_run and threads_may_share_work()  # asked before our own transaction opens
+    with transaction.atomic():
+        return _write(items, by, today, dry_run=dry_run, beside=beside)
+
+
+def _write(
+    items: Sequence[CustomerInput], by: AbstractBaseUser, today: date, *, dry_run: bool, beside: bool
+) -> WriteResult:
     batch = _read_batch(items, by, dry_run=dry_run)
     writes, claims, result = _Writes(dry_run=dry_run), _Claims(), WriteResult()
     seen: set[tuple[str, Any]] = set()
@@ -618,7 +655,7 @@ def dossiers_write(
         for item in result.items:
             item.replaced = None
         return result
-    _save(writes, batch, by, today)
+    _save(writes, batch, by, today, beside=beside)
     for item in result.items:
         if item.planned is not None:
             item.customer_id, item.version, item.planned = item.planned.pk, item.planned.version, None
