@@ -97,7 +97,7 @@ class Beside:
             connection.close_if_unusable_or_obsolete()
             with transaction.atomic():
                 value = self._work()
-                constraints_check_now()
+                connection.check_constraints()  # Django's: the deferred checks now, not at commit
                 self._ready.set_result(value)
                 if not self._decided.wait(DECISION_WAIT) or not self._commit:
                     raise _Undone
@@ -116,7 +116,7 @@ class Beside:
         """Check the caller's own deferred constraints, wait for the companion's part (raising its error: it has rolled
         back), have it commit and return its value. Called as the caller's last write, inside its transaction: an
         exception here rolls the caller back."""
-        constraints_check_now()
+        connection.check_constraints()
         value = self._ready.result(timeout=DECISION_WAIT)
         self._decide(commit=True)
         self._done.result(timeout=DECISION_WAIT)
@@ -131,12 +131,6 @@ class Beside:
         """Roll the companion's part back (if it has not committed) and wait until it has."""
         self._decide(commit=False)
         self._done.exception(timeout=DECISION_WAIT)
-
-
-def constraints_check_now() -> None:
-    """Run the deferred foreign-key checks of the transaction now, not at its commit."""
-    with connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 @contextmanager
