@@ -41,3 +41,21 @@ def median_get(client, requests, *, label: str = "") -> tuple[float, int, int]:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(*requests[-1])
     return statistics.median(timings), len(queries), len(response.content)
+
+
+def postgres_cpu_seconds() -> float:
+    """CPU seconds so far of every PostgreSQL process of this host (backends, WAL writer, checkpointer …; 0 when
+    PostgreSQL runs elsewhere): a write's whole cost to the server, whichever of its connections ran it."""
+    import glob
+
+    ticks = 0
+    for path in glob.glob("/proc/[0-9]*/stat"):
+        try:
+            with open(path) as stat:
+                text = stat.read()
+        except OSError:  # ended meanwhile
+            continue
+        name, fields = text[text.index("(") + 1 : text.rindex(")")], text.rsplit(")", 1)[1].split()
+        if name.startswith("postgres"):
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")

@@ -9,6 +9,7 @@
 
 import time
 import uuid
+from typing import NamedTuple
 
 import _setup
 from django.conf import settings
@@ -63,17 +64,26 @@ def new_records(prefix: str, count: int) -> list[dict]:
     ]
 
 
-def upsert_rate(client: APIClient, batches: list[list[dict]], *, created: int, updated: int) -> tuple[float, list]:
+class UpsertRate(NamedTuple):
+    rate: float  # records per second
+    queries: list[int]  # of every batch
+    python_ms: float  # CPU of this process per counted batch (its threads included)
+    postgres_ms: float  # CPU of this host's PostgreSQL processes per counted batch (0 when it runs elsewhere)
+
+
+def upsert_rate(client: APIClient, batches: list[list[dict]], *, created: int, updated: int) -> UpsertRate:
     """Post the batches one after another; the first warms up (first-request costs: imports, caches, cold pages)
-    and is not counted. Returns the records per second of the others and the queries of every batch; a batch that
-    does not create and update as many records as said stops the benchmark."""
-    total, elapsed, queries = 0, 0.0, []
+    and is not counted. Returns the records per second of the others, the queries of every batch and the CPU the
+    counted batches cost; a batch that does not create and update as many records as said stops the benchmark."""
+    total, elapsed, queries, python_cpu, postgres_cpu = 0, 0.0, [], 0.0, 0.0
     for batch_no, batch in enumerate(batches):
         with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
+            server_cpu, cpu, started = _setup.postgres_cpu_seconds(), time.process_time(), time.perf_counter()
             response = client.post("/api/v1/customers/bulk-upsert/", batch, format="json")
             if batch_no:
                 elapsed += time.perf_counter() - started
+                python_cpu += time.process_time() - cpu
+                postgres_cpu += _setup.postgres_cpu_seconds() - server_cpu
         body = response.json()
         if body["errors"] or body["created"] != created or body["updated"] != updated:
             raise SystemExit(
@@ -81,7 +91,8 @@ def upsert_rate(client: APIClient, batches: list[list[dict]], *, created: int, u
             )
         total += len(batch) if batch_no else 0
         queries.append(len(captured))
-    return total / elapsed, queries
+    counted = max(len(batches) - 1, 1)
+    return UpsertRate(total / elapsed, queries, python_cpu / counted * 1000, postgres_cpu / counted * 1000)
 
 
 def bulk(client: APIClient, batches: int = 10) -> None:
@@ -102,10 +113,10 @@ def bulk(client: APIClient, batches: int = 10) -> None:
             for pk in existing[batch_no * 500 : (batch_no + 1) * 500]
         ]
         posted.append(changed + new_records(f"NEW-{run}-{batch_no}", 500))
-    rate, queries = upsert_rate(client, posted, created=500, updated=500)
+    measured = upsert_rate(client, posted, created=500, updated=500)
     print(
-        f"bulk-upsert: {batches * 1000:,} records at {rate:,.0f} records/s "
-        f"(batches of 1,000: 500 new + 500 changed); queries per batch: {sorted(set(queries))}"
+        f"bulk-upsert: {batches * 1000:,} records at {measured.rate:,.0f} records/s "
+        f"(batches of 1,000: 500 new + 500 changed); queries per batch: {sorted(set(measured.queries))}"
     )
     again = client.post("/api/v1/customers/bulk-upsert/", posted[-1], format="json").json()
     print(
