@@ -12,6 +12,13 @@ both parts; the companion commits only once the caller's part is done and checke
 commit makes the caller's transaction roll back. Only a crash between the two commits can keep one part without the
 other; a sync client resending the batch then finds the kept part unchanged and writes the rest.
 
+A wait between the two parts is the application's, which PostgreSQL's deadlock detector cannot see: two such writes
+(or one and any other transaction) can wait for each other in a circle (a part blocked on a row or unique value that
+the other write's idle part holds). So with ``lock_wait`` a lock wait of either part ends after that many seconds,
+and every way the two parts cannot commit together but by choice (a lock waited too long, the companion gave up
+waiting for the caller's decision) raises ``BesideAbandoned`` once both have rolled back: the caller writes again in
+one transaction, where PostgreSQL sees every wait.
+
 Only where ``crm.chunks.threads_may_share_work``: on PostgreSQL, the caller outside any transaction but the one it
 opens (the companion would not see rows the caller has not committed; tests inside a transaction write in one).
 """
@@ -23,9 +30,26 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 
 DECISION_WAIT = 120  # seconds the companion waits for the caller's decision, and the caller for the companion's part
+LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE of a lock wait ended by ``lock_timeout``
+
+
+class BesideAbandoned(Exception):
+    """The two parts could not be committed together and both rolled back: write again in one transaction."""
+
+
+def _lock_wait_ended(error: BaseException) -> bool:
+    return isinstance(error, OperationalError) and getattr(error.__cause__, "pgcode", None) == LOCK_NOT_AVAILABLE
+
+
+def _lock_wait_set(seconds: float | None) -> None:
+    """This connection's lock waits end after ``seconds`` for the rest of its transaction (``SET LOCAL``: nothing is
+    left on the connection, as PgBouncer's transaction mode needs)."""
+    if seconds is not None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('lock_timeout', %s, true)", [f"{round(seconds * 1000)}ms"])
 
 
 class _Undone(Exception):
@@ -85,8 +109,9 @@ def companions_close() -> None:
 class Beside:
     """The companion's part of one write: started by ``transaction_beside``, committed by ``commit``."""
 
-    def __init__(self, work: Callable[[], Any]) -> None:
+    def __init__(self, work: Callable[[], Any], lock_wait: float | None = None) -> None:
         self._work = work
+        self._lock_wait = lock_wait
         self._ready: Future = Future()  # the part's value once written and checked, or its error
         self._done: Future = Future()  # True once committed, False once rolled back
         self._decided = threading.Event()
@@ -96,6 +121,7 @@ class Beside:
         try:
             connection.close_if_unusable_or_obsolete()
             with transaction.atomic():
+                _lock_wait_set(self._lock_wait)
                 value = self._work()
                 connection.check_constraints()  # Django's: the deferred checks now, not at commit
                 self._ready.set_result(value)
@@ -119,7 +145,8 @@ class Beside:
         connection.check_constraints()
         value = self._ready.result(timeout=DECISION_WAIT)
         self._decide(commit=True)
-        self._done.result(timeout=DECISION_WAIT)
+        if not self._done.result(timeout=DECISION_WAIT):  # it stopped waiting for us and rolled back
+            raise BesideAbandoned("the second connection's part rolled back before the first one's decision")
         return value
 
     def _decide(self, *, commit: bool) -> None:
@@ -134,13 +161,19 @@ class Beside:
 
 
 @contextmanager
-def transaction_beside(work: Callable[[], Any]) -> Iterator[Beside]:
+def transaction_beside(work: Callable[[], Any], *, lock_wait: float | None = None) -> Iterator[Beside]:
     """Run ``work`` now in a transaction of its own on the companion thread's connection; the block, inside the
     caller's transaction, writes the caller's part and ends with ``commit()``. A block that raises, or ends without
-    ``commit()``, rolls the companion's part back."""
-    beside = Beside(work)
+    ``commit()``, rolls the companion's part back. With ``lock_wait`` (seconds), a lock wait of either part from
+    here on ends after that long (the caller's for the rest of its transaction) and raises ``BesideAbandoned``."""
+    beside = Beside(work, lock_wait)
+    _lock_wait_set(lock_wait)
     _Companion.of_this_thread().submit(beside.run)
     try:
         yield beside
-    finally:
-        beside.undo()  # after commit() a no-op: the decision is taken
+    except OperationalError as error:
+        if not _lock_wait_ended(error):
+            raise
+        raise BesideAbandoned("a lock wait of the two-connection write went on too long") from error
+    finally:  # before any exception leaves: the companion has rolled back (after commit() a no-op)
+        beside.undo()

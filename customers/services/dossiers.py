@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm import events, roles
-from crm.beside import transaction_beside
+from crm.beside import BesideAbandoned, transaction_beside
 from crm.bulk import AnyOf, bulk_update_rows, insert_keys, insert_rows
 from crm.chunks import threads_may_share_work
 from crm.services import number_sequence_take
@@ -546,6 +546,10 @@ def _save_changed(writes: _Writes, batch: _Batch, now) -> None:
 BESIDE_MIN = 100
 """New dossiers in a batch from which they are written beside its changed ones (``crm.beside``), when the batch may
 and has changed ones: below it the second connection's round trips cost more than the overlap gains."""
+BESIDE_LOCK_WAIT = 5.0
+"""Seconds a lock wait of a batch written on two connections may last before the batch is written again in one
+transaction (``crm.beside``: a circle of waits through the two parts is invisible to PostgreSQL's deadlock detector).
+Another batch's commit of the code sequence or of the same external ids is waited for in far less."""
 
 
 def _history_rows(entries: Sequence[tuple[Any, str, list]], now, by: AbstractBaseUser) -> list[tuple]:
@@ -580,7 +584,11 @@ def _save(writes: _Writes, batch: _Batch, by: AbstractBaseUser, today: date, *, 
         new = {id(customer) for customer, _rows in writes.new}
         history_new = [entry for entry in writes.history if id(entry[0]) in new]
         history_changed = [entry for entry in writes.history if id(entry[0]) not in new]
-        with transaction_beside(lambda: _save_new_with_history(writes, history_new, now, today, by)) as other:
+
+        def new_part() -> None:
+            _save_new_with_history(writes, history_new, now, today, by)
+
+        with transaction_beside(new_part, lock_wait=BESIDE_LOCK_WAIT) as other:
             _save_changed(writes, batch, now)
             insert_rows(ChangeRecord, _HISTORY_COLUMNS, _history_rows(history_changed, now, by))
             other.commit()
@@ -631,10 +639,17 @@ def dossiers_write(
     when credit data changed (DOMAIN §3–§6). ``dry_run`` decides every input as a write would (access, owner,
     uniqueness, what changes) and saves nothing: an import's check (DOMAIN §2.3); new dossiers get no id.
 
-    One transaction, or, called outside any on PostgreSQL, two committed together (``crm.beside``, see ``_save``)."""
-    beside = not dry_run and threads_may_share_work()  # asked before our own transaction opens
+    One transaction, or, called outside any on PostgreSQL, two committed together (``crm.beside``, see ``_save``);
+    when those two cannot commit together (a lock waited ``BESIDE_LOCK_WAIT``), both roll back and the batch is
+    written again in one."""
+    if not dry_run and threads_may_share_work():  # asked before our own transaction opens
+        try:
+            with transaction.atomic():
+                return _write(items, by, today, dry_run=False, beside=True)
+        except BesideAbandoned:
+            pass
     with transaction.atomic():
-        return _write(items, by, today, dry_run=dry_run, beside=beside)
+        return _write(items, by, today, dry_run=dry_run, beside=False)
 
 
 def _write(

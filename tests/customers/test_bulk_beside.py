@@ -3,15 +3,18 @@ connection while it writes its changed ones (crm.beside). The batch's answer and
 those of the one-transaction write, and a failure of either part leaves nothing of the batch (API.md bulk-upsert:
 none half-saved). Two connections need PostgreSQL and committed rows: CI runs these there."""
 
+import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from importlib import import_module
 
+import psycopg2
 import pytest
 from django.apps import apps
 from django.db import connection
 from rest_framework.test import APIClient
 
-from crm import roles
+from crm import beside, roles
 from customers.api import bulk
 from customers.models import ChangeRecord, Customer, ReviewState
 from customers.services import dossiers
@@ -104,3 +107,93 @@ def test_a_failing_part_leaves_nothing_of_the_batch(erp, monkeypatch, failing):
     assert set(Customer.objects.values_list("phone", flat=True)) == {"0571-1"}
     assert not Customer.objects.filter(external_id__startswith="NEW-").exists()
     assert ChangeRecord.objects.count() == history
+
+
+def _writes_noted(monkeypatch) -> list[bool]:
+    """How the batch was written, attempt by attempt: on two connections (True) or in one transaction (False)."""
+    attempts: list[bool] = []
+    write = dossiers._write
+
+    def noted(*args, beside, **kwargs):
+        attempts.append(beside)
+        return write(*args, beside=beside, **kwargs)
+
+    monkeypatch.setattr(dossiers, "_write", noted)
+    return attempts
+
+
+def test_a_part_that_outlives_the_other_ones_wait_rolls_the_batch_back_and_it_is_written_in_one(erp, monkeypatch):
+    """The companion stops waiting for the caller's decision (crm.beside.DECISION_WAIT) and rolls back: the caller
+    must not commit its part alone, and the batch is written again, whole, in one transaction."""
+    _post(erp, _records("OLD", 150, phone="0571-1"))
+    attempts = _writes_noted(monkeypatch)
+    monkeypatch.setattr(beside, "DECISION_WAIT", 0.5)
+    save_changed = dossiers._save_changed
+
+    def slow_first_time(*args, **kwargs):
+        if len(attempts) == 1:
+            time.sleep(2)  # the companion's part is written and has stopped waiting meanwhile
+        return save_changed(*args, **kwargs)
+
+    monkeypatch.setattr(dossiers, "_save_changed", slow_first_time)
+
+    answer = _post(erp, _records("OLD", 150, phone="0571-2") + _records("NEW", 150))
+
+    assert attempts == [True, False]
+    assert answer == {"created": 150, "updated": 150, "unchanged": 0, "errors": []}
+    assert Customer.objects.filter(external_id__startswith="NEW-").count() == 150
+    assert set(Customer.objects.filter(external_id__startswith="OLD-").values_list("phone", "version")) == {
+        ("0571-2", 2)
+    }
+
+
+def _dsn() -> dict:
+    settings = connection.settings_dict
+    return {
+        "dbname": settings["NAME"],
+        "user": settings["USER"],
+        "host": settings["HOST"],
+        "port": settings["PORT"] or 5432,
+        "password": settings["PASSWORD"],
+    }
+
+
+def test_a_part_that_waits_too_long_for_a_lock_rolls_the_batch_back_and_it_is_written_in_one(erp, monkeypatch):
+    """A lock wait of either part ends after BESIDE_LOCK_WAIT (a circle of waits through the two parts is invisible to
+    PostgreSQL's deadlock detector, crm.beside): both parts roll back and the batch is written again in one
+    transaction, which waits as long as it must — here for another transaction that holds the review states."""
+    _post(erp, _records("OLD", 150, phone="0571-1"))
+    attempts = _writes_noted(monkeypatch)
+    monkeypatch.setattr(dossiers, "BESIDE_LOCK_WAIT", 1.0)
+    other, pool = psycopg2.connect(**_dsn()), ThreadPoolExecutor(max_workers=1)
+    try:
+        with other.cursor() as cursor:  # the new part's review states wait for it
+            cursor.execute("LOCK TABLE customers_reviewstate IN SHARE MODE")
+        batch = pool.submit(_sync_in_thread, _items(_records("OLD", 150, phone="0571-2") + _records("NEW", 150)), erp)
+        deadline = time.monotonic() + 30
+        while len(attempts) < 2 and time.monotonic() < deadline:  # the first attempt gave up: the second waits
+            time.sleep(0.05)
+        other.rollback()
+        result = batch.result(timeout=30)
+    finally:
+        other.rollback()  # else a failed wait leaves the batch waiting for it
+        other.close()
+        pool.shutdown()
+
+    assert attempts == [True, False]
+    assert (result.count(dossiers.Outcome.CREATED), result.count(dossiers.Outcome.UPDATED), result.errors) == (
+        150,
+        150,
+        [],
+    )
+    assert ReviewState.objects.filter(customer__external_id__startswith="NEW-").count() == 150
+    assert set(Customer.objects.filter(external_id__startswith="OLD-").values_list("phone", "version")) == {
+        ("0571-2", 2)
+    }
+
+
+def _sync_in_thread(items: list, by):
+    try:
+        return dossiers.dossiers_sync(items=items, by=by, today=TODAY)
+    finally:
+        connection.close()  # this thread's own, before the test database is dropped
