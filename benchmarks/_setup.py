@@ -43,19 +43,35 @@ def median_get(client, requests, *, label: str = "") -> tuple[float, int, int]:
     return statistics.median(timings), len(queries), len(response.content)
 
 
+def process_cpu_seconds(pid: int) -> float:
+    """CPU seconds (user + system) so far of process ``pid`` of this host, from /proc; 0 when there is none."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:  # not a process of this host, or ended meanwhile
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def backend_cpu_seconds(connection) -> float:
+    """CPU seconds so far of this connection's PostgreSQL backend (0 when it is not a process of this host)."""
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return process_cpu_seconds(cursor.fetchone()[0])
+
+
 def postgres_cpu_seconds() -> float:
     """CPU seconds so far of every PostgreSQL process of this host (backends, WAL writer, checkpointer …; 0 when
     PostgreSQL runs elsewhere): a write's whole cost to the server, whichever of its connections ran it."""
-    import glob
-
-    ticks = 0
-    for path in glob.glob("/proc/[0-9]*/stat"):
+    total = 0.0
+    for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
-            with open(path) as stat:
-                text = stat.read()
+            with open(f"/proc/{pid}/comm") as comm:
+                if not comm.read().startswith("postgres"):
+                    continue
         except OSError:  # ended meanwhile
             continue
-        name, fields = text[text.index("(") + 1 : text.rindex(")")], text.rsplit(")", 1)[1].split()
-        if name.startswith("postgres"):
-            ticks += int(fields[11]) + int(fields[12])
-    return ticks / os.sysconf("SC_CLK_TCK")
+        total += process_cpu_seconds(int(pid))
+    return total

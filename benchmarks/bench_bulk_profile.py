@@ -22,20 +22,17 @@ import time
 import uuid
 from collections import defaultdict
 
-import _setup  # noqa: F401
+import _setup
 from django.conf import settings
 from django.db import connection
 from django.test.utils import override_settings, setup_test_environment
 
-TICK = os.sysconf("SC_CLK_TCK")
 WAL = "SELECT wal_records, wal_fpi, wal_bytes FROM pg_stat_wal"
 
 
 def backend_cpu(pid: int) -> float:
     """CPU seconds so far of the PostgreSQL backend ``pid`` (user + system)."""
-    with open(f"/proc/{pid}/stat") as stat:
-        fields = stat.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICK
+    return _setup.process_cpu_seconds(pid)
 
 
 class StatementTimes:

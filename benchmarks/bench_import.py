@@ -9,13 +9,11 @@ name existing dossiers by their external id, the rest are new. The undo at the e
 
 import csv
 import io
-import os
 import random
 import sys
 import time
-from pathlib import Path
 
-import _setup  # noqa: F401
+import _setup
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -65,16 +63,7 @@ def _server_cpu() -> float:
     """CPU seconds of our PostgreSQL backend so far, when it runs on this machine (else 0)."""
     from django.db import connection
 
-    if connection.vendor != "postgresql":
-        return 0.0
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+    return _setup.backend_cpu_seconds(connection)
 
 
 def timed(label: str, rows: int, work):

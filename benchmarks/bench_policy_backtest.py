@@ -16,7 +16,7 @@ import time
 from datetime import date
 from decimal import Decimal
 
-import _setup  # noqa: F401
+import _setup
 from django.db import connection
 from django.utils import timezone
 
@@ -28,15 +28,13 @@ DRAFT = {"tier_a_threshold": Decimal(400_000), "yi_on_time_ratio": Decimal("0.90
 
 def backend_cpu(database: str) -> dict[int, float]:
     """CPU seconds (user + system) so far of each PostgreSQL backend serving ``database`` on this host."""
-    found, tick = {}, os.sysconf("SC_CLK_TCK")
+    found = {}
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
             with open(f"/proc/{pid}/cmdline", "rb") as f:
                 if f" {database} ".encode() not in f.read().replace(b"\0", b" ") + b" ":
                     continue
-            with open(f"/proc/{pid}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-            found[int(pid)] = (int(fields[11]) + int(fields[12])) / tick
+            found[int(pid)] = _setup.process_cpu_seconds(int(pid))
         except OSError:
             continue
     return found

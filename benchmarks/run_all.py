@@ -177,6 +177,7 @@ def credit_recompute() -> Row:
     on a connection of its own: ``credit.services.RECOMPUTE_THREADS``; ``bench_recompute_workers.py`` spreads them
     over Celery workers). Also prints the CPU seconds of this process and of the PostgreSQL backends that ran the
     chunks when PostgreSQL runs on this host: on a busy machine, their sum is what the run costs."""
+    import _setup
     from django.db import connection
     from django.utils import timezone
 
@@ -186,11 +187,11 @@ def credit_recompute() -> Row:
     recompute_range = services.credit_profiles_recompute_range
 
     def measured(**kwargs) -> int:  # each chunk's backend, in whichever thread runs the chunk
-        before = _backend_cpu_seconds(connection)
+        before = _setup.backend_cpu_seconds(connection)
         try:
             return recompute_range(**kwargs)
         finally:
-            database_cpu.append(_backend_cpu_seconds(connection) - before)
+            database_cpu.append(_setup.backend_cpu_seconds(connection) - before)
 
     services.credit_profiles_recompute_range = measured
     try:
@@ -217,19 +218,6 @@ def credit_recompute_on_a_worker_host(scale: str) -> Row:
     seconds = bench_recompute_workers.run(processes, timezone.localdate())
     measure = f"credit recompute, {scale}, one worker host (celery -c {processes})"
     return Row(measure, "< 60 s", f"{seconds:.1f} s", seconds < 60)
-
-
-def _backend_cpu_seconds(connection) -> float:
-    """CPU seconds so far of this connection's PostgreSQL backend (0 when it is not a process of this host)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def staleness_scan() -> Row:
