@@ -30,11 +30,6 @@ from django.test.utils import override_settings, setup_test_environment
 WAL = "SELECT wal_records, wal_fpi, wal_bytes FROM pg_stat_wal"
 
 
-def backend_cpu(pid: int) -> float:
-    """CPU seconds so far of the PostgreSQL backend ``pid`` (user + system)."""
-    return _setup.process_cpu_seconds(pid)
-
-
 class StatementTimes:
     """Count, wall and backend CPU of each statement while ``active``, summed by the statement's first words."""
 
@@ -46,14 +41,14 @@ class StatementTimes:
     def timed(self, label: str, call, *args):
         if not self.active:
             return call(*args)
-        cpu, started = backend_cpu(self.pid), time.perf_counter()
+        cpu, started = _setup.process_cpu_seconds(self.pid), time.perf_counter()
         try:
             return call(*args)
         finally:
             total = self.totals[label]
             total[0] += 1
             total[1] += time.perf_counter() - started
-            total[2] += backend_cpu(self.pid) - cpu
+            total[2] += _setup.process_cpu_seconds(self.pid) - cpu
 
     def __call__(self, execute, sql, params, many, context):  # a connection.execute_wrapper
         return self.timed(_label(sql), execute, sql, params, many, context)
@@ -138,7 +133,7 @@ def post_batches(client, posted, statements: StatementTimes, args, explained: li
         for batch_no, batch in enumerate(posted):
             measured = batch_no >= 2
             statements.active = measured
-            db_cpu, cpu, started = backend_cpu(statements.pid), time.process_time(), time.perf_counter()
+            db_cpu, cpu, started = _setup.process_cpu_seconds(statements.pid), time.process_time(), time.perf_counter()
             last = args.explain and batch_no == len(posted) - 1
             with connection.execute_wrapper(statements), _explained(last, explained):
                 if profiler and measured:
@@ -151,7 +146,7 @@ def post_batches(client, posted, statements: StatementTimes, args, explained: li
             if (body["created"], body["updated"], body["errors"]) != (500, 0 if batch_no == 0 else 500, []):
                 raise SystemExit(f"unexpected result: {body['created']}, {body['updated']}, {body['errors'][:2]}")
             if measured:
-                rows.append((wall, cpu, backend_cpu(statements.pid) - db_cpu))
+                rows.append((wall, cpu, _setup.process_cpu_seconds(statements.pid) - db_cpu))
     if profiler:
         profiler.dump_stats(args.profile)
     return rows

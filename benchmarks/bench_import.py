@@ -16,6 +16,7 @@ import time
 import _setup
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.utils import timezone
 
 from customers.models import Customer
@@ -59,19 +60,13 @@ def customer_csv(rows: int, updates: int) -> bytes:
     return out.getvalue().encode("gb18030")
 
 
-def _server_cpu() -> float:
-    """CPU seconds of our PostgreSQL backend so far, when it runs on this machine (else 0)."""
-    from django.db import connection
-
-    return _setup.backend_cpu_seconds(connection)
-
-
 def timed(label: str, rows: int, work):
     """Wall time, and the CPU time of this process and of its database backend: on a shared machine the wall time
     also counts the wait for a free core, while the two CPU times add up to what the work itself costs."""
-    started, cpu, server = time.perf_counter(), time.process_time(), _server_cpu()
+    started, cpu, server = time.perf_counter(), time.process_time(), _setup.backend_cpu_seconds(connection)
     result = work()
-    seconds, cpu, server = time.perf_counter() - started, time.process_time() - cpu, _server_cpu() - server
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    server = _setup.backend_cpu_seconds(connection) - server
     print(
         f"{label:<30} {seconds:6.1f} s {rows / seconds:7.0f} rows/s | CPU: Python {cpu:5.1f} s + "
         f"PostgreSQL {server:5.1f} s = {cpu + server:5.1f} s ({rows / max(cpu + server, 0.001):5.0f} rows/s)"
