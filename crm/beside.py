@@ -16,8 +16,9 @@ A wait between the two parts is the application's, which PostgreSQL's deadlock d
 (or one and any other transaction) can wait for each other in a circle (a part blocked on a row or unique value that
 the other write's idle part holds). So with ``lock_wait`` a lock wait of either part ends after that many seconds,
 and every way the two parts cannot commit together but by choice (a lock waited too long, the companion gave up
-waiting for the caller's decision) raises ``BesideAbandoned`` once both have rolled back: the caller writes again in
-one transaction, where PostgreSQL sees every wait.
+waiting for the caller's decision, the caller gave up waiting for the companion's part) raises ``BesideAbandoned``
+once both have rolled back, or a part still writing has been told to: the caller writes again in one transaction,
+where PostgreSQL sees every wait.
 
 Only where ``crm.chunks.threads_may_share_work``: on PostgreSQL, the caller outside any transaction but the one it
 opens (the companion would not see rows the caller has not committed; tests inside a transaction write in one).
@@ -27,7 +28,8 @@ import os
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
+from concurrent.futures import TimeoutError as WaitEnded
+from contextlib import contextmanager, suppress
 from typing import Any
 
 from django.db import OperationalError, connection, transaction
@@ -143,9 +145,14 @@ class Beside:
         back), have it commit and return its value. Called as the caller's last write, inside its transaction: an
         exception here rolls the caller back."""
         connection.check_constraints()
-        value = self._ready.result(timeout=DECISION_WAIT)
+        try:
+            value = self._ready.result(timeout=DECISION_WAIT)
+        except WaitEnded:  # still writing: it rolls back once it is done (``undo``), and the batch is written again
+            raise BesideAbandoned("the second connection's part took longer than the first one waits") from None
         self._decide(commit=True)
-        if not self._done.result(timeout=DECISION_WAIT):  # it stopped waiting for us and rolled back
+        # no time limit from here: its COMMIT may wait (for a synchronous standby, say) as one transaction's would, and
+        # rolling our part back while it may still commit would keep half the batch
+        if not self._done.result():  # it stopped waiting for us and rolled back
             raise BesideAbandoned("the second connection's part rolled back before the first one's decision")
         return value
 
@@ -155,9 +162,12 @@ class Beside:
             self._decided.set()
 
     def undo(self) -> None:
-        """Roll the companion's part back (if it has not committed) and wait until it has."""
+        """Roll the companion's part back (if it has not committed) and wait until it has, or until ``DECISION_WAIT``
+        has passed: a part still writing then rolls back once it is done, and what waits for its locks meanwhile
+        (the batch written again in one transaction) waits for it in PostgreSQL, which sees that wait."""
         self._decide(commit=False)
-        self._done.exception(timeout=DECISION_WAIT)
+        with suppress(WaitEnded):
+            self._done.exception(timeout=DECISION_WAIT)
 
 
 @contextmanager

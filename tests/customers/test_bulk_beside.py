@@ -160,6 +160,42 @@ def test_a_part_that_outlives_the_other_ones_wait_rolls_the_batch_back_and_it_is
     }
 
 
+def test_a_part_the_caller_gives_up_waiting_for_rolls_the_batch_back_and_it_is_written_in_one(erp, monkeypatch):
+    """The companion's part takes longer than the caller waits for it (crm.beside.DECISION_WAIT): not a 500, but both
+    parts roll back (the companion's once it is done) and the batch is written again, whole, in one transaction."""
+    _post(erp, _records("OLD", 150, phone="0571-1"))
+    attempts: list[bool] = []
+    write = dossiers._write
+    go_on = threading.Event()
+
+    def noted(*args, beside, **kwargs):
+        attempts.append(beside)
+        if not beside:  # the caller gave up on the first attempt: the companion's part may end now
+            go_on.set()
+        return write(*args, beside=beside, **kwargs)
+
+    monkeypatch.setattr(dossiers, "_write", noted)
+    monkeypatch.setattr(beside, "DECISION_WAIT", 0)  # no timed wait has to run out (faketime, .ci/run)
+    save_new = dossiers._save_new
+
+    def slow_beside(*args, **kwargs):
+        if threading.current_thread().name.startswith("crm-beside"):
+            assert go_on.wait(30)
+        return save_new(*args, **kwargs)
+
+    monkeypatch.setattr(dossiers, "_save_new", slow_beside)
+
+    answer = _post(erp, _records("OLD", 150, phone="0571-2") + _records("NEW", 150))
+
+    assert attempts == [True, False]
+    assert answer == {"created": 150, "updated": 150, "unchanged": 0, "errors": []}
+    assert Customer.objects.filter(external_id__startswith="NEW-").count() == 150
+    assert ReviewState.objects.filter(customer__external_id__startswith="NEW-").count() == 150
+    assert set(Customer.objects.filter(external_id__startswith="OLD-").values_list("phone", "version")) == {
+        ("0571-2", 2)
+    }
+
+
 def test_a_part_that_waits_too_long_for_a_lock_rolls_the_batch_back_and_it_is_written_in_one(erp, monkeypatch):
     """A lock wait of either part ends after BESIDE_LOCK_WAIT (a circle of waits through the two parts is invisible to
     PostgreSQL's deadlock detector, crm.beside): both parts roll back and the batch is written again in one
