@@ -123,6 +123,15 @@ def _writes_noted(monkeypatch) -> list[bool]:
     return attempts
 
 
+def _assert_written_whole() -> None:
+    """The batch of the tests below (150 OLD dossiers changed, 150 NEW ones) is in the database once, whole."""
+    assert Customer.objects.filter(external_id__startswith="NEW-").count() == 150
+    assert ReviewState.objects.filter(customer__external_id__startswith="NEW-").count() == 150
+    assert set(Customer.objects.filter(external_id__startswith="OLD-").values_list("phone", "version")) == {
+        ("0571-2", 2)
+    }
+
+
 def test_a_part_that_outlives_the_other_ones_wait_rolls_the_batch_back_and_it_is_written_in_one(erp, monkeypatch):
     """The companion stops waiting for the caller's decision (crm.beside.DECISION_WAIT) and rolls back before the
     caller's part is done: the caller must not commit its part alone, and the batch is written again, whole, in one
@@ -154,10 +163,7 @@ def test_a_part_that_outlives_the_other_ones_wait_rolls_the_batch_back_and_it_is
 
     assert attempts == [True, False]
     assert answer == {"created": 150, "updated": 150, "unchanged": 0, "errors": []}
-    assert Customer.objects.filter(external_id__startswith="NEW-").count() == 150
-    assert set(Customer.objects.filter(external_id__startswith="OLD-").values_list("phone", "version")) == {
-        ("0571-2", 2)
-    }
+    _assert_written_whole()
 
 
 def test_a_part_the_caller_gives_up_waiting_for_rolls_the_batch_back_and_it_is_written_in_one(erp, monkeypatch):
@@ -189,11 +195,7 @@ def test_a_part_the_caller_gives_up_waiting_for_rolls_the_batch_back_and_it_is_w
 
     assert attempts == [True, False]
     assert answer == {"created": 150, "updated": 150, "unchanged": 0, "errors": []}
-    assert Customer.objects.filter(external_id__startswith="NEW-").count() == 150
-    assert ReviewState.objects.filter(customer__external_id__startswith="NEW-").count() == 150
-    assert set(Customer.objects.filter(external_id__startswith="OLD-").values_list("phone", "version")) == {
-        ("0571-2", 2)
-    }
+    _assert_written_whole()
 
 
 def test_a_part_that_waits_too_long_for_a_lock_rolls_the_batch_back_and_it_is_written_in_one(erp, monkeypatch):
@@ -226,10 +228,7 @@ def test_a_part_that_waits_too_long_for_a_lock_rolls_the_batch_back_and_it_is_wr
         150,
         [],
     )
-    assert ReviewState.objects.filter(customer__external_id__startswith="NEW-").count() == 150
-    assert set(Customer.objects.filter(external_id__startswith="OLD-").values_list("phone", "version")) == {
-        ("0571-2", 2)
-    }
+    _assert_written_whole()
 
 
 def _sync_in_thread(items: list, by):
