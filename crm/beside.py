@@ -34,7 +34,10 @@ from typing import Any
 
 from django.db import OperationalError, connection, transaction
 
-DECISION_WAIT = 120  # seconds the companion waits for the caller's decision, and the caller for the companion's part
+DECISION_WAIT = 20
+"""Seconds the companion waits for the caller's decision, and the caller for the companion's part: far longer than a
+part takes (under a second for 1,000 dossiers; each lock wait ends after ``lock_wait``), and shorter than gunicorn's
+default worker timeout (30 s), so that a part stuck that long ends in the batch written again, not a killed worker."""
 LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE of a lock wait ended by ``lock_timeout``
 
 
@@ -120,6 +123,10 @@ class Beside:
         self._commit = False
 
     def run(self) -> None:  # in the companion thread
+        if self._decided.is_set() and not self._commit:  # undone while it waited its turn: nothing to write
+            self._ready.set_exception(BesideAbandoned("undone before it began"))
+            self._done.set_result(False)
+            return
         try:
             connection.close_if_unusable_or_obsolete()
             with transaction.atomic():
@@ -162,12 +169,13 @@ class Beside:
             self._decided.set()
 
     def undo(self) -> None:
-        """Roll the companion's part back (if it has not committed) and wait until it has, or until ``DECISION_WAIT``
-        has passed: a part still writing then rolls back once it is done, and what waits for its locks meanwhile
-        (the batch written again in one transaction) waits for it in PostgreSQL, which sees that wait."""
+        """Roll the companion's part back (if it has not committed) and wait until it has. A part still writing (or
+        not yet begun) is not waited for: it rolls back once it is done (or writes nothing), and what waits for its
+        locks meanwhile (the batch written again in one transaction) waits in PostgreSQL, which sees that wait."""
         self._decide(commit=False)
-        with suppress(WaitEnded):
-            self._done.exception(timeout=DECISION_WAIT)
+        if self._ready.done():
+            with suppress(WaitEnded):
+                self._done.exception(timeout=DECISION_WAIT)
 
 
 @contextmanager

@@ -191,11 +191,28 @@ def test_a_part_the_caller_gives_up_waiting_for_rolls_the_batch_back_and_it_is_w
 
     monkeypatch.setattr(dossiers, "_save_new", slow_beside)
 
-    answer = _post(erp, _records("OLD", 150, phone="0571-2") + _records("NEW", 150))
+    try:
+        answer = _post(erp, _records("OLD", 150, phone="0571-2") + _records("NEW", 150))
+    finally:
+        go_on.set()  # a failing write must not leave the companion waiting (the test run closes it at its end)
 
     assert attempts == [True, False]
     assert answer == {"created": 150, "updated": 150, "unchanged": 0, "errors": []}
     _assert_written_whole()
+
+
+def test_a_part_undone_before_its_turn_writes_nothing(erp):
+    """A companion runs one part at a time: a part whose batch was undone while it waited its turn (behind a part the
+    caller gave up on) must not write, nor hold the locks that the batch written again in one transaction needs."""
+    written: list[int] = []
+    part = beside.Beside(lambda: written.append(1))
+    part.undo()  # the caller gave up before the companion reached this part
+
+    part.run()
+
+    assert written == []
+    with pytest.raises(beside.BesideAbandoned):
+        part.commit()
 
 
 def test_a_part_that_waits_too_long_for_a_lock_rolls_the_batch_back_and_it_is_written_in_one(erp, monkeypatch):
