@@ -1,10 +1,13 @@
 """Settings come from the environment; production differs only by variables."""
 
 import os
+import socket
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
+from django.db import connection
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
@@ -92,3 +95,25 @@ def test_a_replica_url_adds_a_read_replica_that_mirrors_default_in_tests_and_pgb
     )
     plain = _manage("shell", "-c", "from django.conf import settings as s; print(sorted(s.DATABASES))")
     assert plain.stdout.splitlines()[-1] == "['default']"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_a_postgresql_connection_notices_a_vanished_database_host_within_a_minute():
+    """A request waiting on a connection whose host or network vanished (a COMMIT; the second connection of a bulk
+    batch, crm/beside.py) must end in an error, not wait the kernel's two hours: TCP keepalives probe an idle link
+    after 30 s and give up after three unanswered probes 10 s apart."""
+    if connection.vendor != "postgresql":
+        pytest.skip("TCP keepalives of a PostgreSQL connection; CI runs this test there")
+    connection.ensure_connection()
+    link = socket.socket(fileno=os.dup(connection.connection.fileno()))  # a second handle on the same socket
+    try:
+        if link.family == socket.AF_UNIX:
+            pytest.skip("a Unix socket has no network to lose; CI connects over TCP")
+        idle = link.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE)
+        interval = link.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL)
+        probes = link.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPCNT)
+        assert link.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE) == 1
+        assert idle + interval * probes <= 60
+    finally:
+        link.close()  # the duplicate only: Django's connection stays open
