@@ -169,13 +169,13 @@ class Beside:
             self._decided.set()
 
     def undo(self) -> None:
-        """Roll the companion's part back (if it has not committed) and wait until it has. A part still writing (or
-        not yet begun) is not waited for: it rolls back once it is done (or writes nothing), and what waits for its
-        locks meanwhile (the batch written again in one transaction) waits in PostgreSQL, which sees that wait."""
+        """Roll the companion's part back (if it has not committed) and wait until it has, at most ``DECISION_WAIT``:
+        a part still writing after that rolls back once it is done (a part not yet begun writes nothing), and what
+        waits for its locks meanwhile (the batch written again in one transaction) waits in PostgreSQL, which sees
+        that wait."""
         self._decide(commit=False)
-        if self._ready.done():
-            with suppress(WaitEnded):
-                self._done.exception(timeout=DECISION_WAIT)
+        with suppress(WaitEnded):
+            self._done.exception(timeout=DECISION_WAIT)
 
 
 @contextmanager

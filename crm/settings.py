@@ -88,19 +88,19 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'd
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    _options = DATABASES["default"].setdefault("OPTIONS", {})
-    # Short OLTP queries: JIT compilation costs more than it saves (300 ms on a search of 100,000 rows).
-    _options.setdefault("options", "-c jit=off")
-    # libpq's TCP keepalives: a database host or network that vanishes while a request waits for an answer (a COMMIT;
-    # the second connection of a bulk batch, crm/beside.py) is noticed within a minute, not the kernel's two hours, and
-    # the wait ends in an error. Socket options of this side only: nothing is sent at startup (PgBouncer-safe).
-    for _name, _value in (
-        ("keepalives", 1),
-        ("keepalives_idle", 30),
-        ("keepalives_interval", 10),
-        ("keepalives_count", 3),
-    ):
-        _options.setdefault(_name, _value)
+    DATABASES["default"]["OPTIONS"] = {
+        # Short OLTP queries: JIT compilation costs more than it saves (300 ms on a search of 100,000 rows).
+        "options": "-c jit=off",
+        # libpq's TCP keepalives: a database host or network that vanishes while a request waits for an answer (a
+        # COMMIT; the second connection of a bulk batch, crm/beside.py) is noticed within a minute, not the kernel's
+        # two hours, and the wait ends in an error. Socket options of this side only: nothing is sent at startup
+        # (PgBouncer-safe).
+        "keepalives": 1,
+        "keepalives_idle": 30,
+        "keepalives_interval": 10,
+        "keepalives_count": 3,
+        **DATABASES["default"].get("OPTIONS", {}),  # what DATABASE_URL's query string sets wins
+    }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20

@@ -5,6 +5,7 @@ none half-saved). Two connections need PostgreSQL and committed rows: CI runs th
 
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from importlib import import_module
@@ -110,13 +111,16 @@ def test_a_failing_part_leaves_nothing_of_the_batch(erp, monkeypatch, failing):
     assert ChangeRecord.objects.count() == history
 
 
-def _writes_noted(monkeypatch) -> list[bool]:
-    """How the batch was written, attempt by attempt: on two connections (True) or in one transaction (False)."""
+def _writes_noted(monkeypatch, *, in_one: Callable[[], None] = lambda: None) -> list[bool]:
+    """How the batch was written, attempt by attempt: on two connections (True) or in one transaction (False).
+    ``in_one`` is called as an attempt in one transaction begins."""
     attempts: list[bool] = []
     write = dossiers._write
 
     def noted(*args, beside, **kwargs):
         attempts.append(beside)
+        if not beside:
+            in_one()
         return write(*args, beside=beside, **kwargs)
 
     monkeypatch.setattr(dossiers, "_write", noted)
@@ -170,17 +174,9 @@ def test_a_part_the_caller_gives_up_waiting_for_rolls_the_batch_back_and_it_is_w
     """The companion's part takes longer than the caller waits for it (crm.beside.DECISION_WAIT): not a 500, but both
     parts roll back (the companion's once it is done) and the batch is written again, whole, in one transaction."""
     _post(erp, _records("OLD", 150, phone="0571-1"))
-    attempts: list[bool] = []
-    write = dossiers._write
     go_on = threading.Event()
-
-    def noted(*args, beside, **kwargs):
-        attempts.append(beside)
-        if not beside:  # the caller gave up on the first attempt: the companion's part may end now
-            go_on.set()
-        return write(*args, beside=beside, **kwargs)
-
-    monkeypatch.setattr(dossiers, "_write", noted)
+    # the caller gave up on the first attempt and writes in one transaction: the companion's part may end now
+    attempts = _writes_noted(monkeypatch, in_one=go_on.set)
     monkeypatch.setattr(beside, "DECISION_WAIT", 0)  # no timed wait has to run out (faketime, .ci/run)
     save_new = dossiers._save_new
 
@@ -201,9 +197,10 @@ def test_a_part_the_caller_gives_up_waiting_for_rolls_the_batch_back_and_it_is_w
     _assert_written_whole()
 
 
-def test_a_part_undone_before_its_turn_writes_nothing(erp):
+def test_a_part_undone_before_its_turn_writes_nothing(erp, monkeypatch):
     """A companion runs one part at a time: a part whose batch was undone while it waited its turn (behind a part the
     caller gave up on) must not write, nor hold the locks that the batch written again in one transaction needs."""
+    monkeypatch.setattr(beside, "DECISION_WAIT", 0)  # undo does not wait for a part not yet begun to end
     written: list[int] = []
     part = beside.Beside(lambda: written.append(1))
     part.undo()  # the caller gave up before the companion reached this part
